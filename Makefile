@@ -1,0 +1,42 @@
+# Two commands do all the set-up: `make run` (server + demo influencer + widget) and `make test`.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
+ARTIFACTS ?= artifacts
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install browser lint bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	rm -f $(VENV)/.installed-* && touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(BIN)/influencer-os serve --demo --host $(HOST) --port $(PORT)
+
+# Headless Chromium for the widget's browser tests, from Debian's packages (never downloaded by a tool).
+browser:
+	@command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 || \
+	  { (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null) || \
+	    (sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null); }
+
+test: install browser
+	mkdir -p $(ARTIFACTS)
+	$(BIN)/python -m pytest tests
+	$(BIN)/influencer-os eval run evals/suites/*.yaml --min-pass-rate 1.0 \
+	  --json $(ARTIFACTS)/eval-report.json --html $(ARTIFACTS)/eval-report.html
+
+lint: install
+	$(BIN)/ruff check .
+
+bench: install
+	$(BIN)/influencer-os bench --json $(ARTIFACTS)/bench.json
+
+clean:
+	rm -rf $(VENV) $(ARTIFACTS)

@@ -1,0 +1,62 @@
+"""The FastAPI application: lifespan builds every client once; routers come from the channel modules."""
+
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+__all__ = ["create_app"]
+
+log = logging.getLogger(__name__)
+
+
+def create_app(*, demo: bool = False, database: Any = None, overrides: dict[str, Any] | None = None) -> FastAPI:
+    """Build the app; `database` and `overrides` let tests inject real-but-local clients."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        from store.bootstrap import open_database
+
+        db = database or open_database()
+        app.state.db = db
+        app.state.demo = demo
+        app.state.overrides = overrides or {}
+        if demo:
+            from channels.demo import load_demo
+
+            load_demo(db)
+        yield
+
+    app = FastAPI(title="Influencer OS", version="0.1.0", lifespan=lifespan)
+
+    @app.get("/health", tags=["ops"])
+    def health(request: Request) -> JSONResponse:
+        """Database, Redis and migrations, each checked."""
+        from sqlalchemy import text
+
+        from store.migrate import current_revision, head_revision
+
+        db = request.app.state.db
+        checks: dict[str, Any] = {}
+        try:
+            with db.engine.connect() as conn:
+                conn.execute(text("select 1"))
+            checks["database"] = "ok"
+            current, head = current_revision(db.engine), head_revision(db.engine)
+            checks["migrations"] = "ok" if current == head else f"at {current}, head is {head}"
+        except Exception as exc:
+            checks["database"] = f"error: {type(exc).__name__}"
+            checks["migrations"] = "unknown"
+        try:
+            db.redis.ping()
+            checks["redis"] = "ok"
+        except Exception as exc:
+            checks["redis"] = f"error: {type(exc).__name__}"
+        ok = all(v == "ok" for v in checks.values())
+        return JSONResponse({"status": "ok" if ok else "degraded", "checks": checks}, status_code=200 if ok else 503)
+
+    return app

@@ -1,0 +1,16 @@
+"""The demo influencer: shipped in the repo, loaded on first start of `serve --demo`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+__all__ = ["DEMO_BUNDLE", "load_demo"]
+
+DEMO_BUNDLE = Path(__file__).resolve().parents[1] / "store" / "data" / "demo-bundle.json"
+
+
+def load_demo(db) -> None:
+    """Import the demo bundle (a no-op when it is already there and unchanged)."""
+    from store.bundle import import_bundle_file
+
+    import_bundle_file(db, DEMO_BUNDLE)

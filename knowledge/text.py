@@ -1,0 +1,56 @@
+"""Text normalisation shared by understanding and retrieval: Hebrew and English alike."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+__all__ = ["normalize", "tokens", "token_variants", "search_terms", "is_hebrew", "HEBREW_PREFIXES"]
+
+# Letters that glue to the front of a Hebrew word: ו (and), ה (the), ב (in), ל (to), מ (from),
+# ש (that), כ (as). Up to three can stack: "ושמהחנות".
+HEBREW_PREFIXES = "והבלמשכ"
+_NIQQUD = re.compile(r"[\u0591-\u05C7]")
+_FINALS = str.maketrans({"ך": "כ", "ם": "מ", "ן": "נ", "ף": "פ", "ץ": "צ"})
+_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
+_HEBREW = re.compile(r"[\u05D0-\u05EA]")
+
+
+def is_hebrew(text: str) -> bool:
+    """True when the text contains any Hebrew letter."""
+    return bool(_HEBREW.search(text))
+
+
+def normalize(text: str) -> str:
+    """Lower-case, NFKC, without niqqud or geresh marks; Hebrew final letters kept."""
+    text = unicodedata.normalize("NFKC", text or "")
+    text = _NIQQUD.sub("", text)
+    text = text.replace("״", '"').replace("׳", "'")
+    return text.casefold()
+
+
+def tokens(text: str) -> list[str]:
+    """Words of a normalised text, in order."""
+    return _TOKEN.findall(normalize(text))
+
+
+def token_variants(token: str, *, max_prefixes: int = 3) -> list[str]:
+    """The token and its forms without glued Hebrew prefix letters ("והקוד" -> "הקוד", "קוד")."""
+    out = [token]
+    word = token
+    for _ in range(max_prefixes):
+        if len(word) > 2 and word[0] in HEBREW_PREFIXES and _HEBREW.match(word[1]):
+            word = word[1:]
+            out.append(word)
+        else:
+            break
+    return out
+
+
+def search_terms(text: str) -> list[str]:
+    """Every token with its prefix-stripped variants, final letters folded, deduplicated in order."""
+    seen: dict[str, None] = {}
+    for tok in tokens(text):
+        for variant in token_variants(tok):
+            seen.setdefault(variant.translate(_FINALS), None)
+    return list(seen)

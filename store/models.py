@@ -73,6 +73,7 @@ class Tenant(Timestamps, Base):
     persona_notes: Mapped[str | None] = mapped_column(Text)
     instagram_profile: Mapped[dict[str, Any] | None] = mapped_column(Json)
     settings: Mapped[dict[str, Any]] = mapped_column(Json, default=dict)  # allowed_origins, digest_hour
+    faq: Mapped[list[dict[str, str]]] = mapped_column(Json, default=list)  # the bundle's [{q, a, lang?}]
 
 
 class OwnerIdentity(TenantOwned, Base):

@@ -1,0 +1,44 @@
+"""Events: things that happened, for the owner's notifications and analytics."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from store.models import Event, utcnow
+
+__all__ = ["record", "list_recent"]
+
+
+def record(
+    *,
+    session: Session,
+    tenant_id: int,
+    kind: str,
+    payload: dict[str, Any] | None = None,
+    conversation_id: str | None = None,
+    contact_id: int | None = None,
+    at: dt.datetime | None = None,
+) -> Event:
+    """Record an event (payload must be JSON-serialisable and PII masked)."""
+    event = Event(
+        tenant_id=tenant_id,
+        kind=kind,
+        payload=dict(payload or {}),
+        conversation_id=conversation_id,
+        contact_id=contact_id,
+        at=at or utcnow(),
+    )
+    session.add(event)
+    return event
+
+
+def list_recent(*, session: Session, tenant_id: int, kind: str | None = None, limit: int = 50) -> list[Event]:
+    """The tenant's latest events, newest first, optionally of one kind."""
+    query = select(Event).where(Event.tenant_id == tenant_id)
+    if kind is not None:
+        query = query.where(Event.kind == kind)
+    return list(session.scalars(query.order_by(Event.at.desc(), Event.id.desc()).limit(limit)).all())

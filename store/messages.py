@@ -1,0 +1,120 @@
+"""Messages: every inbound and outbound message, PII masked, inbound idempotent on the channel's id."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.orm import Session
+
+from store.models import Message, utcnow
+
+__all__ = ["find_inbound", "add_inbound", "add_outbound", "reply_to", "recent"]
+
+
+def find_inbound(*, session: Session, tenant_id: int, channel: str, channel_message_id: str) -> Message | None:
+    """The stored inbound message with that channel id, or None."""
+    return session.scalars(
+        select(Message).where(
+            Message.tenant_id == tenant_id,
+            Message.channel == channel,
+            Message.channel_message_id == channel_message_id,
+            Message.direction == "in",
+        )
+    ).first()
+
+
+def add_inbound(
+    *,
+    session: Session,
+    tenant_id: int,
+    conversation_id: str,
+    channel: str,
+    content: str,
+    channel_message_id: str | None = None,
+    language: str | None = None,
+    intent: str | None = None,
+    media: list[dict[str, Any]] | None = None,
+    meta: dict[str, Any] | None = None,
+    at: dt.datetime | None = None,
+) -> Message | None:
+    """Store an inbound message (content already masked); None when that channel id is already stored."""
+    values = dict(
+        tenant_id=tenant_id,
+        conversation_id=conversation_id,
+        direction="in",
+        channel=channel,
+        channel_message_id=channel_message_id,
+        content=content,
+        language=language,
+        intent=intent,
+        media=list(media or []),
+        meta=dict(meta or {}),
+        created_at=at or utcnow(),
+    )
+    stmt = insert(Message).values(**values)
+    if channel_message_id is not None:
+        stmt = stmt.on_conflict_do_nothing(
+            index_elements=["tenant_id", "channel", "channel_message_id"],
+            index_where=Message.channel_message_id.isnot(None),
+        )
+    new_id = session.execute(stmt.returning(Message.id)).scalar()
+    if new_id is None:
+        return None
+    return session.get(Message, new_id)
+
+
+def add_outbound(
+    *,
+    session: Session,
+    tenant_id: int,
+    conversation_id: str,
+    channel: str,
+    content: str,
+    reply_to: int | None,
+    language: str | None = None,
+    intent: str | None = None,
+    meta: dict[str, Any] | None = None,
+    at: dt.datetime | None = None,
+) -> Message:
+    """Store the agent's reply to an inbound message."""
+    msg = Message(
+        tenant_id=tenant_id,
+        conversation_id=conversation_id,
+        direction="out",
+        channel=channel,
+        content=content,
+        language=language,
+        intent=intent,
+        media=[],
+        meta={**(meta or {}), "reply_to": reply_to},
+        created_at=at or utcnow(),
+    )
+    session.add(msg)
+    session.flush()
+    return msg
+
+
+def reply_to(*, session: Session, tenant_id: int, inbound: Message) -> Message | None:
+    """The reply stored for that inbound message, or None (the bot stayed silent)."""
+    return session.scalars(
+        select(Message).where(
+            Message.tenant_id == tenant_id,
+            Message.conversation_id == inbound.conversation_id,
+            Message.direction == "out",
+            Message.meta["reply_to"].as_integer() == inbound.id,
+        )
+    ).first()
+
+
+def recent(*, session: Session, tenant_id: int, conversation_id: str, limit: int = 20) -> list[Message]:
+    """The conversation's last messages, oldest first."""
+    rows = session.scalars(
+        select(Message)
+        .where(Message.tenant_id == tenant_id, Message.conversation_id == conversation_id)
+        .order_by(Message.created_at.desc(), Message.id.desc())
+        .limit(limit)
+    ).all()
+    return list(reversed(rows))

@@ -1,0 +1,52 @@
+"""Turn traces: what the agent understood, decided and did in one turn, with timings."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from store.models import Conversation, TurnTrace, utcnow
+
+__all__ = ["add", "for_conversation", "find_conversation"]
+
+
+def add(
+    *,
+    session: Session,
+    tenant_id: int,
+    conversation_id: str,
+    message_id: int | None,
+    trace: dict[str, Any],
+    total_ms: float,
+    at: dt.datetime | None = None,
+) -> TurnTrace:
+    """Store one turn's trace (already PII masked)."""
+    row = TurnTrace(
+        tenant_id=tenant_id,
+        conversation_id=conversation_id,
+        message_id=message_id,
+        trace=trace,
+        total_ms=total_ms,
+        at=at or utcnow(),
+    )
+    session.add(row)
+    return row
+
+
+def for_conversation(*, session: Session, tenant_id: int, conversation_id: str) -> list[TurnTrace]:
+    """The conversation's traces, oldest first."""
+    return list(
+        session.scalars(
+            select(TurnTrace)
+            .where(TurnTrace.tenant_id == tenant_id, TurnTrace.conversation_id == conversation_id)
+            .order_by(TurnTrace.id)
+        ).all()
+    )
+
+
+def find_conversation(*, session: Session, conversation_id: str) -> Conversation | None:
+    """The conversation with that id whatever its tenant (operator tools only: `influencer-os trace`)."""
+    return session.get(Conversation, conversation_id)

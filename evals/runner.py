@@ -1,0 +1,232 @@
+"""Running suites: each case from the bundle's state, through the same agent the channels drive."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete, select
+
+from evals.expectations import TurnOutcome, check_turn, reply_language
+from evals.state_checks import count_rows
+from evals.suite import Case, Suite
+from store import models as m
+from store.db import Database
+
+__all__ = ["CaseResult", "RunResult", "run_suites", "percentile"]
+
+
+@dataclass
+class CaseResult:
+    """One case's outcome: its turns, its state checks, pass or fail."""
+
+    id: str
+    tags: list[str]
+    passed: bool
+    skipped: bool
+    turns: list[dict[str, Any]]
+    after: list[dict[str, Any]]
+    runs: int = 1
+    runs_passed: int = 1
+
+
+@dataclass
+class RunResult:
+    """Every suite's cases, in the report format of the spec."""
+
+    suites: list[dict[str, Any]] = field(default_factory=list)
+    model: str = "offline"
+    repeat: int = 1
+
+    def all_cases(self) -> list[CaseResult]:
+        """Every case result of every suite."""
+        return [c for s in self.suites for c in s["cases"]]
+
+    def summary(self) -> dict[str, Any]:
+        """The spec's summary block (plus pass^N and the mean when --repeat > 1)."""
+        cases = self.all_cases()
+        graded = [c for c in cases if not c.skipped]
+        passed = sum(1 for c in graded if c.passed)
+        times = [t["ms"] for c in cases for t in c.turns]
+        out: dict[str, Any] = {
+            "cases": len(cases),
+            "passed": passed,
+            "failed": len(graded) - passed,
+            "skipped": len(cases) - len(graded),
+            "pass_rate": round(passed / len(graded), 4) if graded else 0.0,
+            "p50_ms": round(percentile(times, 50), 1),
+            "p95_ms": round(percentile(times, 95), 1),
+            "model": self.model,
+        }
+        if self.repeat > 1:
+            out["repeat"] = self.repeat
+            out["pass_all_runs"] = out["pass_rate"]
+            total = sum(c.runs for c in graded)
+            out["mean_pass_rate"] = round(sum(c.runs_passed for c in graded) / total, 4) if total else 0.0
+        return out
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON report of the spec."""
+        return {
+            "suites": [
+                {
+                    "name": s["name"],
+                    "cases": [
+                        {"id": c.id, "tags": c.tags, "passed": c.passed,
+                         "turns": [{k: t[k] for k in _TURN_KEYS if k in t} for t in c.turns], "after": c.after}
+                        | ({"skipped": True} if c.skipped else {})
+                        | ({"runs": c.runs, "runs_passed": c.runs_passed} if self.repeat > 1 else {})
+                        for c in s["cases"]
+                    ],
+                }
+                for s in self.suites
+            ],
+            "summary": self.summary(),
+        }
+
+
+_TURN_KEYS = ("user", "reply", "intent", "tools", "action", "language", "ms", "failures", "skipped")
+
+
+def percentile(values: list[float], pct: float) -> float:
+    """The pct-th percentile (nearest rank on sorted values); 0 for no values."""
+    if not values:
+        return 0.0
+    if len(values) == 1:
+        return float(values[0])
+    return float(statistics.quantiles(values, n=100, method="inclusive")[int(pct) - 1]) if pct < 100 else max(values)
+
+
+def _reset_tenant(db: Database, suite: Suite) -> None:
+    from store.bundle import import_bundle_file
+
+    with db.session() as session:
+        session.execute(delete(m.Tenant).where(m.Tenant.handle == suite.influencer))
+    import_bundle_file(db, suite.bundle_path)
+
+
+def _owner_phone(suite: Suite) -> str:
+    data = json.loads(Path(suite.bundle_path).read_text(encoding="utf-8"))
+    phones = data.get("influencer", {}).get("owner_phones") or []
+    return phones[0] if phones else "+10000000000"
+
+
+def _sender(case: Case, suite: Suite, run: int) -> str:
+    if case.role == "owner":
+        return _owner_phone(suite) if case.channel == "whatsapp" else "eval-owner"
+    seed = hashlib.sha1(f"{suite.name}/{case.id}/{run}".encode()).hexdigest()
+    digits = str(int(seed, 16) % 10**7).zfill(7)
+    return f"+1555{digits}" if case.channel == "whatsapp" else f"eval-{case.id}-{run}"
+
+
+def _run_case_once(agent: Any, db: Database, suite: Suite, case: Case, judge: Any, run: int) -> CaseResult:
+    from agent import InboundMessage
+
+    _reset_tenant(db, suite)
+    conversation_id: str | None = None
+    turns: list[dict[str, Any]] = []
+    history: list[tuple[str, str]] = []
+    sender = _sender(case, suite, run)
+    any_skipped = False
+    for i, turn in enumerate(case.turns):
+        started = time.perf_counter()
+        result = agent.handle(
+            InboundMessage(
+                handle=suite.influencer,
+                channel=case.channel,
+                sender_id=sender,
+                text=turn.user,
+                role=case.role,
+                message_id=f"eval-{case.id}-{run}-{i}",
+                conversation_id=conversation_id,
+                now=suite.now,
+            )
+        )
+        ms = (time.perf_counter() - started) * 1000
+        conversation_id = result.conversation_id
+        outcome = TurnOutcome(
+            reply=result.reply or "",
+            intent=result.intent,
+            tools=list(result.tools or []),
+            action=result.action,
+            language=reply_language(result.reply or ""),
+            ms=ms,
+            trace=result.trace or {},
+        )
+        failures, skipped = check_turn(turn.expect, outcome)
+        history.append((turn.user, outcome.reply))
+        if turn.expect.judge is not None and judge is not None:
+            skipped = []
+            verdict = judge.grade(turn.expect.judge, history)
+            if not verdict.passed:
+                failures.append(f"judge: {verdict.reason}")
+        any_skipped = any_skipped or bool(skipped)
+        turns.append(
+            {
+                "user": turn.user,
+                "reply": outcome.reply,
+                "intent": outcome.intent,
+                "tools": outcome.tools,
+                "action": outcome.action,
+                "language": outcome.language,
+                "ms": round(ms, 1),
+                "failures": failures,
+                "skipped": skipped,
+                "trace": outcome.trace,
+            }
+        )
+    after = []
+    with db.session() as session:
+        tenant_id = session.execute(select(m.Tenant.id).where(m.Tenant.handle == suite.influencer)).scalar_one()
+        for check in case.after:
+            actual = count_rows(session, tenant_id=tenant_id, resource=check.resource, where=check.where)
+            label = f"{check.resource} where {json.dumps(check.where, ensure_ascii=False)} count == {check.count}"
+            after.append({"check": label, "passed": actual == check.count, "actual": actual})
+    passed = all(not t["failures"] for t in turns) and all(a["passed"] for a in after)
+    # A case whose only unchecked part is a judge rubric still passes on what was checked;
+    # it is reported as skipped only when a rubric was all it had.
+    only_judge = all(_only_judge(t) for t in case.turns) and not case.after
+    return CaseResult(case.id, list(case.tags), passed, any_skipped and only_judge, turns, after)
+
+
+def _only_judge(turn: Any) -> bool:
+    e = turn.expect
+    return e.judge is not None and all(
+        getattr(e, k) is None for k in type(e).model_fields if k != "judge"
+    )
+
+
+def run_suites(
+    suites: list[Suite],
+    *,
+    agent: Any,
+    db: Database,
+    tags: set[str] | None = None,
+    repeat: int = 1,
+    judge: Any = None,
+    model: str = "offline",
+    on_case: Callable[[str, CaseResult], None] | None = None,
+) -> RunResult:
+    """Run every selected case `repeat` times; a case passes when all its runs pass (pass^N)."""
+    result = RunResult(model=model, repeat=repeat)
+    for suite in suites:
+        cases_out: list[CaseResult] = []
+        for case in suite.cases:
+            if tags and not tags.intersection(case.tags):
+                continue
+            runs = [_run_case_once(agent, db, suite, case, judge, r) for r in range(repeat)]
+            first = runs[-1] if all(r.passed for r in runs) else next(r for r in runs if not r.passed)
+            first.runs = repeat
+            first.runs_passed = sum(1 for r in runs if r.passed)
+            first.passed = first.runs_passed == repeat
+            cases_out.append(first)
+            if on_case:
+                on_case(suite.name, first)
+        result.suites.append({"name": suite.name, "cases": cases_out})
+    return result

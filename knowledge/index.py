@@ -1,0 +1,157 @@
+"""Keep a tenant's knowledge index in step with its data: embed what changed, delete what is gone."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+from sqlalchemy import delete, insert, select, text, update
+from sqlalchemy.orm import Session
+
+from knowledge.embedders import Embedder, embedder_name, get_embedder
+from knowledge.sources import DocumentSpec, tenant_documents
+from store.models import KnowledgeChunk, KnowledgeDocument, utcnow
+
+__all__ = ["reindex", "write_documents", "vector_literal"]
+
+log = logging.getLogger(__name__)
+_LOCK_CLASS = 7_355_609  # advisory lock class: one reindex per tenant at a time
+EMBED_BATCH = 512
+
+
+def reindex(session: Session, *, tenant_id: int, embedder: Embedder | None = None) -> int:
+    """Bring the tenant's index up to date; returns how many documents were added, changed or removed.
+
+    Idempotent: a second run with nothing changed embeds nothing and returns 0. Does not commit.
+    """
+    embedder = embedder or get_embedder()
+    session.execute(text("SELECT pg_advisory_xact_lock(:c, :t)"), {"c": _LOCK_CLASS, "t": tenant_id})
+    name = embedder_name(embedder)
+    wanted = {
+        (d.source_type, d.source_ref): (d, d.content_hash(name))
+        for d in tenant_documents(session, tenant_id=tenant_id)
+    }
+    existing = {
+        (row.source_type, row.source_ref): (row.id, row.content_hash)
+        for row in session.execute(
+            select(
+                KnowledgeDocument.id,
+                KnowledgeDocument.source_type,
+                KnowledgeDocument.source_ref,
+                KnowledgeDocument.content_hash,
+            ).where(KnowledgeDocument.tenant_id == tenant_id)
+        )
+    }
+    gone = [doc_id for key, (doc_id, _) in existing.items() if key not in wanted]
+    changed = [
+        (existing[key][0], doc, h)
+        for key, (doc, h) in wanted.items()
+        if key in existing and existing[key][1] != h
+    ]
+    new = [(doc, h) for key, (doc, h) in wanted.items() if key not in existing]
+    stale = gone + [doc_id for doc_id, _, _ in changed]
+    if stale:
+        session.execute(
+            delete(KnowledgeChunk).where(
+                KnowledgeChunk.tenant_id == tenant_id, KnowledgeChunk.document_id.in_(stale)
+            )
+        )
+    if gone:
+        session.execute(
+            delete(KnowledgeDocument).where(
+                KnowledgeDocument.tenant_id == tenant_id, KnowledgeDocument.id.in_(gone)
+            )
+        )
+    if changed:
+        session.execute(
+            update(KnowledgeDocument),
+            [{"id": doc_id, **_document_row(doc, h), "updated_at": utcnow()} for doc_id, doc, h in changed],
+        )
+    written = [(doc_id, doc) for doc_id, doc, _ in changed]
+    written += write_documents(session, tenant_id=tenant_id, documents=new)
+    _write_chunks(session, tenant_id=tenant_id, documents=written, embedder=embedder)
+    session.flush()
+    if gone or written:
+        log.info(
+            "reindex tenant %s: %d new, %d changed, %d removed", tenant_id, len(new), len(changed), len(gone)
+        )
+    return len(gone) + len(written)
+
+
+def _document_row(doc: DocumentSpec, content_hash: str) -> dict[str, Any]:
+    return {
+        "title": doc.title,
+        "url": doc.url,
+        "language": doc.language,
+        "meta": doc.meta,
+        "content_hash": content_hash,
+    }
+
+
+def write_documents(
+    session: Session, *, tenant_id: int, documents: list[tuple[DocumentSpec, str]]
+) -> list[tuple[int, DocumentSpec]]:
+    """Insert new document rows (no chunks yet) and return their ids with their specs."""
+    if not documents:
+        return []
+    rows = [
+        {
+            "tenant_id": tenant_id,
+            "source_type": d.source_type,
+            "source_ref": d.source_ref,
+            **_document_row(d, h),
+        }
+        for d, h in documents
+    ]
+    ids = (
+        session.execute(
+            insert(KnowledgeDocument).returning(KnowledgeDocument.id, sort_by_parameter_order=True), rows
+        )
+        .scalars()
+        .all()
+    )
+    return [(doc_id, doc) for doc_id, (doc, _) in zip(ids, documents, strict=True)]
+
+
+def vector_literal(matrix: np.ndarray) -> list[str]:
+    """pgvector's text form ('[0.1,0.2,...]') of each row, 7 significant digits (float4 precision)."""
+    if len(matrix) == 0:
+        return []
+    row_format = "[" + ",".join(["%.7g"] * matrix.shape[1]) + "]"
+    return [row_format % tuple(row) for row in matrix.tolist()]
+
+
+def _embed(embedder: Embedder, texts: list[str]) -> np.ndarray:
+    fast = getattr(embedder, "embed_array", None)
+    matrix = fast(texts) if fast else np.asarray(embedder.embed(texts), dtype=np.float32)
+    if matrix.shape != (len(texts), embedder.dim):
+        raise ValueError(f"embedder returned shape {matrix.shape}, expected ({len(texts)}, {embedder.dim})")
+    return matrix
+
+
+def _chunk_rows(
+    tenant_id: int, documents: list[tuple[int, DocumentSpec]], embedder: Embedder
+) -> Iterator[tuple]:
+    flat = [(doc_id, ordinal, chunk) for doc_id, doc in documents for ordinal, chunk in enumerate(doc.chunks)]
+    for start in range(0, len(flat), EMBED_BATCH):
+        batch = flat[start : start + EMBED_BATCH]
+        vectors = vector_literal(_embed(embedder, [chunk.search_text for _, _, chunk in batch]))
+        for (doc_id, ordinal, chunk), vector in zip(batch, vectors, strict=True):
+            yield (tenant_id, doc_id, ordinal, chunk.text, chunk.terms, vector)
+
+
+def _write_chunks(
+    session: Session, *, tenant_id: int, documents: list[tuple[int, DocumentSpec]], embedder: Embedder
+) -> None:
+    """Embed and write the chunks of the given documents with COPY (same transaction as the session)."""
+    if not documents:
+        return
+    driver = session.connection().connection.driver_connection
+    with driver.cursor() as cursor:
+        with cursor.copy(
+            "COPY knowledge_chunks (tenant_id, document_id, ordinal, text, terms, embedding) FROM STDIN"
+        ) as copy:
+            for row in _chunk_rows(tenant_id, documents, embedder):
+                copy.write_row(row)

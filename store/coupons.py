@@ -1,0 +1,92 @@
+"""Coupons repository: codes per partnership, which are valid on a day, and their events."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from store.models import Coupon, CouponEvent, Partnership
+
+__all__ = ["list_coupons", "get_by_code", "active_coupons", "create", "events"]
+
+
+def list_coupons(
+    *,
+    session: Session,
+    tenant_id: int,
+    partnership_ids: Sequence[int] | None = None,
+    active: bool | None = None,
+) -> list[Coupon]:
+    """The tenant's coupons by code."""
+    query = select(Coupon).where(Coupon.tenant_id == tenant_id)
+    if partnership_ids is not None:
+        query = query.where(Coupon.partnership_id.in_(list(partnership_ids)))
+    if active is not None:
+        query = query.where(Coupon.active.is_(active))
+    return list(session.scalars(query.order_by(Coupon.code)))
+
+
+def get_by_code(*, session: Session, tenant_id: int, code: str) -> Coupon | None:
+    """One coupon by code, case-insensitive, only within the tenant."""
+    return session.scalar(
+        select(Coupon).where(Coupon.tenant_id == tenant_id, func.upper(Coupon.code) == code.strip().upper())
+    )
+
+
+def active_coupons(
+    *,
+    session: Session,
+    tenant_id: int,
+    on_date: dt.date,
+    partnership_ids: Sequence[int] | None = None,
+) -> list[Coupon]:
+    """Coupons a follower may be given on `on_date` (the tenant's local day): active, within their dates
+    (both ends inclusive), and not of a cancelled partnership."""
+    query = (
+        select(Coupon)
+        .outerjoin(Partnership, Partnership.id == Coupon.partnership_id)
+        .where(
+            Coupon.tenant_id == tenant_id,
+            Coupon.active.is_(True),
+            or_(Coupon.starts.is_(None), Coupon.starts <= on_date),
+            or_(Coupon.expires.is_(None), Coupon.expires >= on_date),
+            or_(Partnership.id.is_(None), Partnership.status != "cancelled"),
+        )
+    )
+    if partnership_ids is not None:
+        query = query.where(Coupon.partnership_id.in_(list(partnership_ids)))
+    return list(session.scalars(query.order_by(Coupon.code)))
+
+
+def create(*, session: Session, tenant_id: int, fields: dict[str, Any]) -> Coupon:
+    """Add a coupon from validated fields; flushed so it has an id."""
+    row = Coupon(tenant_id=tenant_id, **fields)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def events(
+    *,
+    session: Session,
+    tenant_id: int,
+    coupon_ids: Sequence[int] | None = None,
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+    kinds: Sequence[str] | None = None,
+) -> list[CouponEvent]:
+    """Coupon events in [since, until), oldest first."""
+    query = select(CouponEvent).where(CouponEvent.tenant_id == tenant_id)
+    if coupon_ids is not None:
+        query = query.where(CouponEvent.coupon_id.in_(list(coupon_ids)))
+    if since is not None:
+        query = query.where(CouponEvent.at >= since)
+    if until is not None:
+        query = query.where(CouponEvent.at < until)
+    if kinds:
+        query = query.where(CouponEvent.kind.in_(list(kinds)))
+    return list(session.scalars(query.order_by(CouponEvent.at, CouponEvent.id)))

@@ -1,0 +1,103 @@
+"""Partnerships repository: the brand pipeline of one tenant."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from store.models import PARTNERSHIP_STATUSES, Partnership
+
+__all__ = ["list_partnerships", "get", "get_by_ref", "find", "create", "unique_ref", "brand_index", "by_ids"]
+
+
+def list_partnerships(
+    *,
+    session: Session,
+    tenant_id: int,
+    statuses: Sequence[str] | None = None,
+) -> list[Partnership]:
+    """The tenant's partnerships in pipeline order, then by brand."""
+    query = select(Partnership).where(Partnership.tenant_id == tenant_id)
+    if statuses:
+        query = query.where(Partnership.status.in_(list(statuses)))
+    rows = list(session.scalars(query))
+    order = {s: i for i, s in enumerate(PARTNERSHIP_STATUSES)}
+    return sorted(rows, key=lambda p: (order.get(p.status, 99), p.brand.casefold()))
+
+
+def get(*, session: Session, tenant_id: int, partnership_id: int) -> Partnership | None:
+    """One partnership by id, only within the tenant."""
+    return session.scalar(
+        select(Partnership).where(Partnership.tenant_id == tenant_id, Partnership.id == partnership_id)
+    )
+
+
+def by_ids(*, session: Session, tenant_id: int, ids: Sequence[int]) -> dict[int, Partnership]:
+    """Partnerships by id (missing ids left out), only within the tenant."""
+    if not ids:
+        return {}
+    rows = session.scalars(
+        select(Partnership).where(Partnership.tenant_id == tenant_id, Partnership.id.in_(list(set(ids))))
+    )
+    return {p.id: p for p in rows}
+
+
+def get_by_ref(*, session: Session, tenant_id: int, ref: str) -> Partnership | None:
+    """One partnership by its stable ref (case-insensitive)."""
+    return session.scalar(
+        select(Partnership).where(
+            Partnership.tenant_id == tenant_id, func.lower(Partnership.ref) == ref.strip().lower()
+        )
+    )
+
+
+def find(*, session: Session, tenant_id: int, query: str) -> list[Partnership]:
+    """Partnerships the words name: by ref, brand or alias, Hebrew prefixes and small typos tolerated."""
+    from tools.matching import best_matches
+
+    text = (query or "").strip()
+    if not text:
+        return []
+    exact = get_by_ref(session=session, tenant_id=tenant_id, ref=text)
+    if exact is not None:
+        return [exact]
+    rows = list_partnerships(session=session, tenant_id=tenant_id)
+    folded = text.casefold()
+    same_name = [
+        p for p in rows if folded in {p.brand.casefold(), *(a.casefold() for a in p.brand_aliases or [])}
+    ]
+    if same_name:
+        return same_name
+    return [p for p in best_matches(text, [(p, [p.brand, p.ref, *(p.brand_aliases or [])]) for p in rows])]
+
+
+def unique_ref(*, session: Session, tenant_id: int, brand: str) -> str:
+    """A new ref for a brand: a lower-case slug, numbered when taken."""
+    base = re.sub(r"[^a-z0-9]+", "-", brand.casefold()).strip("-")[:80]
+    if not base:  # a Hebrew-only brand name
+        base = "brand"
+    taken = {p.ref for p in list_partnerships(session=session, tenant_id=tenant_id)}
+    ref, n = base, 2
+    while ref in taken:
+        ref, n = f"{base}-{n}", n + 1
+    return ref
+
+
+def create(*, session: Session, tenant_id: int, fields: dict[str, Any]) -> Partnership:
+    """Add a partnership from validated fields; flushed so it has an id."""
+    row = Partnership(tenant_id=tenant_id, **fields)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def brand_index(*, session: Session, tenant_id: int) -> list[tuple[str, str, list[str]]]:
+    """(ref, brand, aliases) of every partnership, for understanding owner commands."""
+    return [
+        (p.ref, p.brand, list(p.brand_aliases or []))
+        for p in list_partnerships(session=session, tenant_id=tenant_id)
+    ]

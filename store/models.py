@@ -380,6 +380,16 @@ class OutboundMessage(TenantOwned, Base):
     """A message we send on a channel (WhatsApp): its attempts and delivery status."""
 
     __tablename__ = "outbound_messages"
+    __table_args__ = (
+        # One row per logical send (e.g. "reply:<MessageSid>"): a retried job never sends twice.
+        Index(
+            "uq_outbound_dedupe",
+            "tenant_id",
+            "dedupe_key",
+            unique=True,
+            postgresql_where=text("dedupe_key IS NOT NULL"),
+        ),
+    )
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     conversation_id: Mapped[str | None] = mapped_column(String(36), index=True)
     channel: Mapped[str] = mapped_column(String(20))
@@ -391,6 +401,7 @@ class OutboundMessage(TenantOwned, Base):
     provider_id: Mapped[str | None] = mapped_column(String(64), index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str | None] = mapped_column(Text)
+    dedupe_key: Mapped[str | None] = mapped_column(String(160))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 

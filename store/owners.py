@@ -1,0 +1,123 @@
+"""Owner identities: the WhatsApp phones and console tokens that get owner rights over a tenant."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from store.models import OwnerIdentity, Tenant
+
+__all__ = [
+    "OwnerConflict",
+    "normalize_phone",
+    "is_e164",
+    "hash_token",
+    "add_phone",
+    "create_token",
+    "list_identities",
+    "tenant_for_phone",
+    "tenant_for_token",
+]
+
+_E164 = re.compile(r"\+[1-9]\d{6,14}")
+_TOKEN_PREFIX = "ios_"
+
+
+class OwnerConflict(ValueError):
+    """The phone already gives owner rights over another tenant."""
+
+
+def is_e164(value: object) -> bool:
+    """True for a phone written in E.164 ('+972541112233') whose length fits its country."""
+    if not isinstance(value, str) or not _E164.fullmatch(value):
+        return False
+    import phonenumbers
+
+    try:
+        return phonenumbers.is_possible_number(phonenumbers.parse(value, None))
+    except phonenumbers.NumberParseException:
+        return False
+
+
+def normalize_phone(raw: str) -> str:
+    """The E.164 form of a phone written with spaces, dashes, '00' or a 'whatsapp:' prefix."""
+    text = (raw or "").strip()
+    if text.lower().startswith("whatsapp:"):
+        text = text[len("whatsapp:") :].strip()
+    compact = re.sub(r"[\s\-().]", "", text)
+    if compact.startswith("00"):
+        compact = "+" + compact[2:]
+    if not compact.startswith("+"):
+        raise ValueError(f"{raw!r} has no country code; write it in E.164, like +972541112233")
+    if not is_e164(compact):
+        raise ValueError(f"{raw!r} is not a valid phone number in E.164 (like +972541112233)")
+    return compact
+
+
+def hash_token(token: str) -> str:
+    """The sha256 (hex) under which a token is stored; the token itself is never stored."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def add_phone(*, session: Session, tenant_id: int, phone: str, label: str | None = None) -> OwnerIdentity:
+    """Give a phone owner rights over the tenant (idempotent); OwnerConflict when another tenant has it."""
+    value = normalize_phone(phone)
+    existing = session.scalars(
+        select(OwnerIdentity).where(OwnerIdentity.kind == "phone", OwnerIdentity.value == value)
+    ).first()
+    if existing is not None:
+        if existing.tenant_id != tenant_id:
+            other = session.get(Tenant, existing.tenant_id)
+            raise OwnerConflict(f"{value} is already an owner phone of @{other.handle if other else '?'}")
+        if label and existing.label != label:
+            existing.label = label
+        return existing
+    identity = OwnerIdentity(tenant_id=tenant_id, kind="phone", value=value, label=label)
+    session.add(identity)
+    session.flush()
+    return identity
+
+
+def create_token(*, session: Session, tenant_id: int, label: str | None = None) -> str:
+    """Create an owner token for the tenant and return it; only its hash is kept, so show it once."""
+    token = _TOKEN_PREFIX + secrets.token_urlsafe(32)
+    session.add(OwnerIdentity(tenant_id=tenant_id, kind="token", value=hash_token(token), label=label))
+    session.flush()
+    return token
+
+
+def list_identities(*, session: Session, tenant_id: int) -> list[OwnerIdentity]:
+    """The tenant's owner phones and tokens (tokens as hashes), oldest first."""
+    stmt = select(OwnerIdentity).where(OwnerIdentity.tenant_id == tenant_id).order_by(OwnerIdentity.id)
+    return list(session.scalars(stmt))
+
+
+def tenant_for_phone(*, session: Session, phone: str) -> Tenant | None:
+    """The tenant this phone owns, or None (the phone may carry spaces or a 'whatsapp:' prefix)."""
+    try:
+        value = normalize_phone(phone)
+    except ValueError:
+        return None
+    stmt = select(Tenant).join(OwnerIdentity, OwnerIdentity.tenant_id == Tenant.id).where(
+        OwnerIdentity.kind == "phone", OwnerIdentity.value == value
+    )
+    return session.scalars(stmt).first()
+
+
+def tenant_for_token(*, session: Session, token: str) -> Tenant | None:
+    """The tenant this owner token belongs to, or None."""
+    if not token:
+        return None
+    digest = hash_token(token.strip())
+    identity = session.scalars(
+        select(OwnerIdentity).where(OwnerIdentity.kind == "token", OwnerIdentity.value == digest)
+    ).first()
+    # The lookup is by hash already; compare_digest keeps the final check constant-time.
+    if identity is None or not hmac.compare_digest(identity.value, digest):
+        return None
+    return session.get(Tenant, identity.tenant_id)

@@ -1,0 +1,48 @@
+"""Tenants (one per influencer): lookup by handle or id, and by an owner's phone or token."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from store import owners as owner_store
+from store.models import Tenant
+
+__all__ = [
+    "normalize_handle",
+    "get",
+    "get_by_handle",
+    "list_all",
+    "owner_tenant_for_phone",
+    "owner_tenant_for_token",
+]
+
+
+def normalize_handle(handle: str) -> str:
+    """The handle as stored: no leading '@', no spaces around, lower case."""
+    return (handle or "").strip().lstrip("@").strip().lower()
+
+
+def get(*, session: Session, tenant_id: int) -> Tenant | None:
+    """The tenant with this id, or None."""
+    return session.get(Tenant, tenant_id)
+
+
+def get_by_handle(*, session: Session, handle: str) -> Tenant | None:
+    """The tenant with this Instagram handle ('@' and case ignored), or None."""
+    return session.scalars(select(Tenant).where(Tenant.handle == normalize_handle(handle))).first()
+
+
+def list_all(*, session: Session) -> list[Tenant]:
+    """Every tenant, by handle."""
+    return list(session.scalars(select(Tenant).order_by(Tenant.handle)))
+
+
+def owner_tenant_for_phone(*, session: Session, phone: str) -> Tenant | None:
+    """The tenant a WhatsApp phone has owner rights over, or None."""
+    return owner_store.tenant_for_phone(session=session, phone=phone)
+
+
+def owner_tenant_for_token(*, session: Session, token: str) -> Tenant | None:
+    """The tenant an owner token belongs to, or None."""
+    return owner_store.tenant_for_token(session=session, token=token)

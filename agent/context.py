@@ -1,0 +1,204 @@
+"""The runtime context of a turn (clients handed to nodes) and the context node (what the turn may use)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from langgraph.runtime import Runtime
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from agent.state import TurnState
+from store import conversations as conversation_store
+from store.models import Coupon, CouponEvent, Partnership, Tenant
+
+__all__ = [
+    "Context",
+    "TenantCache",
+    "UnknownTenant",
+    "UnknownConversation",
+    "tenant_view",
+    "turn_now",
+    "load_catalog",
+    "engine_catalog",
+    "context_node",
+]
+
+PUBLIC_STATUSES = ("active", "completed")  # what a follower may hear about (the pipeline is private)
+
+
+class UnknownTenant(LookupError):
+    """No influencer has that handle (the API answers 404)."""
+
+
+class UnknownConversation(LookupError):
+    """No conversation with that id for this influencer (the API answers 404)."""
+
+
+class TenantCache:
+    """Per-tenant values (catalog, persona) kept in-process for a short time; keyed by tenant identity.
+
+    The key includes the tenant's creation time, so a tenant re-created under the same id (tests,
+    eval resets) never sees another's data. Owner writes call `invalidate`.
+    """
+
+    def __init__(self, ttl_seconds: float = 30.0) -> None:
+        self.ttl = ttl_seconds
+        self._values: dict[tuple[Any, ...], tuple[float, Any]] = {}
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    def get_or_load(self, key: tuple[Any, ...], load: Callable[[], Any]) -> Any:
+        """The cached value for key, or load() stored for ttl seconds."""
+        now = time.monotonic()
+        with self._lock:
+            found = self._values.get(key)
+            if found is not None and found[0] > now:
+                self.hits += 1
+                return found[1]
+        value = load()
+        with self._lock:
+            self.misses += 1
+            self._values[key] = (now + self.ttl, value)
+        return value
+
+    def invalidate(self, tenant_id: int | None = None) -> None:
+        """Forget one tenant's values (or all)."""
+        with self._lock:
+            if tenant_id is None:
+                self._values.clear()
+            else:
+                for key in [k for k in self._values if k[0] == tenant_id]:
+                    del self._values[key]
+
+
+@dataclass
+class Context:
+    """What nodes may use in one turn: built by the Agent, never by a node."""
+
+    db: Any  # store.Database: sessions, redis
+    session: Session  # the turn's session; Agent.handle commits it at the end of the turn
+    engine: Any  # agent.engine.Engine
+    fallback_engine: Any  # the offline engine, used when `engine` fails
+    cache: TenantCache
+    settings: Any  # agent.runtime.AgentSettings
+    embedder: Any = None
+    contact_limiter: Any = None
+    tenant_limiter: Any = None
+    emit: Callable[[dict[str, Any]], None] | None = None  # streaming: {"type": "token"|"card"|"done", ...}
+    turn: dict[str, Any] = field(default_factory=dict)  # per-turn objects that are not checkpointed
+
+
+def tenant_view(tenant: Tenant) -> dict[str, Any]:
+    """The tenant as the state carries it (plain values, checkpoint-safe)."""
+    return {
+        "id": tenant.id,
+        "handle": tenant.handle,
+        "display_name": tenant.display_name,
+        "timezone": tenant.timezone or "Asia/Jerusalem",
+        "languages": list(tenant.languages or ["he", "en"]),
+        "created_at": tenant.created_at.isoformat() if tenant.created_at else "",
+    }
+
+
+def turn_now(state: TurnState) -> dt.datetime:
+    """The turn's clock as an aware datetime."""
+    raw = state.get("now")
+    if not raw:
+        return dt.datetime.now(dt.UTC)
+    value = dt.datetime.fromisoformat(raw)
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+def load_catalog(session: Session, *, tenant_id: int, role: str) -> list[dict[str, Any]]:
+    """The tenant's brands with aliases, coupon codes and known products (followers: public ones only)."""
+    query = select(Partnership).where(Partnership.tenant_id == tenant_id).order_by(Partnership.id)
+    if role != "owner":
+        query = query.where(Partnership.status.in_(PUBLIC_STATUSES))
+    partnerships = session.scalars(query).all()
+    ids = [p.id for p in partnerships]
+    codes: dict[int, list[str]] = {}
+    products: dict[int, set[str]] = {}
+    if ids:
+        for pid, code in session.execute(
+            select(Coupon.partnership_id, Coupon.code).where(Coupon.tenant_id == tenant_id, Coupon.partnership_id.in_(ids))
+        ):
+            codes.setdefault(pid, []).append(code)
+        rows = session.execute(
+            select(Coupon.partnership_id, CouponEvent.products)
+            .join(Coupon, Coupon.id == CouponEvent.coupon_id)
+            .where(CouponEvent.tenant_id == tenant_id, Coupon.partnership_id.in_(ids), CouponEvent.kind == "redeemed")
+            .limit(2000)
+        )
+        for pid, names in rows:
+            products.setdefault(pid, set()).update(str(n) for n in (names or []) if n)
+    return [
+        {
+            "ref": p.ref,
+            "name": p.brand,
+            "aliases": list(p.brand_aliases or []),
+            "coupon_codes": codes.get(p.id, []),
+            "products": sorted(products.get(p.id, ())),
+            "status": p.status,
+        }
+        for p in partnerships
+    ]
+
+
+def _load_persona(session: Session, tenant_id: int) -> dict[str, Any]:
+    try:
+        import persona
+    except ImportError:  # the persona package is not in this build
+        return {}
+    try:
+        return dict(persona.get(session, tenant_id=tenant_id) or {})
+    except Exception:  # a persona problem must not cost the follower their answer
+        return {}
+
+
+def engine_catalog(ctx: Context, state: TurnState) -> Any:
+    """The engine-ready catalog (agent.offline Catalog) of this turn's brands, cached per tenant and scope."""
+    from agent.engine import make_catalog
+
+    tenant = state["tenant"]
+    scope = "owner" if state.get("role") == "owner" else "follower"
+    key = (tenant["id"], tenant.get("created_at", ""), "engine_catalog", scope)
+    return ctx.cache.get_or_load(
+        key,
+        lambda: make_catalog(state.get("catalog") or [], handle=tenant["handle"], display_name=tenant["display_name"]),
+    )
+
+
+def context_node(state: TurnState, runtime: Runtime[Context]) -> dict[str, Any]:
+    """Load what the turn may use: tenant, contact, conversation status, persona and brand catalog."""
+    ctx = runtime.context
+    session = ctx.session
+    tenant: Tenant = ctx.turn["tenant"]
+    conv = ctx.turn.get("conversation") or conversation_store.get(
+        session=session, tenant_id=tenant.id, conversation_id=state["conversation_id"]
+    )
+    if conv is None:
+        raise UnknownConversation(state["conversation_id"])
+    ctx.turn["conversation"] = conv
+    view = tenant_view(tenant)
+    role = state.get("role", "follower")
+    scope = "owner" if role == "owner" else "follower"
+    key = (tenant.id, view["created_at"])
+    catalog = ctx.cache.get_or_load((*key, "catalog", scope), lambda: load_catalog(session, tenant_id=tenant.id, role=role))
+    persona = ctx.cache.get_or_load((*key, "persona"), lambda: _load_persona(session, tenant.id))
+    paused = bool(conv.paused) and role != "owner"
+    return {
+        "tenant": view,
+        "contact_id": conv.contact_id,
+        "persona": persona,
+        "catalog": catalog,
+        "paused": paused,
+        "paused_notice_sent": bool(state.get("paused_notice_sent")) if paused else False,
+        "turn": int(state.get("turn") or 0) + 1,
+    }

@@ -1,0 +1,172 @@
+"""The decision node (what to do: respond, clarify, confirm, handoff, refuse, rate_limited; which
+tools with which arguments) and the routers that follow it."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from langgraph.runtime import Runtime
+
+from agent.context import Context
+from agent.engine import call_with_fallback
+from agent._owner_flow import decide_owner, decide_pending
+from agent.state import TurnState
+from tools import registry
+
+__all__ = [
+    "decision_node",
+    "route_after_decision",
+    "route_after_experiment",
+    "follower_tool_calls",
+    "fit_args",
+    "TOOL_INTENTS",
+]
+
+# Intents whose answer depends on a tool; these are the ones a low confidence or two matching
+# brands turn into a question back.
+TOOL_INTENTS = ("coupon_request", "product_question", "partnership_question", "support_issue")
+BRAND_INTENTS = ("coupon_request", "product_question", "support_issue")
+NO_TOOL_INTENTS = ("greeting", "small_talk", "off_topic", "abuse")
+
+_WITHDRAW = re.compile(
+    r"\b(stop|unsubscribe|remove|delete|withdraw|revoke|opt[- ]?out|don'?t|do not|no longer|forget)\b|"
+    r"(הסר|תסיר|להסיר|תמחק|למחוק|מחק|בטל|לבטל|מבטל|מבטלת|תפסיק|להפסיק|לא מסכים|לא מסכימה|לא רוצה|חוזר בי|חוזרת בי)",
+    re.IGNORECASE,
+)
+_CODE_PROBLEM = re.compile(
+    r"\b(code|coupon)\b.*\b(work|valid|accept|apply|error|invalid)|\b(doesn'?t|not|isn'?t|won'?t) (work|valid|accept)|"
+    r"(קוד|קופון).*(עובד|תקף|מתקבל|שגיאה|נכנס)|לא עובד|לא תקף|לא מתקבל",
+    re.IGNORECASE,
+)
+_ORDER_MISSING = re.compile(
+    r"\b(arriv|deliver|shipping|shipment|package|parcel|never came|didn'?t come|haven'?t received|not received|lost)|"
+    r"(הגיע|הגיעה|משלוח|חבילה|קיבלתי|שליח|נמסר)",
+    re.IGNORECASE,
+)
+_DAMAGED = re.compile(r"\b(broken|damaged|cracked|leak|spoiled)|(שבור|נשבר|פגום|פגומה|דולף|נזק|מקולקל)", re.IGNORECASE)
+_REFUND = re.compile(r"\b(refund|money back|chargeback)|(החזר|זיכוי|כסף בחזרה)", re.IGNORECASE)
+
+
+def fit_args(name: str, args: dict[str, Any]) -> dict[str, Any]:
+    """Keep the arguments the tool declares, drop empty ones (a tool's defaults beat a None)."""
+    spec = registry.get_spec(name)
+    fields = spec.args_model.model_fields if spec is not None else {}
+    return {k: v for k, v in args.items() if v not in (None, "", []) and (not fields or k in fields)}
+
+
+def _call(name: str, **args: Any) -> dict[str, Any]:
+    return {"name": name, "args": fit_args(name, args)}
+
+
+def _support_kind(text: str) -> str:
+    if _CODE_PROBLEM.search(text):
+        return "code_not_working"
+    if _DAMAGED.search(text):
+        return "damaged"
+    if _REFUND.search(text):
+        return "refund"
+    if _ORDER_MISSING.search(text):
+        return "order_missing"
+    return "other"
+
+
+def follower_tool_calls(state: TurnState) -> list[dict[str, Any]]:
+    """The tools a follower intent maps to (generic: no bundle-specific rules)."""
+    u = state.get("understanding") or {}
+    entities = u.get("entities") or {}
+    brands = list(entities.get("brands") or [])
+    brand = brands[0] if brands else None
+    codes = list(entities.get("coupon_codes") or [])
+    orders = list(entities.get("order_ids") or [])
+    text = state.get("masked_text") or ""
+    intent = u.get("intent")
+    if intent == "coupon_request":
+        return [_call("find_coupons", brand=brand, code=codes[0] if codes and not brand else None)]
+    if intent == "product_question":
+        calls = [_call("search_knowledge", query=text, brand=brand)]
+        return calls + ([_call("find_coupons", brand=brand)] if brand else [])
+    if intent == "content_question":
+        return [_call("search_knowledge", query=text)]
+    if intent == "partnership_question":
+        return [_call("list_brands"), _call("search_knowledge", query=text)]
+    if intent == "support_issue":
+        return [_call("open_support_issue", summary=text, kind=_support_kind(text),
+                      order_id=orders[0] if orders else None, brand=brand)]
+    if intent == "human_request":
+        return [_call("request_handoff", reason=text)]
+    if intent == "feedback":
+        return [_call("record_feedback", text=text, sentiment=u.get("sentiment"))]
+    if intent == "consent":
+        return [_call("set_consent", granted=not _WITHDRAW.search(text))]
+    return []
+
+
+def _brand_names(state: TurnState, refs: list[str]) -> list[str]:
+    by_ref = {b["ref"]: b["name"] for b in state.get("catalog") or []}
+    return [by_ref.get(r, r) for r in refs]
+
+
+def _follower_decision(state: TurnState, ctx: Context) -> dict[str, Any]:
+    u = state.get("understanding") or {}
+    intent = u.get("intent")
+    ambiguous = list(u.get("ambiguous_brands") or [])
+    if intent in BRAND_INTENTS and len(ambiguous) > 1:
+        return {"action": "clarify", "tool_calls": [], "reason": "more than one brand matches",
+                "options": _brand_names(state, ambiguous), "note": "ambiguous_brand"}
+    if intent in TOOL_INTENTS and float(u.get("confidence") or 0) < ctx.settings.clarify_below:
+        return {"action": "clarify", "tool_calls": [], "reason": f"low confidence ({u.get('confidence')})",
+                "note": "low_confidence"}
+    if intent in NO_TOOL_INTENTS:
+        return {"action": "respond", "tool_calls": [], "reason": f"{intent}: no tools"}
+    planned = call_with_fallback(ctx.engine, ctx.fallback_engine, "plan_tools", state,
+                                 tools=registry.specs_for(state.get("role", "follower")))
+    calls = planned.value if planned.value is not None else follower_tool_calls(state)
+    if intent == "human_request":
+        return {"action": "handoff", "tool_calls": calls, "reason": "the user asked for a human"}
+    note = "offer_human" if intent == "support_issue" else None
+    return {"action": "respond", "tool_calls": calls, "reason": f"{intent} -> {[c['name'] for c in calls]}",
+            "note": note}
+
+
+def decision_node(state: TurnState, runtime: Runtime[Context]) -> dict[str, Any]:
+    """Choose the action and the tool calls from the understanding and the policy verdict."""
+    ctx = runtime.context
+    verdict = (state.get("policy") or {}).get("verdict", "allow")
+    role = state.get("role", "follower")
+    out: dict[str, Any] = {}
+    if state.get("paused"):
+        note = "paused_silent" if state.get("paused_notice_sent") else "paused"
+        decision = {"action": "handoff", "tool_calls": [], "reason": "a human has this conversation", "note": note}
+        out["paused_notice_sent"] = True
+    elif verdict == "rate_limited":
+        decision = {"action": "rate_limited", "tool_calls": [], "reason": "rate limit"}
+    elif verdict == "refuse":
+        decision = {"action": "refuse", "tool_calls": [], "reason": "; ".join(state["policy"].get("reasons", []))}
+    elif role == "owner" and state.get("pending_action"):
+        decision, pending = decide_pending(state, ctx)
+        out["pending_action"] = pending
+    elif role == "owner" and (state.get("understanding") or {}).get("intent") in ("owner_query", "owner_command"):
+        decision, pending = decide_owner(state, ctx)
+        out["pending_action"] = pending
+    else:
+        decision = _follower_decision(state, ctx)
+    decision.setdefault("tool_calls", [])
+    decision.setdefault("note", None)
+    out["decision"] = decision
+    return out
+
+
+def route_after_decision(state: TurnState) -> str:
+    """refuse / rate_limited / clarify / confirm go straight to respond; the rest meet the experiments."""
+    action = (state.get("decision") or {}).get("action")
+    if action in ("refuse", "rate_limited", "clarify", "confirm"):
+        return "respond"
+    if action == "handoff" and not (state.get("decision") or {}).get("tool_calls"):
+        return "respond"
+    return "experiment"
+
+
+def route_after_experiment(state: TurnState) -> str:
+    """Run the tools when there are any, else answer."""
+    return "act" if (state.get("decision") or {}).get("tool_calls") else "respond"

@@ -1,0 +1,144 @@
+"""The persist node: the inbound message (masked, once), the reply, contact and conversation times,
+and the turn's trace. Agent.handle commits the turn's session after the graph returns."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import uuid
+from typing import Any
+
+from langgraph.runtime import Runtime
+
+from agent import guard
+from agent.context import Context, turn_now
+from agent.state import TurnState
+from store import contacts as contact_store
+from store import conversations as conversation_store
+from store import messages as message_store
+from store import traces as trace_store
+
+__all__ = ["persist_node", "build_trace", "jsonable"]
+
+_MAX_TRACE_STRING = 400
+
+
+def jsonable(value: Any, *, mask: bool = False, limit: int | None = None) -> Any:
+    """A JSON-safe copy (dates as ISO, Decimal as str), strings optionally PII-masked and shortened."""
+    if isinstance(value, dict):
+        return {str(k): jsonable(v, mask=mask, limit=limit) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [jsonable(v, mask=mask, limit=limit) for v in value]
+    if isinstance(value, str):
+        text = guard.mask_pii(value) if mask else value
+        return text if limit is None or len(text) <= limit else text[:limit] + "…"
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return format(value, "f")
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    return str(value)
+
+
+def build_trace(state: TurnState, *, reply: str) -> dict[str, Any]:
+    """The trace of one turn: what was understood, allowed, decided, run and said, with timings."""
+    u = state.get("understanding") or {}
+    decision = state.get("decision") or {}
+    tools = [
+        {"name": r["name"], "ok": r["ok"], "args": r.get("args"), "result": r.get("data"), "error": r.get("error")}
+        for r in state.get("tool_results") or []
+    ]
+    trace = {
+        "turn": state.get("turn"),
+        "role": state.get("role"),
+        "channel": state.get("channel"),
+        "message_id": state.get("message_id"),
+        "now": state.get("now"),
+        "text": state.get("masked_text"),
+        "pii": sorted({p["kind"] for p in state.get("pii") or []}),
+        "intent": u.get("intent"),
+        "confidence": u.get("confidence"),
+        "language": u.get("language"),
+        "sentiment": u.get("sentiment"),
+        "entities": u.get("entities") or {},
+        "followup": u.get("followup"),
+        "ambiguous_brands": u.get("ambiguous_brands") or [],
+        "risks": u.get("risks") or [],
+        "policy": state.get("policy") or {},
+        "decision": {k: decision.get(k) for k in ("action", "reason", "note", "question", "options") if decision.get(k)}
+        | {"tool_calls": [{"name": c.get("name"), "args": c.get("args")} for c in decision.get("tool_calls") or []]},
+        "tools": tools,
+        "variants": state.get("variants") or {},
+        "style": state.get("style") or {},
+        "reply": reply,
+        "reply_language": state.get("language"),
+        "cards": [c.get("type") for c in state.get("cards") or []],
+        "engine": state.get("engine"),
+        "timings": dict(state.get("timings") or {}),
+        "events": list(state.get("events") or []),
+    }
+    return jsonable(trace, mask=True, limit=_MAX_TRACE_STRING)
+
+
+def persist_node(state: TurnState, runtime: Runtime[Context]) -> dict[str, Any]:
+    """Store the turn (inbound once, reply, times, trace) and carry what the next turn needs."""
+    ctx = runtime.context
+    session = ctx.session
+    tenant_id = state["tenant"]["id"]
+    conversation_id = state["conversation_id"]
+    now = turn_now(state)
+    u = state.get("understanding") or {}
+    reply = state.get("reply") or ""
+    masked_reply = guard.mask_pii(reply) if reply else ""
+    inbound = message_store.add_inbound(
+        session=session,
+        tenant_id=tenant_id,
+        conversation_id=conversation_id,
+        channel=state.get("channel", "web"),
+        channel_message_id=state.get("message_id"),
+        content=state.get("masked_text") or "",
+        language=u.get("language"),
+        intent=u.get("intent"),
+        media=jsonable(state.get("media") or []),
+        at=now,
+    )
+    if inbound is None:  # the same channel message id raced in: the other turn owns it
+        ctx.turn["duplicate"] = True
+        return {}
+    out_id = None
+    if masked_reply:
+        decision = state.get("decision") or {}
+        outbound = message_store.add_outbound(
+            session=session,
+            tenant_id=tenant_id,
+            conversation_id=conversation_id,
+            channel=state.get("channel", "web"),
+            content=masked_reply,
+            reply_to=inbound.id,
+            language=state.get("language"),
+            intent=u.get("intent"),
+            meta={"action": decision.get("action"), "cards": jsonable(state.get("cards") or [])},
+            at=now,
+        )
+        out_id = outbound.id
+    if state.get("contact_id"):
+        contact_store.touch_inbound(session=session, tenant_id=tenant_id, contact_id=state["contact_id"], at=now)
+    conversation_store.touch(session=session, tenant_id=tenant_id, conversation_id=conversation_id, at=now)
+    trace = build_trace(state, reply=masked_reply)
+    ctx.turn["trace_row"] = trace_store.add(
+        session=session, tenant_id=tenant_id, conversation_id=conversation_id, message_id=inbound.id,
+        trace=trace, total_ms=0.0, at=now,
+    )
+    ctx.turn.update(inbound_id=inbound.id, outbound_id=out_id, trace=trace)
+    entry = {"intent": u.get("intent"), "entities": u.get("entities") or {}}
+    history = [{"role": "user", "text": state.get("masked_text") or "", **entry}]
+    if masked_reply:
+        history.append({"role": "assistant", "text": masked_reply, "action": (state.get("decision") or {}).get("action")})
+    result: dict[str, Any] = {"history": history}
+    # A refused or rate-limited turn says nothing about the topic: follow-ups keep the last real one.
+    if u.get("intent") and (state.get("policy") or {}).get("verdict") not in ("refuse", "rate_limited"):
+        result["last_understanding"] = {k: u.get(k) for k in ("intent", "language", "entities", "sentiment")}
+    return result

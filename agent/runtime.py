@@ -1,0 +1,290 @@
+"""The Agent facade: built once per process, `handle(InboundMessage) -> TurnResult` runs one turn.
+
+Before the graph runs, `handle` resolves the tenant (UnknownTenant -> 404), takes a transaction
+lock on the channel message id and returns the stored reply for a duplicate, locks the
+conversation (turns of one conversation run one at a time, in any process), and finds or creates
+the conversation whose id is the checkpoint thread. After the graph, it commits the turn. When
+anything fails mid-turn, the inbound message is still stored (masked) with a graceful reply.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy import text as sql
+
+from agent.context import Context, TenantCache, UnknownConversation, UnknownTenant
+from agent.engine import OfflineEngine
+from agent.graph import build_graph
+from agent.state import PER_TURN_KEYS
+from store import conversations as conversation_store
+from store import contacts as contact_store
+from store import messages as message_store
+from store import tenants as tenant_store
+
+__all__ = ["Agent", "AgentSettings", "InboundMessage", "TurnResult", "MAX_MESSAGE_CHARS"]
+
+log = logging.getLogger(__name__)
+
+MAX_MESSAGE_CHARS = 2000
+CHANNELS = ("web", "whatsapp", "cli")
+ROLES = ("follower", "owner")
+
+
+class AgentSettings(BaseSettings):
+    """Limits and knobs of the agent (env prefix AGENT_)."""
+
+    model_config = SettingsConfigDict(env_prefix="AGENT_", extra="ignore")
+
+    rate_contact_capacity: int = 20
+    rate_contact_refill_per_sec: float = 0.5
+    rate_tenant_capacity: int = 600
+    rate_tenant_refill_per_sec: float = 50.0
+    catalog_ttl_seconds: float = 30.0
+    durability: str = Field(default="exit", pattern="^(exit|async|sync)$")
+    confirm_ttl_minutes: int = 10
+    clarify_below: float = 0.2  # a tool intent understood with less confidence than this is asked back
+    whatsapp_continue_hours: float = 24.0
+    checkpoint_pool_size: int = 10
+    redis_timeout_seconds: float = 0.25
+
+
+@dataclass
+class InboundMessage:
+    """One message from a channel. `role` comes from the channel identity, never from the text."""
+
+    handle: str
+    channel: str
+    sender_id: str
+    text: str
+    role: str = "follower"
+    message_id: str | None = None
+    conversation_id: str | None = None
+    media: tuple[dict[str, Any], ...] | list[dict[str, Any]] = ()
+    now: dt.datetime | str | None = None
+
+
+@dataclass
+class TurnResult:
+    """What a channel needs after a turn (and the trace for --json, the API and evals)."""
+
+    conversation_id: str
+    reply: str
+    language: str
+    intent: str | None
+    action: str
+    tools: list[str] = field(default_factory=list)
+    tool_results: list[dict[str, Any]] = field(default_factory=list)
+    cards: list[dict[str, Any]] = field(default_factory=list)
+    trace: dict[str, Any] = field(default_factory=dict)
+    ms: float = 0.0
+    duplicate: bool = False
+
+
+def _conninfo(sqlalchemy_url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(sqlalchemy_url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+_setup_done: set[str] = set()
+_setup_lock = threading.Lock()
+
+
+def _aware(value: dt.datetime | str | None, clock: Callable[[], dt.datetime]) -> dt.datetime:
+    if value is None:
+        value = clock()
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+def _validate(msg: InboundMessage) -> None:
+    if msg.role not in ROLES:
+        raise ValueError(f"role: must be one of {', '.join(ROLES)}")
+    if msg.channel not in CHANNELS:
+        raise ValueError(f"channel: must be one of {', '.join(CHANNELS)}")
+    if not isinstance(msg.text, str):
+        raise ValueError("text: must be a string")
+    if len(msg.text) > MAX_MESSAGE_CHARS:
+        raise ValueError(f"text: at most {MAX_MESSAGE_CHARS:,} characters (got {len(msg.text):,})")
+    if not msg.text.strip() and not msg.media:
+        raise ValueError("text: empty message")
+    if not (msg.sender_id or "").strip():
+        raise ValueError("sender_id: required")
+
+
+def _default_engine(settings: AgentSettings) -> Any:
+    try:
+        from agent.model import build_model_engine  # written behind the Engine interface
+    except ImportError:
+        return None
+    return build_model_engine()
+
+
+class Agent:
+    """One per process: the compiled graph, its Postgres checkpointer and every client a turn uses."""
+
+    def __init__(
+        self,
+        database: Any,
+        *,
+        engine: Any = None,
+        embedder: Any = None,
+        clock: Callable[[], dt.datetime] | None = None,
+        settings: AgentSettings | None = None,
+        respond: Callable[..., dict[str, Any]] | None = None,
+    ) -> None:
+        import redis
+        from langgraph.checkpoint.postgres import PostgresSaver
+        from psycopg.rows import dict_row
+        from psycopg_pool import ConnectionPool
+
+        from agent.guard import RateLimiter
+
+        self.db = database
+        self.settings = settings or AgentSettings()
+        self.clock = clock or (lambda: dt.datetime.now(dt.UTC))
+        self.fallback_engine = OfflineEngine()
+        self.engine = engine or _default_engine(self.settings) or self.fallback_engine
+        self.embedder = embedder if embedder is not None else self._default_embedder()
+        self.cache = TenantCache(self.settings.catalog_ttl_seconds)
+        timeout = self.settings.redis_timeout_seconds
+        # Short timeouts: a hung Redis must not stall a turn (the limiters fail open).
+        self.redis = redis.Redis.from_url(database.redis_url, socket_timeout=timeout, socket_connect_timeout=timeout)
+        self.contact_limiter = RateLimiter(self.redis, capacity=self.settings.rate_contact_capacity,
+                                           refill_per_sec=self.settings.rate_contact_refill_per_sec, prefix="rl:contact")
+        self.tenant_limiter = RateLimiter(self.redis, capacity=self.settings.rate_tenant_capacity,
+                                          refill_per_sec=self.settings.rate_tenant_refill_per_sec, prefix="rl:tenant")
+        conninfo = _conninfo(database.url)
+        self.pool = ConnectionPool(
+            conninfo,
+            min_size=1,
+            max_size=self.settings.checkpoint_pool_size,
+            kwargs={"autocommit": True, "prepare_threshold": 0, "row_factory": dict_row},
+            open=True,
+        )
+        self.checkpointer = PostgresSaver(self.pool)
+        with _setup_lock:
+            if conninfo not in _setup_done:
+                self.checkpointer.setup()
+                _setup_done.add(conninfo)
+        self.graph = build_graph(checkpointer=self.checkpointer, respond=respond)
+
+    @staticmethod
+    def _default_embedder() -> Any:
+        try:
+            import knowledge
+
+            return knowledge.get_embedder()
+        except Exception:  # knowledge search falls back to its own default
+            return None
+
+    def close(self) -> None:
+        """Close the checkpointer's connections and the limiter's Redis client."""
+        self.pool.close()
+        self.redis.close()
+
+    # --- conversations -------------------------------------------------------------------------
+
+    def _tenant(self, session: Any, handle: str) -> Any:
+        tenant = tenant_store.get_by_handle(session=session, handle=handle)
+        if tenant is None:
+            raise UnknownTenant(f"no influencer with handle {handle!r}")
+        return tenant
+
+    def start_conversation(self, handle: str, channel: str, sender_id: str, role: str = "follower") -> str:
+        """Create a conversation for this sender and return its id (the checkpoint thread id)."""
+        _validate(InboundMessage(handle, channel, sender_id, "-", role=role))
+        with self.db.session() as session:
+            tenant = self._tenant(session, handle)
+            contact = contact_store.upsert(session=session, tenant_id=tenant.id, channel=channel, external_id=sender_id)
+            conv = conversation_store.create(session=session, tenant_id=tenant.id, contact_id=contact.id,
+                                             channel=channel, role=role, at=self.clock())
+            return conv.id
+
+    def _conversation(self, session: Any, tenant: Any, contact: Any, msg: InboundMessage, now: dt.datetime) -> Any:
+        if msg.conversation_id:
+            conv = conversation_store.get(session=session, tenant_id=tenant.id, conversation_id=msg.conversation_id)
+            if conv is None or conv.role != msg.role:
+                raise UnknownConversation(f"no conversation {msg.conversation_id!r} for {tenant.handle}")
+            return conv
+        if msg.channel == "whatsapp":
+            since = now - dt.timedelta(hours=self.settings.whatsapp_continue_hours)
+            conv = conversation_store.latest_open(session=session, tenant_id=tenant.id, contact_id=contact.id,
+                                                  channel=msg.channel, role=msg.role, since=since)
+            if conv is not None:
+                return conv
+        return conversation_store.create(session=session, tenant_id=tenant.id, contact_id=contact.id,
+                                         channel=msg.channel, role=msg.role, at=now)
+
+    # --- one turn ------------------------------------------------------------------------------
+
+    def handle(self, msg: InboundMessage, on_event: Callable[[dict[str, Any]], None] | None = None) -> TurnResult:
+        """Run one turn; raises ValueError (bad input), UnknownTenant or UnknownConversation."""
+        from agent._turn import duplicate_result, failure_result, result_from_state
+
+        started = time.perf_counter()
+        _validate(msg)
+        now = _aware(msg.now, self.clock)
+        session = self.db.sessions()
+        conversation_id: str | None = msg.conversation_id
+        tenant_id: int | None = None
+        try:
+            tenant = self._tenant(session, msg.handle)
+            tenant_id = tenant.id
+            if msg.message_id:
+                session.execute(sql("select pg_advisory_xact_lock(hashtextextended(:k, 0))"),
+                                {"k": f"msg:{tenant.id}:{msg.channel}:{msg.message_id}"})
+                stored = message_store.find_inbound(session=session, tenant_id=tenant.id, channel=msg.channel,
+                                                    channel_message_id=msg.message_id)
+                if stored is not None:
+                    return duplicate_result(session, tenant.id, stored, started, on_event)
+            contact = contact_store.upsert(session=session, tenant_id=tenant.id, channel=msg.channel,
+                                           external_id=msg.sender_id)
+            conv = self._conversation(session, tenant, contact, msg, now)
+            conversation_id = conv.id
+            session.execute(sql("select pg_advisory_xact_lock(hashtextextended(:k, 0))"), {"k": f"conv:{conv.id}"})
+            context = Context(
+                db=self.db, session=session, engine=self.engine, fallback_engine=self.fallback_engine,
+                cache=self.cache, settings=self.settings, embedder=self.embedder,
+                contact_limiter=self.contact_limiter, tenant_limiter=self.tenant_limiter, emit=on_event,
+                turn={"tenant": tenant, "conversation": conv, "text": msg.text},
+            )
+            turn_input = {
+                **PER_TURN_KEYS,
+                "handle": tenant.handle, "channel": msg.channel, "role": msg.role, "sender_id": msg.sender_id,
+                "text": "", "message_id": msg.message_id, "media": list(msg.media or []),
+                "now": now.isoformat(), "conversation_id": conv.id,
+            }
+            state = self.graph.invoke(turn_input, {"configurable": {"thread_id": conv.id}}, context=context,
+                                      durability=self.settings.durability)
+            if context.turn.get("duplicate"):
+                session.rollback()
+                stored = message_store.find_inbound(session=session, tenant_id=tenant.id, channel=msg.channel,
+                                                    channel_message_id=msg.message_id or "")
+                return duplicate_result(session, tenant.id, stored, started, on_event)
+            result = result_from_state(state, context, started)
+            session.commit()
+        except (UnknownTenant, UnknownConversation, ValueError):
+            session.rollback()
+            raise
+        except Exception as exc:
+            session.rollback()
+            log.exception("turn failed; storing the message with a graceful reply")
+            result = failure_result(self, msg, now, tenant_id, conversation_id, exc, started)
+        finally:
+            session.close()
+        if on_event is not None:
+            on_event({"type": "done", "conversation_id": result.conversation_id, "reply": result.reply,
+                      "language": result.language, "intent": result.intent, "action": result.action,
+                      "tools": result.tools, "ms": result.ms, "duplicate": result.duplicate})
+        return result

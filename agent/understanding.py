@@ -1,0 +1,54 @@
+"""The understanding node: personal data masked, risks flagged, intent and entities from the engine."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from langgraph.runtime import Runtime
+
+from agent import guard
+from agent.context import Context, engine_catalog
+from agent.engine import call_with_fallback
+from agent.state import TurnState
+
+__all__ = ["understanding_node", "mask_spans"]
+
+_PLACEHOLDERS = {"IL_ID": "[ID]"}
+
+
+def mask_spans(text: str, spans: list[Any]) -> str:
+    """The text with each PII span replaced by its placeholder ("[PHONE]", "[EMAIL]", ...)."""
+    parts: list[str] = []
+    cursor = 0
+    for span in sorted(spans, key=lambda s: s.start):
+        if span.start < cursor:
+            continue
+        parts.append(text[cursor : span.start])
+        parts.append(_PLACEHOLDERS.get(span.kind, f"[{span.kind}]"))
+        cursor = span.end
+    parts.append(text[cursor:])
+    return "".join(parts)
+
+
+def understanding_node(state: TurnState, runtime: Runtime[Context]) -> dict[str, Any]:
+    """Find PII (only the masked text goes further), detect risks, and understand the message."""
+    ctx = runtime.context
+    text = ctx.turn.get("text", state.get("text") or "")  # the raw text never enters the checkpoint
+    spans = guard.find_pii(text)
+    masked = mask_spans(text, spans) if spans else text
+    risks = guard.detect_risks(text)
+    call = call_with_fallback(
+        ctx.engine, ctx.fallback_engine, "understand", {**state, "masked_text": masked, "text": masked}, catalog=engine_catalog(ctx, state)
+    )
+    understanding = dict(call.value)
+    understanding["risks"] = list(risks)
+    out: dict[str, Any] = {
+        "masked_text": masked,
+        "text": masked,
+        "pii": [{"kind": s.kind, "start": s.start, "end": s.end} for s in spans],
+        "understanding": understanding,
+        "engine": call.engine,
+    }
+    if call.error:
+        out["events"] = [{"node": "understanding", "event": "engine_fallback", "error": call.error}]
+    return out

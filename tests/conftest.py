@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
@@ -15,6 +16,10 @@ import pytest
 
 FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures"
 REPO = Path(__file__).resolve().parents[1]
+# pytest puts tests/ on sys.path, where tests/knowledge, tests/tools... (no __init__.py) would be taken for
+# the namespace packages `knowledge`, `tools`... unless the real packages are findable on sys.path too.
+if str(REPO) not in sys.path:
+    sys.path.insert(1, str(REPO))
 
 _home = Path(tempfile.mkdtemp(prefix="ios-test-", dir="/tmp"))
 os.environ["INFLUENCER_OS_HOME"] = str(_home)

@@ -11,7 +11,7 @@ from persona._emoji import emoji_in, emoji_key
 from persona._text import STOPWORDS, language_of, ngrams, script_of, words
 from persona.notes import read_notes
 
-__all__ = ["PersonaSource", "build_persona", "PERSONA_VERSION"]
+__all__ = ["PersonaSource", "build_persona", "detect_languages", "PERSONA_VERSION"]
 
 PERSONA_VERSION = 1
 _LATIN_LANGUAGES = ("en", "es", "fr", "de", "it", "pt", "nl", "sv", "no", "da", "fi", "pl", "ro", "tr", "id")
@@ -53,6 +53,15 @@ def _language_shares(src: PersonaSource) -> dict[str, float]:
     counts = Counter(found)
     total = sum(counts.values())
     return {lang: round(n / total, 3) for lang, n in counts.most_common()}
+
+
+def detect_languages(texts: list[str], *, latin_language: str = "en", min_share: float = 0.1) -> list[str]:
+    """Languages of the texts by script, most used first (those under `min_share` left out); ['en'] if none."""
+    found = [lang for lang in (language_of(t, latin_language=latin_language) for t in texts) if lang]
+    if not found:
+        return [latin_language]
+    counts = Counter(found)
+    return [lang for lang, n in counts.most_common() if n / len(found) >= min_share] or [latin_language]
 
 
 def _names(display_name: str, handle: str) -> dict[str, str]:

@@ -48,7 +48,82 @@ def db_upgrade_cmd() -> None:
     typer.echo(f"database at revision {current_revision(db.engine)}")
 
 
+owners_app = typer.Typer(help="Phones that get owner rights on WhatsApp.", no_args_is_help=True)
+tokens_app = typer.Typer(help="Owner tokens for the web console and the API.", no_args_is_help=True)
+
+
+def _tenant_or_exit(session, handle: str):
+    from store import tenants as tenant_store
+
+    tenant = tenant_store.get_by_handle(session=session, handle=handle)
+    if tenant is None:
+        typer.echo(f"error: no influencer @{tenant_store.normalize_handle(handle)}; import a bundle first", err=True)
+        raise typer.Exit(2)
+    return tenant
+
+
+@owners_app.command("add")
+def owners_add_cmd(
+    handle: str = typer.Argument(..., help="The influencer's handle."),
+    phone: str = typer.Argument(..., help="WhatsApp number in E.164, like +972541112233."),
+    label: str | None = typer.Option(None, "--label", help="Whose phone this is, e.g. 'manager'."),
+) -> None:
+    """Give a WhatsApp number owner rights over an influencer."""
+    from store import owners as owner_store
+    from store.bootstrap import open_database
+
+    try:
+        normalized = owner_store.normalize_phone(phone)
+    except ValueError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    with open_database().session() as session:
+        tenant = _tenant_or_exit(session, handle)
+        try:
+            owner_store.add_phone(session=session, tenant_id=tenant.id, phone=normalized, label=label)
+        except owner_store.OwnerConflict as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(2) from None
+        typer.echo(f"{normalized} is an owner of @{tenant.handle}")
+
+
+@owners_app.command("list")
+def owners_list_cmd(handle: str = typer.Argument(..., help="The influencer's handle.")) -> None:
+    """List the owner phones and tokens (tokens by label and date only) of an influencer."""
+    from store import owners as owner_store
+    from store.bootstrap import open_database
+
+    with open_database().session() as session:
+        tenant = _tenant_or_exit(session, handle)
+        for identity in owner_store.list_identities(session=session, tenant_id=tenant.id):
+            shown = identity.value if identity.kind == "phone" else "token " + identity.value[:8] + "…"
+            typer.echo(f"{identity.kind:6} {shown:24} {identity.label or ''}".rstrip())
+
+
+@tokens_app.command("create")
+def tokens_create_cmd(
+    handle: str = typer.Argument(..., help="The influencer's handle."),
+    label: str | None = typer.Option(None, "--label", help="What the token is for, e.g. 'console'."),
+) -> None:
+    """Create an owner token; it is shown once (only its hash is stored)."""
+    from store import owners as owner_store
+    from store.bootstrap import open_database
+
+    with open_database().session() as session:
+        tenant = _tenant_or_exit(session, handle)
+        token = owner_store.create_token(session=session, tenant_id=tenant.id, label=label)
+    typer.echo(token)
+    typer.echo(f"owner token for @{tenant.handle}; it is shown only this once", err=True)
+
+
 def register(app: typer.Typer) -> None:
     """Add the storage commands to the root app."""
+    from persona import commands as persona_commands
+    from store.bundle.commands import import_cmd
+
     app.add_typer(services_app, name="services")
     app.add_typer(db_app, name="db")
+    app.command("import")(import_cmd)
+    app.add_typer(owners_app, name="owners")
+    app.add_typer(tokens_app, name="tokens")
+    persona_commands.register(app)

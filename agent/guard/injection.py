@@ -214,8 +214,11 @@ _PATTERNS: dict[str, tuple[str, ...]] = {
         r"(?:תתייחס|תתייחסי|התייחס)\s+אליי?\s+(?:כמו\s+|כ)(?:ה)?(?:מנהל|אדמין|בעלים|משפיענית)",
     ),
 }
-_WINDOW = 600
-_WINDOW_OVERLAP = 250
+# Long messages are checked in overlapping windows (see _search). A pattern match is at most
+# ~250 characters (two bounded gaps and the words around them).
+_WINDOW = 800
+_WINDOW_STEP = 450
+_LOOKAHEAD_MARGIN = 50  # a match this close to a window's cut may rest on text it cannot see
 _COMPILED = {flag: [re.compile(p) for p in patterns] for flag, patterns in _PATTERNS.items()}
 
 
@@ -236,13 +239,21 @@ def detect_risks(text: str) -> list[str]:
 
 
 def _search(pattern: re.Pattern[str], text: str) -> bool:
-    # Overlapping windows keep a long message linear in its length; every pattern spans well
-    # under _WINDOW_OVERLAP characters, so none is cut in two. search(pos, endpos) rather than
-    # slicing: "^" and look-behinds still see the real text around a window.
-    if len(text) <= _WINDOW:
+    # Overlapping windows keep a long message linear in its length. search(pos, endpos) rather
+    # than slicing, so "^" and look-behinds still see the real text; but "$" and look-aheads
+    # see a window's cut as the end of the text, so a match ending near a cut only counts in the
+    # next window, which overlaps this one by more than a match plus the margin.
+    length = len(text)
+    if length <= _WINDOW:
         return pattern.search(text) is not None
-    step = _WINDOW - _WINDOW_OVERLAP
-    return any(
-        pattern.search(text, start, min(start + _WINDOW, len(text))) is not None
-        for start in range(0, len(text) - _WINDOW_OVERLAP, step)
-    )
+    for start in range(0, length, _WINDOW_STEP):
+        end = min(start + _WINDOW, length)
+        trusted_end = length if end == length else end - _LOOKAHEAD_MARGIN
+        match = pattern.search(text, start, end)
+        while match is not None:
+            if match.end() <= trusted_end:
+                return True
+            match = pattern.search(text, match.start() + 1, end)
+        if end == length:
+            break
+    return False

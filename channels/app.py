@@ -9,13 +9,21 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
+from channels.problems import install_problem_handlers
+from channels.turns import TurnRunner
+from channels.web import WebChannel
+
 __all__ = ["create_app"]
 
 log = logging.getLogger(__name__)
 
 
 def create_app(*, demo: bool = False, database: Any = None, overrides: dict[str, Any] | None = None) -> FastAPI:
-    """Build the app; `database` and `overrides` let tests inject real-but-local clients."""
+    """Build the app; `database` and `overrides` let tests inject real-but-local clients.
+
+    Overrides: "clock" (a callable returning the aware datetime every turn and event uses, for tests
+    and evals that freeze time), "agent" (an object with `handle`), "on_message" (the turn callback).
+    """
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -29,9 +37,28 @@ def create_app(*, demo: bool = False, database: Any = None, overrides: dict[str,
             from channels.demo import load_demo
 
             load_demo(db)
-        yield
+        agent = app.state.overrides.get("agent")
+        owns_agent = agent is None
+        if agent is None:
+            from agent import Agent
+
+            agent = Agent(db, clock=app.state.overrides.get("clock"))
+        app.state.agent = agent
+        app.state.on_message = app.state.overrides.get("on_message") or TurnRunner(agent)
+        try:
+            yield
+        finally:
+            if owns_agent:
+                agent.close()
 
     app = FastAPI(title="Influencer OS", version="0.1.0", lifespan=lifespan)
+    install_problem_handlers(app)
+
+    def on_message(message, output):
+        # Bound late: the agent is built in the lifespan, after the routers are included.
+        return app.state.on_message(message, output)
+
+    app.include_router(WebChannel().router(on_message))
 
     @app.get("/health", tags=["ops"])
     def health(request: Request) -> JSONResponse:

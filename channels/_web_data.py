@@ -1,0 +1,194 @@
+"""What the web chat reads and writes besides the turn itself: conversations, history, client events."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from channels.problems import Problem
+from store import contacts as contact_store
+from store import conversations as conversation_store
+from store import coupons as coupon_store
+from store import events as event_store
+from store import messages as message_store
+from store import tenants as tenant_store
+from store.models import Contact, Conversation, CouponEvent, Message, Tenant
+
+__all__ = [
+    "WebConversation",
+    "HEBREW",
+    "text_dir",
+    "lang_dir",
+    "load_tenant",
+    "create_conversation",
+    "load_conversation",
+    "stored_turn",
+    "history",
+    "record_client_event",
+]
+
+HEBREW = re.compile(r"[\u0590-\u05ff]")
+_LATIN = re.compile(r"[A-Za-z]")
+_CONVERSATION_ID = re.compile(r"^[0-9a-fA-F-]{8,36}$")
+
+
+def text_dir(text: str) -> str:
+    """'rtl' when the first strong letter is Hebrew, else 'ltr'."""
+    for ch in text or "":
+        if HEBREW.match(ch):
+            return "rtl"
+        if _LATIN.match(ch):
+            return "ltr"
+    return "ltr"
+
+
+def lang_dir(language: str | None, text: str = "") -> str:
+    """The direction of a message: from its language, else from its text."""
+    if language in ("he", "iw", "ar", "yi"):
+        return "rtl"
+    if language == "en":
+        return "ltr"
+    return text_dir(text)
+
+
+@dataclass(frozen=True)
+class WebConversation:
+    """A web conversation with what a request needs of its tenant and contact."""
+
+    id: str
+    tenant: Tenant
+    sender_id: str
+    contact_id: int | None
+
+
+def load_tenant(db: Any, handle: str) -> Tenant:
+    """The influencer by handle; Problem 404 naming `influencer` when there is none."""
+    with db.session() as session:
+        tenant = tenant_store.get_by_handle(session=session, handle=handle or "")
+        if tenant is None:
+            raise Problem(
+                404, "no influencer with this handle", field="influencer", code="unknown_influencer"
+            )
+        return tenant
+
+
+def create_conversation(
+    db: Any, tenant: Tenant, *, visitor_id: str | None, now: dt.datetime
+) -> WebConversation:
+    """A new web conversation for a visitor (a new visitor id when none is given)."""
+    visitor_id = visitor_id or uuid.uuid4().hex
+    with db.session() as session:
+        contact = contact_store.upsert(
+            session=session, tenant_id=tenant.id, channel="web", external_id=visitor_id
+        )
+        conv = conversation_store.create(
+            session=session,
+            tenant_id=tenant.id,
+            contact_id=contact.id,
+            channel="web",
+            role="follower",
+            at=now,
+        )
+        return WebConversation(conv.id, tenant, visitor_id, contact.id)
+
+
+def load_conversation(db: Any, conversation_id: str) -> WebConversation:
+    """A web follower conversation by id; Problem 404 naming `conversation_id` for anything else."""
+    missing = Problem(404, "no such conversation", field="conversation_id", code="unknown_conversation")
+    if not _CONVERSATION_ID.match(conversation_id or ""):
+        raise missing
+    with db.session() as session:
+        conv = session.get(Conversation, conversation_id)
+        # Only web follower conversations: an id of a WhatsApp or owner thread is not reachable here.
+        if conv is None or conv.channel != "web" or conv.role != "follower":
+            raise missing
+        tenant = session.get(Tenant, conv.tenant_id)
+        contact = session.get(Contact, conv.contact_id) if conv.contact_id else None
+        sender = contact.external_id if contact is not None else f"conversation:{conv.id}"
+        return WebConversation(conv.id, tenant, sender, conv.contact_id)
+
+
+def stored_turn(db: Any, tenant_id: int, channel_message_id: str) -> dict[str, Any]:
+    """The stored inbound message and its reply for a channel message id (ids, text, cards)."""
+    with db.session() as session:
+        inbound = message_store.find_inbound(
+            session=session, tenant_id=tenant_id, channel="web", channel_message_id=channel_message_id
+        )
+        if inbound is None:
+            return {}
+        reply = message_store.reply_to(session=session, tenant_id=tenant_id, inbound=inbound)
+        return {
+            "message_id": inbound.id,
+            "reply_id": reply.id if reply is not None else None,
+            "reply": reply.content if reply is not None else "",
+            "language": reply.language if reply is not None else inbound.language,
+            "cards": list((reply.meta or {}).get("cards") or []) if reply is not None else [],
+        }
+
+
+def _client_id(message: Message) -> str | None:
+    cmid = message.channel_message_id or ""
+    prefix = f"{message.conversation_id}:"
+    return cmid[len(prefix) :] if cmid.startswith(prefix) else None
+
+
+def history(db: Any, conv: WebConversation, *, limit: int) -> list[dict[str, Any]]:
+    """The conversation's last messages, oldest first, as the widget shows them (PII masked)."""
+    with db.session() as session:
+        rows = message_store.recent(
+            session=session, tenant_id=conv.tenant.id, conversation_id=conv.id, limit=limit
+        )
+        return [
+            {
+                "id": m.id,
+                "role": "user" if m.direction == "in" else "assistant",
+                "text": m.content,
+                "language": m.language,
+                "dir": lang_dir(m.language, m.content) if m.direction == "out" else text_dir(m.content),
+                "cards": list((m.meta or {}).get("cards") or []) if m.direction == "out" else [],
+                "client_message_id": _client_id(m) if m.direction == "in" else None,
+                "reply_to": (m.meta or {}).get("reply_to") if m.direction == "out" else None,
+                "created_at": m.created_at.isoformat() if m.created_at else None,
+            }
+            for m in rows
+        ]
+
+
+def record_client_event(
+    db: Any, conv: WebConversation, *, kind: str, code: str | None, url: str | None, now: dt.datetime
+) -> dict[str, Any]:
+    """Record a copy or a click on a coupon of this conversation's influencer (never another's)."""
+    with db.session() as session:
+        coupon = None
+        if code:
+            coupon = coupon_store.get_by_code(session=session, tenant_id=conv.tenant.id, code=code)
+            if coupon is None:
+                raise Problem(
+                    404, "no such coupon code for this influencer", field="code", code="unknown_code"
+                )
+        if coupon is not None:
+            row = CouponEvent(
+                tenant_id=conv.tenant.id,
+                coupon_id=coupon.id,
+                kind="copied" if kind == "coupon_copied" else "link_clicked",
+                contact_id=conv.contact_id,
+                conversation_id=conv.id,
+                at=now,
+            )
+            session.add(row)
+            session.flush()
+            return {"recorded": row.kind, "code": coupon.code, "id": row.id}
+        event = event_store.record(
+            session=session,
+            tenant_id=conv.tenant.id,
+            kind="link_clicked",
+            payload={"url": (url or "")[:500]},
+            conversation_id=conv.id,
+            contact_id=conv.contact_id,
+            at=now,
+        )
+        session.flush()
+        return {"recorded": "link_clicked", "code": None, "id": event.id}

@@ -1,0 +1,70 @@
+"""Settings of the channels: Twilio (TWILIO_*) and the web chat (WEB_*), read once, never at import."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["TwilioSettings", "WebSettings", "get_twilio_settings", "get_web_settings", "PURPOSES"]
+
+# Why an outbound WhatsApp message is sent; outside the 24-hour window each needs its own template.
+PURPOSES = ("reply", "handoff", "support", "digest", "follow_up")
+
+
+class TwilioSettings(BaseSettings):
+    """Twilio credentials, the sending number, the public URL Twilio calls, and approved templates."""
+
+    model_config = SettingsConfigDict(env_prefix="TWILIO_", env_file=None, extra="ignore")
+
+    account_sid: str = "AC00000000000000000000000000000000"
+    auth_token: SecretStr | None = None
+    from_number: str = ""  # E.164 of the WhatsApp sender, e.g. +14155238886
+    public_base_url: str | None = None  # e.g. https://bot.example.com (what Twilio signs against)
+    api_base: str | None = None  # e.g. http://127.0.0.1:9999 for a local fake of api.twilio.com
+    default_handle: str | None = None  # the tenant a follower's message goes to when no number matches
+    # Approved WhatsApp templates (ContentSid) per purpose, for messages outside the 24-hour window.
+    content_sid_handoff: str | None = None
+    content_sid_support: str | None = None
+    content_sid_digest: str | None = None
+    content_sid_follow_up: str | None = None
+    max_attempts: int = Field(default=4, ge=1, le=10)
+    backoff_seconds: float = Field(default=0.5, ge=0)
+    backoff_max_seconds: float = Field(default=8.0, ge=0)
+    timeout_seconds: float = Field(default=10.0, gt=0)
+
+    def content_sid_for(self, purpose: str) -> str | None:
+        """The approved template for a purpose (support falls back to the handoff template)."""
+        sid = getattr(self, f"content_sid_{purpose}", None)
+        if sid is None and purpose == "support":
+            sid = self.content_sid_handoff
+        return sid or None
+
+    def public_url(self, path: str, fallback: str) -> str:
+        """The URL Twilio called for `path`: the configured public base, else what the server saw."""
+        if self.public_base_url:
+            return self.public_base_url.rstrip("/") + path
+        return fallback
+
+
+class WebSettings(BaseSettings):
+    """The web chat: message size, and how long a turn may take before the widget is told to retry."""
+
+    model_config = SettingsConfigDict(env_prefix="WEB_", env_file=None, extra="ignore")
+
+    max_message_chars: int = 2000
+    turn_timeout_seconds: float = 30.0
+    extra_allowed_origins: list[str] = Field(default_factory=list)  # allowed for every influencer
+
+
+@lru_cache
+def get_twilio_settings() -> TwilioSettings:
+    """The process-wide Twilio settings (cached; `get_twilio_settings.cache_clear()` in tests)."""
+    return TwilioSettings()
+
+
+@lru_cache
+def get_web_settings() -> WebSettings:
+    """The process-wide web chat settings (cached)."""
+    return WebSettings()

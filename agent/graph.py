@@ -69,10 +69,10 @@ def respond_node(state: TurnState, runtime: Runtime[Context]) -> dict[str, Any]:
         call = call_with_fallback(ctx.engine, ctx.fallback_engine, "reply", {**state, **out}, on_token=on_token)
         if call.value:
             out["reply"] = call.value
-        if call.error:
+        if call.error:  # the trace's engine names the fallback whichever stage needed it
             out["events"] = [{"node": "respond", "event": "engine_fallback", "error": call.error}]
-        engines = {state.get("engine") or "", call.engine}
-        out["engine"] = "+".join(sorted(e for e in engines if e)) if len(engines) > 1 else call.engine
+            if "->" not in (state.get("engine") or ""):
+                out["engine"] = call.engine
     if emit is not None:
         reply = out.get("reply") or ""
         if reply and "".join(streamed) != reply:  # offline (or a fallback after partial tokens): stream it now

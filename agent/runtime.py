@@ -142,6 +142,7 @@ class Agent:
         clock: Callable[[], dt.datetime] | None = None,
         settings: AgentSettings | None = None,
         respond: Callable[..., dict[str, Any]] | None = None,
+        warm: bool = True,
     ) -> None:
         import redis
         from langgraph.checkpoint.postgres import PostgresSaver
@@ -178,6 +179,16 @@ class Agent:
                 self.checkpointer.setup()
                 _setup_done.add(conninfo)
         self.graph = build_graph(checkpointer=self.checkpointer, respond=respond)
+        if warm:
+            self.warm_up()
+
+    def warm_up(self) -> None:
+        """Pay the one-time costs (PII analyzer, tool registry) now rather than on a follower's turn."""
+        from agent import guard
+        from tools import registry
+
+        guard.warm_up()
+        registry.all_specs()
 
     @staticmethod
     def _default_embedder() -> Any:

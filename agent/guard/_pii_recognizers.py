@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tldextract
 from presidio_analyzer import Pattern, PatternRecognizer
+from presidio_analyzer.context_aware_enhancers import ContextAwareEnhancer
 from presidio_analyzer.predefined_recognizers import EmailRecognizer
 
 IL_PHONE = "IL_PHONE"
@@ -99,7 +100,6 @@ class IsraeliPhoneRecognizer(PatternRecognizer):
             supported_entity=IL_PHONE,
             name=f"IsraeliPhoneRecognizer_{supported_language}",
             patterns=IL_PHONE_PATTERNS,
-            context=["phone", "mobile", "call", "טלפון", "נייד", "פלאפון", "מספר"],
             supported_language=supported_language,
         )
 
@@ -112,7 +112,6 @@ class IsraeliIdRecognizer(PatternRecognizer):
             supported_entity=IL_ID,
             name=f"IsraeliIdRecognizer_{supported_language}",
             patterns=IL_ID_PATTERNS,
-            context=["id", "teudat", "ת.ז", "תז", "תעודת", "זהות"],
             supported_language=supported_language,
         )
 
@@ -129,7 +128,6 @@ class LuhnCardRecognizer(PatternRecognizer):
             supported_entity=CARD,
             name=f"LuhnCardRecognizer_{supported_language}",
             patterns=CARD_PATTERNS,
-            context=["card", "visa", "mastercard", "amex", "כרטיס", "אשראי", "ויזה"],
             supported_language=supported_language,
         )
 
@@ -149,7 +147,6 @@ class OfflineEmailRecognizer(EmailRecognizer):
     def __init__(self, *, supported_language: str) -> None:
         super().__init__(
             patterns=EMAIL_PATTERNS,
-            context=["email", "mail", "מייל", "אימייל", 'דוא"ל'],
             supported_language=supported_language,
             name=f"OfflineEmailRecognizer_{supported_language}",
         )
@@ -159,6 +156,26 @@ class OfflineEmailRecognizer(EmailRecognizer):
         return _OFFLINE_TLD_EXTRACTOR(pattern_text.rsplit("@", 1)[-1]).fqdn != ""
 
 
+class NoContextEnhancer(ContextAwareEnhancer):
+    """Leaves scores alone: with no NLP model there are no tokens to find context words in.
+
+    Presidio's default enhancer would log "Skipping context extraction" at INFO on every call.
+    Our decisions rest on shape and checksums instead (phone shape, check digit, Luhn, TLD).
+    """
+
+    def __init__(self) -> None:
+        super().__init__(
+            context_similarity_factor=0,
+            min_score_with_context_similarity=0,
+            context_prefix_count=0,
+            context_suffix_count=0,
+        )
+
+    def enhance_using_context(self, text, raw_results, nlp_artifacts, recognizers, context=None):
+        """Return the results unchanged."""
+        return raw_results
+
+
 __all__ = [
     "CARD",
     "IL_ID",
@@ -166,6 +183,7 @@ __all__ = [
     "IsraeliIdRecognizer",
     "IsraeliPhoneRecognizer",
     "LuhnCardRecognizer",
+    "NoContextEnhancer",
     "OfflineEmailRecognizer",
     "is_valid_il_id",
     "passes_luhn",

@@ -7,6 +7,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
@@ -43,7 +45,10 @@ class Database:
             connect_args={"connect_timeout": 5},
         )
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
-        self.redis = redis.Redis.from_url(redis_url, socket_timeout=2, socket_connect_timeout=2)
+        # Short timeouts and one retry: when Redis is down a turn must still answer quickly.
+        self.redis = redis.Redis.from_url(
+            redis_url, socket_timeout=0.5, socket_connect_timeout=0.5, retry=Retry(NoBackoff(), 1)
+        )
 
     @property
     def host(self) -> str:

@@ -9,14 +9,17 @@ answer after `expires_at` says it expired.
 from __future__ import annotations
 
 import datetime as dt
-import inspect
 import re
 import unicodedata
 from typing import Any
 
+from sqlalchemy import select
+
 from agent.act import needs_confirmation, tool_context
 from agent.context import Context, engine_catalog, turn_now
+from agent.engine import call_with_fallback
 from agent.state import TurnState
+from store.models import Partnership, Task
 from tools import registry
 from tools.registry import ToolError
 
@@ -40,24 +43,29 @@ def is_yes(text: str) -> bool:
     return cleaned in _YES
 
 
+def _tasks(session: Any, tenant_id: int) -> list[tuple[int, str, str | None]]:
+    rows = session.execute(
+        select(Task.id, Task.title, Partnership.ref)
+        .outerjoin(Partnership, Partnership.id == Task.partnership_id)
+        .where(Task.tenant_id == tenant_id)
+        .order_by(Task.id.desc())
+        .limit(300)
+    )
+    return [(r[0], r[1], r[2]) for r in rows]
+
+
 def _parse(state: TurnState, ctx: Context) -> Any:
     from agent.offline.owner_commands import parse_owner_command
 
     tenant = state["tenant"]
-    offered = {
-        "text": state.get("masked_text") or state.get("text") or "",
-        "understanding": state.get("understanding"),
-        "catalog": engine_catalog(ctx, state),
-        "now": turn_now(state),
-        "timezone": tenant.get("timezone") or "Asia/Jerusalem",
-        "language": (state.get("understanding") or {}).get("language"),
-        "previous": state.get("last_understanding"),
-    }
-    params = inspect.signature(parse_owner_command).parameters
-    positional = [p for p in params.values() if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
-    args = [offered.pop(positional[0].name, offered["text"])] if positional else []
-    kwargs = {k: v for k, v in offered.items() if k in params}
-    return parse_owner_command(*args, **kwargs)
+    return parse_owner_command(
+        state.get("masked_text") or "",
+        now=turn_now(state),
+        timezone=tenant.get("timezone") or "Asia/Jerusalem",
+        catalog=engine_catalog(ctx, state),
+        tasks=_tasks(ctx.session, tenant["id"]),
+        language=(state.get("understanding") or {}).get("language"),
+    )
 
 
 def _jsonable_args(name: str, args: dict[str, Any]) -> dict[str, Any]:
@@ -68,31 +76,48 @@ def _jsonable_args(name: str, args: dict[str, Any]) -> dict[str, Any]:
     return validated.model_dump(mode="json", exclude_unset=True)
 
 
-def decide_owner(state: TurnState, ctx: Context) -> tuple[dict[str, Any], dict[str, Any] | None]:
-    """Decision for owner_query / owner_command: run, clarify, or ask to confirm."""
-    command = _parse(state, ctx)
-    name = getattr(command, "tool", None)
-    question = getattr(command, "question", None)
-    missing = list(getattr(command, "missing", None) or [])
-    if not name or missing:
-        return {"action": "clarify", "tool_calls": [], "question": question, "options": missing,
-                "reason": f"owner command incomplete: missing {missing or 'tool'}", "note": "owner_missing"}, None
-    raw_args = dict(getattr(command, "args", None) or {})
+def _one_call(state: TurnState, ctx: Context, name: str, raw_args: dict[str, Any], *, question: str | None,
+              reason: str) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """Run a call now, ask back about a bad argument, or hold a destructive one for confirmation."""
     try:
         args = _jsonable_args(name, raw_args)
     except ToolError as exc:
         return {"action": "clarify", "tool_calls": [], "question": question,
                 "reason": f"invalid {exc.field or 'argument'}: {exc.reason}", "note": "owner_invalid",
                 "error": {"field": exc.field, "reason": exc.reason}}, None
-    tctx = tool_context(state, ctx)
-    description = needs_confirmation(name, args, tctx)
+    description = needs_confirmation(name, args, tool_context(state, ctx))
     if description:
         expires = turn_now(state) + dt.timedelta(minutes=ctx.settings.confirm_ttl_minutes)
         pending = {"tool": name, "args": args, "description": description, "expires_at": expires.isoformat()}
         return {"action": "confirm", "tool_calls": [], "question": description,
                 "reason": f"{name} changes data: confirm first", "pending": pending}, pending
-    return {"action": "respond", "tool_calls": [{"name": name, "args": args}],
-            "reason": f"owner: {name} (confidence {getattr(command, 'confidence', None)})"}, None
+    return {"action": "respond", "tool_calls": [{"name": name, "args": args}], "reason": reason}, None
+
+
+def decide_owner(state: TurnState, ctx: Context) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """Decision for owner_query / owner_command: run, clarify, or ask to confirm."""
+    planned = call_with_fallback(ctx.engine, ctx.fallback_engine, "plan_tools", state,
+                                 tools=registry.specs_for("owner"))
+    if planned.value:  # a model chose by tool calling; the same gates apply to its choice
+        decisions = [_one_call(state, ctx, c["name"], dict(c.get("args") or {}), question=None,
+                               reason=f"{planned.engine} chose {c['name']}") for c in planned.value]
+        for decision, pending in decisions:
+            if decision["action"] != "respond":
+                return decision, pending
+        calls = [call for decision, _ in decisions for call in decision["tool_calls"]]
+        return {"action": "respond", "tool_calls": calls, "reason": f"{planned.engine} chose tools"}, None
+    command = _parse(state, ctx)
+    if command is None:
+        return {"action": "clarify", "tool_calls": [], "reason": "not an owner command the parser knows",
+                "note": "owner_unknown"}, None
+    name = getattr(command, "tool", None)
+    question = getattr(command, "question", None)
+    missing = list(getattr(command, "missing", None) or [])
+    if not name or missing:
+        return {"action": "clarify", "tool_calls": [], "question": question, "options": missing,
+                "reason": f"owner command incomplete: missing {missing or 'tool'}", "note": "owner_missing"}, None
+    return _one_call(state, ctx, name, dict(getattr(command, "args", None) or {}), question=question,
+                     reason=f"owner: {name} (confidence {getattr(command, 'confidence', None)})")
 
 
 def decide_pending(state: TurnState, ctx: Context) -> tuple[dict[str, Any], None]:

@@ -72,7 +72,10 @@ def _scrub(text: str, codes: list[str]) -> str:
 def _citation(hit: Any, partnership_names: dict[str, str]) -> dict[str, Any]:
     source_type = getattr(hit, "source_type", "") or ""
     ref = getattr(hit, "source_ref", "") or ""
-    brand_ref = ref.split(":", 1)[0].split("#", 1)[0] if source_type.startswith("partnership") else None
+    meta = getattr(hit, "meta", None) or {}
+    brand_ref = None
+    if source_type.startswith("partnership"):  # refs look like "olivia" or "olivia/faq/<hash>"
+        brand_ref = meta.get("partnership") or ref.split("/", 1)[0]
     return {
         "source_type": source_type,
         "url": getattr(hit, "url", None),
@@ -120,6 +123,8 @@ def search_knowledge(ctx: ToolContext, args: SearchKnowledgeArgs) -> dict[str, A
                 "title": _scrub(citation["title"], hidden) if citation["title"] else None,
                 "brand": citation["brand"],
                 "meta": dict(getattr(hit, "meta", None) or {}),
+                "similarity": getattr(hit, "similarity", None),  # cosine, when found by meaning
+                "lexical": getattr(hit, "lexical", None),  # text rank, when found by words
             }
         )
     return {"query": args.query, "hits": out, "top_score": out[0]["score"] if out else 0.0}

@@ -1,0 +1,397 @@
+"""Owner replies from owner tool results: key numbers first, short lists, amounts with currency.
+
+Generic by tool name: each owner tool's data shape gets a headline and a few lines; anything else
+falls back to the key fields of what the tool returned. Plain bullets, never Markdown tables
+(WhatsApp shows them as noise).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from agent._reply_format import date, discount, money, number, percent
+
+__all__ = ["render_owner_result", "field_label", "MAX_LINES"]
+
+MAX_LINES = {"whatsapp": 10, "web": 15, "cli": 25}
+
+_LABELS = {
+    "he": {
+        "lead": "ליד",
+        "proposal": "הצעה",
+        "negotiation": "משא ומתן",
+        "contract": "חוזה",
+        "active": "פעיל",
+        "completed": "הושלם",
+        "cancelled": "בוטל",
+        "pending": "ממתין",
+        "in_progress": "בעבודה",
+        "blocked": "תקוע",
+        "draft": "טיוטה",
+        "sent": "נשלחה",
+        "paid": "שולמה",
+        "overdue": "באיחור",
+        "status": "סטטוס",
+        "due_date": "תאריך יעד",
+        "due": "לתשלום עד",
+        "due_time": "שעה",
+        "title": "כותרת",
+        "amount": "סכום",
+        "expires": "תוקף",
+        "starts": "התחלה",
+        "priority": "עדיפות",
+        "notes": "הערות",
+        "partnership": "שיתוף פעולה",
+        "brand": "מותג",
+        "next_follow_up": "פולואפ",
+        "end_date": "סיום",
+        "start_date": "התחלה",
+        "compensation": "תמורה",
+        "paid_at": "שולם ב",
+        "link": "קישור",
+        "url": "קישור",
+        "terms": "תנאים",
+        "value": "ערך",
+        "deliverables": "תוצרים",
+        "vat_rate": 'מע"מ',
+        "open": "פתוחים",
+        "urgent": "דחוף",
+        "high": "גבוה",
+        "true": "כן",
+        "false": "לא",
+    },
+    "en": {
+        "in_progress": "in progress",
+        "due_date": "due date",
+        "due_time": "time",
+        "next_follow_up": "follow-up",
+        "end_date": "end",
+        "start_date": "start",
+        "paid_at": "paid on",
+        "vat_rate": "VAT",
+        "true": "yes",
+        "false": "no",
+    },
+}
+
+
+def field_label(key: str, language: str) -> str:
+    """A field or status name as the owner reads it."""
+    return _LABELS.get(language, {}).get(str(key), str(key).replace("_", " "))
+
+
+def _t(language: str, he: str, en: str) -> str:
+    return he if language == "he" else en
+
+
+class _Render:
+    def __init__(self, language: str, today: dt.date | None) -> None:
+        self.lang = language
+        self.today = today
+
+    def d(self, value: Any) -> str:
+        return date(value, self.lang, today=self.today) if value else ""
+
+    def m(self, amount: Any, currency: str | None) -> str:
+        return money(amount, currency, self.lang)
+
+    def status(self, value: Any) -> str:
+        return field_label(str(value), self.lang)
+
+    def brand(self, row: dict[str, Any]) -> str:
+        p = row.get("partnership")
+        return (p.get("brand") if isinstance(p, dict) else p) or ""
+
+    def value(self, key: str, value: Any) -> str:
+        if isinstance(value, bool):
+            return field_label(str(value).lower(), self.lang)
+        if isinstance(value, dict) and "amount" in value:
+            return self.m(value.get("amount"), value.get("currency"))
+        if isinstance(value, list):
+            return ", ".join(str(v) for v in value)
+        if isinstance(value, str) and len(value) >= 10 and value[:4].isdigit() and value[4:5] == "-":
+            return self.d(value)
+        return "—" if value in (None, "") else str(value)
+
+
+def _join(*parts: str) -> str:
+    return " · ".join(p for p in parts if p)
+
+
+def _partnership_line(r: _Render, p: dict[str, Any]) -> str:
+    comp = p.get("compensation") or {}
+    follow = p.get("next_follow_up")
+    return _join(
+        f"{p.get('brand')} — {r.status(p.get('status'))}",
+        r.m(comp.get("amount"), comp.get("currency")) if comp.get("amount") else "",
+        (_t(r.lang, "פולואפ ", "follow up ") + r.d(follow)) if follow else "",
+        (
+            _t(r.lang, f"{p['open_tasks']} משימות פתוחות", f"{p['open_tasks']} open tasks")
+            if p.get("open_tasks")
+            else ""
+        ),
+    )
+
+
+def _task_line(r: _Render, t: dict[str, Any]) -> str:
+    due = t.get("due_date")
+    when = (r.d(due) + (f" {t['due_time']}" if t.get("due_time") else "")) if due else ""
+    late = t.get("overdue") or (t.get("days_late") or 0) > 0
+    return _join(
+        f"{t.get('title')}" + (f" — {_t(r.lang, 'עד', 'due')} {when}" if when else ""),
+        r.brand(t),
+        r.status(t.get("priority")) if t.get("priority") in ("high", "urgent") else "",
+        _t(r.lang, "באיחור!", "overdue!") if late else "",
+    )
+
+
+def _invoice_line(r: _Render, i: dict[str, Any]) -> str:
+    return _join(
+        f"#{i.get('number')} {r.brand(i)}".strip() + f" — {r.m(i.get('amount'), i.get('currency'))}",
+        r.status(i.get("status")),
+        (_t(r.lang, "לתשלום עד ", "due ") + r.d(i.get("due"))) if i.get("due") else "",
+        (
+            _t(r.lang, f"{i['days_overdue']} ימי איחור", f"{i['days_overdue']} days overdue")
+            if i.get("days_overdue")
+            else ""
+        ),
+    )
+
+
+def _coupon_line(r: _Render, c: dict[str, Any]) -> str:
+    state = (
+        ("" if c.get("valid_today") else _t(r.lang, "לא בתוקף היום", "not valid today"))
+        if "valid_today" in c
+        else ""
+    )
+    return _join(
+        f"{c.get('code')} — {discount(c, r.lang)}",
+        r.brand(c),
+        (_t(r.lang, "עד ", "until ") + r.d(c.get("expires"))) if c.get("expires") else "",
+        state,
+    )
+
+
+def _figures(r: _Render, f: dict[str, Any]) -> str:
+    return _join(
+        _t(r.lang, f"{number(f.get('copies', 0))} העתקות", f"{number(f.get('copies', 0))} copies"),
+        _t(
+            r.lang,
+            f"{number(f.get('redemptions', 0))} מימושים",
+            f"{number(f.get('redemptions', 0))} redemptions",
+        ),
+        (_t(r.lang, "הכנסות ", "revenue ") + r.m(f.get("revenue"), f.get("currency")))
+        if f.get("redemptions")
+        else "",
+    )
+
+
+def _list(
+    key: str, line: Callable[[_Render, dict[str, Any]], str], he: str, en: str, none_he: str, none_en: str
+):
+    def render(r: _Render, data: dict[str, Any]) -> dict[str, Any]:
+        rows = list(data.get(key) or [])
+        head = _t(r.lang, he, en).format(n=len(rows)) if rows else _t(r.lang, none_he, none_en)
+        lines = [line(r, row) for row in rows]
+        if key == "invoices" and data.get("totals"):
+            totals = ", ".join(r.m(v, cur) for cur, v in data["totals"].items())
+            head = f"{head.rstrip(':')} · {_t(r.lang, 'סה״כ', 'total')} {totals}:"
+        if key == "tasks" and data.get("overdue"):
+            lines += [_t(r.lang, "באיחור:", "Overdue:")] + [_task_line(r, t) for t in data["overdue"]]
+        return {"headline": head, "lines": lines}
+
+    return render
+
+
+def _created(kind_he: str, kind_en: str, key: str, line: Callable[[_Render, dict[str, Any]], str]):
+    def render(r: _Render, data: dict[str, Any]) -> dict[str, Any]:
+        row = data.get(key) or {}
+        if data.get("created"):
+            head = _t(r.lang, f"נוסף {kind_he}:", f"Added {kind_en}:")
+            return {"headline": head, "lines": [line(r, row)]}
+        changed = list(data.get("changed") or [])
+        previous = data.get("previous") or {}
+        if not changed:
+            return {
+                "headline": _t(
+                    r.lang, f"לא היה מה לשנות ב{kind_he}:", f"Nothing to change in the {kind_en}:"
+                ),
+                "lines": [line(r, row)],
+            }
+        changes = [
+            f"{field_label(k, r.lang)}: {r.value(k, previous.get(k))} → {r.value(k, row.get(k))}"
+            for k in changed
+        ]
+        return {
+            "headline": _t(r.lang, f"עודכן {kind_he}:", f"Updated {kind_en}:"),
+            "lines": [line(r, row), *changes],
+        }
+
+    return render
+
+
+def _coupon_stats(r: _Render, data: dict[str, Any]) -> dict[str, Any]:
+    total = data.get("total") or {}
+    lines = []
+    if total.get("conversion") is not None:
+        lines.append(_t(r.lang, "המרה ", "conversion ") + percent(total["conversion"]))
+    if total.get("average_basket"):
+        lines.append(
+            _t(r.lang, "סל ממוצע ", "average basket ") + r.m(total["average_basket"], total.get("currency"))
+        )
+    if total.get("items_per_order"):
+        lines.append(_t(r.lang, "פריטים להזמנה ", "items per order ") + number(total["items_per_order"]))
+    if total.get("revenue_per_copy"):
+        lines.append(
+            _t(r.lang, "הכנסה להעתקה ", "revenue per copy ")
+            + r.m(total["revenue_per_copy"], total.get("currency"))
+        )
+    if total.get("top_products"):
+        lines.append(
+            _t(r.lang, "מובילים: ", "top products: ")
+            + ", ".join(p["product"] for p in total["top_products"][:3])
+        )
+    coupons = data.get("coupons") or []
+    if len(coupons) > 1:
+        lines += [f"{c.get('code')}: {_figures(r, c)}" for c in coupons]
+    return {"headline": _figures(r, total), "lines": lines}
+
+
+def _conversation_stats(r: _Render, data: dict[str, Any]) -> dict[str, Any]:
+    head = _join(
+        _t(r.lang, f"{data.get('started', 0)} שיחות חדשות", f"{data.get('started', 0)} new conversations"),
+        _t(r.lang, f"{data.get('in_progress', 0)} פתוחות", f"{data.get('in_progress', 0)} in progress"),
+        _t(r.lang, f"{data.get('closed', 0)} נסגרו", f"{data.get('closed', 0)} closed"),
+    )
+    lines = [
+        _t(
+            r.lang, f"{data.get('messages_in', 0)} הודעות נכנסות", f"{data.get('messages_in', 0)} messages in"
+        ),
+        _t(r.lang, f"{data.get('open_issues', 0)} פניות פתוחות", f"{data.get('open_issues', 0)} open issues"),
+        _t(
+            r.lang,
+            f"{data.get('handoffs_waiting', 0)} ממתינים לנציג",
+            f"{data.get('handoffs_waiting', 0)} waiting for a human",
+        ),
+    ]
+    if data.get("top_intents"):
+        lines.append(
+            _t(r.lang, "נושאים: ", "top topics: ")
+            + ", ".join(f"{i['intent']} ({i['messages']})" for i in data["top_intents"][:3])
+        )
+    return {"headline": head, "lines": lines}
+
+
+def _digest(r: _Render, data: dict[str, Any]) -> dict[str, Any]:
+    lines: list[str] = []
+
+    def section(title_he: str, title_en: str, rows: list[str]) -> None:
+        if rows:
+            lines.append(_t(r.lang, title_he, title_en))
+            lines.extend(f"  {row}" for row in rows)
+
+    section("משימות להיום:", "Tasks today:", [_task_line(r, t) for t in data.get("tasks_today") or []])
+    section("באיחור:", "Overdue:", [_task_line(r, t) for t in data.get("tasks_overdue") or []])
+    section("תשלומים קרובים:", "Payments due:", [_invoice_line(r, i) for i in data.get("payments_due") or []])
+    section(
+        "תשלומים באיחור:",
+        "Payments overdue:",
+        [_invoice_line(r, i) for i in data.get("payments_overdue") or []],
+    )
+    section(
+        "פולואפים:",
+        "Follow-ups:",
+        [f"{f.get('brand')} — {r.status(f.get('status'))}" for f in data.get("follow_ups_due") or []],
+    )
+    lines.append(
+        _join(
+            _t(
+                r.lang,
+                f"{data.get('new_conversations', 0)} שיחות חדשות",
+                f"{data.get('new_conversations', 0)} new conversations",
+            ),
+            _t(
+                r.lang,
+                f"{data.get('open_issues', 0)} פניות פתוחות",
+                f"{data.get('open_issues', 0)} open issues",
+            ),
+            _t(
+                r.lang,
+                f"{data.get('handoffs_waiting', 0)} ממתינים לנציג",
+                f"{data.get('handoffs_waiting', 0)} waiting for a human",
+            ),
+        )
+    )
+    coupons = (data.get("coupons") or {}).get("total") or {}
+    if coupons.get("copies") or coupons.get("redemptions"):
+        lines.append(_t(r.lang, "קודים היום: ", "Codes today: ") + _figures(r, coupons))
+    head = _t(r.lang, "היום שלך", "Your day") + f" — {r.d(data.get('date'))}:"
+    return {"headline": head, "lines": lines}
+
+
+_RENDERERS: dict[str, Callable[[_Render, dict[str, Any]], dict[str, Any]]] = {
+    "list_partnerships": _list(
+        "partnerships",
+        _partnership_line,
+        "{n} שיתופי פעולה:",
+        "{n} partnerships:",
+        "אין שיתופי פעולה שמתאימים.",
+        "No partnerships match.",
+    ),
+    "list_tasks": _list(
+        "tasks", _task_line, "{n} משימות:", "{n} tasks:", "אין משימות שמתאימות.", "No tasks match."
+    ),
+    "list_invoices": _list(
+        "invoices",
+        _invoice_line,
+        "{n} חשבוניות:",
+        "{n} invoices:",
+        "אין חשבוניות שמתאימות.",
+        "No invoices match.",
+    ),
+    "list_coupons": _list(
+        "coupons", _coupon_line, "{n} קודים:", "{n} codes:", "אין קודים שמתאימים.", "No codes match."
+    ),
+    "create_partnership": _created("שיתוף פעולה", "partnership", "partnership", _partnership_line),
+    "update_partnership": _created("שיתוף פעולה", "partnership", "partnership", _partnership_line),
+    "create_task": _created("משימה", "task", "task", _task_line),
+    "update_task": _created("משימה", "task", "task", _task_line),
+    "create_invoice": _created("חשבונית", "invoice", "invoice", _invoice_line),
+    "update_invoice": _created("חשבונית", "invoice", "invoice", _invoice_line),
+    "create_coupon": _created("קוד", "code", "coupon", _coupon_line),
+    "update_coupon": _created("קוד", "code", "coupon", _coupon_line),
+    "coupon_stats": _coupon_stats,
+    "conversation_stats": _conversation_stats,
+    "daily_digest": _digest,
+}
+
+
+def _generic(r: _Render, data: Any) -> dict[str, Any]:
+    """Any other tool: a list by its name-like fields, or the scalar fields of a dict."""
+    if isinstance(data, dict):
+        lists = [(k, v) for k, v in data.items() if isinstance(v, list) and v and isinstance(v[0], dict)]
+        if lists:
+            key, rows = lists[0]
+            lines = [
+                _join(*(r.value(k, row[k]) for k in list(row)[:4] if not isinstance(row[k], (dict, list))))
+                for row in rows
+            ]
+            return {"headline": f"{field_label(key, r.lang)}: {len(rows)}", "lines": lines}
+        scalars = [(k, v) for k, v in data.items() if not isinstance(v, (dict, list))][:8]
+        return {"headline": "", "lines": [f"{field_label(k, r.lang)}: {r.value(k, v)}" for k, v in scalars]}
+    if isinstance(data, list):
+        return {"headline": "", "lines": [str(x) for x in data[:10]]}
+    return {"headline": str(data or ""), "lines": []}
+
+
+def render_owner_result(name: str, data: Any, *, language: str, today: dt.date | None, channel: str) -> dict:
+    """{headline, lines, more} for an owner tool's data, trimmed to what the channel shows well."""
+    r = _Render(language, today)
+    render = _RENDERERS.get(name)
+    out = render(r, data) if render and isinstance(data, dict) else _generic(r, data)
+    limit = MAX_LINES.get(channel, 15)
+    lines = [line for line in out.get("lines", []) if line]
+    more = max(0, len(lines) - limit)
+    return {"headline": out.get("headline", ""), "lines": lines[:limit], "more": more}

@@ -54,8 +54,10 @@ def _run_actor(client: Any, actor: str, run_input: dict) -> list[dict]:
     if run is None:
         raise InstagramFetchError(f"the Apify run of {actor} disappeared")
     if run.status != "SUCCEEDED":
-        raise InstagramFetchError(f"the Apify run of {actor} ended {run.status}" +
-                                  (f": {run.status_message}" if run.status_message else ""))
+        raise InstagramFetchError(
+            f"the Apify run of {actor} ended {run.status}"
+            + (f": {run.status_message}" if run.status_message else "")
+        )
     return [item for item in client.dataset(run.default_dataset_id).iterate_items() if isinstance(item, dict)]
 
 
@@ -80,7 +82,8 @@ def fetch_posts(client: Any, handle: str, *, limit: int = 50) -> list[dict]:
     items = _run_actor(client, POSTS_ACTOR, run_input)
     # Keep only the account's own posts (a run over a URL may also return posts it is tagged in).
     return [
-        item for item in items
+        item
+        for item in items
         if not item.get("error") and str(item.get("ownerUsername") or handle).lower() == handle.lower()
     ][:limit]
 
@@ -93,11 +96,16 @@ def bundle_from_instagram(profile: dict, posts: list[dict], *, existing: dict | 
     influencer: dict[str, Any] = {"handle": handle}
     captions = [p.get("caption") or "" for p in posts] + [str(profile.get("biography") or "")]
     if existing:
-        influencer.update({k: existing[k] for k in ("display_name", "languages", "timezone") if existing.get(k)})
+        influencer.update(
+            {k: existing[k] for k in ("display_name", "languages", "timezone") if existing.get(k)}
+        )
     influencer.setdefault("display_name", str(profile.get("fullName") or "").strip() or handle)
     influencer.setdefault("languages", detect_languages(captions))
-    return {"format": "influencer-bundle/1", "influencer": influencer,
-            "instagram": {"profile": profile, "posts": posts}}
+    return {
+        "format": "influencer-bundle/1",
+        "influencer": influencer,
+        "instagram": {"profile": profile, "posts": posts},
+    }
 
 
 def fetch_instagram_bundle(

@@ -7,7 +7,7 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 
-from persona._emoji import emoji_in, emoji_key
+from persona._emoji import emoji_in, emoji_key, strip_emoji
 from persona._text import STOPWORDS, language_of, ngrams, script_of, words
 from persona.notes import read_notes
 
@@ -19,7 +19,14 @@ _GREETINGS = {
     "he": ("בוקר טוב", "ערב טוב", "שבוע טוב", "שבת שלום", "היי", "הי", "אהלן", "שלום", "מה קורה"),
     "en": ("good morning", "hello", "hey", "hiya", "hi"),
 }
-_DEFAULT_GREETING = {"he": "היי!", "en": "Hi!", "ar": "أهلاً!", "ru": "Привет!", "es": "¡Hola!", "fr": "Coucou !"}
+_DEFAULT_GREETING = {
+    "he": "היי!",
+    "en": "Hi!",
+    "ar": "أهلاً!",
+    "ru": "Привет!",
+    "es": "¡Hola!",
+    "fr": "Coucou !",
+}
 
 
 @dataclass
@@ -56,7 +63,7 @@ def _language_shares(src: PersonaSource) -> dict[str, float]:
 
 
 def detect_languages(texts: list[str], *, latin_language: str = "en", min_share: float = 0.1) -> list[str]:
-    """Languages of the texts by script, most used first (those under `min_share` left out); ['en'] if none."""
+    """Languages of the texts by script, most used first, those under `min_share` left out."""
     found = [lang for lang in (language_of(t, latin_language=latin_language) for t in texts) if lang]
     if not found:
         return [latin_language]
@@ -91,19 +98,32 @@ def _default_sign_off(lang: str, name: str, warm: bool) -> str:
     return f"— {name}"
 
 
-def _greetings(src: PersonaSource, shares: dict[str, float]) -> dict[str, str]:
+def _opening(caption: str, options: tuple[str, ...]) -> tuple[str, str] | None:
+    """(greeting, opening clause) of a caption that opens with one: 'Hey team! ..' -> ('hey', 'Hey team')."""
+    clause = re.split(r"[!,.?\n:;]", strip_emoji(caption).strip(), maxsplit=1)[0].strip()
+    folded = " ".join(words(clause))
+    for phrase in options:
+        if folded == phrase or folded.startswith(phrase + " "):
+            return phrase, clause if len(folded.split()) <= 4 else phrase
+    return None
+
+
+def _greetings(src: PersonaSource, languages: list[str]) -> dict[str, str]:
     out: dict[str, str] = {}
-    for lang in shares:
+    for lang in languages:
         options = _GREETINGS.get(lang, ())
-        counts: Counter[str] = Counter()
+        phrases: Counter[str] = Counter()
+        clauses: Counter[str] = Counter()
         for caption in src.captions:
-            opening = " ".join(words(caption)[:3])
-            for phrase in options:
-                if opening.startswith(phrase):
-                    counts[phrase] += 1
-                    break
-        if counts and counts.most_common(1)[0][1] >= 2:
-            phrase = counts.most_common(1)[0][0]
+            found = _opening(caption, options)
+            if found:
+                phrases[found[0]] += 1
+                clauses[found[1]] += 1
+        # A greeting counts as a habit when at least two captions open with it.
+        if clauses and clauses.most_common(1)[0][1] >= 2:
+            out[lang] = clauses.most_common(1)[0][0] + "!"
+        elif phrases and phrases.most_common(1)[0][1] >= 2:
+            phrase = phrases.most_common(1)[0][0]
             out[lang] = phrase[:1].upper() + phrase[1:] + "!"
         else:
             out[lang] = _DEFAULT_GREETING.get(lang, "👋")
@@ -169,7 +189,7 @@ def build_persona(src: PersonaSource) -> dict:
             if stated_lang in (None, lang):
                 sign_offs[lang] = hints.sign_off
         sign_off_source = "notes"
-    greetings = _greetings(PersonaSource(**{**src.__dict__, "captions": captions}), {lang: 0 for lang in languages})
+    greetings = _greetings(PersonaSource(**{**src.__dict__, "captions": captions}), languages)
     if hints.greeting:
         stated_lang = language_of(hints.greeting, latin_language=latin)
         for lang in languages:

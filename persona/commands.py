@@ -20,8 +20,10 @@ def _load(handle: str, *, rebuild: bool) -> dict:
     with open_database().session() as session:
         tenant = tenant_store.get_by_handle(session=session, handle=handle)
         if tenant is None:
-            typer.echo(f"error: no influencer @{tenant_store.normalize_handle(handle)}; import a bundle first",
-                       err=True)
+            typer.echo(
+                f"error: no influencer @{tenant_store.normalize_handle(handle)}; import a bundle first",
+                err=True,
+            )
             raise typer.Exit(2)
         if rebuild:
             return persona.rebuild(session, tenant_id=tenant.id)

@@ -10,19 +10,30 @@ __all__ = ["NoteHints", "read_notes"]
 _QUOTED = r"""['"“”‘’«»״]([^'"“”‘’«»״]{1,80})['"“”‘’«»״]"""
 _SIGN_OFF = [
     re.compile(r"sign(?:s|ed|ing)?[\s-]*(?:off|out)\s*(?:with|as|using|by)?\s*:?\s*" + _QUOTED, re.I),
-    re.compile(r"(?:ends?|closes?|finish(?:es)?)\s+(?:every\s+|each\s+|all\s+)?(?:message|messages|replies|"
-               r"reply|answers?)?\s*with\s*:?\s*" + _QUOTED, re.I),
+    re.compile(
+        r"(?:ends?|closes?|finish(?:es)?)\s+(?:every\s+|each\s+|all\s+)?(?:message|messages|replies|"
+        r"reply|answers?)?\s*with\s*:?\s*" + _QUOTED,
+        re.I,
+    ),
     re.compile(r"(?:sign[\s-]*off|signature)\s*:\s*" + _QUOTED, re.I),
     re.compile(r"(?:חותמת|חותם|חותמים|חתימה|מסיימת|מסיים)[^'\"“”״]{0,20}" + _QUOTED),
 ]
 _GREETING = [
-    re.compile(r"(?:greets?|greeting|opens?|starts?)\s*(?:every\s+|each\s+|all\s+)?(?:message|messages|replies|"
-               r"reply|answers?|people|followers)?\s*(?:with|as|by)?\s*:?\s*" + _QUOTED, re.I),
+    re.compile(
+        r"(?:greets?|greeting|opens?|starts?)\s*(?:every\s+|each\s+|all\s+)?(?:message|messages|replies|"
+        r"reply|answers?|people|followers)?\s*(?:with|as|by)?\s*:?\s*" + _QUOTED,
+        re.I,
+    ),
     re.compile(r"(?:פותחת|פותח|פתיחה|מברכת)[^'\"“”״]{0,20}" + _QUOTED),
 ]
-_SHORT = re.compile(r"\b(short|brief|concise|one[\s-]liners?|to the point|few words)\b|קצר|קצרות|תמציתי", re.I)
-_LONG = re.compile(r"\b(long|detailed|in[\s-]depth|thorough|elaborate)\s+(answers?|replies|responses)\b"
-                   r"|מפורט|ארוכות", re.I)
+_SHORT = re.compile(
+    r"\b(short|brief|concise|one[\s-]liners?|to the point|few words)\b|קצר|קצרות|תמציתי", re.I
+)
+_LONG = re.compile(
+    r"\b(long|detailed|in[\s-]depth|thorough|elaborate)\s+(answers?|replies|responses)\b"
+    r"|מפורט|ארוכות",
+    re.I,
+)
 _NO_EMOJI = re.compile(r"\b(no|never uses?|without|avoids?)\s+(any\s+)?emoj", re.I)
 _LOTS_EMOJI = re.compile(r"\b(lots of|many|loves?|plenty of|heavy on)\s+(\w+\s+)?emoj|הרבה\s+אימוג", re.I)
 _AVOID = re.compile(
@@ -31,13 +42,39 @@ _AVOID = re.compile(
     re.I,
 )
 _TONES = {
-    "warm": "warm", "friendly": "friendly", "funny": "funny", "humorous": "funny", "witty": "funny",
-    "playful": "playful", "casual": "casual", "informal": "casual", "formal": "formal",
-    "professional": "professional", "direct": "direct", "upbeat": "upbeat", "enthusiastic": "enthusiastic",
-    "energetic": "enthusiastic", "calm": "calm", "sarcastic": "sarcastic", "sweet": "warm", "kind": "warm",
-    "חמה": "warm", "חם": "warm", "חמימה": "warm", "מצחיקה": "funny", "מצחיק": "funny", "הומור": "funny",
-    "ישירה": "direct", "ישיר": "direct", "רשמית": "formal", "רשמי": "formal", "קלילה": "casual",
-    "קליל": "casual", "חברית": "friendly", "חברי": "friendly", "אנרגטית": "enthusiastic",
+    "warm": "warm",
+    "friendly": "friendly",
+    "funny": "funny",
+    "humorous": "funny",
+    "witty": "funny",
+    "playful": "playful",
+    "casual": "casual",
+    "informal": "casual",
+    "formal": "formal",
+    "professional": "professional",
+    "direct": "direct",
+    "upbeat": "upbeat",
+    "enthusiastic": "enthusiastic",
+    "energetic": "enthusiastic",
+    "calm": "calm",
+    "sarcastic": "sarcastic",
+    "sweet": "warm",
+    "kind": "warm",
+    "חמה": "warm",
+    "חם": "warm",
+    "חמימה": "warm",
+    "מצחיקה": "funny",
+    "מצחיק": "funny",
+    "הומור": "funny",
+    "ישירה": "direct",
+    "ישיר": "direct",
+    "רשמית": "formal",
+    "רשמי": "formal",
+    "קלילה": "casual",
+    "קליל": "casual",
+    "חברית": "friendly",
+    "חברי": "friendly",
+    "אנרגטית": "enthusiastic",
 }
 
 

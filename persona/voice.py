@@ -19,7 +19,9 @@ _PROMPT = (
 )
 
 
-def describe_voice(persona: dict, captions: list[str], *, settings: PersonaSettings | None = None) -> str | None:
+def describe_voice(
+    persona: dict, captions: list[str], *, settings: PersonaSettings | None = None
+) -> str | None:
     """Three sentences about the voice, or None without a model key or when the model fails."""
     settings = settings or get_settings()
     if settings.api_key is None:
@@ -35,10 +37,24 @@ def describe_voice(persona: dict, captions: list[str], *, settings: PersonaSetti
             max_retries=1,
             temperature=0.2,
         )
-        keep = {k: persona.get(k) for k in ("language_shares", "favourite_emojis", "emoji_rate", "phrases",
-                                             "topics", "answer_length", "tone", "sign_off", "avoid")}
-        prompt = _PROMPT.format(data=json.dumps(keep, ensure_ascii=False),
-                                captions="\n".join(f"- {c[:300]}" for c in captions[:8]))
+        keep = {
+            k: persona.get(k)
+            for k in (
+                "language_shares",
+                "favourite_emojis",
+                "emoji_rate",
+                "phrases",
+                "topics",
+                "answer_length",
+                "tone",
+                "sign_off",
+                "avoid",
+            )
+        }
+        prompt = _PROMPT.format(
+            data=json.dumps(keep, ensure_ascii=False),
+            captions="\n".join(f"- {c[:300]}" for c in captions[:8]),
+        )
         text = model.invoke(prompt).content
         return str(text).strip()[:600] or None
     except Exception as exc:  # the description is a nicety: never fail an import over it

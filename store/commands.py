@@ -57,7 +57,8 @@ def _tenant_or_exit(session, handle: str):
 
     tenant = tenant_store.get_by_handle(session=session, handle=handle)
     if tenant is None:
-        typer.echo(f"error: no influencer @{tenant_store.normalize_handle(handle)}; import a bundle first", err=True)
+        shown = tenant_store.normalize_handle(handle)
+        typer.echo(f"error: no influencer @{shown}; import a bundle first", err=True)
         raise typer.Exit(2)
     return tenant
 

@@ -103,8 +103,10 @@ def tenant_for_phone(*, session: Session, phone: str) -> Tenant | None:
         value = normalize_phone(phone)
     except ValueError:
         return None
-    stmt = select(Tenant).join(OwnerIdentity, OwnerIdentity.tenant_id == Tenant.id).where(
-        OwnerIdentity.kind == "phone", OwnerIdentity.value == value
+    stmt = (
+        select(Tenant)
+        .join(OwnerIdentity, OwnerIdentity.tenant_id == Tenant.id)
+        .where(OwnerIdentity.kind == "phone", OwnerIdentity.value == value)
     )
     return session.scalars(stmt).first()
 

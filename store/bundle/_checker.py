@@ -73,7 +73,13 @@ class Checker:
         return True
 
     def string(
-        self, obj: dict, key: str, path: str, *, required: bool = False, max_len: int | None = None,
+        self,
+        obj: dict,
+        key: str,
+        path: str,
+        *,
+        required: bool = False,
+        max_len: int | None = None,
         allow_int: bool = False,
     ) -> str | None:
         """A non-empty string (an integer is accepted and turned into text when allow_int)."""
@@ -103,15 +109,28 @@ class Checker:
         return obj[key]
 
     def number(
-        self, obj: dict, key: str, path: str, *, required: bool = False, reason: str = "required",
-        minimum: float | None = None, integer: bool = False,
+        self,
+        obj: dict,
+        key: str,
+        path: str,
+        *,
+        required: bool = False,
+        reason: str = "required",
+        minimum: float | None = None,
+        integer: bool = False,
     ) -> float | None:
         """A JSON number (not a boolean, not a string), at least `minimum` when given."""
         if not self.present(obj, key, path, required=required, reason=reason):
             return None
         value = obj[key]
-        if isinstance(value, bool) or not isinstance(value, int | float) or (integer and not isinstance(value, int)):
-            self.error(_join(path, key), f"must be {'an integer' if integer else 'a number'} (got {_kind(value)})")
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or (integer and not isinstance(value, int))
+        ):
+            self.error(
+                _join(path, key), f"must be {'an integer' if integer else 'a number'} (got {_kind(value)})"
+            )
             return None
         if minimum is not None and value < minimum:
             self.error(_join(path, key), f"must be at least {minimum:g} (got {value:g})")
@@ -127,7 +146,9 @@ class Checker:
             return None
         return obj[key]
 
-    def one_of(self, obj: dict, key: str, path: str, choices: tuple[str, ...], *, required: bool = False) -> str | None:
+    def one_of(
+        self, obj: dict, key: str, path: str, choices: tuple[str, ...], *, required: bool = False
+    ) -> str | None:
         """One of a fixed set of words."""
         if not self.present(obj, key, path, required=required):
             return None
@@ -138,7 +159,13 @@ class Checker:
         return value
 
     def parsed(
-        self, obj: dict, key: str, path: str, parser: Callable[[Any], Any], *, required: bool = False,
+        self,
+        obj: dict,
+        key: str,
+        path: str,
+        parser: Callable[[Any], Any],
+        *,
+        required: bool = False,
         reason: str = "required",
     ) -> Any:
         """The value run through a parser that raises ValueError(reason)."""

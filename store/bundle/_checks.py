@@ -86,7 +86,11 @@ def check_url(value: object) -> str:
     if not isinstance(value, str) or any(ch.isspace() for ch in value):
         raise ValueError(f"{value!r} is not a URL (http:// or https://)")
     parts = urlsplit(value)
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname or "." not in parts.hostname.strip("."):
+    if (
+        parts.scheme.lower() not in ("http", "https")
+        or not parts.hostname
+        or "." not in parts.hostname.strip(".")
+    ):
         if not (parts.hostname in ("localhost", "127.0.0.1") and parts.scheme in ("http", "https")):
             raise ValueError(f"{value!r} is not a URL (http:// or https://)")
     return value
@@ -107,5 +111,7 @@ def check_currency(value: object) -> str:
     """A three-letter ISO 4217 currency code, upper case."""
     if isinstance(value, str) and value in ISO_4217:
         return value
-    suffix = f" (did you mean '{value.upper()}'?)" if isinstance(value, str) and value.upper() in ISO_4217 else ""
+    suffix = (
+        f" (did you mean '{value.upper()}'?)" if isinstance(value, str) and value.upper() in ISO_4217 else ""
+    )
     raise ValueError(f"{value!r} is not an ISO 4217 currency code (like ILS, USD){suffix}")

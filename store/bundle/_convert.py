@@ -107,7 +107,9 @@ def redemption_fields(item: dict, coupon_id: int, tz: str) -> dict[str, Any]:
 
 def task_fields(item: dict, partnership_id: int | None, tz: str) -> dict[str, Any]:
     """Task columns (completed_at is handled by the importer: it is not in the format)."""
-    due_date, due_at = parse_date_or_datetime(item["due"], tz=tz) if item.get("due") is not None else (None, None)
+    due_date, due_at = (
+        parse_date_or_datetime(item["due"], tz=tz) if item.get("due") is not None else (None, None)
+    )
     return {
         "title": item["title"].strip(),
         "partnership_id": partnership_id,

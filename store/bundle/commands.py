@@ -56,7 +56,11 @@ def _existing(handle: str) -> dict | None:
         tenant = tenant_store.get_by_handle(session=session, handle=handle)
         if tenant is None:
             return None
-        return {"display_name": tenant.display_name, "languages": tenant.languages, "timezone": tenant.timezone}
+        return {
+            "display_name": tenant.display_name,
+            "languages": tenant.languages,
+            "timezone": tenant.timezone,
+        }
 
 
 def _import_instagram(handle: str, *, posts: int, as_json: bool) -> None:
@@ -67,20 +71,36 @@ def _import_instagram(handle: str, *, posts: int, as_json: bool) -> None:
 
     settings = get_apify_settings()
     if settings.token is None or not settings.token.get_secret_value().strip():
-        _fail(["error: APIFY_TOKEN is not set; create a token at https://console.apify.com/settings/integrations "
-               "and export APIFY_TOKEN=..."])
+        _fail(
+            [
+                "error: APIFY_TOKEN is not set; make one at https://console.apify.com/settings/integrations "
+                "and export APIFY_TOKEN=..."
+            ]
+        )
     existing = _existing(handle)
     console = Console(stderr=True)
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
-                  console=console, transient=not console.is_terminal) as progress:
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=not console.is_terminal,
+    ) as progress:
         task = progress.add_task(f"@{handle}: starting", total=4)
 
         def step(description: str) -> None:
             progress.update(task, advance=1, description=f"@{handle}: {description}")
 
         try:
-            data = fetch_instagram_bundle(handle, token=settings.token.get_secret_value(), api_url=settings.api_url,
-                                          posts_limit=posts, existing=existing, on_step=step)
+            data = fetch_instagram_bundle(
+                handle,
+                token=settings.token.get_secret_value(),
+                api_url=settings.api_url,
+                posts_limit=posts,
+                existing=existing,
+                on_step=step,
+            )
         except InstagramFetchError as exc:
             _fail([f"error: {exc}"], code=1)
         progress.update(task, advance=1, description=f"@{handle}: importing")
@@ -89,9 +109,12 @@ def _import_instagram(handle: str, *, posts: int, as_json: bool) -> None:
 
 def import_cmd(
     file: Annotated[Path | None, typer.Argument(help="A bundle file (format influencer-bundle/1).")] = None,
-    instagram: Annotated[str | None, typer.Option("--instagram", help="Fetch this Instagram handle with Apify.")]
-    = None,
-    posts: Annotated[int, typer.Option("--posts", min=1, max=500, help="Posts to fetch with --instagram.")] = 50,
+    instagram: Annotated[
+        str | None, typer.Option("--instagram", help="Fetch this Instagram handle with Apify.")
+    ] = None,
+    posts: Annotated[
+        int, typer.Option("--posts", min=1, max=500, help="Posts to fetch with --instagram.")
+    ] = 50,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
     """Import an influencer bundle (or their Instagram via Apify); the same file twice changes nothing."""

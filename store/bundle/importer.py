@@ -33,7 +33,9 @@ def load_bundle(path: str | Path) -> Any:
     except UnicodeDecodeError:
         raise BundleInvalid(["file: not UTF-8 text"]) from None
     except json.JSONDecodeError as exc:
-        raise BundleInvalid([f"file: not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"]) from None
+        raise BundleInvalid(
+            [f"file: not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"]
+        ) from None
 
 
 def import_bundle_file(db, path: str | Path, *, derive: bool = True) -> ImportReport:
@@ -73,8 +75,14 @@ def import_bundle(session: Session, data: Any, *, derive: bool = True) -> Import
     _owner_phones(session, tenant, inf.get("owner_phones") or [], report.counts["owner_phones"])
     refs = _partnerships(session, tenant.id, data.get("partnerships") or [], report.counts["partnerships"])
     codes = _coupons(session, tenant.id, data.get("coupons") or [], refs, report.counts["coupons"])
-    _redemptions(session, tenant.id, data.get("coupon_redemptions") or [], codes, tz,
-                 report.counts["coupon_redemptions"])
+    _redemptions(
+        session,
+        tenant.id,
+        data.get("coupon_redemptions") or [],
+        codes,
+        tz,
+        report.counts["coupon_redemptions"],
+    )
     _tasks(session, tenant.id, data.get("tasks") or [], refs, tz, report.counts["tasks"])
     _invoices(session, tenant.id, data.get("invoices") or [], refs, report.counts["invoices"])
     _posts(session, tenant.id, convert.post_items(data.get("instagram")), report.counts["posts"])
@@ -147,7 +155,9 @@ def _faq(tenant: Tenant, faq: list[dict[str, str]], counts: Counts) -> None:
 def _owner_phones(session: Session, tenant: Tenant, phones: list[str], counts: Counts) -> None:
     existing = set(
         session.scalars(
-            select(OwnerIdentity.value).where(OwnerIdentity.tenant_id == tenant.id, OwnerIdentity.kind == "phone")
+            select(OwnerIdentity.value).where(
+                OwnerIdentity.tenant_id == tenant.id, OwnerIdentity.kind == "phone"
+            )
         )
     )
     for phone in dict.fromkeys(phones):
@@ -180,13 +190,21 @@ def _partnerships(session: Session, tenant_id: int, items: list[dict], counts: C
     current = _by(session, Partnership, tenant_id, "ref")
     rows = {}
     for item in items:
-        rows[item["ref"]] = _upsert(session, Partnership, current.get(item["ref"]), tenant_id,
-                                    convert.partnership_fields(item), counts)
+        rows[item["ref"]] = _upsert(
+            session,
+            Partnership,
+            current.get(item["ref"]),
+            tenant_id,
+            convert.partnership_fields(item),
+            counts,
+        )
     session.flush()
     return {ref: row.id for ref, row in rows.items()}
 
 
-def _coupons(session: Session, tenant_id: int, items: list[dict], refs: dict[str, int], counts: Counts) -> dict:
+def _coupons(
+    session: Session, tenant_id: int, items: list[dict], refs: dict[str, int], counts: Counts
+) -> dict:
     current = {code.casefold(): row for code, row in _by(session, Coupon, tenant_id, "code").items()}
     rows = {}
     for item in items:
@@ -197,8 +215,9 @@ def _coupons(session: Session, tenant_id: int, items: list[dict], refs: dict[str
     return {folded: row.id for folded, row in rows.items()}
 
 
-def _redemptions(session: Session, tenant_id: int, items: list[dict], codes: dict[str, int], tz: str,
-                 counts: Counts) -> None:
+def _redemptions(
+    session: Session, tenant_id: int, items: list[dict], codes: dict[str, int], tz: str, counts: Counts
+) -> None:
     rows = session.scalars(
         select(CouponEvent).where(CouponEvent.tenant_id == tenant_id, CouponEvent.order_id.is_not(None))
     )
@@ -209,8 +228,9 @@ def _redemptions(session: Session, tenant_id: int, items: list[dict], codes: dic
         _upsert(session, CouponEvent, current.get((coupon_id, fields["order_id"])), tenant_id, fields, counts)
 
 
-def _tasks(session: Session, tenant_id: int, items: list[dict], refs: dict[str, int], tz: str,
-           counts: Counts) -> None:
+def _tasks(
+    session: Session, tenant_id: int, items: list[dict], refs: dict[str, int], tz: str, counts: Counts
+) -> None:
     current = {title.strip(): row for title, row in _by(session, Task, tenant_id, "title").items()}
     for item in items:
         ref = item.get("partnership")
@@ -223,7 +243,9 @@ def _tasks(session: Session, tenant_id: int, items: list[dict], refs: dict[str, 
             row.completed_at = None
 
 
-def _invoices(session: Session, tenant_id: int, items: list[dict], refs: dict[str, int], counts: Counts) -> None:
+def _invoices(
+    session: Session, tenant_id: int, items: list[dict], refs: dict[str, int], counts: Counts
+) -> None:
     current = _by(session, Invoice, tenant_id, "number")
     for item in items:
         ref = item.get("partnership")

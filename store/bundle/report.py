@@ -8,8 +8,17 @@ from store.bundle.validate import format_errors
 
 __all__ = ["BundleInvalid", "Counts", "ImportReport", "RESOURCES"]
 
-RESOURCES = ("tenant", "owner_phones", "partnerships", "coupons", "coupon_redemptions", "tasks", "invoices",
-             "posts", "faq")
+RESOURCES = (
+    "tenant",
+    "owner_phones",
+    "partnerships",
+    "coupons",
+    "coupon_redemptions",
+    "tasks",
+    "invoices",
+    "posts",
+    "faq",
+)
 
 
 class BundleInvalid(ValueError):

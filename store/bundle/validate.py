@@ -32,16 +32,56 @@ FORMAT = "influencer-bundle/1"
 MAX_SHOWN_ERRORS = 20
 DEFAULT_TIMEZONE = "Asia/Jerusalem"
 
-TOP_KEYS = ("format", "influencer", "instagram", "partnerships", "coupons", "coupon_redemptions", "tasks",
-            "invoices", "faq")
+TOP_KEYS = (
+    "format",
+    "influencer",
+    "instagram",
+    "partnerships",
+    "coupons",
+    "coupon_redemptions",
+    "tasks",
+    "invoices",
+    "faq",
+)
 INFLUENCER_KEYS = ("handle", "display_name", "languages", "timezone", "owner_phones", "persona_notes")
-PARTNERSHIP_KEYS = ("ref", "brand", "brand_aliases", "status", "start_date", "end_date", "compensation",
-                    "deliverables", "brief", "link", "faq")
-COUPON_KEYS = ("code", "partnership", "discount_type", "value", "currency", "starts", "expires", "active",
-               "url", "terms")
+PARTNERSHIP_KEYS = (
+    "ref",
+    "brand",
+    "brand_aliases",
+    "status",
+    "start_date",
+    "end_date",
+    "compensation",
+    "deliverables",
+    "brief",
+    "link",
+    "faq",
+)
+COUPON_KEYS = (
+    "code",
+    "partnership",
+    "discount_type",
+    "value",
+    "currency",
+    "starts",
+    "expires",
+    "active",
+    "url",
+    "terms",
+)
 REDEMPTION_KEYS = ("code", "order_id", "order_amount", "currency", "items", "products", "at")
 TASK_KEYS = ("title", "partnership", "type", "status", "priority", "due", "notes")
-INVOICE_KEYS = ("number", "partnership", "amount", "currency", "vat_rate", "status", "issued", "due", "paid_at")
+INVOICE_KEYS = (
+    "number",
+    "partnership",
+    "amount",
+    "currency",
+    "vat_rate",
+    "status",
+    "issued",
+    "due",
+    "paid_at",
+)
 
 
 @dataclass
@@ -104,7 +144,7 @@ def _influencer(c: Checker, data: dict) -> str:
     if c.present(inf, "languages", p, required=True):
         langs = inf["languages"]
         if not isinstance(langs, list) or not langs:
-            c.error(f"{p}.languages", "must be a non-empty list of ISO 639-1 codes (like [\"he\", \"en\"])")
+            c.error(f"{p}.languages", 'must be a non-empty list of ISO 639-1 codes (like ["he", "en"])')
         else:
             for i, lang in enumerate(langs):
                 try:
@@ -225,8 +265,13 @@ def _coupons(c: Checker, data: dict, refs: set[str]) -> dict[str, str]:
             where.setdefault(folded, i)
         _ref(c, item, p, refs, required=True)
         kind = c.one_of(item, "discount_type", p, DISCOUNT_TYPES, required=True)
-        value = c.number(item, "value", p, required=kind in ("percentage", "fixed"),
-                         reason="required unless discount_type is free_shipping")
+        value = c.number(
+            item,
+            "value",
+            p,
+            required=kind in ("percentage", "fixed"),
+            reason="required unless discount_type is free_shipping",
+        )
         if value is not None and kind == "percentage" and not 0 < value <= 100:
             c.error(f"{p}.value", f"a percentage must be more than 0 and at most 100 (got {value:g})")
         elif value is not None and kind == "fixed" and value <= 0:
@@ -257,8 +302,11 @@ def _redemptions(c: Checker, data: dict, codes: dict[str, str], tz: str) -> None
         if code is not None and order_id is not None:
             key = (code.strip().casefold(), order_id)
             if key in orders:
-                c.error(f"{p}.order_id", f"duplicate order_id {order_id!r} for code {code!r} "
-                                         f"(also at coupon_redemptions[{orders[key]}])")
+                c.error(
+                    f"{p}.order_id",
+                    f"duplicate order_id {order_id!r} for code {code!r} "
+                    f"(also at coupon_redemptions[{orders[key]}])",
+                )
             orders.setdefault(key, i)
         c.number(item, "order_amount", p, required=True, minimum=0)
         c.parsed(item, "currency", p, check_currency, required=True)
@@ -278,8 +326,11 @@ def _tasks(c: Checker, data: dict, refs: set[str], tz: str) -> None:
         title = c.string(item, "title", p, required=True, max_len=300)
         if title is not None:
             if title.strip() in titles:
-                c.error(f"{p}.title", f"duplicate title {title!r} (also at tasks[{titles[title.strip()]}]); "
-                                      "tasks are matched by title")
+                c.error(
+                    f"{p}.title",
+                    f"duplicate title {title!r} (also at tasks[{titles[title.strip()]}]); "
+                    "tasks are matched by title",
+                )
             titles.setdefault(title.strip(), i)
         _ref(c, item, p, refs, required=False)
         c.one_of(item, "type", p, TASK_TYPES)
@@ -300,8 +351,10 @@ def _invoices(c: Checker, data: dict, refs: set[str]) -> None:
         number = c.string(item, "number", p, required=True, max_len=50, allow_int=True)
         if number is not None:
             if number.strip() in numbers:
-                c.error(f"{p}.number", f"duplicate invoice number {number!r} "
-                                       f"(also at invoices[{numbers[number.strip()]}])")
+                c.error(
+                    f"{p}.number",
+                    f"duplicate invoice number {number!r} (also at invoices[{numbers[number.strip()]}])",
+                )
             numbers.setdefault(number.strip(), i)
         _ref(c, item, p, refs, required=False)
         c.number(item, "amount", p, required=True, minimum=0)

@@ -32,15 +32,22 @@ class FakeApify:
         self._ids = itertools.count(1)
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.url = f"http://127.0.0.1:{self.server.server_port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
     def items_for(self, actor: str, run_input: dict) -> list[dict]:
         if actor == "apify~instagram-profile-scraper":
             wanted = [u.lower() for u in run_input.get("usernames", [])]
             if self.profile["username"] in wanted:
                 return [self.profile]
-            return [{"username": wanted[0] if wanted else "", "error": "not_found",
-                     "errorDescription": "Profile does not exist"}]
+            return [
+                {
+                    "username": wanted[0] if wanted else "",
+                    "error": "not_found",
+                    "errorDescription": "Profile does not exist",
+                }
+            ]
         if actor == "apify~instagram-scraper":
             stranger = {"id": "999", "caption": "not mine", "ownerUsername": "someone.else"}
             return [*self.posts[: run_input.get("resultsLimit", 50)], stranger]
@@ -70,7 +77,10 @@ class FakeApify:
             def _authorized(self) -> bool:
                 if self.headers.get("authorization") == f"Bearer {TOKEN}":
                     return True
-                self._send(401, {"error": {"type": "token-not-valid", "message": "Authentication token is not valid."}})
+                self._send(
+                    401,
+                    {"error": {"type": "token-not-valid", "message": "Authentication token is not valid."}},
+                )
                 return False
 
             def do_POST(self):  # noqa: N802
@@ -80,15 +90,31 @@ class FakeApify:
                 fake.calls.append(("POST", self.path, run_input))
                 if not self._authorized():
                     return
-                if len(parts) == 4 and parts[0] == "v2" and parts[1] in ("acts", "actors") and parts[3] == "runs":
+                if (
+                    len(parts) == 4
+                    and parts[0] == "v2"
+                    and parts[1] in ("acts", "actors")
+                    and parts[3] == "runs"
+                ):
                     n = next(fake._ids)
                     run_id, dataset_id = f"run{n}", f"ds{n}"
                     fake.datasets[dataset_id] = fake.items_for(parts[2], run_input)
                     fake.runs[run_id] = {
-                        "id": run_id, "actId": parts[2], "userId": "u1", "startedAt": "2026-11-23T10:00:00.000Z",
-                        "meta": {"origin": "API"}, "stats": {},
-                        "options": {"build": "latest", "timeoutSecs": 300, "memoryMbytes": 1024, "diskMbytes": 2048},
-                        "buildId": "b1", "defaultKeyValueStoreId": f"kv{n}", "defaultDatasetId": dataset_id,
+                        "id": run_id,
+                        "actId": parts[2],
+                        "userId": "u1",
+                        "startedAt": "2026-11-23T10:00:00.000Z",
+                        "meta": {"origin": "API"},
+                        "stats": {},
+                        "options": {
+                            "build": "latest",
+                            "timeoutSecs": 300,
+                            "memoryMbytes": 1024,
+                            "diskMbytes": 2048,
+                        },
+                        "buildId": "b1",
+                        "defaultKeyValueStoreId": f"kv{n}",
+                        "defaultDatasetId": dataset_id,
                         "defaultRequestQueueId": f"rq{n}",
                     }
                     # Like the real API: the run starts RUNNING and the client polls until it is done.
@@ -107,15 +133,23 @@ class FakeApify:
                 if parts[:2] == ["v2", "datasets"] and len(parts) == 4 and parts[3] == "items":
                     items = fake.datasets.get(parts[2])
                     if items is None:
-                        return self._send(404, {"error": {"type": "record-not-found", "message": "no dataset"}})
+                        return self._send(
+                            404, {"error": {"type": "record-not-found", "message": "no dataset"}}
+                        )
                     offset = int(query.get("offset", 0))
                     limit = min(int(query.get("limit") or PAGE_CAP), PAGE_CAP)
                     page = items[offset : offset + limit]
-                    return self._send(200, page, {
-                        "x-apify-pagination-total": str(len(items)), "x-apify-pagination-offset": str(offset),
-                        "x-apify-pagination-count": str(len(page)), "x-apify-pagination-limit": str(limit),
-                        "x-apify-pagination-desc": "false",
-                    })
+                    return self._send(
+                        200,
+                        page,
+                        {
+                            "x-apify-pagination-total": str(len(items)),
+                            "x-apify-pagination-offset": str(offset),
+                            "x-apify-pagination-count": str(len(page)),
+                            "x-apify-pagination-limit": str(limit),
+                            "x-apify-pagination-desc": "false",
+                        },
+                    )
                 self._send(404, {"error": {"type": "page-not-found", "message": self.path}})
 
         return Handler
@@ -148,14 +182,21 @@ def fake_apify(shira_instagram):
 
 def test_the_real_client_fetches_profile_and_all_posts_across_pages(fake_apify):
     steps: list[str] = []
-    bundle = fetch_instagram_bundle("@Shira.Kitchen", token=TOKEN, api_url=fake_apify.url, on_step=steps.append)
-    assert bundle["influencer"] == {"handle": "shira.kitchen", "display_name": "Shira Adler | שירה אדלר",
-                                    "languages": ["he", "en"]}
+    bundle = fetch_instagram_bundle(
+        "@Shira.Kitchen", token=TOKEN, api_url=fake_apify.url, on_step=steps.append
+    )
+    assert bundle["influencer"] == {
+        "handle": "shira.kitchen",
+        "display_name": "Shira Adler | שירה אדלר",
+        "languages": ["he", "en"],
+    }
     assert [p["id"] for p in bundle["instagram"]["posts"]] == [p["id"] for p in fake_apify.posts]
     assert bundle["instagram"]["profile"]["followersCount"] == 84200
     posts_calls = [c for c in fake_apify.calls if c[0] == "POST"]
-    assert [c[1].split("?")[0] for c in posts_calls] == ["/v2/actors/apify~instagram-profile-scraper/runs",
-                                                         "/v2/actors/apify~instagram-scraper/runs"]
+    assert [c[1].split("?")[0] for c in posts_calls] == [
+        "/v2/actors/apify~instagram-profile-scraper/runs",
+        "/v2/actors/apify~instagram-scraper/runs",
+    ]
     assert posts_calls[0][2] == {"usernames": ["shira.kitchen"]}
     assert posts_calls[1][2]["resultsType"] == "posts"
     pages = [c for c in fake_apify.calls if "/datasets/ds2/items" in c[1]]
@@ -164,7 +205,9 @@ def test_the_real_client_fetches_profile_and_all_posts_across_pages(fake_apify):
 
 
 def test_a_missing_profile_and_a_bad_token_are_clear_errors(fake_apify):
-    with pytest.raises(InstagramFetchError, match="no Instagram profile found for @nobody: Profile does not exist"):
+    with pytest.raises(
+        InstagramFetchError, match="no Instagram profile found for @nobody: Profile does not exist"
+    ):
         fetch_instagram_bundle("nobody", token=TOKEN, api_url=fake_apify.url)
     with pytest.raises(InstagramFetchError, match="Apify refused to run apify/instagram-profile-scraper"):
         fetch_instagram_bundle("shira.kitchen", token="wrong", api_url=fake_apify.url)

@@ -49,26 +49,49 @@ def test_the_shira_bundle_imports_every_resource(db, shira_bundle_path):
     print(f"\nshira import: {elapsed * 1000:.0f} ms (report says {report.seconds * 1000:.0f} ms)")
     assert report.handle == "shira.kitchen"
     created = {name: c.created for name, c in report.counts.items()}
-    assert created == {"tenant": 1, "owner_phones": 1, "partnerships": 5, "coupons": 3, "coupon_redemptions": 4,
-                       "tasks": 4, "invoices": 2, "posts": 8, "faq": 2}
+    assert created == {
+        "tenant": 1,
+        "owner_phones": 1,
+        "partnerships": 5,
+        "coupons": 3,
+        "coupon_redemptions": 4,
+        "tasks": 4,
+        "invoices": 2,
+        "posts": 8,
+        "faq": 2,
+    }
     assert report.persona_rebuilt
     with db.session() as s:
         tenant = s.scalars(select(Tenant)).one()
-        assert (tenant.display_name, tenant.languages, tenant.timezone) == ("Shira Adler", ["he", "en"],
-                                                                             "Asia/Jerusalem")
+        assert (tenant.display_name, tenant.languages, tenant.timezone) == (
+            "Shira Adler",
+            ["he", "en"],
+            "Asia/Jerusalem",
+        )
         assert tenant.instagram_profile["followersCount"] == 84200
-        assert tenant.faq[0] == {"q": "באיזה תנור את אופה?", "a": "תנור ביתי רגיל עם טורבו, בלי שום דבר מיוחד.",
-                                 "lang": "he"}
+        assert tenant.faq[0] == {
+            "q": "באיזה תנור את אופה?",
+            "a": "תנור ביתי רגיל עם טורבו, בלי שום דבר מיוחד.",
+            "lang": "he",
+        }
         olivia = s.scalars(select(Partnership).where(Partnership.ref == "olivia")).one()
-        assert olivia.compensation_amount == Decimal("14000") and olivia.brand_aliases == ["אוליביה", "olivia"]
-        assert olivia.faq == [{"q": "Is the oil cold pressed?", "a": "Yes, first cold press from the Galilee, "
-                                                                     "harvest 2026."}]
+        assert olivia.compensation_amount == Decimal("14000") and olivia.brand_aliases == [
+            "אוליביה",
+            "olivia",
+        ]
+        assert olivia.faq == [
+            {"q": "Is the oil cold pressed?", "a": "Yes, first cold press from the Galilee, harvest 2026."}
+        ]
         green = s.scalars(select(Coupon).where(Coupon.code == "GREEN50")).one()
         assert (green.discount_type, green.value, green.currency) == ("fixed", Decimal("50"), "ILS")
         redeemed = s.scalars(select(CouponEvent).where(CouponEvent.order_id == "OL-1003")).one()
         assert redeemed.kind == "redeemed" and redeemed.items == 3 and redeemed.order_amount == Decimal("364")
         task = s.scalars(select(Task).where(Task.title == "Invoice KitchenPro")).one()
-        assert task.status == "completed" and task.completed_at is not None and str(task.due_date) == "2026-09-05"
+        assert (
+            task.status == "completed"
+            and task.completed_at is not None
+            and str(task.due_date) == "2026-09-05"
+        )
         invoice = s.scalars(select(Invoice).where(Invoice.number == "1041")).one()
         assert invoice.vat_rate == Decimal("0.18") and str(invoice.paid_at) == "2026-09-30"
         post = s.scalars(select(Post).where(Post.post_id == "3401000000000000001")).one()
@@ -82,16 +105,20 @@ def test_the_same_file_twice_changes_nothing(db, shira_bundle_path):
     import_bundle_file(db, shira_bundle_path)
     before = _counts(db)
     with db.session() as s:
-        stamps = {m.__tablename__: sorted(str(x) for x in s.scalars(select(m.updated_at)))
-                  for m in (Tenant, Partnership, Coupon, Task, Invoice, Persona)}
+        stamps = {
+            m.__tablename__: sorted(str(x) for x in s.scalars(select(m.updated_at)))
+            for m in (Tenant, Partnership, Coupon, Task, Invoice, Persona)
+        }
     report = import_bundle_file(db, shira_bundle_path)
     assert not report.changed
     assert all(c.created == c.updated == 0 for c in report.counts.values())
     assert report.counts["coupons"].unchanged == 3 and report.counts["posts"].unchanged == 8
     assert _counts(db) == before
     with db.session() as s:
-        again = {m.__tablename__: sorted(str(x) for x in s.scalars(select(m.updated_at)))
-                 for m in (Tenant, Partnership, Coupon, Task, Invoice, Persona)}
+        again = {
+            m.__tablename__: sorted(str(x) for x in s.scalars(select(m.updated_at)))
+            for m in (Tenant, Partnership, Coupon, Task, Invoice, Persona)
+        }
     assert again == stamps
 
 
@@ -104,9 +131,17 @@ def test_a_changed_file_updates_rows_in_place(db, shira, tmp_path):
     shira["tasks"][1]["status"] = "completed"
     shira["invoices"][1]["status"] = "paid"
     shira["invoices"][1]["paid_at"] = "2026-11-28"
-    shira["coupon_redemptions"].append({"code": "GREEN50", "order_id": "GB-78", "order_amount": 99.5,
-                                        "currency": "ILS", "items": 1, "products": ["Fruit box"],
-                                        "at": "2026-11-21T09:00:00+02:00"})
+    shira["coupon_redemptions"].append(
+        {
+            "code": "GREEN50",
+            "order_id": "GB-78",
+            "order_amount": 99.5,
+            "currency": "ILS",
+            "items": 1,
+            "products": ["Fruit box"],
+            "at": "2026-11-21T09:00:00+02:00",
+        }
+    )
     shira["faq"] = shira["faq"][:1]
     shira["influencer"]["display_name"] = "Shira A."
     report = import_bundle_file(db, _write(tmp_path, shira, "v2.json"))
@@ -114,7 +149,10 @@ def test_a_changed_file_updates_rows_in_place(db, shira, tmp_path):
     assert report.counts["coupons"].updated == 1
     assert report.counts["tasks"].updated == 1
     assert report.counts["invoices"].updated == 1
-    assert report.counts["coupon_redemptions"].created == 1 and report.counts["coupon_redemptions"].unchanged == 4
+    assert (
+        report.counts["coupon_redemptions"].created == 1
+        and report.counts["coupon_redemptions"].unchanged == 4
+    )
     assert report.counts["faq"].removed == 1
     assert report.counts["tenant"].updated == 1
     with db.session() as s:
@@ -142,8 +180,9 @@ def test_a_failure_half_way_leaves_nothing_written(db, shira, monkeypatch):
     assert set(_counts(db).values()) == {0}
 
 
-def test_a_failure_half_way_through_an_update_keeps_the_previous_import(db, shira, shira_bundle_path,
-                                                                        monkeypatch):
+def test_a_failure_half_way_through_an_update_keeps_the_previous_import(
+    db, shira, shira_bundle_path, monkeypatch
+):
     import persona
 
     import_bundle_file(db, shira_bundle_path)
@@ -172,8 +211,10 @@ def test_an_owner_phone_of_another_influencer_is_refused(db, shira, tmp_path):
 
 
 def test_a_minimal_bundle_imports_and_later_sections_merge(db, tmp_path):
-    minimal = {"format": "influencer-bundle/1",
-               "influencer": {"handle": "dan.runs", "display_name": "Dan", "languages": ["en"]}}
+    minimal = {
+        "format": "influencer-bundle/1",
+        "influencer": {"handle": "dan.runs", "display_name": "Dan", "languages": ["en"]},
+    }
     report = import_bundle_file(db, _write(tmp_path, minimal))
     assert report.counts["tenant"].created == 1
     with db.session() as s:
@@ -188,4 +229,6 @@ def test_a_minimal_bundle_imports_and_later_sections_merge(db, tmp_path):
     assert not report.changed  # absent optional parts keep what is stored
     with db.session() as s:
         tenant = s.scalars(select(Tenant)).one()
-        assert tenant.timezone == "Europe/London" and tenant.faq == [{"q": "Which shoes?", "a": "Trail runners."}]
+        assert tenant.timezone == "Europe/London" and tenant.faq == [
+            {"q": "Which shoes?", "a": "Trail runners."}
+        ]

@@ -37,21 +37,32 @@ def _break(data: dict, dotted: str, value) -> dict:
 DELETE = object()
 
 CASES = [
-    ("partnerships[2].status", "signed",
-     "partnerships[2].status: 'signed' is not one of lead, proposal, negotiation, contract, active, completed, "
-     "cancelled"),
+    (
+        "partnerships[2].status",
+        "signed",
+        "partnerships[2].status: 'signed' is not one of lead, proposal, negotiation, contract, active, "
+        "completed, cancelled",
+    ),
     ("coupons[0].partnership", "x", "coupons[0].partnership: unknown partnership ref 'x'"),
     ("influencer.handle", "Shira Kitchen", "influencer.handle: must match [a-z0-9._]{2,30}"),
     ("coupons[0].value", DELETE, "coupons[0].value: required unless discount_type is free_shipping"),
     ("coupons[1].currency", DELETE, "coupons[1].currency: required for fixed"),
     ("coupons[2].code", "SHIRA15", "coupons[2].code: duplicate coupon code 'SHIRA15'"),
-    ("coupon_redemptions[1].order_id", "OL-1001", "coupon_redemptions[1].order_id: duplicate order_id 'OL-1001'"),
+    (
+        "coupon_redemptions[1].order_id",
+        "OL-1001",
+        "coupon_redemptions[1].order_id: duplicate order_id 'OL-1001'",
+    ),
     ("invoices[1].number", "1041", "invoices[1].number: duplicate invoice number '1041'"),
     ("partnerships[0].start_date", "2026-13-01", "partnerships[0].start_date: '2026-13-01' is not"),
     ("coupons[0].expires", "31/01/2027", "coupons[0].expires: '31/01/2027' is not an ISO date"),
     ("coupon_redemptions[0].at", "yesterday", "coupon_redemptions[0].at: 'yesterday' is not an ISO datetime"),
     ("tasks[0].due", "next friday", "tasks[0].due: 'next friday' is not an ISO date or datetime"),
-    ("influencer.owner_phones[0]", "054-1112233", "influencer.owner_phones[0]: '054-1112233' is not an E.164"),
+    (
+        "influencer.owner_phones[0]",
+        "054-1112233",
+        "influencer.owner_phones[0]: '054-1112233' is not an E.164",
+    ),
     ("influencer.timezone", "Jerusalem", "influencer.timezone: 'Jerusalem' is not an IANA time zone"),
     ("partnerships[0].link", "olivia-oils shop", "partnerships[0].link: 'olivia-oils shop' is not a URL"),
     ("coupons[0].url", "ftp://x.example/a", "coupons[0].url: 'ftp://x.example/a' is not a URL"),
@@ -70,7 +81,9 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize(("field", "value", "expected"), CASES, ids=[c[0] + "=" + str(c[1])[:12] for c in CASES])
+@pytest.mark.parametrize(
+    ("field", "value", "expected"), CASES, ids=[c[0] + "=" + str(c[1])[:12] for c in CASES]
+)
 def test_each_bad_field_is_named_with_its_path_and_reason(shira, field, value, expected):
     data = _break(shira, field, value)
     if field == "instagram.posts[0].id":
@@ -91,13 +104,18 @@ def test_all_errors_are_reported_at_once(shira):
     data = _break(data, "invoices[1].number", "1041")
     errors = validate(data)
     assert [e.split(":")[0] for e in errors] == [
-        "influencer.handle", "partnerships[2].status", "coupons[0].partnership", "invoices[1].number",
+        "influencer.handle",
+        "partnerships[2].status",
+        "coupons[0].partnership",
+        "invoices[1].number",
     ]
 
 
 def test_many_errors_are_capped_at_twenty_with_a_count_of_the_rest(shira):
-    shira["coupons"] = [{"code": f"C{i}", "partnership": "nope", "discount_type": "percentage", "value": 10}
-                        for i in range(30)]
+    shira["coupons"] = [
+        {"code": f"C{i}", "partnership": "nope", "discount_type": "percentage", "value": 10}
+        for i in range(30)
+    ]
     shira["coupon_redemptions"] = []
     errors = validate(shira)
     assert len(errors) == 30
@@ -111,7 +129,12 @@ def test_many_errors_are_capped_at_twenty_with_a_count_of_the_rest(shira):
 def test_free_shipping_needs_no_value_and_percentages_stay_in_range(shira):
     shira["coupons"].append({"code": "SHIP", "partnership": "olivia", "discount_type": "free_shipping"})
     assert validate(shira) == []
-    shira["coupons"][0] = {"code": "SHIRA15", "partnership": "olivia", "discount_type": "percentage", "value": 150}
+    shira["coupons"][0] = {
+        "code": "SHIRA15",
+        "partnership": "olivia",
+        "discount_type": "percentage",
+        "value": 150,
+    }
     assert validate(shira) == ["coupons[0].value: a percentage must be more than 0 and at most 100 (got 150)"]
 
 

@@ -31,7 +31,9 @@ def _load(handle: str, *, rebuild: bool) -> dict:
 
 
 def _lines(p: dict) -> list[str]:
-    shares = ", ".join(f"{lang} {share:.0%}" for lang, share in p.get("language_shares", {}).items())
+    # JSONB keeps keys in its own order: show the languages by share.
+    ordered = sorted(p.get("language_shares", {}).items(), key=lambda item: -item[1])
+    shares = ", ".join(f"{lang} {share:.0%}" for lang, share in ordered)
     lines = [
         f"@{p['handle']} — {p['display_name']}",
         f"languages      {shares}  (replies default to {p['default_language']})",

@@ -42,6 +42,9 @@ def source_for(session: Session, *, tenant_id: int) -> PersonaSource:
 
 def _with_voice(row: Persona) -> dict:
     data = dict(row.data or {})
+    # JSONB does not keep key order: give the language shares back largest first, as they were built.
+    shares = data.get("language_shares") or {}
+    data["language_shares"] = dict(sorted(shares.items(), key=lambda item: -item[1]))
     data["voice_description"] = row.voice_description
     return data
 

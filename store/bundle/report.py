@@ -79,7 +79,7 @@ class ImportReport:
                     parts.append(f"{c.removed} removed")
                 lines.append(f"  {name:19} {c.total:4}  ({', '.join(parts)})")
         if self.knowledge_indexed is not None:
-            lines.append(f"  knowledge           {self.knowledge_indexed:4}  indexed")
+            lines.append(f"  knowledge           {self.knowledge_indexed:4}  documents re-indexed")
         if self.persona_rebuilt:
             lines.append("  persona             rebuilt")
         return lines

@@ -147,3 +147,7 @@ def test_persona_follows_the_tenant(db, shira_bundle_path):
         p = persona.rebuild(s, tenant_id=tenant.id)
     assert p["sign_off_source"] == "default" and p["sign_off"] == "באהבה, שירה"  # warm: emoji-rich captions
     assert p["display_name"] == "Shira"
+
+
+def test_stored_language_shares_come_back_largest_first(shira_persona):
+    assert list(shira_persona["language_shares"]) == ["he", "en"]

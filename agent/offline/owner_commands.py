@@ -1,0 +1,544 @@
+"""Owner commands understood offline, Hebrew and English: which owner tool, with which arguments.
+
+Deterministic rules over the text: brands (names, aliases, Hebrew prefixes), coupon codes, invoice
+and task numbers, amounts, percents, dates and times against the tenant's clock. When something a
+tool needs is missing or ambiguous, the command lists it in `missing` with one short `question` in
+the user's language instead of guessing. Returns None when the text is not an owner command.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from agent.offline._owner_message import STATUS_WORDS, Message, cut, entry_value
+from tools.matching import match_score
+
+__all__ = ["OwnerCommand", "parse_owner_command"]
+
+
+@dataclass
+class OwnerCommand:
+    """The owner tool a message asks for, its arguments, and what is still missing."""
+
+    tool: str
+    args: dict[str, Any] = field(default_factory=dict)
+    missing: list[str] = field(default_factory=list)
+    question: str | None = None  # one short question in the user's language when something is missing
+    confidence: float = 0.9
+    language: str = "en"
+
+
+Missing = Sequence[tuple[str, str, Sequence[str]]]  # (field, question key, options)
+
+_DIGEST = (
+    r"daily digest|\bdigest\b|daily summary|summary of (?:the|my) day|\bbrief me\b|\bmy day\b|סיכום יומי|"
+    r"סיכום (?:של )?היום|סיכום יום|תקציר יומי"
+)
+_TASK_WORD = r"\btasks?\b|\bto-?dos?\b|משימה|משימות|המשימה|המשימות|משימת"
+_TASK_CREATE = (
+    r"\b(?:add|create|new|make|set)\s+(?:me\s+)?(?:an?\s+)?(?:new\s+)?(?:(?:urgent|important|high|low|medium)"
+    r"(?:\s+priority)?\s+)?(?:task|to-?do|reminder)\b|\bremind me\b|^\s*(?:(?:urgent|important|high priority|"
+    r"low priority)\s+)?(?:new\s+)?(?:task|to-?do)\s*[:\-]|(?:תוסיף|תוסיפי|הוסף|הוסיפי|להוסיף|תיצור|תיצרי|"
+    r"צור|צרי|ליצור|תרשום|תרשמי|לרשום|רשום|רשמי)\s+(?:לי\s+)?משימה|משימה\s+חדשה|תזכיר(?:י)?\s+לי|"
+    r"^\s*משימה(?:\s+[^\s:]+){0,3}\s*:"
+)
+_PRIORITY = [
+    (r"\burgent(?:ly)?\b|\basap\b|דחוף|דחופה|בדחיפות", "urgent"),
+    (r"\bhigh(?:er)?\s+priority\b|\bimportant\b|\bprioriti[sz]e\b|בעדיפות\s+גבוהה|\bחשוב(?:ה)?\b", "high"),
+    (r"\blow(?:er)?\s+priority\b|בעדיפות\s+נמוכה|לא\s+דחוף", "low"),
+    (r"\b(?:medium|normal)\s+priority\b|בעדיפות\s+רגילה", "medium"),
+]
+_TASK_TYPES = [
+    (r"\binvoice|חשבונית", "invoice_creation"),
+    (r"\bpay\b|\bpayment|לשלם|תשלום", "payment"),
+    (r"\bapprov|לאשר|אישור", "approval"),
+    (r"\bmeet(?:ing)?\b|\bzoom\b|פגישה|להיפגש|פגישת", "meeting"),
+    (
+        r"\b(?:film|shoot|record|edit|post|reels?|story|stories|video|photos?|unboxing)\b|לצלם|לערוך|ריל|סטורי|סרטון|"
+        r"פוסט|להעלות",
+        "content_creation",
+    ),
+]
+_COMPLETE = (
+    r"\b(?:complete|completed|finish|finished|done|tick off|check off)\b|סיימתי|סיימנו|גמרתי|"
+    r"(?:כ)?בוצע(?:ה)?\b|הושלמה|(?:כ)?גמור(?:ה)?\b"
+)
+_RESCHEDULE = (
+    r"\b(?:move|push|postpone|reschedule|delay|shift|bump)\b|תדחה|תדחי|לדחות|תזיז|תזיזי|להזיז|תעביר|תעבירי|להעביר"
+)
+_TASK_ONLY = r"\b(?:postpone|reschedule|delay|push|bump)\b|תדחה|תדחי|לדחות|תזיז|תזיזי|להזיז"
+_REOPEN = r"\b(?:reopen|re-open|undo)\b|תפתח(?:י)? מחדש"
+_CANCEL = r"\b(?:cancel|drop|delete|remove|scrap)\b|תבטל|תבטלי|לבטל|\bבטל\b|תמחק|תמחקי|למחוק"
+_SET_PRIORITY = r"\b(?:make|set|mark|change|bump|raise|lower)\b|תעשה|תעשי|תסמן|תסמני|תשנה|תשני"
+_EN_STATUS = (
+    "lead|proposal|negotiations?|negotiating|contract|signed|active|live|completed|complete|done|finished|over|"
+    "cancell?ed"
+)
+_STATUS_TARGET = [
+    rf"\b(?:to|as|into|is|are|now|in)\s+(?:the\s+)?(?:an?\s+)?({_EN_STATUS})\b",
+    r"\b(signed)\b",
+    r"(?:^|\s)(?:עבר(?:ו|ה)?\s+)?(?:ל-?|כ-?|בסטטוס\s+|לסטטוס\s+)(ליד|הצעה|משא\s+ומתן|מו\"מ|חוזה|פעילים|פעילה|פעיל|מבוטל)"
+    r"(?=[\s?.!,]|$)",
+    r"(?:^|\s)(הסתיים|הסתיימה|הושלם|בוטל|בוטלה|פעילים|פעילה|חתמו|חתמה|חתם)(?=[\s?.!,]|$)",
+]
+_PARTNERSHIP_WORD = (
+    r"\b(?:partnerships?|collabs?|collaborations?|deals?|pipeline|campaigns?)\b|שיתופי\s+פעולה|(?:ה)?קמפיין|"
+    r"שיתוף\s+(?:ה)?פעולה|(?:ה)?שת\"פ(?:ים)?|מותגים"
+)
+_INVOICE_WORD = r"\binvoices?\b|\binv\b|חשבונית|חשבוניות"
+_CODE_WORD = r"\b(?:codes?|coupons?|promos?)\b|קוד|קודים|קופון|קופונים"
+_PERIODS = [
+    (r"\blast week\b|\bpast week\b|שבוע\s+שעבר|בשבוע\s+האחרון", "last_week"),
+    (r"\blast month\b|\bpast month\b|חודש\s+שעבר|בחודש\s+האחרון", "last_month"),
+    (r"\btoday\b|היום", "today"),
+    (r"\byesterday\b|אתמול", "yesterday"),
+    (r"\bthis week\b|השבוע", "week"),
+    (r"\bthis month\b|החודש", "month"),
+    (r"\bthis year\b|השנה", "year"),
+    (r"\ball time\b|\bever\b|\boverall\b|\bso far\b|מאז ומעולם|סה\"כ|בסך הכל", "all"),
+]
+
+
+def _first(msg: Message, table: list[tuple[str, str]]) -> str | None:
+    return next((name for pattern, name in table if msg.has(pattern)), None)
+
+
+def _command(
+    msg: Message, tool: str, args: dict[str, Any], missing: Missing = (), confidence: float = 0.9
+) -> OwnerCommand:
+    question = msg.ask(missing[0][1], missing[0][2]) if missing else None
+    return OwnerCommand(
+        tool,
+        {k: v for k, v in args.items() if v is not None},
+        [m[0] for m in missing],
+        question,
+        0.6 if missing else confidence,
+        msg.lang,
+    )
+
+
+def _brand_or_missing(msg: Message) -> tuple[str | None, list[tuple[str, str, Sequence[str]]]]:
+    ref, options = msg.brand()
+    if ref:
+        return ref, []
+    return None, [("partnership", "brand_pick", options) if options else ("partnership", "partnership", ())]
+
+
+def _iso(value: dt.date | dt.time | None) -> str | None:
+    if isinstance(value, dt.time):
+        return value.strftime("%H:%M")
+    return value.isoformat() if value else None
+
+
+def _status_target(msg: Message) -> tuple[str | None, tuple[int, int] | None]:
+    for pattern in _STATUS_TARGET:
+        m = msg.has(pattern)
+        if m:
+            word = re.sub(r"\s+", " ", m.group(1))
+            return STATUS_WORDS.get(word, STATUS_WORDS.get(word.rstrip("s"), None)), m.span(1)
+    return None, None
+
+
+# ---------------------------------------------------------------- rules, in order
+def _digest(msg: Message) -> OwnerCommand | None:
+    return _command(msg, "daily_digest", {}) if msg.has(_DIGEST) else None
+
+
+def _create_task(msg: Message) -> OwnerCommand | None:
+    trigger = msg.has(_TASK_CREATE)
+    if not trigger:
+        return None
+    spans = [(f.start, f.end) for f in (*msg.dates, *msg.times)]
+    spans += [m.span() for pattern, _ in _PRIORITY for m in re.finditer(pattern, msg.low)]
+    spans += [
+        m.span()
+        for m in re.finditer(r"\b(?:in the morning|in the evening|this morning)\b|בבוקר|בערב", msg.low)
+    ]
+    spans.append((0, trigger.end()))
+    title = cut(msg.text, spans)
+    title = re.sub(r"^(?:[:\-–,]\s*|to\s+|that\s+)+", "", title, flags=re.I)
+    title = re.sub(
+        r"(?:\s*[,;:\-–]|\s+(?:by|on|at|until|till|before|due|and|עד|ו))+\s*$", "", title, flags=re.I
+    )
+    title = title.strip(" ,.;:-–!?")
+    ref, _ = msg.brand()
+    date = msg.dates[0].value if msg.dates else None
+    time = msg.times[0].value if msg.times else None
+    task_type = next((name for pattern, name in _TASK_TYPES if re.search(pattern, title.lower())), None)
+    args = {
+        "title": title or None,
+        "due_date": _iso(date),
+        "due_time": _iso(time),
+        "priority": _first(msg, _PRIORITY),
+        "type": task_type,
+        "partnership": ref,
+    }
+    return _command(msg, "create_task", args, [] if title else [("title", "title", ())])
+
+
+def _coupon_stats(msg: Message) -> OwnerCommand | None:
+    about_codes = msg.codes or msg.has(_CODE_WORD)
+    stats = msg.has(
+        r"\bstats?\b|statistic|\bnumbers\b|perform|conversion|convert|revenue|\bdoing\b|\bsales\b|"
+        r"\bhow (?:did|does|is|was|are)\b|\bhow'?s\b|\bearn|\bmoney\b|"
+        r"נתונים|נתוני|ביצועים|סטטיסטיק|המרה|הכנסות|מכירות|הכניס|הכניסו|כסף|רווח"
+    )
+    usage = msg.has(
+        r"how many (?:people |followers |times )?(?:have |has )?(?:used|copied|redeemed|bought|ordered)|"
+        r"כמה\s+(?:אנשים\s+|עוקבים\s+|פעמים\s+)?(?:השתמשו|השתמש|העתיקו|מימשו|הזמינו|קנו|ניצלו)"
+    )
+    if not (about_codes and (stats or usage)):
+        return None
+    code = msg.codes[0][0] if msg.codes else None
+    ref = None if code else msg.brand()[0]
+    return _command(msg, "coupon_stats", {"code": code, "partnership": ref, "period": _first(msg, _PERIODS)})
+
+
+def _conversation_stats(msg: Message) -> OwnerCommand | None:
+    if not msg.has(
+        r"\bconversations?\b|\bchats?\b|שיחות|השיחות|פניות|הפניות|\bsupport issues?\b|\bissues\b|"
+        r"\bhandoffs?\b|followers (?:are )?asking|(?:people|followers) ask|most active|busiest|שואלים"
+    ):
+        return None
+    return _command(msg, "conversation_stats", {"period": _first(msg, _PERIODS)})
+
+
+def _invoice(msg: Message) -> OwnerCommand | None:
+    word = msg.has(_INVOICE_WORD)
+    paid = msg.has(r"\bpaid\b|\bgot paid\b|\breceived\b|שולמה|שולם|שילמו|שילם|קיבלתי\s+(?:את\s+)?(?:ה)?תשלום")
+    sent = msg.has(r"\bsent\b|\bsend\b|נשלחה|נשלח|שלחתי|שלחנו")
+    cancel = msg.has(_CANCEL + r"|בוטלה")
+    unpaid = msg.has(
+        r"\bunpaid\b|not paid|n't paid|\bowes?\b|outstanding|\bopen\b|"
+        r"לא\s+(?:עוד\s+)?(?:שולמ|שולם|שילמ|שילם)|פתוחות|ממתינות|חייב"
+    )
+    if msg.has(
+        r"\bnot\s+(?:been\s+|yet\s+)?paid|n't\s+(?:been\s+|yet\s+)?paid|לא\s+(?:עוד\s+)?(?:שולמ|שילמ|שילם)"
+    ):
+        paid = None  # "not paid" is a question about unpaid invoices, not a payment
+    number = msg.invoice_no.group(1) if msg.invoice_no else None
+    if not word:
+        number = msg.bare_number() if (paid or sent) else None
+        if not number and not msg.has(r"לא\s+שילם|hasn't paid|who owes|מי\s+חייב"):
+            return None
+    if (msg.has(_TASK_WORD) or msg.has(_TASK_ONLY)) and not msg.invoice_no:
+        return None  # "the invoice task", "reschedule the KitchenPro invoice": a task about an invoice
+    ref = msg.brand()[0]
+    creating = msg.has(
+        r"\b(?:create|new|issue|make|prepare|draft|raise)\s+(?:an?\s+|the\s+)?(?:new\s+)?invoice\b|"
+        r"^\s*invoice\s+(?!\d|#)|תפיק|תפיקי|להפיק|\bהפק\b|הפיקי|תוציא|תוציאי|להוציא|חשבונית\s+חדשה|"
+        r"(?:תיצור|תיצרי|ליצור)\s+חשבונית"
+    )
+    if creating and not number:
+        amounts = msg.amounts()
+        brand, missing = _brand_or_missing(msg)
+        if not amounts:
+            missing.append(("amount", "amount", ()))
+        amount, currency = amounts[0] if amounts else (None, None)
+        return _command(
+            msg, "create_invoice", {"partnership": brand, "amount": amount, "currency": currency}, missing
+        )
+    status = "paid" if paid else "cancelled" if cancel else "sent" if sent else None
+    if status and not (msg.is_query and not number):
+        args: dict[str, Any] = {"number": number, "status": status}
+        if status == "paid" and msg.past_dates:
+            args["paid_at"] = _iso(msg.past_dates[0].value)
+        return _command(msg, "update_invoice", args, [] if number else [("number", "number", ())])
+    listing = (
+        "overdue"
+        if msg.has(r"\boverdue\b|\blate\b|באיחור|עבר\s+(?:ה)?מועד")
+        else "unpaid"
+        if unpaid
+        else None
+    )
+    if listing is None and msg.has(r"\bpaid\b|ששולמו"):
+        listing = "paid"
+    return _command(msg, "list_invoices", {"status": listing, "partnership": ref}, confidence=0.85)
+
+
+def _coupon(msg: Message) -> OwnerCommand | None:
+    if not (msg.codes or msg.has(_CODE_WORD)):
+        return None
+    code = msg.codes[0][0] if msg.codes else None
+    expires = _iso(msg.dates[0].value) if msg.dates else None
+    if msg.has(
+        r"\b(?:deactivate|disable|turn off|switch off|stop|kill|pause)\b|תכבה|תכבי|לכבות|\bכבה\b|תשבית|"
+        r"תשביתי|להשבית|תעצור|תעצרי|תפסיק|תפסיקי|" + _CANCEL
+    ):
+        return _command(
+            msg, "update_coupon", {"code": code, "active": False}, [] if code else [("code", "code", ())]
+        )
+    if msg.has(
+        r"\b(?:reactivate|re-activate|activate|turn on|switch on|enable|resume|unpause)\b|תפעיל|תפעילי|"
+        r"להפעיל|\bהפעל\b|הפעילי"
+    ):
+        return _command(
+            msg,
+            "update_coupon",
+            {"code": code, "active": True, "expires": expires},
+            [] if code else [("code", "code", ())],
+        )
+    if msg.has(r"\b(?:extend|prolong|renew)\b|valid until|תאריך|תאריכי|להאריך|\bהארך\b|האריכי"):
+        missing = ([] if code else [("code", "code", ())]) + ([] if expires else [("expires", "change", ())])
+        return _command(msg, "update_coupon", {"code": code, "expires": expires}, missing)
+    free = msg.has(r"free shipping|משלוח\s+(?:חינם|חינמי)")
+    amounts = msg.amounts()
+    creating = msg.has(
+        r"\b(?:create|new|add|make|set up|generate)\b|תיצור|תיצרי|ליצור|\bצור\b|\bצרי\b|חדש|חדשה|"
+        r"תוסיף|תוסיפי|להוסיף|תפתח|תפתחי"
+    )
+    unknown_code = code and code not in msg.known_codes
+    if creating or (unknown_code and (msg.percent or free or amounts)):
+        if msg.percent:
+            kind, value, currency = "percentage", msg.percent.group(1), None
+        elif free:
+            kind, value, currency = "free_shipping", None, None
+        elif amounts:
+            kind, (value, currency) = "fixed", amounts[0]
+            currency = currency or None
+        else:
+            kind, value, currency = None, None, None
+        brand, brand_missing = _brand_or_missing(msg)
+        missing = [] if code else [("code", "code_new", ())]
+        missing += [] if kind else [("value", "value", ())]
+        missing += brand_missing
+        args = {
+            "code": code,
+            "partnership": brand,
+            "discount_type": kind,
+            "value": value,
+            "currency": currency,
+            "expires": expires,
+        }
+        return _command(msg, "create_coupon", args, missing)
+    if msg.is_query or not code:
+        active = (
+            False
+            if msg.has(r"\binactive\b|לא\s+פעיל")
+            else True
+            if msg.has(r"\bactive\b|פעילים|פעילות|בתוקף")
+            else None
+        )
+        return _command(
+            msg, "list_coupons", {"partnership": msg.brand()[0], "active": active}, confidence=0.8
+        )
+    return None
+
+
+def _create_partnership(msg: Message) -> OwnerCommand | None:
+    trigger = msg.has(
+        r"\b(?:new|add(?: a)?(?: new)?)\s+(partnership|collab(?:oration)?|deal|lead|brand)\b|"
+        r"(שיתוף\s+פעולה|שת\"פ|ליד|מותג)\s+חדש"
+    )
+    if not trigger:
+        return None
+    rest = msg.text[trigger.end() :]
+    rest = re.sub(r"^\s*(?:[:\-–]\s*|with\s+|עם\s+)+", "", rest, flags=re.I)
+    brand = re.split(r",|\s+(?:for|at|in|status|בסטטוס|על|ב-?\d)\b|\s+\d|\s+₪", rest, maxsplit=1)[0].strip(
+        " .!?:"
+    )
+    status, _ = _status_target(msg)
+    if trigger.group(0).strip().split()[-1] in ("lead", "ליד") or (trigger.group(2) or "").startswith("ליד"):
+        status = "lead"
+    amounts = msg.amounts()
+    amount, currency = amounts[0] if amounts else (None, None)
+    args = {
+        "brand": brand or None,
+        "status": status,
+        "compensation_amount": amount,
+        "compensation_currency": currency,
+    }
+    return _command(msg, "create_partnership", args, [] if brand else [("brand", "brand", ())])
+
+
+def _task_ref(msg: Message, words: list[str]) -> tuple[Any, Missing, float]:
+    """The task the words name: an id, a question between candidates, or the words for the tool."""
+    if msg.task_no:
+        return int(msg.task_no.group(1)), [], 0.9
+    query = " ".join(words)
+    if not query:
+        return None, [("task", "task", ())], 0.6
+    if not msg.tasks:
+        return query, [], 0.75
+    scored = [
+        (match_score(query, [" ".join([title, *msg.brand_names.get(ref or "", [])])]), tid, title)
+        for tid, title, ref in msg.tasks
+    ]
+    for floor in (85.0, 60.0, 35.0):
+        top = max((s for s, _, _ in scored), default=0.0)
+        if top >= floor:
+            best = [(tid, title) for s, tid, title in scored if s == top]
+            if len(best) == 1:
+                return best[0][0], [], 0.9 if floor == 85.0 else 0.7
+            return None, [("task", "task_pick", [title for _, title in best[:4]])], 0.6
+    return query, [], 0.6
+
+
+def _update(msg: Message) -> OwnerCommand | None:
+    if msg.is_query and not msg.task_no:
+        return None
+    task_word = msg.has(_TASK_WORD) or msg.task_no
+    complete, cancel, reopen = msg.has(_COMPLETE), msg.has(_CANCEL), msg.has(_REOPEN)
+    reschedule, task_only = msg.has(_RESCHEDULE), msg.has(_TASK_ONLY)
+    priority = _first(msg, _PRIORITY)
+    status, status_span = _status_target(msg)
+    ref, options = msg.brand()
+    date_spans = [(f.start, f.end) for f in (*msg.dates, *msg.times)]
+    leftover = msg.words(without=date_spans + ([status_span] if status_span else []), keep_brands=False)
+
+    if not task_word and not task_only and (ref or options):
+        brand_missing: Missing = [] if ref else [("partnership", "brand_pick", options)]
+        amounts = msg.amounts()
+        if msg.has(r"\b(?:fee|compensation|budget|rate|price)\b|תמורה|שכר|עמלה|התשלום") and amounts:
+            args = {
+                "partnership": ref,
+                "compensation_amount": amounts[0][0],
+                "compensation_currency": amounts[0][1],
+            }
+            return _command(msg, "update_partnership", args, brand_missing)
+        if msg.has(r"\bfollow(?:\s|-)?up\b|\bcheck in with\b|לחזור\s+ל|פולואפ|פולו\s+אפ|מעקב"):
+            date = _iso(msg.dates[0].value) if msg.dates else None
+            missing = list(brand_missing) + ([] if date else [("next_follow_up", "next_follow_up", ())])
+            return _command(msg, "update_partnership", {"partnership": ref, "next_follow_up": date}, missing)
+        partnership_word = msg.has(_PARTNERSHIP_WORD)
+        if status and (not leftover or partnership_word):
+            return _command(msg, "update_partnership", {"partnership": ref, "status": status}, brand_missing)
+        if (cancel or complete) and (partnership_word or not leftover):
+            return _command(
+                msg,
+                "update_partnership",
+                {"partnership": ref, "status": "cancelled" if cancel else "completed"},
+                brand_missing,
+            )
+    if (
+        status
+        and not task_word
+        and not task_only
+        and not leftover
+        and msg.has(r"\b(?:move|it|them)\b|תעביר|תעבירי")
+    ):
+        return _command(msg, "update_partnership", {"status": status}, [("partnership", "partnership", ())])
+
+    set_priority = priority and (msg.has(_SET_PRIORITY) or task_word)
+    if not (complete or cancel or reopen or reschedule or set_priority):
+        return None
+    if not (task_word or leftover or ref):
+        return None
+    words = msg.words(without=date_spans + [m.span() for p, _ in _PRIORITY for m in re.finditer(p, msg.low)])
+    task, missing, confidence = _task_ref(msg, words)
+    args: dict[str, Any] = {"task": task}
+    args["status"] = "cancelled" if cancel else "pending" if reopen else "completed" if complete else None
+    if msg.dates or msg.times:
+        args["due_date"] = _iso(msg.dates[0].value) if msg.dates else None
+        args["due_time"] = _iso(msg.times[0].value) if msg.times else None
+    if set_priority:
+        args["priority"] = priority
+    if not missing and not any(args.get(k) for k in ("status", "due_date", "due_time", "priority")):
+        missing = [("due_date", "due_date", ())]
+    return _command(msg, "update_task", args, missing, confidence)
+
+
+def _list_tasks(msg: Message) -> OwnerCommand | None:
+    if not (
+        msg.has(_TASK_WORD)
+        or msg.has(
+            r"what'?s on|what is on|what'?s due|what do i have|what have i got|on my plate|"
+            r"\bagenda\b|\bschedule\b|\boverdue\b|\blate\b|מה יש לי|לו\"ז|באיחור|"
+            r"מה מחכה לי"
+        )
+    ):
+        return None
+    args: dict[str, Any] = {"partnership": msg.brand()[0]}
+    if msg.has(r"\boverdue\b|\blate\b|באיחור|עבר(?:ו)?\s+(?:ה)?מועד"):
+        args["when"] = "overdue"
+    elif msg.has(r"\bthis week\b|השבוע"):
+        args["when"] = "week"
+    elif msg.dates:
+        day = msg.dates[0].value
+        args["when" if day == msg.today else "date"] = "today" if day == msg.today else day.isoformat()
+    if msg.has(r"\b(?:completed|done|finished)\b|שבוצעו|שהושלמו|בוצעו|שסיימתי"):
+        args["status"] = "completed"
+    elif msg.has(r"\bcancell?ed\b|שבוטלו"):
+        args["status"] = "cancelled"
+    elif msg.has(r"\bblocked\b|תקועות|חסומות"):
+        args["status"] = "blocked"
+    return _command(msg, "list_tasks", args, confidence=0.85)
+
+
+def _list_partnerships(msg: Message) -> OwnerCommand | None:
+    ref = msg.brand()[0]
+    if not (
+        msg.has(_PARTNERSHIP_WORD)
+        or msg.has(r"\bbrands?\b|what'?s (?:still )?open|מה פתוח|status (?:with|of)\b")
+        or (
+            msg.is_query and ref and msg.has(r"\bstatus\b|סטטוס|מה קורה עם|what'?s up with|where are we with")
+        )
+    ):
+        return None
+    args: dict[str, Any] = {"brand": ref}
+    if msg.has(r"\bopen\b|in progress|פתוח|פתוחים|פתוחות|בתהליך"):
+        args["open"] = True
+    else:
+        m = msg.has(
+            rf"\b({_EN_STATUS})\b|(?:ב)?(ליד|הצעה|משא ומתן|חוזה)\b|(פעילים|פעילה|פעיל|שהסתיימו|שבוטלו)"
+        )
+        if m:
+            word = m.group(1) or m.group(2) or m.group(3)
+            word = {"שהסתיימו": "הסתיים", "שבוטלו": "בוטל"}.get(word, word)
+            args["status"] = STATUS_WORDS.get(word, STATUS_WORDS.get(word.rstrip("s")))
+    return _command(msg, "list_partnerships", args, confidence=0.85)
+
+
+RULES: tuple[Callable[[Message], OwnerCommand | None], ...] = (
+    _digest,
+    _create_task,
+    _coupon_stats,
+    _conversation_stats,
+    _invoice,
+    _coupon,
+    _create_partnership,
+    _update,
+    _list_tasks,
+    _list_partnerships,
+)
+
+
+def parse_owner_command(
+    text: str,
+    *,
+    now: dt.datetime,
+    timezone: str = "Asia/Jerusalem",
+    brands: Sequence[tuple[str, str, Sequence[str]]] = (),
+    tasks: Sequence[tuple] = (),
+    language: str | None = None,
+    catalog: Any = None,
+    coupon_codes: Sequence[str] = (),
+) -> OwnerCommand | None:
+    """The owner tool and arguments a message asks for, or None when it is not an owner command.
+
+    `brands` are (ref, name, aliases); `tasks` are (id, title) or (id, title, partnership ref): with
+    them an ambiguous task becomes a question, without them the words go to the tool, which resolves
+    them. A `catalog` (agent.offline Catalog) gives brands and coupon codes when `brands` is empty.
+    """
+    if not (text or "").strip():
+        return None
+    codes = list(coupon_codes)
+    if not brands and catalog is not None:
+        entries = getattr(catalog, "brands", catalog) or ()
+        brands = [
+            (entry_value(b, "ref"), entry_value(b, "name"), tuple(entry_value(b, "aliases") or ()))
+            for b in entries
+        ]
+        codes += [c for b in entries for c in (entry_value(b, "coupon_codes") or ())]
+    msg = Message(
+        text, now=now, timezone=timezone, brands=brands, tasks=tasks, codes=codes, language=language
+    )
+    for rule in RULES:
+        command = rule(msg)
+        if command is not None:
+            return command
+    return None

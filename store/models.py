@@ -12,6 +12,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    Computed,
     Date,
     DateTime,
     Float,
@@ -22,10 +23,9 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
-    func,
     text,
 )
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 EMBEDDING_DIM = 384
@@ -356,13 +356,18 @@ class KnowledgeChunk(TenantOwned, Base):
             postgresql_with={"m": 16, "ef_construction": 64},
             postgresql_ops={"embedding": "vector_cosine_ops"},
         ),
-        Index("ix_chunk_terms_fts", func.to_tsvector(text("'simple'"), text("terms")), postgresql_using="gin"),
+        # tenant_id inside the GIN index (btree_gin): a word search reads only the tenant's matches
+        Index("ix_chunk_tenant_terms", "tenant_id", "terms_tsv", postgresql_using="gin"),
     )
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("knowledge_documents.id", ondelete="CASCADE"), index=True)
     ordinal: Mapped[int] = mapped_column(Integer, default=0)
     text: Mapped[str] = mapped_column(Text)
     terms: Mapped[str] = mapped_column(Text, default="")  # normalised, prefix-stripped search terms
+    # stored, so ts_rank reads it instead of parsing `terms` again for every matching row
+    terms_tsv: Mapped[Any] = mapped_column(
+        TSVECTOR, Computed("to_tsvector('simple'::regconfig, terms)", persisted=True), deferred=True
+    )
     embedding: Mapped[list[float]] = mapped_column(Vector(EMBEDDING_DIM))
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import numpy as np
-from sqlalchemy import delete, insert, select, text, update
+from sqlalchemy import delete, select, text, update
 from sqlalchemy.orm import Session
 
 from knowledge.embedders import Embedder, embedder_name, get_embedder
@@ -93,26 +94,52 @@ def _document_row(doc: DocumentSpec, content_hash: str) -> dict[str, Any]:
 def write_documents(
     session: Session, *, tenant_id: int, documents: list[tuple[DocumentSpec, str]]
 ) -> list[tuple[int, DocumentSpec]]:
-    """Insert new document rows (no chunks yet) and return their ids with their specs."""
+    """Insert new document rows (no chunks yet) with COPY and return their ids with their specs."""
     if not documents:
         return []
-    rows = [
-        {
-            "tenant_id": tenant_id,
-            "source_type": d.source_type,
-            "source_ref": d.source_ref,
-            **_document_row(d, h),
-        }
-        for d, h in documents
-    ]
+    # Ids first (one round trip), so the rows can go in by COPY and still be known afterwards.
     ids = (
         session.execute(
-            insert(KnowledgeDocument).returning(KnowledgeDocument.id, sort_by_parameter_order=True), rows
+            text(
+                "SELECT nextval(pg_get_serial_sequence('knowledge_documents', 'id'))"
+                " FROM generate_series(1, :n)"
+            ),
+            {"n": len(documents)},
         )
         .scalars()
         .all()
     )
+    now = utcnow()
+    rows = (
+        (
+            doc_id,
+            tenant_id,
+            d.source_type,
+            d.source_ref,
+            d.title,
+            d.url,
+            d.language,
+            json.dumps(d.meta, ensure_ascii=False, default=str),
+            h,
+            now,
+        )
+        for doc_id, (d, h) in zip(ids, documents, strict=True)
+    )
+    _copy(
+        session,
+        "COPY knowledge_documents (id, tenant_id, source_type, source_ref, title, url, language, meta,"
+        " content_hash, updated_at) FROM STDIN",
+        rows,
+    )
     return [(doc_id, doc) for doc_id, (doc, _) in zip(ids, documents, strict=True)]
+
+
+def _copy(session: Session, sql: str, rows: Iterable[tuple]) -> None:
+    """COPY rows in through the session's own connection, inside its transaction."""
+    driver = session.connection().connection.driver_connection
+    with driver.cursor() as cursor, cursor.copy(sql) as copy:
+        for row in rows:
+            copy.write_row(row)
 
 
 def vector_literal(matrix: np.ndarray) -> list[str]:
@@ -145,13 +172,10 @@ def _chunk_rows(
 def _write_chunks(
     session: Session, *, tenant_id: int, documents: list[tuple[int, DocumentSpec]], embedder: Embedder
 ) -> None:
-    """Embed and write the chunks of the given documents with COPY (same transaction as the session)."""
-    if not documents:
-        return
-    driver = session.connection().connection.driver_connection
-    with driver.cursor() as cursor:
-        with cursor.copy(
-            "COPY knowledge_chunks (tenant_id, document_id, ordinal, text, terms, embedding) FROM STDIN"
-        ) as copy:
-            for row in _chunk_rows(tenant_id, documents, embedder):
-                copy.write_row(row)
+    """Embed and write the chunks of the given documents with COPY."""
+    if documents:
+        _copy(
+            session,
+            "COPY knowledge_chunks (tenant_id, document_id, ordinal, text, terms, embedding) FROM STDIN",
+            _chunk_rows(tenant_id, documents, embedder),
+        )

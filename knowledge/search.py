@@ -66,11 +66,12 @@ def _vector_cte(doc_filter: str) -> str:
 def _lexical_cte(doc_filter: str, enabled: bool) -> str:
     if not enabled:
         return "lex_ranked AS (SELECT NULL::bigint AS id, NULL::real AS rank, NULL::bigint AS r WHERE false)"
+    # (tenant_id, terms_tsv) is one GIN index: only this tenant's matching rows are read and ranked.
     return f"""
     lex AS MATERIALIZED (
-        SELECT c.id, ts_rank(to_tsvector('simple', c.terms), query) AS rank
+        SELECT c.id, ts_rank(c.terms_tsv, query) AS rank
         FROM knowledge_chunks c, to_tsquery('simple', :tsq) AS query
-        WHERE c.tenant_id = :tenant_id AND to_tsvector('simple', c.terms) @@ query{doc_filter}
+        WHERE c.tenant_id = :tenant_id AND c.terms_tsv @@ query{doc_filter}
         ORDER BY rank DESC, c.id
         LIMIT :n
     ),
@@ -85,13 +86,16 @@ def search_sql(*, lexical: bool, filtered: bool) -> str:
         if filtered
         else ""
     )
+    # The best k are chosen before joining the texts, so the join reads k rows by primary key.
     return f"""
     WITH {_vector_cte(doc_filter)},
     {_lexical_cte(doc_filter, lexical)},
-    fused AS (
+    fused AS MATERIALIZED (
         SELECT coalesce(v.id, l.id) AS id, v.distance, l.rank AS lexical,
                coalesce(:wv / (:rrf_k + v.r), 0) + coalesce(:wl / (:rrf_k + l.r), 0) AS score
         FROM vec_ranked v FULL OUTER JOIN lex_ranked l ON v.id = l.id
+        ORDER BY score DESC, v.distance NULLS LAST, id
+        LIMIT :k
     )
     SELECT f.id, f.score, f.distance, f.lexical, c.text, c.document_id,
            d.source_type, d.source_ref, d.url, d.title, d.meta
@@ -99,7 +103,6 @@ def search_sql(*, lexical: bool, filtered: bool) -> str:
     JOIN knowledge_chunks c ON c.id = f.id AND c.tenant_id = :tenant_id
     JOIN knowledge_documents d ON d.id = c.document_id AND d.tenant_id = :tenant_id
     ORDER BY f.score DESC, f.distance NULLS LAST, f.id
-    LIMIT :k
     """
 
 

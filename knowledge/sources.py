@@ -102,43 +102,45 @@ def _with_translations(text: str) -> str:
     return f"{text}\n{' '.join(extra)}" if extra else text
 
 
+def _compact(name: str) -> str:
+    return re.sub(r"[\W_]+", "", name.casefold())
+
+
 @dataclass(frozen=True)
 class _Brand:
+    """A public partner and the ways a post can name it, worked out once per reindex."""
+
     ref: str
     name: str
     aliases: tuple[str, ...]
+    compact: frozenset[str] = frozenset()  # "greenbox", "oliviaoils": matched inside handles
+    words: frozenset[str] = frozenset()  # one-word names as search terms: matched with prefixes
+    phrases: tuple[str, ...] = ()  # several-word names: matched as whole words in order
+
+    @classmethod
+    def of(cls, ref: str, name: str, aliases: tuple[str, ...]) -> _Brand:
+        names = [name, *aliases]
+        words = {search_terms(n)[0] for n in names if len(tokens(n)) == 1}
+        phrases = tuple(f" {' '.join(tokens(n))} " for n in names if len(tokens(n)) > 1)
+        compact = frozenset(c for c in map(_compact, names) if c)
+        return cls(ref, name, aliases, compact, frozenset(words), phrases)
 
     @property
     def names(self) -> list[str]:
         return [self.name, *self.aliases]
 
 
-def _compact(name: str) -> str:
-    return re.sub(r"[\W_]+", "", name.casefold())
-
-
-def _names_in_caption(names: list[str], caption: str) -> bool:
-    """True when the caption names the brand (a one-word name also with a Hebrew prefix: "מאוליביה")."""
-    caption_terms = set(search_terms(caption))
-    padded = f" {' '.join(tokens(caption))} "
-    for name in names:
-        words = tokens(name)
-        if len(words) == 1 and search_terms(name)[0] in caption_terms:
-            return True
-        if len(words) > 1 and f" {' '.join(words)} " in padded:
-            return True
-    return False
-
-
 def _brands_in_post(post: Post, brands: list[_Brand]) -> list[_Brand]:
-    """Brands a post tags, mentions, hashtags or names in its caption."""
+    """Brands a post tags, mentions, hashtags or names in its caption ("מאוליביה" names אוליביה)."""
     handles = {_compact(h) for h in [*post.mentions, *post.tagged_users, *post.hashtags]}
+    caption_terms = set(search_terms(post.caption or ""))
+    padded = f" {' '.join(tokens(post.caption or ''))} "
     found = []
     for brand in brands:
         # "olivia.oils" tags Olivia Oils, "greenbox.il" GreenBox; short names only match whole.
-        compact = {c for c in map(_compact, brand.names) if c}
-        tagged = any(c == h or (len(c) >= 4 and c in h) for c in compact for h in handles)
-        if tagged or _names_in_caption(brand.names, post.caption or ""):
+        tagged = any(c == h or (len(c) >= 4 and c in h) for c in brand.compact for h in handles)
+        named = bool(brand.words & caption_terms) or any(p in padded for p in brand.phrases)
+        if tagged or named:
             found.append(brand)
     return found
 
@@ -183,7 +185,7 @@ def _post_document(post: Post, brands: list[_Brand]) -> DocumentSpec:
 
 
 def _partnership_documents(p: Partnership) -> list[DocumentSpec]:
-    brand = _Brand(p.ref, p.brand, tuple(p.brand_aliases or ()))
+    brand = _Brand.of(p.ref, p.brand, tuple(p.brand_aliases or ()))
     names = " ".join(brand.names)  # "כמה זה עולה באוליביה" must find Olivia Oils by its Hebrew alias
     meta = {"brand": p.brand, "aliases": list(brand.aliases), "partnership": p.ref, "status": p.status}
     docs = []
@@ -248,7 +250,7 @@ def tenant_documents(session: Session, *, tenant_id: int) -> list[DocumentSpec]:
             .order_by(Partnership.id)
         )
     )
-    brands = [_Brand(p.ref, p.brand, tuple(p.brand_aliases or ())) for p in partnerships]
+    brands = [_Brand.of(p.ref, p.brand, tuple(p.brand_aliases or ())) for p in partnerships]
     docs: list[DocumentSpec] = []
     for post in session.scalars(select(Post).where(Post.tenant_id == tenant_id).order_by(Post.id)):
         docs.append(_post_document(post, brands))

@@ -1,0 +1,248 @@
+"""Owner JSON API: partnerships, coupons, tasks and invoices over REST, for the console and integrations.
+
+Every endpoint calls the same owner tool a chat command calls (same validation, same audit log),
+for the tenant of the `Authorization: Bearer <owner token>` only. Errors are RFC 9457
+application/problem+json naming the field. A change that a chat would ask to confirm (mark paid,
+cancel, deactivate) answers 409 `confirmation_required` with the sentence of what would change,
+until it is sent again with `?confirm=true`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+
+import tools.owner  # noqa: F401  (registers the owner tools this API calls)
+from store import partnerships as partnership_store
+from store import tenants as tenant_store
+from store.models import utcnow
+from tools.registry import OWNER, ToolContext, ToolError, get_spec, run_tool, validate_args
+
+__all__ = ["router", "problem"]
+
+router = APIRouter(prefix="/owner/v1", tags=["owner"])
+
+_STATUS = {
+    "invalid": 422,
+    "ambiguous": 422,
+    "not_found": 404,
+    "conflict": 409,
+    "invalid_transition": 409,
+    "forbidden": 403,
+    "unknown_tool": 400,
+    "confirmation_required": 409,
+    "unauthorized": 401,
+}
+_TITLES = {
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not found",
+    409: "Conflict",
+    422: "Invalid request",
+    400: "Bad request",
+}
+
+
+def problem(status: int, code: str, detail: str, *, field: str | None = None, **extra: Any) -> JSONResponse:
+    """An application/problem+json response."""
+    body = {
+        "type": f"https://influencer-os.dev/problems/{code}",
+        "title": _TITLES.get(status, "Error"),
+        "status": status,
+        "code": code,
+        "detail": detail,
+        "field": field,
+        **extra,
+    }
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return JSONResponse(body, status_code=status, media_type="application/problem+json", headers=headers)
+
+
+def _token(request: Request) -> str | None:
+    header = request.headers.get("authorization") or ""
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() != "bearer":
+        return None
+    return value.strip() or None
+
+
+def _call(
+    request: Request,
+    tool: str,
+    args: dict[str, Any],
+    *,
+    confirm: bool = False,
+    exists: tuple[str, str] | None = None,
+) -> JSONResponse:
+    """Authenticate, then run one owner tool for the token's tenant and commit; problems otherwise."""
+    token = _token(request)
+    if not token:
+        return problem(401, "unauthorized", "send Authorization: Bearer <owner token>")
+    db = request.app.state.db
+    with db.sessions() as session:
+        tenant = tenant_store.owner_tenant_for_token(session=session, token=token)
+        if tenant is None:
+            return problem(401, "unauthorized", "this owner token is not valid")
+        if (
+            exists
+            and partnership_store.get_by_ref(session=session, tenant_id=tenant.id, ref=exists[1]) is None
+        ):
+            return problem(404, "not_found", f"there is no partnership {exists[1]!r}", field=exists[0])
+        ctx = ToolContext(
+            session=session,
+            tenant_id=tenant.id,
+            handle=tenant.handle,
+            timezone=tenant.timezone or "Asia/Jerusalem",
+            role=OWNER,
+            channel="api",
+            actor="token:" + hashlib.sha256(token.encode()).hexdigest()[:10],
+            now=utcnow(),
+        )
+        spec = get_spec(tool)
+        try:
+            validated = validate_args(spec, args)
+        except ToolError as exc:
+            return problem(422, "invalid", exc.reason, field=exc.field)
+        description = spec.confirm(ctx, validated) if spec.confirm else None
+        if description and not confirm:
+            return problem(409, "confirmation_required", description, confirm=description)
+        result = run_tool(tool, args, ctx)
+        if not result.ok:
+            session.rollback()
+            error = result.error or {}
+            code = error.get("code", "invalid")
+            return problem(
+                _STATUS.get(code, 422), code, error.get("reason", "failed"), field=error.get("field")
+            )
+        session.commit()
+        created = isinstance(result.data, dict) and result.data.get("created")
+        return JSONResponse(result.data, status_code=201 if created else 200)
+
+
+async def _body(request: Request) -> dict[str, Any] | JSONResponse:
+    try:
+        body = await request.json()
+    except ValueError:
+        return problem(422, "invalid", "the body must be a JSON object")
+    if not isinstance(body, dict):
+        return problem(422, "invalid", "the body must be a JSON object")
+    return body
+
+
+def _query(request: Request, *names: str) -> dict[str, Any]:
+    return {k: v for k, v in request.query_params.items() if k in names and v != ""}
+
+
+def _confirmed(request: Request) -> bool:
+    return request.query_params.get("confirm", "").lower() in ("1", "true", "yes")
+
+
+async def _write(
+    request: Request, tool: str, extra: dict[str, Any] | None = None, exists: tuple[str, str] | None = None
+) -> JSONResponse:
+    body = await _body(request)
+    if isinstance(body, JSONResponse):
+        return body
+    if extra and any(k in body and body[k] != v for k, v in extra.items()):
+        key = next(k for k in extra if k in body)
+        return problem(422, "invalid", "the path names what to change; leave it out of the body", field=key)
+    args = {**body, **(extra or {})}
+    return await run_in_threadpool(_call, request, tool, args, confirm=_confirmed(request), exists=exists)
+
+
+async def _read(request: Request, tool: str, *names: str) -> JSONResponse:
+    return await run_in_threadpool(_call, request, tool, _query(request, *names))
+
+
+@router.get("/partnerships")
+async def list_partnerships(request: Request) -> JSONResponse:
+    """Partnerships: ?status=lead|...|open, ?brand=, ?open=true."""
+    return await _read(request, "list_partnerships", "status", "brand", "open")
+
+
+@router.post("/partnerships", status_code=201)
+async def create_partnership(request: Request) -> JSONResponse:
+    """Add a partnership (create_partnership arguments as the JSON body)."""
+    return await _write(request, "create_partnership")
+
+
+@router.patch("/partnerships/{ref}")
+async def update_partnership(ref: str, request: Request) -> JSONResponse:
+    """Change a partnership by ref (update_partnership arguments); cancelling needs ?confirm=true."""
+    return await _write(request, "update_partnership", {"partnership": ref}, exists=("partnership", ref))
+
+
+@router.get("/tasks")
+async def list_tasks(request: Request) -> JSONResponse:
+    """Tasks: ?when=today|week|overdue|upcoming|all, ?date=, ?status=, ?partnership=."""
+    return await _read(request, "list_tasks", "when", "date", "status", "partnership")
+
+
+@router.post("/tasks", status_code=201)
+async def create_task(request: Request) -> JSONResponse:
+    """Add a task (create_task arguments as the JSON body)."""
+    return await _write(request, "create_task")
+
+
+@router.patch("/tasks/{task_id}")
+async def update_task(task_id: int, request: Request) -> JSONResponse:
+    """Change a task by id (update_task arguments); cancelling needs ?confirm=true."""
+    return await _write(request, "update_task", {"task": task_id})
+
+
+@router.get("/coupons")
+async def list_coupons(request: Request) -> JSONResponse:
+    """Coupons: ?partnership=, ?active=true|false."""
+    return await _read(request, "list_coupons", "partnership", "active")
+
+
+@router.post("/coupons", status_code=201)
+async def create_coupon(request: Request) -> JSONResponse:
+    """Add a coupon (create_coupon arguments as the JSON body)."""
+    return await _write(request, "create_coupon")
+
+
+@router.patch("/coupons/{code}")
+async def update_coupon(code: str, request: Request) -> JSONResponse:
+    """Change a coupon by code (update_coupon arguments); deactivating needs ?confirm=true."""
+    return await _write(request, "update_coupon", {"code": code})
+
+
+@router.get("/invoices")
+async def list_invoices(request: Request) -> JSONResponse:
+    """Invoices: ?status=unpaid|overdue|draft|sent|paid|cancelled|all, ?partnership=."""
+    return await _read(request, "list_invoices", "status", "partnership")
+
+
+@router.post("/invoices", status_code=201)
+async def create_invoice(request: Request) -> JSONResponse:
+    """Add an invoice with the next number (create_invoice arguments as the JSON body)."""
+    return await _write(request, "create_invoice")
+
+
+@router.patch("/invoices/{number}")
+async def update_invoice(number: str, request: Request) -> JSONResponse:
+    """Change an invoice by number; paid, cancelled and a new amount need ?confirm=true."""
+    return await _write(request, "update_invoice", {"number": number})
+
+
+@router.get("/stats/coupons")
+async def coupon_stats(request: Request) -> JSONResponse:
+    """Coupon figures: ?code=, ?partnership=, ?period=, ?date_from=, ?date_to=."""
+    return await _read(request, "coupon_stats", "code", "partnership", "period", "date_from", "date_to")
+
+
+@router.get("/stats/conversations")
+async def conversation_stats(request: Request) -> JSONResponse:
+    """Conversation figures: ?period=."""
+    return await _read(request, "conversation_stats", "period")
+
+
+@router.get("/digest")
+async def daily_digest(request: Request) -> JSONResponse:
+    """The daily digest: ?date=."""
+    return await _read(request, "daily_digest", "date")

@@ -1,107 +1,113 @@
 """Knowledge answers: which retrieved hits are worth quoting, and the short extract to quote.
 
-Retrieval always returns its best chunks, relevant or not; quoting an unrelated post would be a
-confident wrong answer. A hit is used only when the question's words were found in it (the
-lexical rank is set) or its meaning is very close; otherwise the reply says "I don't know, I'll
-pass it on".
+Retrieval always returns its best chunks, relevant or not, and its fused score is by rank; quoting
+an unrelated post would be a confident wrong answer ("a sushi recipe?" -> the shakshuka post, because
+both say "recipe"). A hit is used when it covers most of the question's content words (in either
+language, through the knowledge glossary) or its meaning is very close; otherwise the reply says
+"I don't know, I'll pass it on".
 """
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
-from knowledge.text import is_hebrew, search_terms
+from knowledge import lexicon as knowledge_lexicon
+from knowledge.text import is_hebrew, search_terms, tokens
 
-__all__ = ["relevant_hits", "extract", "MIN_FUSED_SCORE", "MIN_SIMILARITY"]
+__all__ = ["relevant_hits", "extract", "coverage", "language_of", "MIN_COVERAGE", "MIN_SIMILARITY"]
 
-# The search's fused score is 0..1 by rank (1 = first by meaning and by words). A hit that matched
-# words but ranks low among vector candidates still has about 0.5.
-MIN_FUSED_SCORE = 0.45
-# Cosine similarity above which a hit counts even with no shared word (a paraphrase).
-MIN_SIMILARITY = 0.55
-_SENTENCE = re.compile(r"(?<=[.!?。])\s+|\n+")
+# Share of the question's content words a hit must contain (2 of 2, 2 of 3, 3 of 4...).
+MIN_COVERAGE = 0.6
+# Cosine similarity above which a hit counts whatever its words (a paraphrase, with real embeddings).
+MIN_SIMILARITY = 0.75
+_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 _HASHTAG_TAIL = re.compile(r"(\s*[#@][^\s#@]+)+\s*$")
-_QUESTION_WORDS = {
-    "what",
-    "which",
-    "how",
-    "where",
-    "when",
-    "who",
-    "why",
-    "is",
-    "are",
-    "do",
-    "does",
-    "did",
-    "can",
-    "you",
-    "your",
-    "the",
-    "a",
-    "an",
-    "it",
-    "in",
-    "on",
-    "for",
-    "of",
-    "to",
-    "and",
-    "or",
-    "i",
-    "my",
-    "me",
-    "with",
-    "use",
-    "מה",
-    "איזה",
-    "איזו",
-    "איך",
-    "איפה",
-    "מתי",
-    "מי",
-    "למה",
-    "את",
-    "אתה",
-    "שלך",
-    "זה",
-    "יש",
-    "של",
-    "על",
-    "עם",
-    "אני",
-    "לי",
-    "הם",
-    "היא",
-    "הוא",
-    "באיזה",
-    "באיזו",
-    "משתמשת",
-    "משתמש",
-    "ממה",
-    "כמה",
-}
+# Words that carry the question's shape, not its topic.
+_FILLER = frozenset(
+    """
+    what which how where when who why whose is are was were be do does did can could would should will
+    you your yours i me my mine we our it its the a an in on at for of to and or with from about by as
+    any some this that these those there here have has had get got use used using uses recommend
+    recommended good best better like love buy bought make made tell know think need want please pls
+    hi hey hello thanks thank really just also still much many more most one ones kind type sort
+    מה איזה איזו אילו איך איפה מתי מי למה כמה את אתה אתם אתן אני לי לך שלך שלכם שלי זה זו זאת יש אין
+    של על עם גם רק כל הכי כן לא עוד כבר אבל או אם כי אז פה שם היא הוא הם הן משתמשת משתמש משתמשים
+    ממליצה ממליץ ממליצים אוהבת אוהב קונה קנית קנית טוב טובה טובים כדאי צריך צריכה רוצה רוצים
+    יודעת יודע תגידי תגיד ספרי ספר אפשר בבקשה היי שלום תודה באמת
+    """.split()
+)
 
 
-def _content_terms(text: str) -> set[str]:
-    return {t for t in search_terms(text) if len(t) > 1 and t not in _QUESTION_WORDS}
+def _fold(term: str) -> set[str]:
+    """A term with a light English plural fold ("workshops" -> "workshop")."""
+    out = {term}
+    if term.isascii() and len(term) > 3 and term.endswith("s") and not term.endswith("ss"):
+        out.add(term[:-1])
+        if term.endswith("es"):
+            out.add(term[:-2])
+    return out
+
+
+def _terms_of(text: str) -> set[str]:
+    found: set[str] = set()
+    for term in search_terms(text):
+        found |= _fold(term)
+    return found
+
+
+def _content_tokens(query: str) -> list[set[str]]:
+    """Each content word of the query as its set of forms (prefixes stripped, plural, translation)."""
+    out = []
+    for token in tokens(query):
+        forms = _terms_of(token)
+        if len(token) < 2 or forms & _FILLER or token.isdigit():
+            continue
+        for word in knowledge_lexicon.translations(token):
+            forms |= _terms_of(word)
+        out.append(forms)
+    return out
+
+
+def _hit_terms(hit: dict[str, Any]) -> set[str]:
+    meta = hit.get("meta") or {}
+    extra = [
+        hit.get("title") or "",
+        hit.get("brand") or "",
+        str(meta.get("brand") or ""),
+        str(meta.get("question") or ""),
+        " ".join(str(x) for x in meta.get("aliases") or []),
+        " ".join(str(x) for x in meta.get("hashtags") or []),
+        " ".join(str(x) for x in meta.get("mentions") or []),
+    ]
+    text = " ".join([hit.get("text") or "", *extra])
+    return _terms_of(text) | _terms_of(" ".join(knowledge_lexicon.translations(text)))
+
+
+def coverage(hit: dict[str, Any], query: str) -> float:
+    """Share of the query's content words found in the hit (1.0 when the query has none)."""
+    wanted = _content_tokens(query)
+    if not wanted:
+        return 0.0
+    have = _hit_terms(hit)
+    return sum(1 for forms in wanted if forms & have) / len(wanted)
 
 
 def relevant_hits(data: dict[str, Any] | None, *, query: str = "") -> list[dict[str, Any]]:
-    """The hits worth quoting, best first (may be empty)."""
-    out = []
-    for hit in (data or {}).get("hits") or []:
-        score = float(hit.get("score") or 0.0)
-        lexical = hit.get("lexical")
+    """The hits worth quoting, the most covering first (may be empty)."""
+    query = query or (data or {}).get("query") or ""
+    wanted = _content_tokens(query)
+    needed = max(1, math.ceil(MIN_COVERAGE * len(wanted) - 1e-9))
+    scored = []
+    for order, hit in enumerate((data or {}).get("hits") or []):
         similarity = hit.get("similarity")
-        if similarity is not None and float(similarity) >= MIN_SIMILARITY:
-            out.append(hit)
-        elif lexical is not None and score >= MIN_FUSED_SCORE:
-            out.append(hit)
-        elif lexical is None and similarity is None and score >= 0.8:  # a search that reports only a score
-            out.append(hit)
-    return out
+        have = _hit_terms(hit)
+        matched = sum(1 for forms in wanted if forms & have)
+        close = similarity is not None and float(similarity) >= MIN_SIMILARITY
+        if (wanted and matched >= needed) or close:
+            scored.append((-matched, order, hit))
+    return [hit for _, _, hit in sorted(scored, key=lambda item: item[:2])]
 
 
 def _answer_part(text: str) -> str:
@@ -116,7 +122,7 @@ def extract(hit: dict[str, Any], *, query: str, limit: int) -> str:
     text = _HASHTAG_TAIL.sub("", text).strip()
     if len(text) <= limit:
         return text
-    wanted = _content_terms(query)
+    wanted = set().union(*_content_tokens(query)) if query else set()
     sentences = [s.strip() for s in _SENTENCE.split(text) if s.strip()]
     scored = sorted(
         enumerate(sentences),

@@ -86,6 +86,13 @@ def _t(language: str, he: str, en: str) -> str:
     return he if language == "he" else en
 
 
+def _n(language: str, count: Any, he: tuple[str, str], en: tuple[str, str]) -> str:
+    """ "1 open task" / "3 open tasks", "משימה פתוחה 1" style kept simple: number first, noun by count."""
+    one = str(count) in ("1", "1.0")
+    noun = (he if language == "he" else en)[0 if one else 1]
+    return f"{number(count)} {noun}"
+
+
 class _Render:
     def __init__(self, language: str, today: dt.date | None) -> None:
         self.lang = language
@@ -105,6 +112,8 @@ class _Render:
         return (p.get("brand") if isinstance(p, dict) else p) or ""
 
     def value(self, key: str, value: Any) -> str:
+        if key in ("status", "priority", "type") and isinstance(value, str):
+            return self.status(value)
         if isinstance(value, bool):
             return field_label(str(value).lower(), self.lang)
         if isinstance(value, dict) and "amount" in value:
@@ -127,11 +136,9 @@ def _partnership_line(r: _Render, p: dict[str, Any]) -> str:
         f"{p.get('brand')} — {r.status(p.get('status'))}",
         r.m(comp.get("amount"), comp.get("currency")) if comp.get("amount") else "",
         (_t(r.lang, "פולואפ ", "follow up ") + r.d(follow)) if follow else "",
-        (
-            _t(r.lang, f"{p['open_tasks']} משימות פתוחות", f"{p['open_tasks']} open tasks")
-            if p.get("open_tasks")
-            else ""
-        ),
+        _n(r.lang, p.get("open_tasks"), ("משימה פתוחה", "משימות פתוחות"), ("open task", "open tasks"))
+        if p.get("open_tasks")
+        else "",
     )
 
 
@@ -152,11 +159,9 @@ def _invoice_line(r: _Render, i: dict[str, Any]) -> str:
         f"#{i.get('number')} {r.brand(i)}".strip() + f" — {r.m(i.get('amount'), i.get('currency'))}",
         r.status(i.get("status")),
         (_t(r.lang, "לתשלום עד ", "due ") + r.d(i.get("due"))) if i.get("due") else "",
-        (
-            _t(r.lang, f"{i['days_overdue']} ימי איחור", f"{i['days_overdue']} days overdue")
-            if i.get("days_overdue")
-            else ""
-        ),
+        _n(r.lang, i.get("days_overdue"), ("יום איחור", "ימי איחור"), ("day overdue", "days overdue"))
+        if i.get("days_overdue")
+        else "",
     )
 
 
@@ -176,12 +181,8 @@ def _coupon_line(r: _Render, c: dict[str, Any]) -> str:
 
 def _figures(r: _Render, f: dict[str, Any]) -> str:
     return _join(
-        _t(r.lang, f"{number(f.get('copies', 0))} העתקות", f"{number(f.get('copies', 0))} copies"),
-        _t(
-            r.lang,
-            f"{number(f.get('redemptions', 0))} מימושים",
-            f"{number(f.get('redemptions', 0))} redemptions",
-        ),
+        _n(r.lang, f.get("copies", 0), ("העתקה", "העתקות"), ("copy", "copies")),
+        _n(r.lang, f.get("redemptions", 0), ("מימוש", "מימושים"), ("redemption", "redemptions")),
         (_t(r.lang, "הכנסות ", "revenue ") + r.m(f.get("revenue"), f.get("currency")))
         if f.get("redemptions")
         else "",
@@ -209,7 +210,7 @@ def _created(kind_he: str, kind_en: str, key: str, line: Callable[[_Render, dict
     def render(r: _Render, data: dict[str, Any]) -> dict[str, Any]:
         row = data.get(key) or {}
         if data.get("created"):
-            head = _t(r.lang, f"נוסף {kind_he}:", f"Added {kind_en}:")
+            head = _t(r.lang, f"הוספתי {kind_he}:", f"Added {kind_en}:")
             return {"headline": head, "lines": [line(r, row)]}
         changed = list(data.get("changed") or [])
         previous = data.get("previous") or {}
@@ -223,9 +224,10 @@ def _created(kind_he: str, kind_en: str, key: str, line: Callable[[_Render, dict
         changes = [
             f"{field_label(k, r.lang)}: {r.value(k, previous.get(k))} → {r.value(k, row.get(k))}"
             for k in changed
+            if k in row or previous.get(k) is not None  # a bookkeeping column that was empty: not news
         ]
         return {
-            "headline": _t(r.lang, f"עודכן {kind_he}:", f"Updated {kind_en}:"),
+            "headline": _t(r.lang, f"עדכנתי {kind_he}:", f"Updated {kind_en}:"),
             "lines": [line(r, row), *changes],
         }
 

@@ -129,9 +129,6 @@ def _compose(state: dict[str, Any], plan: Plan, turn: int) -> str:
         parts[0] = f"{common['hello']} {parts[0]}"
     if follower:
         parts[0] = _with_emoji(parts[0], voice.emoji(situation))
-        phrase = voice.phrase(situation) if situation not in ("clarify", "dont_know") else ""
-        if phrase and phrase not in parts[-1]:
-            parts[-1] = f"{parts[-1]} {phrase}"
     closing = situation in _CLOSING or any(s.context.get("closing") for s in plan.segments)
     if follower and (first_turn or closing) and situation not in _NO_SIGN_OFF:
         sign_off = voice.sign_off()

@@ -144,12 +144,16 @@ class Voice:
 
     def greeting(self, defaults: Sequence[str]) -> str:
         """The persona's greeting in this language, else one of the defaults."""
-        own = _by_language(self.persona.get("greeting") or self.persona.get("greetings"), self.language)
+        own = _by_language(self.persona.get("greetings"), self.language) or _by_language(
+            self.persona.get("greeting"), self.language
+        )
         return self.chooser.pick(own or list(defaults), key="greeting") or ""
 
     def sign_off(self) -> str:
         """The persona's sign-off in this language, or "" (never invented)."""
-        own = _by_language(self.persona.get("sign_off") or self.persona.get("sign_offs"), self.language)
+        own = _by_language(self.persona.get("sign_offs"), self.language) or _by_language(
+            self.persona.get("sign_off"), self.language
+        )
         return self.chooser.pick(own, key="sign_off") or ""
 
     @property
@@ -167,13 +171,6 @@ class Voice:
             return ""
         favourites = _emoji_list(self.persona.get("favourite_emojis") or self.persona.get("emojis"))
         return self.chooser.pick(favourites or ["🙂", "✨"], key="emoji") or ""
-
-    def phrase(self, situation: str) -> str:
-        """Now and then one of the persona's short recurring phrases in this language, else ""."""
-        if situation not in CHEERFUL or not self.chooser.chance(0.3, "phrase"):
-            return ""
-        phrases = [p for p in _by_language(self.persona.get("phrases"), self.language) if len(p.split()) <= 4]
-        return self.chooser.pick(phrases, key="phrase") or ""
 
     @property
     def length(self) -> str:

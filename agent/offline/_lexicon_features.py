@@ -1,0 +1,102 @@
+"""Cues that are not intents by themselves: product and content nouns, follow-up markers, owner vocabulary."""
+
+from __future__ import annotations
+
+__all__ = ["FEATURES", "OWNER"]
+
+_PRODUCT_NOUNS_EN = (
+    "oil|olive|mixer|mixers|blender|blenders|processor|pan|pans|pot|pots|skillet|knife|knives|kettle|airfryer|"
+    "fryer|cooker|tray|mug|cup|cups|plate|plates|apron|board|bottle|bottles|shaker|cream|creams|serum|serums|"
+    "moisturizer|moisturiser|cleanser|sunscreen|spf|shampoo|conditioner|lipstick|foundation|mascara|concealer|"
+    "blush|palette|perfume|fragrance|lotion|soap|brush|brushes|dress|dresses|shirt|shirts|tshirt|shoes|sneakers|"
+    "trainers|boots|heels|sandals|bag|bags|jacket|coat|jeans|leggings|pants|skirt|hoodie|sweater|swimsuit|bikini|"
+    "hat|earrings|necklace|bracelet|jewelry|jewellery|watch|glasses|sunglasses|camera|lens|mic|microphone|"
+    "headphones|earbuds|laptop|phone|case|supplement|supplements|protein|whey|creatine|vitamins|vitamin|powder|"
+    "spice|spices|tea|coffee|machine|mat|mats|bands|weights|dumbbells|pillow|mattress|sheets|candle|diffuser|"
+    "stroller|toy|toys|outfit|top|mask|gel|spray|toner|balm|scrub|tripod|light|ring|box|set|kit|app|filter"
+)
+_PRODUCT_NOUNS_HE = (
+    "שמן|מיקסר|בלנדר|מעבד|סיר|סירים|מחבת|מחבתות|סכין|סכינים|קומקום|סיר|מגש|ספל|כוס|צלחת|צלחות|סינר|קרש|בקבוק|"
+    "שייקר|קרם|קרמים|סרום|תרחיץ|שמפו|מרכך|שפתון|מייקאפ|מסקרה|קונסילר|סומק|פלטה|בושם|תחליב|סבון|מברשת|שמלה|"
+    "שמלות|חולצה|חולצות|נעליים|נעל|סניקרס|מגפיים|סנדלים|תיק|תיקים|ז'קט|מעיל|ג'ינס|טייץ|מכנסיים|חצאית|קפוצ'ון|"
+    "סוודר|ביקיני|כובע|עגילים|שרשרת|צמיד|תכשיטים|שעון|משקפיים|משקפי|מצלמה|עדשה|מיקרופון|אוזניות|מחשב|טלפון|"
+    "כיסוי|תוסף|תוספים|חלבון|אבקת|אבקה|ויטמינים|ויטמין|קריאטין|תבלין|תבלינים|תה|קפה|מכונה|מכונת|מזרן|משקולות|"
+    "גומיות|כרית|מצעים|נר|מפזר|עגלה|צעצוע|צעצועים|לוק|מסכה|ג'ל|ספריי|טונר|סקראב|חצובה|טבעת|מארז|ארגז|סט|ערכה|"
+    "אפליקציה|פילטר|נעלי|מכשיר"
+)
+_CONTENT_NOUNS = (
+    "cake|cakes|cookies|cookie|bread|pasta|salad|soup|dessert|dough|pie|muffins|pizza|shakshuka|pancakes|sauce|"
+    "chicken|challah|brownies|smoothie|dish|dinner|lunch|breakfast|look|hairstyle|braid|"
+    "עוגה|עוגת|עוגות|עוגיות|לחם|פסטה|שקשוקה|סלט|מרק|קינוח|פשטידה|חלה|בצק|מאפה|ארוחת|ארוחה|עוף|פיצה|רוטב|"
+    "פנקייק|פנקייקים|בראוניז|שייק|תבשיל|מנה|תסרוקת|צמה|תרגיל|תרגילים"
+)
+
+FEATURES: dict[str, list[tuple[str, float]]] = {
+    "f_product_noun": [(_PRODUCT_NOUNS_EN, 1.0), (_PRODUCT_NOUNS_HE, 1.0)],
+    "f_content_noun": [(_CONTENT_NOUNS, 1.0)],
+    "f_which": [("what|which|where|whats|what's|איזה|איזו|אילו|מאיפה|איפה|מה", 1.0)],
+    "f_continuation": [
+        ("^and|also|plus|or|same", 1.0), ("^what|how about", 1.0), ("^מה ~1 עם|לגבי", 1.0), ("^גם|וגם|או", 1.0),
+        ("^ול|ו|ב|וב|ומ|ל", 1.0),
+    ],
+    "f_anaphora": [
+        ("it|that|this|them|those|these|one|ones|there|same", 1.0),
+        ("לזה|לו|לה|להם|להן|שלו|שלה|שלהם|אותו|אותה|אותם|עליו|עליה|עליהם|זה|זאת|אלה|אותו|שם", 1.0),
+    ],
+    "f_yes": [("=yes|yeah|yep|yup|sure|ok|okay|k|כן|בטח|אוקיי|אוקי|סבבה|בסדר|ok", 1.0),
+              ("=yes|כן please|בבקשה|sure|thanks|תודה", 1.0)],
+    "f_no": [("=no|nope|nah|לא", 1.0), ("=ממש לא", 1.0), ("=no thanks|thank|thx", 1.0), ("=לא תודה", 1.0)],
+    "thanks": [
+        ("thanks|thank|thx|thnx|ty|tysm|thanku|tnx|thankyou|thanx|cheers|תודה|תודות|תנקס|טנקס|תנקיו", 0.75),
+        ("thank you so|very much", 0.85), ("appreciate it|appreciated", 0.8), ("תודה ~1 רבה|ענקית|ענק", 0.85),
+        ("many thanks", 0.85), ("תודה מכל הלב", 0.85),
+    ],
+    "f_profanity": [("fuck*|fck|shit|shitty|crap|damn|wtf|חרא|שיט|פאק|לעזאזל|קיבינימט|זין", 1.0)],
+}
+
+_CMD_EN = ("add|create|new|make|set|schedule|remind|mark|move|change|update|edit|rename|delete|remove|cancel|"
+           "deactivate|disable|activate|enable|extend|postpone|reschedule|push|complete|finish|close|reopen|assign|"
+           "log|record|approve|archive|pause|resume|book|register|raise|bump|renew")
+_CMD_HE = ("תוסיף|תוסיפי|הוסף|הוסיפי|להוסיף|תוסיפו|צור|צרי|תיצור|תיצרי|ליצור|פתח|תפתח|תפתחי|לפתוח|קבע|תקבע|תקבעי|"
+           "לקבוע|קבעי|תזכיר|תזכירי|להזכיר|סמן|תסמן|תסמני|סמני|לסמן|העבר|תעביר|תעבירי|להעביר|העבירי|שנה|תשנה|תשני|"
+           "לשנות|עדכן|תעדכן|תעדכני|לעדכן|עדכני|מחק|תמחק|תמחקי|למחוק|מחקי|בטל|תבטל|תבטלי|לבטל|בטלי|השבת|תשבית|"
+           "תשביתי|להשבית|כבה|תכבה|תכבי|הפעל|תפעיל|תפעילי|להפעיל|הארך|להאריך|האריכי|תאריכי|דחה|תדחה|תדחי|לדחות|"
+           "סיים|תסיים|תסיימי|סגור|תסגור|תסגרי|לסגור|רשום|תרשום|תרשמי|לרשום|רשמי|אשר|תאשר|תאשרי|שייך|תשייך|הנפק|"
+           "תנפיק|תנפיקי|להנפיק")
+_OBJECTS = (
+    "task|tasks|todo|todos|invoice|invoices|payment|payments|partnership|partnerships|deal|deals|pipeline|brands|"
+    "collab|collabs|coupon|coupons|code|codes|redemption|redemptions|copied|copies|redeemed|conversion|conversions|"
+    "revenue|earnings|income|sales|stats|statistics|numbers|analytics|report|digest|agenda|schedule|calendar|"
+    "meeting|meetings|issue|issues|ticket|tickets|conversation|conversations|chats|messages|followers|handoff|"
+    "handoffs|proposal|proposals|negotiation|contract|contracts|campaign|campaigns|reminder|reminders|event|events|"
+    "call|shoot|draft|deadline|deadlines|payout|paid|unpaid|overdue|"
+    "משימה|משימות|מטלות|מטלה|חשבונית|חשבוניות|תשלום|תשלומים|שתפ|שיתוף|שיתופי|עסקה|עסקאות|דיל|דילים|מותגים|"
+    "קופון|קופונים|קוד|קודים|מימוש|מימושים|מימשו|העתיקו|העתקות|השתמשו|המרה|המרות|הכנסות|הכנסה|רווח|רווחים|"
+    "סטטיסטיקה|נתונים|דוח|סיכום|יומן|לוז|פגישה|פגישות|פניות|פנייה|תקלות|שיחות|הודעות|עוקבים|הצעה|הצעות|מומ|"
+    "חוזה|חוזים|קמפיין|קמפיינים|תזכורת|תזכורות|אירוע|אירועים|צילומים|צילום|טיוטה|דדליין|שולם|שולמה|שולמו"
+)
+
+OWNER: dict[str, list[tuple[str, float]]] = {
+    "o_cmd": [
+        (_CMD_EN, 0.75), (_CMD_HE, 0.75), ("remind me", 0.95), ("תזכיר|תזכירי לי", 0.95),
+        ("mark ~4 as|paid|done|complete|completed|sent", 0.9), ("move ~3 to", 0.85), ("set ~3 to|as", 0.8),
+        ("add|create|new|open|schedule|book|log ~2 task|todo|reminder|meeting|call|invoice|coupon|code|"
+         "partnership|deal|event|note|lead", 0.95),
+        ("תוסיף|תוסיפי|הוסף|צור|תיצור|תיצרי|צרי|פתח|תפתח|תפתחי|קבע|תקבע|תקבעי|תרשום|תרשמי ~2 משימה|תזכורת|פגישה|"
+         "חשבונית|קופון|קוד|שתפ|שיתוף|אירוע|הערה|ליד", 0.95),
+        ("שולם|שולמה|שולמו|בוצע|בוצעה|הושלם|הושלמה|סיימתי", 0.55), ("כשולמה|כשולם|כבוצע|כבוצעה|כהושלם", 0.9),
+    ],
+    "o_query": [
+        ("show|list|what's|whats|what|how|which|any|status|summary|summarize|report|overview|give|tell|pending|"
+         "open|unpaid|overdue|due|outstanding|where", 0.6),
+        ("how many|much", 0.8), ("do i have", 0.8), ("what's|whats on", 0.85), ("what is on", 0.85), ("show|list ~2 me|all|my", 0.8),
+        ("תראה|תראי|הראה|הראי|הצג|תציג|תציגי|מה|כמה|איזה|אילו|סטטוס|מצב|סיכום|דוח|תסכם|תסכמי|פתוח|פתוחות|פתוחים|"
+         "ממתין|ממתינות|ממתינים|באיחור|יש", 0.6),
+        ("מה יש לי", 0.85), ("יש לי", 0.6), ("תן|תני לי", 0.7), ("לא|שלא שולמו|שולמה|שולם", 0.85),
+        ("=digest|summary|סיכום|דוח|briefing|agenda", 0.95), ("סיכום יומי|היום", 0.95), ("daily digest|summary", 0.95),
+        ("how is|are ~3 doing|going|performing", 0.85), ("status|update|updates|news ~2 with|on|of|for", 0.8), ("מה ~1 קורה|המצב|הסטטוס עם", 0.8),
+        ("איך ~3 הולך|מתקדם|מתקדמת", 0.8),
+    ],
+    "o_object": [(_OBJECTS, 0.85), ("with brands", 0.9), ("מול ~1 המותגים|מותגים", 0.9)],
+    "o_time": [("today|tonight|tomorrow|week|month|היום|להיום|מחר|למחר|השבוע|החודש|הערב", 0.7)],
+}

@@ -1,0 +1,135 @@
+"""understand(): one message in, intent + entities + language + sentiment out, with no model at all."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from ._brands import find_brands
+from ._catalog import index_for
+from ._cues import CUES
+from ._dates import find_moments
+from ._entities import extract_shapes
+from ._followup import Turn, bare_answer_intent, resolve_followup
+from ._intents import Signals, confidence, label_scores, score_intents
+from ._owner import find_status, task_title
+from ._prep import prepare
+from ._signals import reply_language, sentiment
+from .types import FOLLOWER_INTENTS, Catalog, Understanding
+
+__all__ = ["understand"]
+
+# When two intents score the same, the more specific (and more consequential) one wins.
+_PRIORITY = ("abuse", "consent", "human_request", "support_issue", "owner_command", "owner_query", "coupon_request",
+             "product_question", "partnership_question", "content_question", "feedback", "small_talk", "off_topic",
+             "greeting")
+_EMOJI_ONLY = re.compile(r"^[\W_]*$")
+_LEXICAL = tuple(i for i in FOLLOWER_INTENTS if i != "greeting") + ("consent+", "consent-", "thanks")
+
+
+def understand(text: str, *, catalog: Catalog, role: str = "follower", now: datetime,
+               timezone: str = "Asia/Jerusalem", previous: dict | None = None,
+               default_language: str = "he") -> Understanding:
+    """Understand one message for one influencer's catalog.
+
+    Args:
+        text: the user's message, as received.
+        catalog: the influencer's brands (names, aliases, codes, products) and who they are.
+        role: "follower" or "owner"; only an owner can get owner_query / owner_command.
+        now: the turn's clock; relative dates ("tomorrow", "by Friday") resolve against it.
+        timezone: the tenant's IANA time zone.
+        previous: the previous turn's Understanding as a dict, for follow-ups.
+        default_language: the reply language when the message has no letters.
+
+    Returns:
+        An Understanding; deterministic for the same arguments.
+    """
+    prep = prepare(text)
+    index = index_for(catalog)
+    found = find_brands(prep, index)
+    shapes = extract_shapes(prep.raw, known_codes=found.codes)
+    dates, times, period, _ = find_moments(prep.clean, now=now, timezone=timezone)
+    forms = [(found.masks[i],) if i in found.masks else CUES.correct(prep.variants[i], index.brand_words)
+             for i in range(prep.n)]
+    labels = label_scores(CUES.find(prep, forms))
+    status = find_status(prep.clean) if role == "owner" else None
+    signals = Signals(
+        brand=bool(found.brands or found.ambiguous), code=bool(found.codes),
+        code_candidate=bool(shapes.get("code_candidates")), product=bool(found.products),
+        order_id=bool(shapes["order_ids"]), rating="rating" in shapes, dates=bool(dates or times),
+        status=status is not None, invoice=bool(shapes.get("invoice_numbers")),
+        money=bool(shapes["amounts"] or shapes.get("percentages")),
+    )
+    scores = score_intents(labels, signals, role=role, text=prep.clean)
+    intent = max(scores, key=lambda i: (scores[i], -_PRIORITY.index(i)))
+    turn = Turn(intent=intent, brands=list(found.brands), ambiguous=list(found.ambiguous))
+    own_best = max([labels.get(k, 0.0) for k in _LEXICAL]
+                   + ([labels.get("o_cmd", 0.0), labels.get("o_query", 0.0)] if role == "owner" else []))
+    entities: dict = {}
+    answer = "yes" if labels.get("f_yes") else "no" if labels.get("f_no") else None
+    if answer and scores[intent] < 0.8:
+        turn.intent = bare_answer_intent(previous)
+        turn.followup = previous is not None
+        turn.confidence_cap = 0.45
+        entities["answer"] = answer
+    elif prep.n == 0 and _EMOJI_ONLY.match(prep.raw) and prep.raw.strip() and "rating" not in shapes:
+        turn.intent = "feedback" if previous else "small_talk"
+        turn.confidence_cap = 0.4
+    else:
+        turn = resolve_followup(turn, findings=found, labels=labels, own_best=own_best, n_tokens=prep.n,
+                                previous=previous, role=role)
+    conf = confidence(scores, turn.intent)
+    if turn.confidence_cap is not None:
+        conf = round(min(turn.confidence_cap, max(conf, 0.45)), 3)
+    elif scores[turn.intent] < 0.2:
+        turn.intent, conf = _fallback(turn, found, role)
+    entities.update(_entities(turn, found, shapes, dates, times, period, labels, status, prep.raw,
+                              now=now, timezone=timezone))
+    return Understanding(
+        intent=turn.intent,
+        confidence=conf,
+        language=reply_language(prep, set(found.masks), default_language),
+        entities=entities,
+        sentiment=sentiment(prep, turn.intent),
+        ambiguous_brands=list(turn.ambiguous),
+        followup=turn.followup,
+        scores={k: scores[k] for k in sorted(scores)},
+    )
+
+
+def _fallback(turn: Turn, found, role: str) -> tuple[str, float]:
+    """Nothing matched: a bare brand or code most likely asks for its coupon; otherwise we don't know."""
+    if turn.brands or turn.ambiguous or found.codes:
+        return ("owner_query" if role == "owner" else "coupon_request"), 0.35
+    return "off_topic", 0.15
+
+
+def _entities(turn: Turn, found, shapes: dict, dates, times, period, labels, status, raw, *, now, timezone) -> dict:
+    entities: dict = {
+        "brands": list(turn.brands),
+        "coupon_codes": list(found.codes),
+        "products": list(found.products),
+        "order_ids": shapes.pop("order_ids"),
+        "dates": list(dates),
+        "times": list(times),
+        "amounts": shapes.pop("amounts"),
+    }
+    entities.update(shapes)
+    if period:
+        entities["period"] = period
+    if turn.intent == "consent":
+        granted, withdrawn = labels.get("consent+", 0.0), labels.get("consent-", 0.0)
+        entities["consent"] = "granted" if granted > withdrawn else "withdrawn"
+    if status:
+        entities["status"] = status
+    if turn.intent == "owner_command":
+        title = task_title(raw, now=now, timezone=timezone)
+        if title:
+            entities["task_title"] = title
+    if labels.get("f_profanity"):
+        entities["profanity"] = True
+    if found.self_mentioned:
+        entities["mentions_influencer"] = True
+    if turn.inherited:
+        entities["from_previous"] = list(dict.fromkeys(turn.inherited))
+    return entities

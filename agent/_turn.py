@@ -31,19 +31,26 @@ def _ms(started: float) -> float:
     return round((time.perf_counter() - started) * 1000, 2)
 
 
-def result_from_state(state: dict[str, Any], context: Context, started: float) -> TurnResult:
-    """The TurnResult of a completed turn; completes the pending trace row with the final timings."""
+def result_from_state(state: dict[str, Any], context: Context, started: float, *, prepare_ms: float = 0.0,
+                      graph_ms: float = 0.0) -> TurnResult:
+    """The TurnResult of a completed turn; completes the pending trace row with the final timings.
+
+    Timings: one entry per node, plus `prepare` (tenant, locks, contact, conversation before the
+    graph) and `checkpoint` (the graph's own time outside the nodes: loading and saving the
+    checkpoint). Agent.handle adds `commit` to the returned copy.
+    """
     from agent.runtime import TurnResult
 
     ms = _ms(started)
-    timings = dict(state.get("timings") or {})
-    timings["overhead"] = round(ms - sum(timings.values()), 3)  # checkpoint read/write, graph, locks
+    nodes = dict(state.get("timings") or {})
+    timings = {"prepare": round(prepare_ms, 3), **nodes,
+               "checkpoint": round(max(graph_ms - sum(nodes.values()), 0.0), 3)}
     trace = dict(context.turn.get("trace") or {})
     trace["timings"] = timings
     trace["total_ms"] = ms
     row = context.turn.get("trace_row")
     if row is not None:
-        row.trace = trace
+        row.trace = dict(trace, timings=dict(timings))
         row.total_ms = ms
     decision = state.get("decision") or {}
     results = list(state.get("tool_results") or [])

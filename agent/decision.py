@@ -76,6 +76,8 @@ def follower_tool_calls(state: TurnState) -> list[dict[str, Any]]:
     u = state.get("understanding") or {}
     entities = u.get("entities") or {}
     brands = list(entities.get("brands") or [])
+    if not brands and u.get("followup"):  # "is there a code for it?": the brand of the previous turn
+        brands = list(((state.get("last_understanding") or {}).get("entities") or {}).get("brands") or [])
     brand = brands[0] if brands else None
     codes = list(entities.get("coupon_codes") or [])
     orders = list(entities.get("order_ids") or [])

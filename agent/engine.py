@@ -78,11 +78,7 @@ class OfflineEngine:
     def understand(self, state: TurnState, *, catalog: Any) -> dict[str, Any]:
         """Run agent.offline.understand on the masked text."""
         from agent.context import turn_now
-
-        try:
-            from agent.offline import understand
-        except ImportError:  # the offline NLU is not in this build yet
-            from agent._placeholders import understand
+        from agent.offline import understand
 
         tenant = state.get("tenant") or {}
         languages = tenant.get("languages") or ["he"]

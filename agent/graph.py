@@ -43,10 +43,8 @@ def _timed(name: str, fn: Callable[[TurnState, Runtime[Context]], dict[str, Any]
 
 
 def _template_respond(state: TurnState) -> dict[str, Any]:
-    try:
-        from agent.respond import respond
-    except ImportError:  # the template renderer is not in this build yet
-        from agent._placeholders import respond
+    from agent.respond import respond
+
     return respond(state)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import re
 import uuid
 from typing import Any
 
@@ -18,9 +19,17 @@ from store import conversations as conversation_store
 from store import messages as message_store
 from store import traces as trace_store
 
-__all__ = ["persist_node", "build_trace", "jsonable"]
+__all__ = ["persist_node", "build_trace", "jsonable", "mask_if_needed"]
 
 _MAX_TRACE_STRING = 400
+# Only strings with an @ or nine-plus digits can hold what the guard masks (phone, ID, card, e-mail,
+# IBAN); checking first keeps presidio off the dozens of dates and codes in a trace.
+_MAYBE_PII = re.compile(r"@|(?:\d[\s\-().]?){9,}")
+
+
+def mask_if_needed(text: str) -> str:
+    """The text PII-masked, skipping the analyzer when the text cannot contain any."""
+    return guard.mask_pii(text) if text and _MAYBE_PII.search(text) else text
 
 
 def jsonable(value: Any, *, mask: bool = False, limit: int | None = None) -> Any:
@@ -30,7 +39,7 @@ def jsonable(value: Any, *, mask: bool = False, limit: int | None = None) -> Any
     if isinstance(value, list | tuple | set | frozenset):
         return [jsonable(v, mask=mask, limit=limit) for v in value]
     if isinstance(value, str):
-        text = guard.mask_pii(value) if mask else value
+        text = mask_if_needed(value) if mask else value
         return text if limit is None or len(text) <= limit else text[:limit] + "…"
     if isinstance(value, dt.datetime | dt.date | dt.time):
         return value.isoformat()
@@ -92,7 +101,7 @@ def persist_node(state: TurnState, runtime: Runtime[Context]) -> dict[str, Any]:
     now = turn_now(state)
     u = state.get("understanding") or {}
     reply = state.get("reply") or ""
-    masked_reply = guard.mask_pii(reply) if reply else ""
+    masked_reply = mask_if_needed(reply)
     inbound = message_store.add_inbound(
         session=session,
         tenant_id=tenant_id,
@@ -108,10 +117,9 @@ def persist_node(state: TurnState, runtime: Runtime[Context]) -> dict[str, Any]:
     if inbound is None:  # the same channel message id raced in: the other turn owns it
         ctx.turn["duplicate"] = True
         return {}
-    out_id = None
     if masked_reply:
         decision = state.get("decision") or {}
-        outbound = message_store.add_outbound(
+        message_store.add_outbound(
             session=session,
             tenant_id=tenant_id,
             conversation_id=conversation_id,
@@ -123,7 +131,6 @@ def persist_node(state: TurnState, runtime: Runtime[Context]) -> dict[str, Any]:
             meta={"action": decision.get("action"), "cards": jsonable(state.get("cards") or [])},
             at=now,
         )
-        out_id = outbound.id
     if state.get("contact_id"):
         contact_store.touch_inbound(session=session, tenant_id=tenant_id, contact_id=state["contact_id"], at=now)
     conversation_store.touch(session=session, tenant_id=tenant_id, conversation_id=conversation_id, at=now)
@@ -132,7 +139,7 @@ def persist_node(state: TurnState, runtime: Runtime[Context]) -> dict[str, Any]:
         session=session, tenant_id=tenant_id, conversation_id=conversation_id, message_id=inbound.id,
         trace=trace, total_ms=0.0, at=now,
     )
-    ctx.turn.update(inbound_id=inbound.id, outbound_id=out_id, trace=trace)
+    ctx.turn.update(inbound_id=inbound.id, trace=trace)
     entry = {"intent": u.get("intent"), "entities": u.get("entities") or {}}
     history = [{"role": "user", "text": state.get("masked_text") or "", **entry}]
     if masked_reply:

@@ -170,7 +170,11 @@ class Agent:
             conninfo,
             min_size=1,
             max_size=self.settings.checkpoint_pool_size,
-            kwargs={"autocommit": True, "prepare_threshold": 0, "row_factory": dict_row},
+            # Checkpoints commit without waiting for the WAL flush (measured: put 8.7 -> 3.2 ms). A
+            # database crash can lose the last turn's checkpoint, never a message: those commit
+            # synchronously in the turn's own transaction.
+            kwargs={"autocommit": True, "prepare_threshold": 0, "row_factory": dict_row,
+                    "options": "-c synchronous_commit=off"},
             open=True,
         )
         self.checkpointer = PostgresSaver(self.pool)
@@ -276,15 +280,21 @@ class Agent:
                 "text": "", "message_id": msg.message_id, "media": list(msg.media or []),
                 "now": now.isoformat(), "conversation_id": conv.id,
             }
+            prepared = time.perf_counter()
             state = self.graph.invoke(turn_input, {"configurable": {"thread_id": conv.id}}, context=context,
                                       durability=self.settings.durability)
+            graph_ms = (time.perf_counter() - prepared) * 1000
             if context.turn.get("duplicate"):
                 session.rollback()
                 stored = message_store.find_inbound(session=session, tenant_id=tenant.id, channel=msg.channel,
                                                     channel_message_id=msg.message_id or "")
                 return duplicate_result(session, tenant.id, stored, started, on_event)
-            result = result_from_state(state, context, started)
+            result = result_from_state(state, context, started, prepare_ms=(prepared - started) * 1000,
+                                       graph_ms=graph_ms)
+            committing = time.perf_counter()
             session.commit()
+            result.trace["timings"]["commit"] = round((time.perf_counter() - committing) * 1000, 3)
+            result.ms = round((time.perf_counter() - started) * 1000, 2)
         except (UnknownTenant, UnknownConversation, ValueError):
             session.rollback()
             raise

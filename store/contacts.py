@@ -47,8 +47,8 @@ def get(*, session: Session, tenant_id: int, contact_id: int) -> Contact | None:
 
 def touch_inbound(*, session: Session, tenant_id: int, contact_id: int, at: dt.datetime) -> None:
     """Remember when the contact last wrote (the WhatsApp 24-hour window depends on it)."""
-    contact = get(session=session, tenant_id=tenant_id, contact_id=contact_id)
-    if contact is not None:
+    contact = session.get(Contact, contact_id)  # usually already in the session: no query
+    if contact is not None and contact.tenant_id == tenant_id:
         contact.last_inbound_at = at
 
 

@@ -69,8 +69,8 @@ def latest_open(
 
 def touch(*, session: Session, tenant_id: int, conversation_id: str, at: dt.datetime) -> None:
     """Move the conversation's last activity forward."""
-    conv = get(session=session, tenant_id=tenant_id, conversation_id=conversation_id)
-    if conv is not None and (conv.last_message_at is None or at > conv.last_message_at):
+    conv = session.get(Conversation, conversation_id)  # usually already in the session: no query
+    if conv is not None and conv.tenant_id == tenant_id and (conv.last_message_at is None or at > conv.last_message_at):
         conv.last_message_at = at
 
 

@@ -60,10 +60,8 @@ def add_inbound(
             index_elements=["tenant_id", "channel", "channel_message_id"],
             index_where=Message.channel_message_id.isnot(None),
         )
-    new_id = session.execute(stmt.returning(Message.id)).scalar()
-    if new_id is None:
-        return None
-    return session.get(Message, new_id)
+    # One round trip: the ORM object comes back from RETURNING (nothing when the id was stored before).
+    return session.scalars(stmt.returning(Message)).first()
 
 
 def add_outbound(
@@ -92,8 +90,7 @@ def add_outbound(
         meta={**(meta or {}), "reply_to": reply_to},
         created_at=at or utcnow(),
     )
-    session.add(msg)
-    session.flush()
+    session.add(msg)  # flushed with the turn's commit: nothing waits for its id
     return msg
 
 

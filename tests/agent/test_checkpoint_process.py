@@ -1,0 +1,72 @@
+"""A conversation's state lives in Postgres: a second process continues what the first one started."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+
+from agent_graph_support import NOW, REPO, make_agent, say, shira  # noqa: F401
+
+_FIRST_TURN = textwrap.dedent(
+    """
+    import json, sys
+    from agent import Agent, InboundMessage
+    from store.db import Database
+
+    db = Database(sys.argv[1], sys.argv[2])
+    agent = Agent(db)
+    result = agent.handle(InboundMessage("shira.kitchen", "web", "visitor-42", sys.argv[3], now=sys.argv[4]))
+    print(json.dumps({"conversation_id": result.conversation_id, "intent": result.intent,
+                      "pid": __import__("os").getpid()}))
+    agent.close()
+    """
+)
+
+
+def _first_turn_in_another_process(db, text: str) -> dict:
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    done = subprocess.run(
+        [sys.executable, "-c", _FIRST_TURN, db.url, db.redis_url, text, NOW],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_second_process_resolves_the_follow_up_from_the_first(shira, make_agent):
+    first = _first_turn_in_another_process(shira, "tell me about GreenBox")
+    assert first["pid"] != os.getpid()
+
+    agent = make_agent(shira)
+    follow_up = say(agent, "is there a code for it?", sender="visitor-42", conversation_id=first["conversation_id"])
+
+    assert follow_up.intent == "coupon_request"
+    assert follow_up.tools and follow_up.tools[0] == "find_coupons"
+    assert follow_up.tool_results[0]["args"].get("brand") == "greenbox"
+    assert "GREEN50" in follow_up.reply
+    assert follow_up.trace["turn"] == 2
+
+    state = agent.graph.get_state({"configurable": {"thread_id": first["conversation_id"]}}).values
+    assert [h["role"] for h in state["history"]] == ["user", "assistant", "user", "assistant"]
+    assert state["history"][0]["text"] == "tell me about GreenBox"
+
+
+def test_checkpoint_holds_no_raw_personal_data(shira, make_agent):
+    agent = make_agent(shira)
+    result = say(agent, "my number is 054-7654321 and mail dana@example.com, what's the olivia code?")
+    from sqlalchemy import text
+
+    with shira.engine.connect() as conn:
+        blobs = conn.execute(text("select blob from checkpoint_blobs where thread_id = :t and blob is not null"),
+                             {"t": result.conversation_id}).scalars().all()
+        checkpoints = conn.execute(text("select checkpoint::text from checkpoints where thread_id = :t"),
+                                   {"t": result.conversation_id}).scalars().all()
+        writes = conn.execute(text("select blob from checkpoint_writes where thread_id = :t"),
+                              {"t": result.conversation_id}).scalars().all()
+    assert blobs and checkpoints
+    dump = b" ".join(bytes(b) for b in blobs + writes) + " ".join(checkpoints).encode()
+    assert b"7654321" not in dump and b"dana@example.com" not in dump
+    assert b"[PHONE]" in dump

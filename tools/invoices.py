@@ -47,7 +47,7 @@ def invoice_out(i: Invoice, partnerships: dict, *, today: dt.date) -> dict:
         "partnership": brand_of(partnerships, i.partnership_id),
         "amount": jsonable(i.amount),
         "currency": i.currency,
-        "vat_rate": str(i.vat_rate) if i.vat_rate is not None else None,
+        "vat_rate": f"{Decimal(i.vat_rate).normalize():f}" if i.vat_rate is not None else None,
         "vat": jsonable(vat),
         "total": jsonable(i.amount + vat),
         "status": i.status,

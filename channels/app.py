@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
+import time
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -10,19 +12,24 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from channels.problems import install_problem_handlers
-from channels.turns import TurnRunner
 from channels.web import WebChannel
+from channels.whatsapp_twilio import TwilioWhatsAppChannel
 
 __all__ = ["create_app"]
 
 log = logging.getLogger(__name__)
 
 
-def create_app(*, demo: bool = False, database: Any = None, overrides: dict[str, Any] | None = None) -> FastAPI:
+def create_app(
+    *, demo: bool = False, database: Any = None, overrides: dict[str, Any] | None = None, worker: bool = True
+) -> FastAPI:
     """Build the app; `database` and `overrides` let tests inject real-but-local clients.
 
+    `worker` runs the job worker (WhatsApp turns, owner notifications, digests) in this process.
     Overrides: "clock" (a callable returning the aware datetime every turn and event uses, for tests
-    and evals that freeze time), "agent" (an object with `handle`), "on_message" (the turn callback).
+    and evals that freeze time), "agent" (an object with `handle`), "on_message" (the turn callback),
+    "twilio_settings", "twilio_client" (a twilio Client, e.g. pointed at a local fake), "sleep"
+    (the backoff sleep), "worker_concurrency".
     """
 
     @asynccontextmanager
@@ -37,19 +44,29 @@ def create_app(*, demo: bool = False, database: Any = None, overrides: dict[str,
             from channels.demo import load_demo
 
             load_demo(db)
-        agent = app.state.overrides.get("agent")
-        owns_agent = agent is None
-        if agent is None:
-            from agent import Agent
+        from channels._runtime import build_runtime
 
-            agent = Agent(db, clock=app.state.overrides.get("clock"))
-        app.state.agent = agent
-        app.state.on_message = app.state.overrides.get("on_message") or TurnRunner(agent)
+        o = app.state.overrides
+        runtime = build_runtime(
+            db,
+            agent=o.get("agent"),
+            on_message=o.get("on_message"),
+            clock=o.get("clock"),
+            twilio_settings=o.get("twilio_settings"),
+            twilio_client=o.get("twilio_client"),
+            sleep=o.get("sleep", time.sleep),
+            concurrency=o.get("worker_concurrency", 4),
+        )
+        app.state.runtime = runtime
+        app.state.agent = runtime.agent
+        app.state.on_message = runtime.on_message
+        app.state.enqueue_job = runtime.enqueue
+        if worker:
+            runtime.start_worker()
         try:
             yield
         finally:
-            if owns_agent:
-                agent.close()
+            runtime.close()
 
     app = FastAPI(title="Influencer OS", version="0.1.0", lifespan=lifespan)
     install_problem_handlers(app)
@@ -59,6 +76,14 @@ def create_app(*, demo: bool = False, database: Any = None, overrides: dict[str,
         return app.state.on_message(message, output)
 
     app.include_router(WebChannel().router(on_message))
+    app.include_router(TwilioWhatsAppChannel().router(on_message))
+    try:
+        owner_api = importlib.import_module("channels.owner_api")
+    except ModuleNotFoundError as exc:  # written by another area; included when present
+        if exc.name != "channels.owner_api":
+            raise
+    else:
+        app.include_router(owner_api.router)
 
     @app.get("/health", tags=["ops"])
     def health(request: Request) -> JSONResponse:

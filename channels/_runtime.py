@@ -1,0 +1,125 @@
+"""Wiring of the channels for one process: the agent's callback, the Twilio sender, the job queue
+and the worker with its periodic owner notifications. Built by the app's lifespan and by the
+`worker` command; every outside client can be replaced (tests pass a fake Twilio base URL)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import logging
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from channels import notify
+from channels._twilio_sender import WhatsAppSender
+from channels.base import OnMessage
+from channels.settings import TwilioSettings, get_twilio_settings
+from channels.turns import TurnRunner
+from channels.whatsapp_twilio import JOB_KIND, TwilioWhatsAppChannel
+from channels.worker import JobQueue, Periodic, Worker
+
+__all__ = ["ChannelRuntime", "build_runtime"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class ChannelRuntime:
+    """Everything the channels share in a process."""
+
+    db: Any
+    agent: Any
+    on_message: OnMessage
+    whatsapp: TwilioWhatsAppChannel
+    sender: WhatsAppSender
+    queue: JobQueue
+    worker: Worker
+    owns_agent: bool = False
+    fallback: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(4, "ios-fallback"))
+    running: bool = False
+
+    def enqueue(self, key: str, job: dict[str, Any], dedupe: str | None = None) -> bool:
+        """Queue a job once per dedupe id; when Redis is down, run it here rather than lose it."""
+        try:
+            return self.queue.enqueue(key, job, dedupe=dedupe)
+        except Exception as exc:  # the agent and the sender are idempotent, so a rare double run is safe
+            log.warning("queue unavailable (%s): running the job in process", type(exc).__name__)
+            self.fallback.submit(self.worker.run_job, job)
+            return True
+
+    def handle_whatsapp(self, job: dict[str, Any]) -> Any:
+        """Run a queued WhatsApp message, then tell the owner about anything it raised."""
+        result = self.whatsapp.process(job, on_message=self.on_message, db=self.db, sender=self.sender)
+        if (
+            result is not None
+            and result.tools
+            and {"request_handoff", "open_support_issue"} & set(result.tools)
+        ):
+            notify.notify_pending(self.db, self.sender)
+        return result
+
+    def start_worker(self) -> None:
+        """Run the worker threads in this process."""
+        self.worker.start()
+        self.running = True
+
+    def close(self) -> None:
+        """Stop the worker and close what this runtime opened."""
+        if self.running:
+            self.worker.stop()
+            self.running = False
+        self.fallback.shutdown(wait=False)
+        if self.owns_agent and hasattr(self.agent, "close"):
+            self.agent.close()
+
+
+def build_runtime(
+    db: Any,
+    *,
+    agent: Any = None,
+    on_message: OnMessage | None = None,
+    clock: Callable[[], dt.datetime] | None = None,
+    twilio_settings: TwilioSettings | None = None,
+    twilio_client: Any = None,
+    sleep: Callable[[float], None] = time.sleep,
+    concurrency: int = 4,
+    notify_every: float = 5.0,
+    digest_every: float = 60.0,
+) -> ChannelRuntime:
+    """Build the channels' runtime (the worker is not started: call `start_worker`)."""
+    owns_agent = agent is None and on_message is None
+    if agent is None and on_message is None:
+        from agent import Agent
+
+        agent = Agent(db, clock=clock)
+    # Register every tool now, in one thread: the registry loads lazily only while it is empty, so
+    # an early import of the owner tools alone (or two threads at once) would leave it half-filled.
+    importlib.import_module("tools.follower")
+    importlib.import_module("tools.owner")
+    settings = twilio_settings or get_twilio_settings()
+    sender = WhatsAppSender(db, settings, client=twilio_client, clock=clock, sleep=sleep)
+    import redis
+
+    blocking = redis.Redis.from_url(db.redis_url, socket_timeout=10, socket_connect_timeout=2)
+    queue = JobQueue(db.redis, blocking=blocking)
+    runtime = ChannelRuntime(
+        db=db,
+        agent=agent,
+        on_message=on_message or TurnRunner(agent),
+        whatsapp=TwilioWhatsAppChannel(settings),
+        sender=sender,
+        queue=queue,
+        worker=Worker(queue, {}),
+        owns_agent=owns_agent,
+    )
+    periodic = [
+        Periodic("notify", notify_every, lambda: notify.notify_pending(db, sender)),
+        Periodic("digest", digest_every, lambda: notify.send_due_digests(db, sender)),
+    ]
+    runtime.worker = Worker(
+        queue, {JOB_KIND: runtime.handle_whatsapp}, concurrency=concurrency, periodic=periodic
+    )
+    return runtime

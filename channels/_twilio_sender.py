@@ -1,0 +1,271 @@
+"""Sending WhatsApp messages with the twilio REST client: the 24-hour window, templates per purpose,
+retries with backoff on 429/5xx, one row in outbound_messages per logical send (never sent twice)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert
+from twilio.http.http_client import TwilioHttpClient
+
+from channels.settings import TwilioSettings
+from store.models import Contact, OutboundMessage, utcnow
+
+__all__ = [
+    "WhatsAppSender",
+    "SendOutcome",
+    "RebasedHttpClient",
+    "build_twilio_client",
+    "WINDOW",
+    "wa_address",
+]
+
+log = logging.getLogger(__name__)
+
+WINDOW = dt.timedelta(hours=24)
+IN_PROGRESS = dt.timedelta(seconds=90)  # longer than one send with all its retries
+_DONE = ("sent", "delivered", "read", "failed", "undelivered", "blocked_window")
+
+
+def wa_address(phone: str) -> str:
+    """The Twilio address of a WhatsApp phone ('+9725...' -> 'whatsapp:+9725...')."""
+    return phone if phone.startswith("whatsapp:") else f"whatsapp:{phone}"
+
+
+class RebasedHttpClient(TwilioHttpClient):
+    """A twilio HttpClient that sends api.twilio.com requests to another base URL (a local fake),
+    so the real client code (auth, encoding, error parsing) runs in tests and benchmarks."""
+
+    def __init__(self, api_base: str, *, timeout: float = 10.0) -> None:
+        super().__init__(timeout=timeout)
+        self.api_base = api_base.rstrip("/")
+        if self.session is not None:
+            self.session.trust_env = False  # never route a local fake through an HTTP proxy
+
+    def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> Any:
+        """Rewrite the host, keep the path and query."""
+        parts = urlsplit(url)
+        if (parts.hostname or "").endswith("twilio.com"):
+            url = self.api_base + parts.path + (f"?{parts.query}" if parts.query else "")
+        return super().request(method, url, *args, **kwargs)
+
+
+def build_twilio_client(settings: TwilioSettings) -> Any:
+    """The twilio REST client for these settings (pointed at TWILIO_API_BASE when set)."""
+    from twilio.rest import Client
+
+    token = settings.auth_token.get_secret_value() if settings.auth_token else "unset"
+    if settings.api_base:
+        http = RebasedHttpClient(settings.api_base, timeout=settings.timeout_seconds)
+    else:
+        http = TwilioHttpClient(timeout=settings.timeout_seconds)
+    return Client(settings.account_sid, token, http_client=http)
+
+
+@dataclass(frozen=True)
+class SendOutcome:
+    """What happened to one send: sent, failed, blocked_window, or skipped (already done)."""
+
+    status: str
+    outbound_id: int | None = None
+    provider_id: str | None = None
+    error: str | None = None
+    skipped: bool = False
+
+
+def _retryable(exc: Exception) -> bool:
+    from requests import RequestException
+    from twilio.base.exceptions import TwilioRestException
+
+    if isinstance(exc, TwilioRestException):
+        return exc.status == 429 or exc.status >= 500
+    return isinstance(exc, RequestException | ConnectionError | TimeoutError)
+
+
+def _describe(exc: Exception) -> str:
+    from twilio.base.exceptions import TwilioRestException
+
+    if isinstance(exc, TwilioRestException):
+        return f"HTTP {exc.status}" + (f" code {exc.code}" if exc.code else "") + f": {exc.msg}"[:300]
+    return f"{type(exc).__name__}: {exc}"[:300]
+
+
+def _already(session: Any, tenant_id: int, dedupe_key: str) -> SendOutcome | None:
+    """The outcome of a send with this key that is done or in progress elsewhere; None to (re)send."""
+    row = session.scalars(
+        select(OutboundMessage)
+        .where(OutboundMessage.tenant_id == tenant_id, OutboundMessage.dedupe_key == dedupe_key)
+        .with_for_update()
+    ).first()
+    if row is None:
+        return None
+    if row.status in _DONE:
+        return SendOutcome(row.status, row.id, row.provider_id, row.error, skipped=True)
+    if utcnow() - row.updated_at < IN_PROGRESS:
+        return SendOutcome("in_progress", row.id, skipped=True)
+    # A crashed attempt: delete it so this worker's insert takes its place.
+    session.delete(row)
+    session.flush()
+    return None
+
+
+class WhatsAppSender:
+    """Sends through Twilio; each send is recorded in outbound_messages with its attempts and status."""
+
+    def __init__(
+        self,
+        db: Any,
+        settings: TwilioSettings,
+        *,
+        client: Any = None,
+        clock: Callable[[], dt.datetime] | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.db = db
+        self.settings = settings
+        self.client = client if client is not None else build_twilio_client(settings)
+        self.clock = clock or utcnow
+        self.sleep = sleep
+
+    def last_inbound_at(self, session: Any, *, tenant_id: int, phone: str) -> dt.datetime | None:
+        """When this phone last wrote to this tenant on WhatsApp (the window opens then)."""
+        return session.scalar(
+            select(func.max(Contact.last_inbound_at)).where(
+                Contact.tenant_id == tenant_id, Contact.channel == "whatsapp", Contact.external_id == phone
+            )
+        )
+
+    def in_window(self, *, tenant_id: int, phone: str, now: dt.datetime | None = None) -> bool:
+        """True within 24 hours of the contact's last inbound message."""
+        now = now or self.clock()
+        with self.db.session() as session:
+            last = self.last_inbound_at(session, tenant_id=tenant_id, phone=phone)
+        return last is not None and now - last < WINDOW
+
+    def _claim(
+        self,
+        *,
+        tenant_id: int,
+        phone: str,
+        purpose: str,
+        body: str | None,
+        conversation_id: str | None,
+        dedupe_key: str | None,
+        content_variables: dict[str, str] | None,
+        now: dt.datetime,
+    ) -> tuple[int, str | None, SendOutcome | None]:
+        """Insert (or find) the outbound row and decide free-form vs template vs blocked."""
+        with self.db.session() as session:
+            if dedupe_key:
+                done = _already(session, tenant_id, dedupe_key)
+                if done is not None:
+                    return done.outbound_id or 0, None, done
+            last = self.last_inbound_at(session, tenant_id=tenant_id, phone=phone)
+            within = last is not None and now - last < WINDOW
+            content_sid = None if within else self.settings.content_sid_for(purpose)
+            blocked = not within and content_sid is None
+            error = f"outside the 24-hour window and no approved template for {purpose}" if blocked else None
+            stmt = insert(OutboundMessage).values(
+                tenant_id=tenant_id,
+                conversation_id=conversation_id,
+                channel="whatsapp",
+                to=phone,
+                body=body if content_sid is None else json.dumps(content_variables or {}),
+                content_sid=content_sid,
+                purpose=purpose,
+                status="blocked_window" if blocked else "queued",
+                error=error,
+                attempts=0,
+                dedupe_key=dedupe_key,
+                created_at=utcnow(),  # wall-clock times: the turn's clock may be frozen in tests
+                updated_at=utcnow(),
+            )
+            if dedupe_key:
+                stmt = stmt.on_conflict_do_nothing(
+                    index_elements=["tenant_id", "dedupe_key"],
+                    index_where=OutboundMessage.dedupe_key.isnot(None),
+                )
+            row_id = session.execute(stmt.returning(OutboundMessage.id)).scalar()
+            if row_id is None:  # another worker inserted it a moment ago
+                done = _already(session, tenant_id, dedupe_key or "")
+                return (
+                    (done.outbound_id or 0) if done else 0,
+                    None,
+                    done or SendOutcome("in_progress", skipped=True),
+                )
+            if blocked:
+                log.info("not sent to %s…: %s", phone[:6], error)
+                return row_id, None, SendOutcome("blocked_window", row_id, error=error)
+            return row_id, content_sid, None
+
+    def send(
+        self,
+        *,
+        tenant_id: int,
+        to: str,
+        purpose: str,
+        body: str | None = None,
+        conversation_id: str | None = None,
+        dedupe_key: str | None = None,
+        content_variables: dict[str, str] | None = None,
+    ) -> SendOutcome:
+        """Send (free-form in the window, else the purpose's template, else record blocked_window)."""
+        now = self.clock()
+        row_id, content_sid, done = self._claim(
+            tenant_id=tenant_id,
+            phone=to,
+            purpose=purpose,
+            body=body,
+            conversation_id=conversation_id,
+            dedupe_key=dedupe_key,
+            content_variables=content_variables,
+            now=now,
+        )
+        if done is not None:
+            return done
+        kwargs: dict[str, Any] = {"to": wa_address(to), "from_": wa_address(self.settings.from_number)}
+        if content_sid:
+            kwargs |= {"content_sid": content_sid, "content_variables": json.dumps(content_variables or {})}
+        else:
+            kwargs["body"] = body or ""
+        callback = (
+            self.settings.public_url("/channels/twilio/status", "") if self.settings.public_base_url else ""
+        )
+        if callback:
+            kwargs["status_callback"] = callback
+        attempts, error, message = 0, None, None
+        for attempt in range(1, self.settings.max_attempts + 1):
+            attempts = attempt
+            try:
+                message = self.client.messages.create(**kwargs)
+                error = None
+                break
+            except Exception as exc:  # classified below: only 429, 5xx and network errors are retried
+                error = _describe(exc)
+                if not _retryable(exc) or attempt == self.settings.max_attempts:
+                    break
+                delay = min(
+                    self.settings.backoff_max_seconds, self.settings.backoff_seconds * 2 ** (attempt - 1)
+                )
+                self.sleep(delay * (0.75 + random.random() / 2))
+        status = "sent" if message is not None else "failed"
+        provider_id = getattr(message, "sid", None)
+        with self.db.session() as session:
+            row = session.get(OutboundMessage, row_id)
+            row.status = status if row.status in ("queued", "sending") else row.status
+            row.provider_id = provider_id or row.provider_id
+            row.attempts = (row.attempts or 0) + attempts
+            row.error = error
+            row.updated_at = utcnow()
+        if message is None:
+            log.warning("WhatsApp send failed after %d attempt(s): %s", attempts, error)
+        return SendOutcome(status, row_id, provider_id, error)

@@ -1,0 +1,202 @@
+"""Owner notifications on WhatsApp: a follower waiting for a human, a new support issue, and the
+daily digest at the owner's hour. Each is sent once (a dedupe key per event, phone and day) and
+obeys the 24-hour window like every other message (outside it: the purpose's template, or nothing)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from channels._twilio_sender import SendOutcome, WhatsAppSender
+from store.models import Event, OutboundMessage, OwnerIdentity, Tenant, utcnow
+
+__all__ = [
+    "NOTIFY_KINDS",
+    "owner_phones",
+    "notify_pending",
+    "send_due_digests",
+    "digest_text",
+    "DEFAULT_DIGEST_HOUR",
+]
+
+log = logging.getLogger(__name__)
+
+NOTIFY_KINDS = {"handoff_requested": "handoff", "support_issue_opened": "support"}
+DEFAULT_DIGEST_HOUR = 8
+DIGEST_GRACE_HOURS = 3  # a worker that was down at the hour still sends within this many hours
+
+
+def owner_phones(session: Any, *, tenant_id: int) -> list[str]:
+    """The tenant's owner WhatsApp numbers (E.164)."""
+    return list(
+        session.scalars(
+            select(OwnerIdentity.value)
+            .where(OwnerIdentity.tenant_id == tenant_id, OwnerIdentity.kind == "phone")
+            .order_by(OwnerIdentity.id)
+        )
+    )
+
+
+def _language(tenant: Tenant) -> str:
+    return (tenant.languages or ["he"])[0]
+
+
+def _short(text: Any, limit: int = 300) -> str:
+    text = str(text or "").strip()
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def event_text(event: Event, language: str) -> tuple[str, dict[str, str]]:
+    """The notification text for an event, and the variables of its template."""
+    p = event.payload or {}
+    conv = (event.conversation_id or "")[:8]
+    if event.kind == "handoff_requested":
+        reason = _short(p.get("reason")) or ("—" if language == "he" else "—")
+        if language == "he":
+            text = (
+                f"🙋 עוקב/ת מבקש/ת לדבר איתך (שיחה {conv}). סיבה: {reason}\n"
+                "הבוט מושהה בשיחה הזו עד שתחזירי אותה אליו."
+            )
+        else:
+            text = (
+                f"🙋 A follower is waiting to talk to you (conversation {conv}). Reason: {reason}\n"
+                "The bot is paused in that conversation until you hand it back."
+            )
+        return text, {"1": conv, "2": reason}
+    kind = str(p.get("kind") or "other").replace("_", " ")
+    about = " · ".join(str(x) for x in (p.get("brand"), p.get("order_id") and f"#{p['order_id']}") if x)
+    summary = _short(p.get("summary"))
+    if language == "he":
+        text = f"⚠️ פנייה חדשה ({kind}{', ' + about if about else ''}): {summary}\nשיחה {conv}"
+    else:
+        text = f"⚠️ New support issue ({kind}{', ' + about if about else ''}): {summary}\nConversation {conv}"
+    return text, {"1": kind, "2": summary}
+
+
+def notify_pending(db: Any, sender: WhatsAppSender, *, tenant_id: int | None = None, limit: int = 50) -> int:
+    """Tell owners about handoffs and support issues not yet notified; returns messages attempted."""
+    with db.session() as session:
+        query = select(Event).where(Event.kind.in_(list(NOTIFY_KINDS)), Event.notified_at.is_(None))
+        if tenant_id is not None:
+            query = query.where(Event.tenant_id == tenant_id)
+        events = list(session.scalars(query.order_by(Event.id).limit(limit)))
+        plans = []
+        for event in events:
+            tenant = session.get(Tenant, event.tenant_id)
+            text, variables = event_text(event, _language(tenant))
+            plans.append(
+                (
+                    event.id,
+                    event.tenant_id,
+                    NOTIFY_KINDS[event.kind],
+                    text,
+                    variables,
+                    owner_phones(session, tenant_id=event.tenant_id),
+                )
+            )
+    sent = 0
+    for event_id, tid, purpose, text, variables, phones in plans:
+        for phone in phones:
+            outcome = sender.send(
+                tenant_id=tid,
+                to=phone,
+                purpose=purpose,
+                body=text,
+                dedupe_key=f"event:{event_id}:{phone}",
+                content_variables=variables,
+            )
+            sent += 0 if outcome.skipped else 1
+        with db.session() as session:
+            event = session.get(Event, event_id)
+            if event is not None and event.notified_at is None:
+                event.notified_at = sender.clock()
+    return sent
+
+
+def digest_text(db: Any, tenant: Tenant, *, now: dt.datetime) -> tuple[str, dict[str, str]]:
+    """The owner's daily digest (the `daily_digest` tool, rendered for WhatsApp) and template variables."""
+    from tools.registry import OWNER, ToolContext, run_tool
+
+    language = _language(tenant)
+    with db.session() as session:
+        ctx = ToolContext(
+            session=session,
+            tenant_id=tenant.id,
+            handle=tenant.handle,
+            timezone=tenant.timezone,
+            role=OWNER,
+            channel="whatsapp",
+            languages=tuple(tenant.languages or ("he",)),
+            actor="digest",
+            now=now,
+        )
+        result = run_tool("daily_digest", {}, ctx)
+        session.rollback()  # a digest only reads
+    if not result.ok:
+        raise RuntimeError(f"daily_digest failed: {result.error}")
+    data = result.data or {}
+    local_day = now.astimezone(ZoneInfo(tenant.timezone)).date()
+    title = f"☀️ הסיכום היומי שלך, {local_day:%d.%m}" if language == "he" else f"☀️ Your day, {local_day:%d %b}"
+    try:
+        from agent._reply_owner import render_owner_result
+
+        shown = render_owner_result(
+            "daily_digest", data, language=language, today=local_day, channel="whatsapp"
+        )
+        lines = [shown.get("headline") or "", *shown.get("lines", [])]
+    except Exception:  # the agent's renderer is missing or failed: a plain list still helps
+        lines = [f"{k}: {v if not isinstance(v, list) else len(v)}" for k, v in data.items() if k != "window"]
+    text = "\n".join([title, *[line for line in lines if line]])
+    counts = f"{len(data.get('tasks_today') or [])}/{len(data.get('tasks_overdue') or [])}"
+    return text, {"1": f"{local_day:%d.%m}", "2": counts, "3": str(data.get("new_conversations", 0))}
+
+
+def send_due_digests(db: Any, sender: WhatsAppSender, *, now: dt.datetime | None = None) -> list[SendOutcome]:
+    """Send each owner's digest once a day, at (or within a few hours after) their digest hour."""
+    now = now or sender.clock() or utcnow()
+    due: list[tuple[Tenant, list[str], str]] = []
+    with db.session() as session:
+        for tenant in session.scalars(select(Tenant).order_by(Tenant.id)):
+            phones = owner_phones(session, tenant_id=tenant.id)
+            settings = tenant.settings or {}
+            if not phones or settings.get("digest_enabled") is False:
+                continue
+            local = now.astimezone(ZoneInfo(tenant.timezone))
+            hour = int(settings.get("digest_hour", DEFAULT_DIGEST_HOUR))
+            if not hour <= local.hour < hour + DIGEST_GRACE_HOURS:
+                continue
+            day = local.date().isoformat()
+            keys = [f"digest:{day}:{p}" for p in phones]
+            done = set(
+                session.scalars(
+                    select(OutboundMessage.dedupe_key).where(
+                        OutboundMessage.tenant_id == tenant.id, OutboundMessage.dedupe_key.in_(keys)
+                    )
+                )
+            )
+            missing = [p for p, k in zip(phones, keys, strict=True) if k not in done]
+            if missing:
+                due.append((tenant, missing, day))
+    outcomes = []
+    for tenant, phones, day in due:
+        try:
+            text, variables = digest_text(db, tenant, now=now)
+        except Exception:
+            log.exception("digest of %s failed", tenant.handle)
+            continue
+        for phone in phones:
+            outcomes.append(
+                sender.send(
+                    tenant_id=tenant.id,
+                    to=phone,
+                    purpose="digest",
+                    body=text,
+                    dedupe_key=f"digest:{day}:{phone}",
+                    content_variables=variables,
+                )
+            )
+    return outcomes

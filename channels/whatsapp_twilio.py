@@ -1,0 +1,264 @@
+"""The WhatsApp channel through Twilio: a signed webhook that acknowledges at once and queues the
+turn, the job that runs it (owner numbers get owner mode), the reply through the REST client, and
+delivery status callbacks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import Response
+from sqlalchemy import select
+from twilio.request_validator import RequestValidator
+
+from channels._twilio_sender import WhatsAppSender
+from channels.base import InboundMessage, InputChannel, OnMessage, OutputChannel, TurnResult
+from channels.problems import Problem
+from channels.settings import TwilioSettings, get_twilio_settings
+from store import owners as owner_store
+from store import tenants as tenant_store
+from store.models import OutboundMessage, Tenant, utcnow
+
+__all__ = ["TwilioWhatsAppChannel", "WhatsAppOutput", "EMPTY_TWIML", "JOB_KIND", "MEDIA_ONLY_REPLY"]
+
+log = logging.getLogger(__name__)
+
+EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
+JOB_KIND = "twilio_inbound"
+MAX_BODY = 1600  # Twilio's limit for one WhatsApp message body
+MEDIA_ONLY_REPLY = {
+    "he": "תודה ששלחת! 🙏 כרגע אני יודעת לקרוא רק הודעות טקסט. אפשר לכתוב לי במילים מה צריך?",
+    "en": "Thanks for sending this! 🙏 For now I can only read text messages. Could you write what you need?",
+}
+# Later statuses win; a late 'sent' callback never overwrites 'delivered'.
+_STATUS_RANK = {
+    "queued": 0,
+    "accepted": 0,
+    "sending": 1,
+    "sent": 2,
+    "delivered": 3,
+    "read": 4,
+    "undelivered": 5,
+    "failed": 5,
+}
+_HEBREW = re.compile(r"[\u0590-\u05ff]")
+
+
+def _problem_xml(status: int, title: str) -> Response:
+    return Response(f"<Error>{title}</Error>", status_code=status, media_type="text/xml")
+
+
+def _media(params: dict[str, str]) -> list[dict[str, str]]:
+    try:
+        count = int(params.get("NumMedia") or 0)
+    except ValueError:
+        count = 0
+    return [
+        {"url": params.get(f"MediaUrl{i}", ""), "content_type": params.get(f"MediaContentType{i}", "")}
+        for i in range(min(count, 10))
+        if params.get(f"MediaUrl{i}")
+    ]
+
+
+def split_body(text: str, limit: int = MAX_BODY) -> list[str]:
+    """Pieces of at most `limit` characters, cut at paragraph, line or word ends."""
+    pieces, rest = [], text.strip()
+    while len(rest) > limit:
+        cut = max(rest.rfind("\n\n", 0, limit), rest.rfind("\n", 0, limit), rest.rfind(" ", 0, limit))
+        cut = cut if cut > limit // 2 else limit
+        pieces.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    return [*pieces, rest] if rest else pieces
+
+
+def _card_line(card: dict[str, Any]) -> str:
+    value = str(card.get("value") or "").rstrip("0").rstrip(".") if card.get("value") else ""
+    kind = card.get("discount_type")
+    discount = (
+        f"{value}%"
+        if kind == "percentage" and value
+        else (f"{value} {card.get('currency') or 'ILS'}" if kind == "fixed" and value else "")
+    )
+    parts = [f"🎟️ {card.get('code')}", card.get("brand") or "", discount, card.get("url") or ""]
+    return " · ".join(p for p in parts if p)
+
+
+def reply_text(message: InboundMessage, result: TurnResult, language: str) -> str:
+    """What goes to WhatsApp: the reply, plus a line per coupon card whose code it does not show."""
+    if message.media and not (message.text or "").strip():
+        return MEDIA_ONLY_REPLY.get(language, MEDIA_ONLY_REPLY["en"])
+    text = result.reply or ""
+    extra = [_card_line(c) for c in result.cards or [] if c.get("code") and c["code"] not in text]
+    return "\n".join([text, *extra]).strip() if extra else text
+
+
+class WhatsAppOutput(OutputChannel):
+    """Sends the finished turn's reply to the sender through Twilio (once per inbound message id)."""
+
+    name = "whatsapp"
+
+    def __init__(self, sender: WhatsAppSender, *, tenant_id: int, phone: str, language: str) -> None:
+        self.sender = sender
+        self.tenant_id = tenant_id
+        self.phone = phone
+        self.language = language
+        self.outcomes: list[Any] = []
+
+    def send_reply(self, message: InboundMessage, result: TurnResult) -> None:
+        """Send the reply (split when longer than one WhatsApp message)."""
+        language = result.language or ("he" if _HEBREW.search(message.text or "") else self.language)
+        text = reply_text(message, result, language)
+        for n, piece in enumerate(split_body(text)):
+            key = f"reply:{message.message_id}" + (f":{n}" if n else "")
+            self.outcomes.append(
+                self.sender.send(
+                    tenant_id=self.tenant_id,
+                    to=self.phone,
+                    purpose="reply",
+                    body=piece,
+                    conversation_id=result.conversation_id or None,
+                    dedupe_key=key,
+                )
+            )
+
+
+def route_follower(session: Any, *, to: str, settings: TwilioSettings) -> Tenant | None:
+    """The tenant a follower's message to this number is for: the number's tenant, the default
+    handle, or the only tenant there is."""
+    try:
+        number = owner_store.normalize_phone(to)
+    except ValueError:
+        number = None
+    if number:
+        found = session.scalars(
+            select(Tenant).where(Tenant.settings["whatsapp_number"].as_string() == number)
+        ).first()
+        if found is not None:
+            return found
+    if settings.default_handle:
+        return tenant_store.get_by_handle(session=session, handle=settings.default_handle)
+    tenants = session.scalars(select(Tenant).limit(2)).all()
+    return tenants[0] if len(tenants) == 1 else None
+
+
+class TwilioWhatsAppChannel(InputChannel):
+    """POST /channels/twilio/whatsapp (inbound) and /channels/twilio/status (delivery callbacks)."""
+
+    name = "whatsapp"
+
+    def __init__(self, settings: TwilioSettings | None = None) -> None:
+        self._settings = settings
+
+    @property
+    def settings(self) -> TwilioSettings:
+        """The Twilio settings (read on first use, never at import)."""
+        return self._settings or get_twilio_settings()
+
+    def verify(self, request: Request, params: dict[str, str]) -> None:
+        """Problem 403 unless X-Twilio-Signature signs this URL and form with our auth token."""
+        settings = self.settings
+        signature = request.headers.get("x-twilio-signature", "")
+        if settings.auth_token is None or not signature:
+            raise Problem(403, "missing or invalid Twilio signature", field="X-Twilio-Signature")
+        path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        url = settings.public_url(path, str(request.url))
+        if not RequestValidator(settings.auth_token.get_secret_value()).validate(url, params, signature):
+            raise Problem(403, "missing or invalid Twilio signature", field="X-Twilio-Signature")
+
+    def _bound(self, request: Request) -> TwilioWhatsAppChannel:
+        # The process's channel (its settings may be injected); this one when none is running.
+        runtime = getattr(request.app.state, "runtime", None)
+        return runtime.whatsapp if runtime is not None else self
+
+    def router(self, on_message: OnMessage) -> APIRouter:
+        """The webhook routes; the turn itself runs in the worker (see `process`)."""
+        router = APIRouter(tags=["whatsapp"])
+
+        @router.post("/channels/twilio/whatsapp")
+        async def inbound(request: Request) -> Response:
+            """Validate, queue once per MessageSid, and answer with empty TwiML at once."""
+            params = {k: str(v) for k, v in (await request.form()).multi_items()}
+            self._bound(request).verify(request, params)
+            sid = params.get("MessageSid") or params.get("SmsMessageSid")
+            if not sid or not params.get("From"):
+                raise Problem(
+                    400, "MessageSid and From are required", field="MessageSid" if not sid else "From"
+                )
+            clock = (getattr(request.app.state, "overrides", None) or {}).get("clock")
+            job = {
+                "kind": JOB_KIND,
+                "id": sid,
+                "from": params["From"],
+                "to": params.get("To", ""),
+                "body": params.get("Body", ""),
+                "media": _media(params),
+                "profile_name": params.get("ProfileName"),
+                "received_at": (clock() if clock else utcnow()).isoformat(),
+            }
+            await run_in_threadpool(request.app.state.enqueue_job, f"wa:{job['to']}:{job['from']}", job, sid)
+            return Response(EMPTY_TWIML, media_type="text/xml")
+
+        @router.post("/channels/twilio/status")
+        async def status(request: Request) -> Response:
+            """Store a delivery status (sent, delivered, read, failed) on the outbound message."""
+            params = {k: str(v) for k, v in (await request.form()).multi_items()}
+            self._bound(request).verify(request, params)
+            await run_in_threadpool(self.record_status, request.app.state.db, params)
+            return Response(EMPTY_TWIML, media_type="text/xml")
+
+        return router
+
+    @staticmethod
+    def record_status(db: Any, params: dict[str, str]) -> bool:
+        """Update the outbound message Twilio reports on; False when it is not ours."""
+        sid = params.get("MessageSid") or params.get("SmsSid")
+        new = (params.get("MessageStatus") or params.get("SmsStatus") or "").lower()
+        if not sid or new not in _STATUS_RANK:
+            return False
+        with db.session() as session:
+            row = session.scalars(select(OutboundMessage).where(OutboundMessage.provider_id == sid)).first()
+            if row is None:
+                return False
+            if _STATUS_RANK[new] >= _STATUS_RANK.get(row.status, -1):
+                row.status = new
+                if params.get("ErrorCode"):
+                    row.error = f"Twilio error {params['ErrorCode']}"
+                row.updated_at = utcnow()
+            return True
+
+    def process(
+        self, job: dict[str, Any], *, on_message: OnMessage, db: Any, sender: WhatsAppSender
+    ) -> TurnResult | None:
+        """Run the turn of one queued inbound message and send its reply (owner numbers: owner mode)."""
+        try:
+            phone = owner_store.normalize_phone(job["from"])
+        except ValueError:
+            log.warning("dropping a WhatsApp message from an unusable number")
+            return None
+        with db.session() as session:
+            owner_of = tenant_store.owner_tenant_for_phone(session=session, phone=phone)
+            tenant = owner_of or route_follower(session, to=job.get("to", ""), settings=self.settings)
+        if tenant is None:
+            log.warning("no influencer for WhatsApp number %s; message %s dropped", job.get("to"), job["id"])
+            return None
+        media = tuple(job.get("media") or ())
+        text = job.get("body") or ""
+        if not text.strip() and not media:
+            return None
+        message = InboundMessage(
+            handle=tenant.handle,
+            channel="whatsapp",
+            sender_id=phone,
+            text=text,
+            role="owner" if owner_of is not None else "follower",
+            message_id=job["id"],
+            media=media,
+            now=dt.datetime.fromisoformat(job["received_at"]) if job.get("received_at") else None,
+        )
+        language = (tenant.languages or ["he"])[0]
+        output = WhatsAppOutput(sender, tenant_id=tenant.id, phone=phone, language=language)
+        return on_message(message, output)

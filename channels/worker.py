@@ -1,0 +1,242 @@
+"""The job queue and the worker that runs turns off the request (`influencer-os worker`; `serve` runs
+one in process by default).
+
+Redis holds one FIFO list per key (a conversation: a WhatsApp sender and number), a `ready` list of
+keys with work, and a lease per key. A key is in `ready` at most once and only the worker holding
+its lease takes its jobs, so turns of one conversation run in order, one at a time, while different
+conversations run in parallel on as many threads (and processes) as there are. A job is removed
+only after it ran, so a crashed worker's job runs again when its lease expires (the handlers are
+idempotent: the agent stores a message id once, the sender sends a dedupe key once).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterable
+from typing import Any
+
+__all__ = ["JobQueue", "Worker", "Periodic"]
+
+log = logging.getLogger(__name__)
+
+# KEYS: jobs list, lease, ready list, dedupe key ('' for none). ARGV: job, lease seconds, key, dedupe ttl.
+_ENQUEUE = """
+if KEYS[4] ~= '' then
+  if not redis.call('SET', KEYS[4], '1', 'NX', 'EX', tonumber(ARGV[4])) then return 0 end
+end
+redis.call('RPUSH', KEYS[1], ARGV[1])
+if redis.call('SET', KEYS[2], ARGV[5], 'NX', 'EX', tonumber(ARGV[2])) then
+  redis.call('RPUSH', KEYS[3], ARGV[3])
+end
+return 1
+"""
+# KEYS: jobs list, lease. Give the key up only when it has no jobs left (atomic with enqueue).
+_RELEASE = """
+if redis.call('LLEN', KEYS[1]) == 0 then redis.call('DEL', KEYS[2]) return 1 end
+return 0
+"""
+
+
+class JobQueue:
+    """Per-key FIFO queues in Redis with leases (see the module docstring)."""
+
+    def __init__(
+        self, redis: Any, *, prefix: str = "ios:q", lease_seconds: int = 120, blocking: Any = None
+    ) -> None:
+        self.redis = redis
+        # BLPOP holds its connection for the wait: a client whose socket timeout outlasts the wait.
+        self.blocking = blocking or redis
+        self.prefix = prefix
+        self.lease_seconds = lease_seconds
+        self._enqueue = redis.register_script(_ENQUEUE)
+        self._release = redis.register_script(_RELEASE)
+
+    def _jobs(self, key: str) -> str:
+        return f"{self.prefix}:k:{key}"
+
+    def _lease(self, key: str) -> str:
+        return f"{self.prefix}:lease:{key}"
+
+    @property
+    def _ready(self) -> str:
+        return f"{self.prefix}:ready"
+
+    def enqueue(
+        self, key: str, job: dict[str, Any], *, dedupe: str | None = None, dedupe_ttl: int = 7 * 86400
+    ) -> bool:
+        """Add a job for a key; False (and nothing added) when `dedupe` was seen within its TTL."""
+        dedupe_key = f"{self.prefix}:seen:{dedupe}" if dedupe else ""
+        added = self._enqueue(
+            keys=[self._jobs(key), self._lease(key), self._ready, dedupe_key],
+            args=[json.dumps(job, ensure_ascii=False), self.lease_seconds, key, dedupe_ttl, "ready"],
+        )
+        return bool(added)
+
+    def claim(self, timeout: float = 1.0) -> str | None:
+        """Wait up to `timeout` seconds for a key with work; the caller then holds its lease."""
+        item = self.blocking.blpop([self._ready], timeout=timeout)
+        if item is None:
+            return None
+        key = item[1].decode() if isinstance(item[1], bytes) else item[1]
+        self.redis.set(self._lease(key), "running", ex=self.lease_seconds)
+        return key
+
+    def peek(self, key: str) -> dict[str, Any] | None:
+        """The key's oldest job, left in place until `ack`."""
+        raw = self.redis.lindex(self._jobs(key), 0)
+        return json.loads(raw) if raw is not None else None
+
+    def ack(self, key: str) -> None:
+        """Remove the key's oldest job (it ran) and renew the lease."""
+        pipe = self.redis.pipeline()
+        pipe.lpop(self._jobs(key))
+        pipe.expire(self._lease(key), self.lease_seconds)
+        pipe.execute()
+
+    def release(self, key: str) -> bool:
+        """Give the key up if it has no jobs left; False means more arrived: keep going."""
+        return bool(self._release(keys=[self._jobs(key), self._lease(key)]))
+
+    def dead_letter(self, key: str, job: dict[str, Any], error: str) -> None:
+        """Move a job that kept failing aside, so the conversation's later messages still run."""
+        pipe = self.redis.pipeline()
+        pipe.rpush(
+            f"{self.prefix}:dead", json.dumps({"key": key, "job": job, "error": error}, ensure_ascii=False)
+        )
+        pipe.lpop(self._jobs(key))
+        pipe.execute()
+
+    def recover(self) -> int:
+        """Put back in `ready` the keys with jobs whose lease expired (their worker died)."""
+        count = 0
+        for raw in self.redis.scan_iter(match=f"{self.prefix}:k:*", count=200):
+            name = raw.decode() if isinstance(raw, bytes) else raw
+            key = name[len(f"{self.prefix}:k:") :]
+            if self.redis.set(self._lease(key), "ready", nx=True, ex=self.lease_seconds):
+                self.redis.rpush(self._ready, key)
+                count += 1
+        return count
+
+    def depth(self) -> int:
+        """Jobs waiting or running, over all keys."""
+        return sum(self.redis.llen(k) for k in self.redis.scan_iter(match=f"{self.prefix}:k:*", count=200))
+
+
+class Periodic:
+    """A task run every `interval` seconds by one worker at a time (a Redis lock per task)."""
+
+    def __init__(self, name: str, interval: float, fn: Callable[[], Any]) -> None:
+        self.name, self.interval, self.fn = name, interval, fn
+
+
+class Worker:
+    """Threads that take keys from the queue and run their jobs in order through the handlers."""
+
+    def __init__(
+        self,
+        queue: JobQueue,
+        handlers: dict[str, Callable[[dict[str, Any]], Any]],
+        *,
+        concurrency: int = 4,
+        periodic: Iterable[Periodic] = (),
+        max_attempts: int = 3,
+        retry_delay: float = 0.5,
+    ) -> None:
+        self.queue = queue
+        self.handlers = handlers
+        self.concurrency = concurrency
+        self.periodic = list(periodic)
+        self.max_attempts = max_attempts
+        self.retry_delay = retry_delay
+        self.id = uuid.uuid4().hex[:8]
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+
+    def start(self) -> Worker:
+        """Start the threads (daemons) and return self."""
+        try:
+            self.queue.recover()
+        except Exception as exc:  # Redis down: the webhook falls back to running turns itself
+            log.warning("worker could not recover leases: %s", type(exc).__name__)
+        for n in range(self.concurrency):
+            thread = threading.Thread(target=self._loop, name=f"ios-worker-{self.id}-{n}", daemon=True)
+            thread.start()
+            self._threads.append(thread)
+        # The tick thread runs the periodic tasks and recovers keys whose worker died.
+        thread = threading.Thread(target=self._ticks, name=f"ios-worker-{self.id}-tick", daemon=True)
+        thread.start()
+        self._threads.append(thread)
+        return self
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Ask the threads to finish their current job and wait for them."""
+        self._stop.set()
+        for thread in self._threads:
+            thread.join(timeout)
+        self._threads.clear()
+
+    def run_forever(self) -> None:
+        """Start and block until interrupted (the `worker` command)."""
+        self.start()
+        try:
+            while not self._stop.wait(1.0):
+                pass
+        except KeyboardInterrupt:
+            pass
+        finally:
+            self.stop()
+
+    def run_job(self, job: dict[str, Any]) -> Any:
+        """Run one job through its handler (also used directly when Redis is unavailable)."""
+        handler = self.handlers.get(job.get("kind", ""))
+        if handler is None:
+            raise LookupError(f"no handler for job kind {job.get('kind')!r}")
+        return handler(job)
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                key = self.queue.claim(timeout=1.0)
+                if key is not None:
+                    self._drain(key)
+            except Exception as exc:  # Redis hiccup: wait a little and go on
+                log.warning("worker loop: %s: %s", type(exc).__name__, exc)
+                self._stop.wait(1.0)
+
+    def _drain(self, key: str) -> None:
+        while True:
+            job = self.queue.peek(key)
+            if job is None:
+                if self.queue.release(key):
+                    return
+                continue
+            for attempt in range(1, self.max_attempts + 1):
+                try:
+                    self.run_job(job)
+                    self.queue.ack(key)
+                    break
+                except Exception as exc:  # a failing job must not block the conversation forever
+                    log.exception("job %s failed (attempt %d/%d)", job.get("id"), attempt, self.max_attempts)
+                    if attempt == self.max_attempts:
+                        self.queue.dead_letter(key, job, f"{type(exc).__name__}: {exc}"[:500])
+                    else:
+                        time.sleep(self.retry_delay * attempt)
+
+    def _ticks(self) -> None:
+        last: dict[str, float] = {}
+        recover = Periodic("recover", 30.0, self.queue.recover)  # keys of workers that died
+        while not self._stop.wait(0.5):
+            for task in [*self.periodic, recover]:
+                if time.monotonic() - last.get(task.name, 0.0) < task.interval:
+                    continue
+                last[task.name] = time.monotonic()
+                try:
+                    lock = f"{self.queue.prefix}:tick:{task.name}"
+                    if self.queue.redis.set(lock, self.id, nx=True, ex=max(1, int(task.interval))):
+                        task.fn()
+                except Exception:
+                    log.exception("periodic task %s failed", task.name)

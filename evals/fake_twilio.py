@@ -1,0 +1,157 @@
+"""A local fake of Twilio's Messages API (api.twilio.com/2010-04-01), for tests and benchmarks:
+the real twilio client talks to it over HTTP (see channels._twilio_sender.RebasedHttpClient).
+
+It checks Basic auth, records every message, and can be told to fail the next requests (429, 500...).
+Also: helpers to sign webhooks the way Twilio does.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs
+
+__all__ = ["FakeTwilio", "sign"]
+
+_MESSAGES = re.compile(r"^/2010-04-01/Accounts/(?P<account>AC\w+)/Messages\.json$")
+
+
+def sign(auth_token: str, url: str, params: dict[str, str]) -> str:
+    """The X-Twilio-Signature Twilio would send for this URL and form."""
+    from twilio.request_validator import RequestValidator
+
+    return RequestValidator(auth_token).compute_signature(url, params)
+
+
+class FakeTwilio:
+    """A threaded HTTP server on 127.0.0.1 that accepts (or fails) message creation."""
+
+    def __init__(self, *, account_sid: str, auth_token: str, latency: float = 0.0) -> None:
+        self.account_sid = account_sid
+        self.auth_token = auth_token
+        self.latency = latency
+        self.messages: list[dict[str, Any]] = []
+        self.requests = 0
+        self._fail: list[int] = []
+        self._lock = threading.Lock()
+        self._cond = threading.Condition(self._lock)
+        self.on_message: Callable[[dict[str, Any]], None] | None = None
+        self._server: ThreadingHTTPServer | None = None
+
+    @property
+    def base_url(self) -> str:
+        """http://127.0.0.1:PORT"""
+        assert self._server is not None, "start() first"
+        return f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    def fail_next(self, *statuses: int) -> None:
+        """Answer the next requests with these HTTP statuses, in order."""
+        with self._lock:
+            self._fail.extend(statuses)
+
+    def reset(self) -> None:
+        """Forget messages, counters and planned failures."""
+        with self._lock:
+            self.messages.clear()
+            self._fail.clear()
+            self.requests = 0
+
+    def wait_for(self, count: int, timeout: float = 15.0) -> list[dict[str, Any]]:
+        """Block until at least `count` messages arrived (or the timeout); returns them."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while len(self.messages) < count:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    break
+                self._cond.wait(left)
+            return list(self.messages)
+
+    def _handle(self, path: str, auth: str, body: str) -> tuple[int, dict[str, Any]]:
+        match = _MESSAGES.match(path)
+        if match is None:
+            return 404, {"code": 20404, "message": "The requested resource was not found", "status": 404}
+        expected = "Basic " + base64.b64encode(f"{self.account_sid}:{self.auth_token}".encode()).decode()
+        if auth != expected or match["account"] != self.account_sid:
+            return 401, {"code": 20003, "message": "Authenticate", "status": 401}
+        with self._lock:
+            self.requests += 1
+            status = self._fail.pop(0) if self._fail else None
+        if status is not None:
+            return status, {
+                "code": 20429 if status == 429 else 20500,
+                "message": f"fake failure {status}",
+                "status": status,
+            }
+        form = {k: v[-1] for k, v in parse_qs(body, keep_blank_values=True).items()}
+        sid = "SM" + uuid.uuid4().hex
+        record = {
+            "sid": sid,
+            "to": form.get("To"),
+            "from": form.get("From"),
+            "body": form.get("Body"),
+            "content_sid": form.get("ContentSid"),
+            "content_variables": form.get("ContentVariables"),
+            "status_callback": form.get("StatusCallback"),
+            "received": time.perf_counter(),
+        }
+        with self._cond:
+            self.messages.append(record)
+            self._cond.notify_all()
+        if self.on_message is not None:
+            self.on_message(record)
+        payload = {
+            "sid": sid,
+            "account_sid": self.account_sid,
+            "to": record["to"],
+            "from": record["from"],
+            "body": record["body"] or "",
+            "status": "queued",
+            "num_segments": "1",
+            "direction": "outbound-api",
+            "api_version": "2010-04-01",
+            "uri": f"/2010-04-01/Accounts/{self.account_sid}/Messages/{sid}.json",
+        }
+        return 201, payload
+
+    def start(self) -> FakeTwilio:
+        """Listen on a free port in a background thread."""
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length).decode("utf-8")
+                if fake.latency:
+                    time.sleep(fake.latency)
+                status, payload = fake._handle(self.path, self.headers.get("Authorization", ""), body)
+                data = json.dumps(payload).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args: Any) -> None:
+                return None
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        threading.Thread(target=self._server.serve_forever, name="fake-twilio", daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        """Stop listening."""
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None

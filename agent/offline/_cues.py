@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from ._lexicon_en import EN
-from ._lexicon_features import FEATURES, OWNER
+from ._lexicon_features import FEATURES, OWNER, TAGS
 from ._lexicon_he import HE
 from ._patterns import CueSet
 
-__all__ = ["CUES", "CUE_WORDS", "ALL_CUE_WORDS", "OWNER_LABELS"]
+__all__ = ["CUES", "CUE_WORDS", "ALL_CUE_WORDS", "OWNER_LABELS", "TAGS"]
 
 
 def _merge(*tables: dict[str, list[tuple[str, float]]]) -> dict[str, list[tuple[str, float]]]:

@@ -10,7 +10,8 @@ from .types import FOLLOWER_INTENTS, OWNER_INTENTS
 
 __all__ = ["Signals", "label_scores", "score_intents", "confidence", "noisy_or"]
 
-_ARITHMETIC = re.compile(r"\d+\s*(?:[+*/x×÷=^-]|כפול|חלקי|ועוד|פחות|plus|minus|times|divided by)\s*\d+")
+_ARITHMETIC = re.compile(r"\d+\s*(?:[+*/x×÷=^-]|כפול|חלקי|ועוד|פחות|plus|minus|times|divided by)\s*\d+"
+                         r"|\d+\s*%\s*(?:of|מ|מתוך)\s*\d+")
 _CONTENT_INTENTS = ("coupon_request", "product_question", "content_question", "partnership_question",
                     "support_issue", "human_request", "consent", "abuse", "off_topic", "owner_query",
                     "owner_command")
@@ -30,6 +31,8 @@ class Signals:
     status: bool = False
     invoice: bool = False
     money: bool = False
+    percent: bool = False
+    question: bool = False
 
 
 def noisy_or(weights) -> float:
@@ -89,8 +92,12 @@ def score_intents(labels: dict[str, float], sig: Signals, *, role: str, text: st
     asks = labels.get("f_which", 0.0) > 0
     if labels.get("f_which_noun"):
         _boost(scores, "product_question", 0.7)
-    elif sig.product or labels.get("f_product_noun"):
-        _boost(scores, "product_question", 0.45 if asks else 0.15)
+    elif sig.product:
+        _boost(scores, "product_question", 0.55 if (asks or sig.question) else 0.2)
+    elif labels.get("f_product_noun"):
+        _boost(scores, "product_question", 0.45 if (asks or sig.question) else 0.15)
+    if sig.percent and role != "owner" and not _ARITHMETIC.search(text):
+        _boost(scores, "coupon_request", 0.45)
     if labels.get("f_content_noun"):
         _boost(scores, "content_question", 0.3 if asks else 0.2)
     if sig.rating:
@@ -102,12 +109,12 @@ def score_intents(labels: dict[str, float], sig: Signals, *, role: str, text: st
         _owner_scores(labels, sig, scores)
     else:
         scores.update({i: 0.0 for i in OWNER_INTENTS})
-    _courtesy_and_priority(scores, feedback_core)
+    _courtesy_and_priority(scores, feedback_core, sig.question)
     return scores
 
 
 def _owner_scores(labels: dict[str, float], sig: Signals, scores: dict[str, float]) -> None:
-    cmd, qry = labels.get("o_cmd", 0.0), labels.get("o_query", 0.0)
+    cmd, qry = noisy_or([labels.get("o_cmd", 0.0), labels.get("o_state", 0.0)]), labels.get("o_query", 0.0)
     obj, when = labels.get("o_object", 0.0), labels.get("o_time", 0.0)
     context = noisy_or([obj, 0.6 * sig.brand, 0.7 * (sig.code or sig.code_candidate), 0.4 * sig.dates,
                         0.6 * sig.status, 0.5 * sig.invoice, 0.4 * sig.money])
@@ -121,7 +128,7 @@ def _owner_scores(labels: dict[str, float], sig: Signals, scores: dict[str, floa
             scores[intent] *= 0.75
 
 
-def _courtesy_and_priority(scores: dict[str, float], feedback_core: float) -> None:
+def _courtesy_and_priority(scores: dict[str, float], feedback_core: float, question: bool) -> None:
     content = max(scores[i] for i in _CONTENT_INTENTS)
     # "hi, is there a code?" is a coupon request; "thanks! and for GreenBox?" is not feedback.
     others = max(content, feedback_core, scores["small_talk"])
@@ -129,8 +136,9 @@ def _courtesy_and_priority(scores: dict[str, float], feedback_core: float) -> No
         scores["greeting"] = others - 0.01
     if content >= 0.5 and feedback_core < 0.5 and scores["feedback"] >= content:
         scores["feedback"] = content - 0.01
-    if content >= 0.55 and scores["small_talk"] >= content and scores["small_talk"] < 0.9:
-        scores["small_talk"] = content - 0.01
+    asked = max(scores[i] for i in _CONTENT_INTENTS if i != "human_request")
+    if question and asked >= 0.55 and scores["small_talk"] >= asked and scores["small_talk"] < 0.9:
+        scores["small_talk"] = asked - 0.01
     # A stated problem ("the code wasn't applied") is support even though it names a code or a product.
     if scores["support_issue"] >= 0.8:
         topic = max(scores["coupon_request"], scores["product_question"], scores["content_question"])

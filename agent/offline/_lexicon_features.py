@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["FEATURES", "OWNER"]
+__all__ = ["FEATURES", "OWNER", "TAGS"]
 
 _PRODUCT_NOUNS_EN = (
     "oil|olive|mixer|mixers|blender|blenders|processor|pan|pans|pot|pots|skillet|knife|knives|kettle|airfryer|"
@@ -13,7 +13,9 @@ _PRODUCT_NOUNS_EN = (
     "hat|earrings|necklace|bracelet|jewelry|jewellery|watch|glasses|sunglasses|camera|lens|mic|microphone|"
     "headphones|earbuds|laptop|phone|case|supplement|supplements|protein|whey|creatine|vitamins|vitamin|powder|"
     "spice|spices|tea|coffee|machine|mat|mats|bands|weights|dumbbells|pillow|mattress|sheets|candle|diffuser|"
-    "stroller|toy|toys|outfit|top|mask|gel|spray|toner|balm|scrub|tripod|light|ring|box|set|kit|app|filter"
+    "stroller|toy|toys|outfit|top|mask|gel|spray|toner|balm|scrub|tripod|light|ring|box|set|kit|app|filter|"
+    "charger|cable|webcam|speaker|keyboard|mouse|monitor|tablet|suitcase|luggage|backpack|diapers|wipes|bottle|"
+    "carseat|crib|pacifier|formula|stroller|headset|drone|console|vacuum|robot|blanket|towel|mattress"
 )
 _PRODUCT_NOUNS_HE = (
     "שמן|מיקסר|בלנדר|מעבד|סיר|סירים|מחבת|מחבתות|סכין|סכינים|קומקום|סיר|מגש|ספל|כוס|צלחת|צלחות|סינר|קרש|בקבוק|"
@@ -22,18 +24,33 @@ _PRODUCT_NOUNS_HE = (
     "סוודר|ביקיני|כובע|עגילים|שרשרת|צמיד|תכשיטים|שעון|משקפיים|משקפי|מצלמה|עדשה|מיקרופון|אוזניות|מחשב|טלפון|"
     "כיסוי|תוסף|תוספים|חלבון|אבקת|אבקה|ויטמינים|ויטמין|קריאטין|תבלין|תבלינים|תה|קפה|מכונה|מכונת|מזרן|משקולות|"
     "גומיות|כרית|מצעים|נר|מפזר|עגלה|צעצוע|צעצועים|לוק|מסכה|ג'ל|ספריי|טונר|סקראב|חצובה|טבעת|מארז|ארגז|סט|ערכה|"
-    "אפליקציה|פילטר|נעלי|מכשיר"
+    "אפליקציה|פילטר|נעלי|מכשיר|מטען|מטענים|כבל|מצלמת|רמקול|מקלדת|עכבר|מסך|טאבלט|מזוודה|מזוודות|תרמיל|חיתולים|"
+    "מגבונים|מושב|עריסה|מוצץ|תמ\"ל|תמל|אוזניות|רחפן|שואב|שמיכה|מגבת|טיטולים"
 )
 _CONTENT_NOUNS = (
     "cake|cakes|cookies|cookie|bread|pasta|salad|soup|dessert|dough|pie|muffins|pizza|shakshuka|pancakes|sauce|"
     "chicken|challah|brownies|smoothie|dish|dinner|lunch|breakfast|look|hairstyle|braid|"
     "עוגה|עוגת|עוגות|עוגיות|לחם|פסטה|שקשוקה|סלט|מרק|קינוח|פשטידה|חלה|בצק|מאפה|ארוחת|ארוחה|עוף|פיצה|רוטב|"
-    "פנקייק|פנקייקים|בראוניז|שייק|תבשיל|מנה|תסרוקת|צמה|תרגיל|תרגילים"
+    "פנקייק|פנקייקים|בראוניז|שייק|תבשיל|מנה|תסרוקת|צמה|תרגיל|תרגילים|"
+    "trip|trips|travel|traveling|travelling|itinerary|route|vacation|holiday|destination|beach|city|country|"
+    "packing|sleep|sleeping|toddler|toddlers|baby|babies|kids|newborn|pregnancy|birth|breastfeeding|weaning|"
+    "potty|editing|setup|settings|lighting|workout|diet|recipe|recipes|"
+    "טיול|טיולים|מסלול|חופשה|יעד|חוף|לטייל|לישון|שינה|הרדמה|פעוט|תינוקות|תינוק|ילדים|הריון|לידה|הנקה|גמילה|"
+    "עריכה|תאורה|הגדרות|אימון|תזונה|מתכון|מתכונים"
 )
+_TOPIC = ("code|codes|coupon|coupons|discount|promo|order|orders|package|parcel|delivery|shipment|payment|refund|link|"
+          "checkout|קוד|קודים|קופון|הנחה|הזמנה|הזמנתי|חבילה|משלוח|תשלום|החזר|לינק|קישור|§code")
+
+# Single words that also tag a token, so intent cues can say "which <product>" or "tips for <content>".
+TAGS = {"@product": ("f_product_noun",), "@content": ("f_content_noun",), "@topic": ("f_topic",)}
 
 FEATURES: dict[str, list[tuple[str, float]]] = {
+    "f_topic": [(_TOPIC, 1.0)],
     "f_product_noun": [(_PRODUCT_NOUNS_EN, 1.0), (_PRODUCT_NOUNS_HE, 1.0)],
     "f_content_noun": [(_CONTENT_NOUNS, 1.0)],
+    "f_question_start": [("^what|which|how|when|where|why|who|whom|whose|do|does|did|can|could|is|are|was|were|will|"
+                          "would|should|any|have|has|האם|מה|איך|מתי|איפה|למה|מי|איזה|איזו|אילו|כמה|יש|אפשר|מאיפה|"
+                          "באיזה|באיזו|ממה|כיצד|היכן", 1.0)],
     "f_which": [("what|which|where|whats|what's|איזה|איזו|אילו|מאיפה|איפה|מה", 1.0)],
     "f_continuation": [
         ("^and|also|plus|or|same", 1.0), ("^what|how about", 1.0), ("^מה ~1 עם|לגבי", 1.0), ("^גם|וגם|או", 1.0),
@@ -84,7 +101,14 @@ OWNER: dict[str, list[tuple[str, float]]] = {
          "partnership|deal|event|note|lead", 0.95),
         ("תוסיף|תוסיפי|הוסף|צור|תיצור|תיצרי|צרי|פתח|תפתח|תפתחי|קבע|תקבע|תקבעי|תרשום|תרשמי ~2 משימה|תזכורת|פגישה|"
          "חשבונית|קופון|קוד|שתפ|שיתוף|אירוע|הערה|ליד", 0.95),
-        ("שולם|שולמה|שולמו|בוצע|בוצעה|הושלם|הושלמה|סיימתי", 0.55), ("כשולמה|כשולם|כבוצע|כבוצעה|כהושלם", 0.9),
+        ("כשולמה|כשולם|כבוצע|כבוצעה|כהושלם", 0.9), ("turn|switch ~1 off|on", 0.85), ("תאריך|תאריכי ~1 את", 0.9),
+        ("תאריך|תאריכי", 0.5),
+    ],
+    # A state reported as done ("invoice 2231 was paid", "המשימה בוצעה") is an update wherever it stands.
+    "o_state": [
+        ("was|is|got|been ~1 paid|sent|signed|completed|done|cancelled|canceled|approved|delivered", 0.8),
+        ("has|have been ~1 paid|sent|signed|completed|done|cancelled|canceled|approved|delivered", 0.8),
+        ("שולם|שולמה|שולמו|בוצע|בוצעה|בוצעו|הושלם|הושלמה|סיימתי|נחתם|נחתמה|אושר|אושרה|בוטל|בוטלה|נשלחה|נשלח", 0.75),
     ],
     "o_query": [
         ("show|list|what's|whats|what|how|which|any|status|summary|summarize|report|overview|give|tell|pending|"

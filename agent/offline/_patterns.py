@@ -111,6 +111,10 @@ class CueSet:
             for slot in cue.slots:
                 vocab.update(w for w in slot.exact if len(w) >= 4)
         self.vocab = frozenset(vocab)
+        self._single: dict[tuple[str, ...], list[Cue]] = {}
+        for cue in self.cues:
+            if len(cue.slots) == 1:
+                self._single.setdefault((cue.label,), []).append(cue)
         self._latin_vocab = sorted(w for w in vocab if is_latin_word(w))
         self._hebrew_skeletons: dict[str, str] = {}
         for w in sorted(w for w in vocab if not is_latin_word(w)):
@@ -128,6 +132,16 @@ class CueSet:
 
     def _fuzzy(self, word: str) -> str | None:
         return _fuzzy_lookup(self, word)
+
+    def tag(self, forms: tuple[str, ...], tags: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+        """Forms plus the tags ("@product") of the single-word feature cues the token fills."""
+        extra = []
+        for tag, labels in tags.items():
+            for cue in self._single.get(labels, ()):
+                if cue.slots[0].accepts(forms):
+                    extra.append(tag)
+                    break
+        return forms + tuple(extra) if extra else forms
 
     def find(self, prep: Prepared, forms: list[tuple[str, ...]]) -> list[Match]:
         """Every cue occurrence in the message (each cue at most once, its first occurrence)."""

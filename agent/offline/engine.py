@@ -7,7 +7,7 @@ from datetime import datetime
 
 from ._brands import find_brands
 from ._catalog import index_for
-from ._cues import CUES
+from ._cues import CUES, TAGS
 from ._dates import find_moments
 from ._entities import extract_shapes
 from ._followup import Turn, bare_answer_intent, resolve_followup
@@ -49,8 +49,8 @@ def understand(text: str, *, catalog: Catalog, role: str = "follower", now: date
     found = find_brands(prep, index)
     shapes = extract_shapes(prep.raw, known_codes=found.codes)
     dates, times, period, _ = find_moments(prep.clean, now=now, timezone=timezone)
-    forms = [(found.masks[i],) if i in found.masks else CUES.correct(prep.variants[i], index.brand_words)
-             for i in range(prep.n)]
+    forms = [CUES.tag((found.masks[i],) if i in found.masks else CUES.correct(prep.variants[i], index.brand_words),
+                      TAGS) for i in range(prep.n)]
     labels = label_scores(CUES.find(prep, forms))
     status = find_status(prep.clean) if role == "owner" else None
     signals = Signals(
@@ -58,7 +58,8 @@ def understand(text: str, *, catalog: Catalog, role: str = "follower", now: date
         code_candidate=bool(shapes.get("code_candidates")), product=bool(found.products),
         order_id=bool(shapes["order_ids"]), rating="rating" in shapes, dates=bool(dates or times),
         status=status is not None, invoice=bool(shapes.get("invoice_numbers")),
-        money=bool(shapes["amounts"] or shapes.get("percentages")),
+        money=bool(shapes["amounts"] or shapes.get("percentages")), percent=bool(shapes.get("percentages")),
+        question=_is_question(prep.raw, labels),
     )
     scores = score_intents(labels, signals, role=role, text=prep.clean)
     intent = max(scores, key=lambda i: (scores[i], -_PRIORITY.index(i)))
@@ -82,7 +83,7 @@ def understand(text: str, *, catalog: Catalog, role: str = "follower", now: date
     if turn.confidence_cap is not None:
         conf = round(min(turn.confidence_cap, max(conf, 0.45)), 3)
     elif scores[turn.intent] < 0.2:
-        turn.intent, conf = _fallback(turn, found, role)
+        turn.intent, conf = _fallback(turn, found, role, signals.question)
     entities.update(_entities(turn, found, shapes, dates, times, period, labels, status, prep.raw,
                               now=now, timezone=timezone))
     return Understanding(
@@ -97,11 +98,19 @@ def understand(text: str, *, catalog: Catalog, role: str = "follower", now: date
     )
 
 
-def _fallback(turn: Turn, found, role: str) -> tuple[str, float]:
-    """Nothing matched: a bare brand or code most likely asks for its coupon; otherwise we don't know."""
+def _is_question(raw: str, labels: dict[str, float]) -> bool:
+    """A question mark, or a question word first (Hebrew questions often have no mark)."""
+    return "?" in raw or bool(labels.get("f_question_start"))
+
+
+def _fallback(turn: Turn, found, role: str, question: bool) -> tuple[str, float]:
+    """No cue decided. A bare brand or code asks for its coupon. Other questions to an influencer are mostly
+    about her and her content (off-topic ones have cues of their own); other statements are chat."""
     if turn.brands or turn.ambiguous or found.codes:
         return ("owner_query" if role == "owner" else "coupon_request"), 0.35
-    return "off_topic", 0.15
+    if question:
+        return "content_question", 0.3
+    return "small_talk", 0.2
 
 
 def _entities(turn: Turn, found, shapes: dict, dates, times, period, labels, status, raw, *, now, timezone) -> dict:

@@ -202,7 +202,7 @@ def build_persona(src: PersonaSource) -> dict:
         "version": PERSONA_VERSION,
         "handle": src.handle,
         "display_name": src.display_name,
-        "first_name": names,
+        "first_name": {lang: _name_for(names, lang, latin) for lang in languages},
         "default_language": default_language,
         "languages": languages,
         "language_shares": shares,

@@ -35,7 +35,7 @@ def test_shira_persona_from_her_posts_and_notes(shira_persona):
     assert p["avoid"] == ["Never gives medical or diet advice"]
     assert "שמן זית" in p["phrases"]
     assert p["hashtags"][0] == "olivia" and "olivia" in p["topics"]
-    assert p["first_name"] == {"latin": "Shira", "he": "שירה"}
+    assert p["first_name"] == {"he": "שירה", "en": "Shira"}
     assert p["voice_description"] is None  # no model key in tests
 
 

@@ -12,11 +12,11 @@ _URL = re.compile(r"https?://\S+|www\.\S+", re.I)
 _HANDLE = re.compile(r"(?<![\w.@])@([A-Za-z0-9._]{2,30})(?<!\.)")
 _PHONE = re.compile(r"(?<![\d+])(?:\+972[-\s]?|0)(?:[23489]|5\d|7\d)[-\s]?\d{3}[-\s]?\d{4}(?!\d)"
                     r"|(?<![\d+])\+(?!972)\d{1,3}[-\s]?\(?\d{2,4}\)?[-\s]?\d{3,4}[-\s]?\d{3,4}(?!\d)")
-_ORDER_HASH = re.compile(r"#\s?([A-Za-z]{0,4}-?\d{3,12})\b")
+_ORDER_HASH = re.compile(r"#\s?([A-Za-z]{1,4}-?\d{2,12}|\d{3,12})\b")
 _ORDER_WORD = re.compile(
     r"(?:\border|\bord|\btracking|הזמנה|הזמנתי|הזמנת|מעקב)\s*(?:number|no\.?|num|id|#|מספר|מס'?|מס׳)?\s*[:#]?\s*"
-    r"([A-Za-z]{0,4}-?\d{3,12})\b", re.I)
-_ORDER_SHAPE = re.compile(r"\b([A-Z]{1,4}-\d{3,10})\b")
+    r"([A-Za-z]{1,4}-?\d{2,12}|\d{3,12})\b", re.I)
+_ORDER_SHAPE = re.compile(r"\b([A-Z]{1,4}-\d{2,10})\b")
 _INVOICE = re.compile(r"(?:\binvoice|\binv|חשבונית|חשבון)\s*(?:number|no\.?|#|מספר|מס'?|מס׳)?\s*#?\s*(\d{2,10})\b",
                       re.I)
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"

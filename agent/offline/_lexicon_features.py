@@ -15,7 +15,8 @@ _PRODUCT_NOUNS_EN = (
     "spice|spices|tea|coffee|machine|mat|mats|bands|weights|dumbbells|pillow|mattress|sheets|candle|diffuser|"
     "stroller|toy|toys|outfit|top|mask|gel|spray|toner|balm|scrub|tripod|light|ring|box|set|kit|app|filter|"
     "charger|cable|webcam|speaker|keyboard|mouse|monitor|tablet|suitcase|luggage|backpack|diapers|wipes|bottle|"
-    "carseat|crib|pacifier|formula|stroller|headset|drone|console|vacuum|robot|blanket|towel|mattress"
+    "carseat|crib|pacifier|formula|stroller|headset|drone|console|vacuum|robot|blanket|towel|mattress|setup|gear|"
+    "equipment|chair|desk|gpu|pc|controller"
 )
 _PRODUCT_NOUNS_HE = (
     "שמן|מיקסר|בלנדר|מעבד|סיר|סירים|מחבת|מחבתות|סכין|סכינים|קומקום|סיר|מגש|ספל|כוס|צלחת|צלחות|סינר|קרש|בקבוק|"
@@ -25,7 +26,8 @@ _PRODUCT_NOUNS_HE = (
     "כיסוי|תוסף|תוספים|חלבון|אבקת|אבקה|ויטמינים|ויטמין|קריאטין|תבלין|תבלינים|תה|קפה|מכונה|מכונת|מזרן|משקולות|"
     "גומיות|כרית|מצעים|נר|מפזר|עגלה|צעצוע|צעצועים|לוק|מסכה|ג'ל|ספריי|טונר|סקראב|חצובה|טבעת|מארז|ארגז|סט|ערכה|"
     "אפליקציה|פילטר|נעלי|מכשיר|מטען|מטענים|כבל|מצלמת|רמקול|מקלדת|עכבר|מסך|טאבלט|מזוודה|מזוודות|תרמיל|חיתולים|"
-    "מגבונים|מושב|עריסה|מוצץ|תמ\"ל|תמל|אוזניות|רחפן|שואב|שמיכה|מגבת|טיטולים"
+    "מגבונים|מושב|עריסה|מוצץ|תמ\"ל|תמל|אוזניות|רחפן|שואב|שמיכה|מגבת|טיטולים|סטאפ|סטאפים|ציוד|גיר|כיסא|שולחן|"
+    "שלט|בקר"
 )
 _CONTENT_NOUNS = (
     "cake|cakes|cookies|cookie|bread|pasta|salad|soup|dessert|dough|pie|muffins|pizza|shakshuka|pancakes|sauce|"
@@ -34,7 +36,7 @@ _CONTENT_NOUNS = (
     "פנקייק|פנקייקים|בראוניז|שייק|תבשיל|מנה|תסרוקת|צמה|תרגיל|תרגילים|"
     "trip|trips|travel|traveling|travelling|itinerary|route|vacation|holiday|destination|beach|city|country|"
     "packing|sleep|sleeping|toddler|toddlers|baby|babies|kids|newborn|pregnancy|birth|breastfeeding|weaning|"
-    "potty|editing|setup|settings|lighting|workout|diet|recipe|recipes|"
+    "potty|editing|settings|lighting|workout|diet|recipe|recipes|stream|streams|streaming|gameplay|game|games|"
     "טיול|טיולים|מסלול|חופשה|יעד|חוף|לטייל|לישון|שינה|הרדמה|פעוט|תינוקות|תינוק|ילדים|הריון|לידה|הנקה|גמילה|"
     "עריכה|תאורה|הגדרות|אימון|תזונה|מתכון|מתכונים"
 )
@@ -118,7 +120,9 @@ OWNER: dict[str, list[tuple[str, float]]] = {
          "ממתין|ממתינות|ממתינים|באיחור|יש", 0.6),
         ("מה יש לי", 0.85), ("יש לי", 0.6), ("תן|תני לי", 0.7), ("לא|שלא שולמו|שולמה|שולם", 0.85),
         ("=digest|summary|סיכום|דוח|briefing|agenda", 0.95), ("סיכום יומי|היום", 0.95), ("daily digest|summary", 0.95),
-        ("how is|are ~3 doing|going|performing", 0.85), ("status|update|updates|news ~2 with|on|of|for", 0.8), ("מה ~1 קורה|המצב|הסטטוס עם", 0.8),
+        ("how is|are ~3 doing|going|performing", 0.85), ("how did|does|do|was ~3 do|doing|perform|performing|go",
+                                                            0.85),
+        ("owe|owes|owed|owing|outstanding|receivable|receivables", 0.85), ("חייב|חייבים|חייבת ~2 לי|כסף", 0.85), ("status|update|updates|news ~2 with|on|of|for", 0.8), ("מה ~1 קורה|המצב|הסטטוס עם", 0.8),
         ("איך ~3 הולך|מתקדם|מתקדמת", 0.8),
     ],
     "o_object": [(_OBJECTS, 0.85), ("with brands", 0.9), ("מול ~1 המותגים|מותגים", 0.9)],

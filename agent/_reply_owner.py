@@ -93,10 +93,47 @@ def _n(language: str, count: Any, he: tuple[str, str], en: tuple[str, str]) -> s
     return f"{number(count)} {noun}"
 
 
+_PERIODS = {
+    "he": {
+        "today": "היום",
+        "yesterday": "אתמול",
+        "week": "השבוע",
+        "last_week": "בשבוע שעבר",
+        "month": "החודש",
+        "last_month": "בחודש שעבר",
+        "year": "השנה",
+    },
+    "en": {
+        "today": "today",
+        "yesterday": "yesterday",
+        "week": "this week",
+        "last_week": "last week",
+        "month": "this month",
+        "last_month": "last month",
+        "year": "this year",
+    },
+}
+_NO_TASKS = {
+    "he": {
+        "today": "אין משימות להיום.",
+        "week": "אין משימות השבוע.",
+        "overdue": "אין משימות באיחור.",
+        "upcoming": "אין משימות קרובות.",
+    },
+    "en": {
+        "today": "Nothing due today.",
+        "week": "Nothing due this week.",
+        "overdue": "Nothing overdue.",
+        "upcoming": "No upcoming tasks.",
+    },
+}
+
+
 class _Render:
-    def __init__(self, language: str, today: dt.date | None) -> None:
+    def __init__(self, language: str, today: dt.date | None, args: dict[str, Any] | None = None) -> None:
         self.lang = language
         self.today = today
+        self.args = dict(args or {})
 
     def d(self, value: Any) -> str:
         return date(value, self.lang, today=self.today) if value else ""
@@ -195,6 +232,8 @@ def _list(
     def render(r: _Render, data: dict[str, Any]) -> dict[str, Any]:
         rows = list(data.get(key) or [])
         head = _t(r.lang, he, en).format(n=len(rows)) if rows else _t(r.lang, none_he, none_en)
+        if key == "tasks" and not rows:
+            head = _NO_TASKS[r.lang].get(str(r.args.get("when")), head)
         lines = [line(r, row) for row in rows]
         if key == "invoices" and data.get("totals"):
             totals = ", ".join(r.m(v, cur) for cur, v in data["totals"].items())
@@ -237,6 +276,10 @@ def _created(kind_he: str, kind_en: str, key: str, line: Callable[[_Render, dict
 def _coupon_stats(r: _Render, data: dict[str, Any]) -> dict[str, Any]:
     total = data.get("total") or {}
     lines = []
+    brands = {(c.get("partnership") or {}).get("brand") for c in data.get("coupons") or []}
+    by_brand = brands.pop() if len(brands) == 1 and r.args.get("partnership") else None
+    subject = r.args.get("code") or by_brand or r.args.get("partnership") or ""
+    period = _PERIODS[r.lang].get(str(r.args.get("period")), "")
     if total.get("conversion") is not None:
         lines.append(_t(r.lang, "המרה ", "conversion ") + percent(total["conversion"]))
     if total.get("average_basket"):
@@ -258,26 +301,30 @@ def _coupon_stats(r: _Render, data: dict[str, Any]) -> dict[str, Any]:
     coupons = data.get("coupons") or []
     if len(coupons) > 1:
         lines += [f"{c.get('code')}: {_figures(r, c)}" for c in coupons]
-    return {"headline": _figures(r, total), "lines": lines}
+    about = " ".join(x for x in (str(subject).upper() if r.args.get("code") else subject, period) if x)
+    return {"headline": f"{about}: {_figures(r, total)}" if about else _figures(r, total), "lines": lines}
+
+
+def _counts(r: _Render, data: dict[str, Any], keys: tuple[str, ...]) -> list[str]:
+    nouns = {
+        "started": (("שיחה חדשה", "שיחות חדשות"), ("new conversation", "new conversations")),
+        "new_conversations": (("שיחה חדשה", "שיחות חדשות"), ("new conversation", "new conversations")),
+        "in_progress": (("פתוחה", "פתוחות"), ("in progress", "in progress")),
+        "conversations_in_progress": (("שיחה פתוחה", "שיחות פתוחות"), ("in progress", "in progress")),
+        "closed": (("נסגרה", "נסגרו"), ("closed", "closed")),
+        "messages_in": (("הודעה נכנסת", "הודעות נכנסות"), ("message in", "messages in")),
+        "open_issues": (("פנייה פתוחה", "פניות פתוחות"), ("open issue", "open issues")),
+        "handoffs_waiting": (
+            ("ממתין לנציג", "ממתינים לנציג"),
+            ("waiting for a human", "waiting for a human"),
+        ),
+    }
+    return [_n(r.lang, data.get(k, 0) or 0, *nouns[k]) for k in keys]
 
 
 def _conversation_stats(r: _Render, data: dict[str, Any]) -> dict[str, Any]:
-    head = _join(
-        _t(r.lang, f"{data.get('started', 0)} שיחות חדשות", f"{data.get('started', 0)} new conversations"),
-        _t(r.lang, f"{data.get('in_progress', 0)} פתוחות", f"{data.get('in_progress', 0)} in progress"),
-        _t(r.lang, f"{data.get('closed', 0)} נסגרו", f"{data.get('closed', 0)} closed"),
-    )
-    lines = [
-        _t(
-            r.lang, f"{data.get('messages_in', 0)} הודעות נכנסות", f"{data.get('messages_in', 0)} messages in"
-        ),
-        _t(r.lang, f"{data.get('open_issues', 0)} פניות פתוחות", f"{data.get('open_issues', 0)} open issues"),
-        _t(
-            r.lang,
-            f"{data.get('handoffs_waiting', 0)} ממתינים לנציג",
-            f"{data.get('handoffs_waiting', 0)} waiting for a human",
-        ),
-    ]
+    head = _join(*_counts(r, data, ("started", "in_progress", "closed")))
+    lines = _counts(r, data, ("messages_in", "open_issues", "handoffs_waiting"))
     if data.get("top_intents"):
         lines.append(
             _t(r.lang, "נושאים: ", "top topics: ")
@@ -307,25 +354,7 @@ def _digest(r: _Render, data: dict[str, Any]) -> dict[str, Any]:
         "Follow-ups:",
         [f"{f.get('brand')} — {r.status(f.get('status'))}" for f in data.get("follow_ups_due") or []],
     )
-    lines.append(
-        _join(
-            _t(
-                r.lang,
-                f"{data.get('new_conversations', 0)} שיחות חדשות",
-                f"{data.get('new_conversations', 0)} new conversations",
-            ),
-            _t(
-                r.lang,
-                f"{data.get('open_issues', 0)} פניות פתוחות",
-                f"{data.get('open_issues', 0)} open issues",
-            ),
-            _t(
-                r.lang,
-                f"{data.get('handoffs_waiting', 0)} ממתינים לנציג",
-                f"{data.get('handoffs_waiting', 0)} waiting for a human",
-            ),
-        )
-    )
+    lines.append(_join(*_counts(r, data, ("new_conversations", "open_issues", "handoffs_waiting"))))
     coupons = (data.get("coupons") or {}).get("total") or {}
     if coupons.get("copies") or coupons.get("redemptions"):
         lines.append(_t(r.lang, "קודים היום: ", "Codes today: ") + _figures(r, coupons))
@@ -388,9 +417,11 @@ def _generic(r: _Render, data: Any) -> dict[str, Any]:
     return {"headline": str(data or ""), "lines": []}
 
 
-def render_owner_result(name: str, data: Any, *, language: str, today: dt.date | None, channel: str) -> dict:
+def render_owner_result(
+    name: str, data: Any, *, language: str, today: dt.date | None, channel: str, args: dict | None = None
+) -> dict:
     """{headline, lines, more} for an owner tool's data, trimmed to what the channel shows well."""
-    r = _Render(language, today)
+    r = _Render(language, today, args)
     render = _RENDERERS.get(name)
     out = render(r, data) if render and isinstance(data, dict) else _generic(r, data)
     limit = MAX_LINES.get(channel, 15)

@@ -294,7 +294,12 @@ def _from_results(
             segments.append(Segment("consent_granted" if granted else "consent_withdrawn"))
         else:
             out = render_owner_result(
-                name, data, language=language, today=today, channel=state.get("channel", "web")
+                name,
+                data,
+                language=language,
+                today=today,
+                channel=state.get("channel", "web"),
+                args=result.get("args"),
             )
             segments.append(Segment("owner_result", out))
     if knowledge_asked and not any(

@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 _GREETINGS = {"he": ("היי!", "הי!", "היי היי!"), "en": ("Hi!", "Hey!", "Hi there!")}
 _CLOSING = frozenset({"feedback", "consent_withdrawn", "handoff"})
+_NO_GREETING = frozenset({"greeting", "feedback", "consent_granted", "consent_withdrawn", "small_talk"})
 _NO_SIGN_OFF = SERIOUS - {"handoff", "support"} | {"clarify", "confirm", "owner_result"}
 
 
@@ -111,12 +112,16 @@ def _compose(state: dict[str, Any], plan: Plan, turn: int) -> str:
         style=dict(state.get("style") or {}),
     )
     follower = state.get("role", "follower") != "owner"
+    closing = situation in _CLOSING or any(s.context.get("closing") for s in plan.segments)
+    # "Hi!" opens a first answer, not a thank-you, a goodbye or bad news.
+    greeted = follower and plan.first_turn and situation not in SERIOUS | _NO_GREETING and not closing
     common = {
         "name": voice.name,
         "detailed": voice.detailed,
         "length": voice.length,
         "hello": voice.greeting(_GREETINGS[language]),
         "first": plan.first_turn,
+        "greeted": greeted,
     }
     parts = [
         _render(segment, language, chooser, {**common, **plan.extras(voice)}) for segment in plan.segments
@@ -124,13 +129,11 @@ def _compose(state: dict[str, Any], plan: Plan, turn: int) -> str:
     parts = [p for p in parts if p]
     if not parts:
         return ""
-    first_turn = plan.first_turn
-    if follower and first_turn and situation not in SERIOUS and situation != "greeting":
+    if greeted:
         parts[0] = f"{common['hello']} {parts[0]}"
     if follower:
         parts[0] = _with_emoji(parts[0], voice.emoji(situation))
-    closing = situation in _CLOSING or any(s.context.get("closing") for s in plan.segments)
-    if follower and (first_turn or closing) and situation not in _NO_SIGN_OFF:
+    if follower and (plan.first_turn or closing) and situation not in _NO_SIGN_OFF:
         sign_off = voice.sign_off()
         if sign_off and sign_off not in parts[-1]:
             parts.append(sign_off)

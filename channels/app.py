@@ -29,7 +29,7 @@ def create_app(
     Overrides: "clock" (a callable returning the aware datetime every turn and event uses, for tests
     and evals that freeze time), "agent" (an object with `handle`), "on_message" (the turn callback),
     "twilio_settings", "twilio_client" (a twilio Client, e.g. pointed at a local fake), "sleep"
-    (the backoff sleep), "worker_concurrency".
+    (the backoff sleep), "worker_concurrency", "notify_every" and "digest_every" (seconds).
     """
 
     @asynccontextmanager
@@ -56,6 +56,8 @@ def create_app(
             twilio_client=o.get("twilio_client"),
             sleep=o.get("sleep", time.sleep),
             concurrency=o.get("worker_concurrency", 4),
+            notify_every=o.get("notify_every", 5.0),
+            digest_every=o.get("digest_every", 60.0),
         )
         app.state.runtime = runtime
         app.state.agent = runtime.agent

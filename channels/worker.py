@@ -227,11 +227,12 @@ class Worker:
                         time.sleep(self.retry_delay * attempt)
 
     def _ticks(self) -> None:
+        started = time.monotonic()  # the first run of each task comes one interval after start
         last: dict[str, float] = {}
         recover = Periodic("recover", 30.0, self.queue.recover)  # keys of workers that died
         while not self._stop.wait(0.5):
             for task in [*self.periodic, recover]:
-                if time.monotonic() - last.get(task.name, 0.0) < task.interval:
+                if time.monotonic() - last.get(task.name, started) < task.interval:
                     continue
                 last[task.name] = time.monotonic()
                 try:

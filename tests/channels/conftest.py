@@ -64,7 +64,7 @@ def make_client(demo_db, twilio_settings, clock) -> Iterator[Callable[..., TestC
     clients: list[TestClient] = []
 
     def make(**overrides: Any) -> TestClient:
-        base = {"clock": clock, "twilio_settings": twilio_settings, "worker_concurrency": 4}
+        base = {"clock": clock, "twilio_settings": twilio_settings, "worker_concurrency": 4, "digest_every": 1e9}
         from channels.app import create_app
 
         client = TestClient(create_app(database=demo_db, overrides={**base, **overrides}))

@@ -223,3 +223,45 @@ def test_follower_to_an_unknown_tenant_number_is_routed_by_the_number(client, tw
     post_signed(client, "/channels/twilio/whatsapp", webhook_params("SM-ROUTE", "hi"))
     assert twilio.wait_for(1)
     assert _inbound(demo_db)[0].tenant_id == tenant.id
+
+
+def test_conversations_run_in_parallel_and_each_one_a_turn_at_a_time(make_client, twilio, demo_db, clock):
+    import threading
+    import time
+
+    from agent import Agent
+    from channels.turns import TurnRunner
+
+    agent = Agent(demo_db, clock=clock)
+    runner = TurnRunner(agent)
+    spans: list[tuple[str, str, float, float]] = []
+    lock = threading.Lock()
+
+    def recording(message, output):  # the real turn, made slow enough to see overlaps
+        start = time.perf_counter()
+        time.sleep(0.15)
+        result = runner(message, output)
+        with lock:
+            spans.append((message.sender_id, message.message_id, start, time.perf_counter()))
+        return result
+
+    client = make_client(agent=agent, on_message=recording)
+    phones = ["+972501111111", "+972502222222", "+972503333333"]
+    for n in range(3):
+        for p, phone in enumerate(phones):
+            sid = f"SM-P{p}-{n}"
+            assert (
+                post_signed(
+                    client, "/channels/twilio/whatsapp", webhook_params(sid, f"hi {n}", sender=phone)
+                ).status_code
+                == 200
+            )
+    assert len(twilio.wait_for(9)) == 9
+    wait_until(lambda: len(spans) == 9)
+    agent.close()
+    for phone in phones:
+        mine = sorted((s for s in spans if s[0] == phone), key=lambda s: s[2])
+        assert [s[1] for s in mine] == [f"SM-P{phones.index(phone)}-{n}" for n in range(3)]  # in order
+        assert all(a[3] <= b[2] for a, b in zip(mine, mine[1:], strict=False))  # never two at once
+    overlapping = max(sum(1 for s in spans if s[2] <= t < s[3]) for t in (s[2] for s in spans))
+    assert overlapping >= 2  # different conversations did run at the same time

@@ -1,0 +1,113 @@
+"""The 24-hour window, owner notifications (handoff, support) and the daily digest on WhatsApp."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from channel_support import NOW, OWNER_PHONE, post_signed, wait_until, webhook_params
+from sqlalchemy import select
+
+from channels import notify
+from store.models import Event, OutboundMessage, Tenant
+
+FOLLOWER = "+972501234567"
+
+
+def _rows(db, **where) -> list[OutboundMessage]:
+    with db.session() as s:
+        query = select(OutboundMessage).order_by(OutboundMessage.id)
+        for key, value in where.items():
+            query = query.where(getattr(OutboundMessage, key) == value)
+        return list(s.scalars(query))
+
+
+def _owner_writes(client, twilio, sid: str = "SM-OWNER-HI") -> None:
+    """The owner messages the bot (which opens their 24-hour window) and gets an answer."""
+    before = len(twilio.messages)
+    post_signed(client, "/channels/twilio/whatsapp", webhook_params(sid, "היי", sender=OWNER_PHONE))
+    twilio.wait_for(before + 1)
+
+
+def test_handoff_is_announced_to_an_owner_inside_the_window(client, twilio, demo_db):
+    _owner_writes(client, twilio)
+    post_signed(client, "/channels/twilio/whatsapp", webhook_params("SM-H1", "אפשר לדבר איתך?"))
+    sent = twilio.wait_for(3)
+    to_owner = [m for m in sent if m["to"] == f"whatsapp:{OWNER_PHONE}"]
+    assert len(to_owner) == 2  # the owner's own answer, then the notice
+    assert "🙋" in to_owner[-1]["body"] and "מושהה" in to_owner[-1]["body"]
+
+    def notified():
+        with demo_db.session() as s:
+            return s.scalars(select(Event.notified_at).where(Event.kind == "handoff_requested")).one()
+
+    assert wait_until(notified)
+    # The periodic pass does not announce it again.
+    assert notify.notify_pending(demo_db, client.app.state.runtime.sender) == 0
+    assert len(twilio.messages) == 3
+
+
+def test_outside_the_window_without_a_template_nothing_is_sent_and_the_attempt_is_recorded(
+    client, twilio, demo_db
+):
+    post_signed(
+        client,
+        "/channels/twilio/whatsapp",
+        webhook_params("SM-S1", "My order from Silka never arrived, order SH-1234"),
+    )
+    wait_until(lambda: _rows(demo_db, purpose="support"))
+    blocked = _rows(demo_db, purpose="support")[0]
+    assert blocked.status == "blocked_window" and blocked.to == OWNER_PHONE
+    assert "24-hour window" in blocked.error and "SH-1234" in blocked.body
+    assert [m["to"] for m in twilio.messages] == [f"whatsapp:{FOLLOWER}"]  # only the follower's reply
+
+
+def test_outside_the_window_the_purpose_template_is_sent(make_client, twilio, twilio_settings, demo_db):
+    settings = twilio_settings.model_copy(update={"content_sid_handoff": "HX" + "a" * 32})
+    client = make_client(twilio_settings=settings)
+    post_signed(
+        client,
+        "/channels/twilio/whatsapp",
+        webhook_params("SM-H2", "I want to talk to Maya, a real person please"),
+    )
+    sent = twilio.wait_for(2)
+    template = next(m for m in sent if m["to"] == f"whatsapp:{OWNER_PHONE}")
+    assert template["content_sid"] == "HX" + "a" * 32 and template["body"] in (None, "")
+    assert set(json.loads(template["content_variables"])) == {"1", "2"}
+    row = wait_until(lambda: _rows(demo_db, purpose="handoff", status="sent"))[0]
+    assert row.content_sid == "HX" + "a" * 32 and row.provider_id == template["sid"]
+
+
+def test_a_follow_up_a_day_later_is_blocked_but_a_reply_in_time_is_free_form(client, twilio, demo_db, clock):
+    post_signed(client, "/channels/twilio/whatsapp", webhook_params("SM-W1", "hi"))
+    twilio.wait_for(1)
+    sender = client.app.state.runtime.sender
+    with demo_db.session() as s:
+        tenant_id = s.scalars(select(Tenant.id)).first()
+    clock.now = NOW + dt.timedelta(hours=23, minutes=59)
+    assert (
+        sender.send(tenant_id=tenant_id, to=FOLLOWER, purpose="follow_up", body="Did the code work?").status
+        == "sent"
+    )
+    clock.now = NOW + dt.timedelta(hours=24, minutes=1)
+    outcome = sender.send(tenant_id=tenant_id, to=FOLLOWER, purpose="follow_up", body="Did the code work?")
+    assert outcome.status == "blocked_window"
+    assert len(twilio.messages) == 2  # the reply and the in-time follow-up only
+
+
+def test_daily_digest_is_sent_once_at_the_owners_hour(client, twilio, demo_db, clock):
+    runtime = client.app.state.runtime
+    with demo_db.session() as s:
+        tenant = s.scalars(select(Tenant).where(Tenant.handle == "maya.glow")).one()
+        tenant.settings = {**(tenant.settings or {}), "digest_hour": 9}
+    clock.now = NOW - dt.timedelta(hours=2)  # 08:00 in Jerusalem: too early
+    assert notify.send_due_digests(demo_db, runtime.sender) == []
+    clock.now = NOW  # 10:00 in Jerusalem
+    _owner_writes(client, twilio)
+    outcomes = notify.send_due_digests(demo_db, runtime.sender)
+    assert [o.status for o in outcomes] == ["sent"]
+    digest = twilio.messages[-1]
+    assert digest["to"] == f"whatsapp:{OWNER_PHONE}" and "הסיכום היומי" in digest["body"]
+    assert "Silka" in digest["body"]  # the overdue "Chase Silka" task of the demo bundle
+    assert notify.send_due_digests(demo_db, runtime.sender) == []  # once a day
+    assert len(_rows(demo_db, purpose="digest")) == 1

@@ -43,13 +43,13 @@ def noisy_or(weights) -> float:
     return 1.0 - p
 
 
-def label_scores(matches: list[Match]) -> dict[str, float]:
+def label_scores(matches: list[Match], n_tokens: int) -> dict[str, float]:
     """Score of each label. Overlapping cues of one label are one vote (the strongest): "your last reel"
     and "reel" are the same evidence. An owner verb counts fully only near the start (an imperative)."""
     by_label: dict[str, list[tuple[float, Match]]] = {}
     for m in matches:
         w = m.cue.weight
-        if m.cue.label == "o_cmd" and m.start > 1:
+        if m.cue.label == "o_cmd" and 1 < m.start and m.end < n_tokens:  # imperatives open or close the line
             w *= 0.6
         elif m.cue.label == "o_query" and m.start > 1:
             w *= 0.8

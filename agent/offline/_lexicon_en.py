@@ -14,7 +14,7 @@ _NEG_TOPIC = "doesn't|doesnt|didn't|didnt|won't|wont|isn't|isnt|not|never|can't|
 
 EN: dict[str, list[tuple[str, float]]] = {
     "greeting": [
-        ("hi|hello|hey|heya|hiya|howdy|hola|shalom|helo|hallo|hai|hii|hay", 0.8), ("yo|ahoy", 0.55),
+        ("hi|hello|hey|heya|hiya|howdy|hola|shalom|helo|hallo|hai|hii|hay|heyy|hiii|heyyy|helloo", 0.8), ("yo|ahoy", 0.55),
         ("greetings", 0.7), ("good morning|afternoon|evening|day", 0.85), ("=morning", 0.7), ("=evening", 0.6),
         ("hi|hey there", 0.85), ("shabbat shalom", 0.85), ("happy friday|monday|weekend", 0.5),
     ],
@@ -41,14 +41,14 @@ EN: dict[str, list[tuple[str, float]]] = {
     ],
     "feedback": [
         ("!that|it|this|which|you helped", 0.85), ("helped a lot", 0.8),
-        ("helped me", 0.8), ("very|so|super|really helpful", 0.85), ("=helpful", 0.8),
+        ("helped me", 0.8), ("very|so|super|really helpful|useful", 0.85), ("was|is|been ~2 useful|helpful", 0.8), ("=helpful", 0.8),
         ("didn't|didnt|doesn't|doesnt help", 0.85), ("did|does not help", 0.85), ("not helpful|useful", 0.85),
-        ("wasn't|wasnt|isn't|isnt helpful", 0.85), ("useless answer|reply|response", 0.8), ("!worked", 0.85),
+        ("wasn't|wasnt|isn't|isnt helpful", 0.85), ("useless answer|reply|response", 0.8), ("!it|that|this|code|coupon|link|everything|all ~2 worked", 0.85), ("=worked", 0.85), ("!worked", 0.45),
         ("!it works", 0.7), ("got it", 0.6), ("=perfect|great|awesome|amazing|excellent|cool|nice|super", 0.65),
         ("perfect", 0.5), ("great|awesome|excellent", 0.3), ("cool|nice|sweet", 0.25),
         ("ok|okay|k thanks|thx|thank", 0.8),
         ("great|good|bad|wrong|terrible|helpful|useful|perfect answer|reply|response", 0.85),
-        ("not what i asked|meant|wanted", 0.85), ("you didn't|didnt answer", 0.8), ("you did not answer", 0.8),
+        ("not ~2 what i ~2 asked|meant|wanted|needed|looking", 0.85), ("meh|ugh", 0.45), ("you didn't|didnt answer", 0.8), ("you did not answer", 0.8),
         ("doesn't|doesnt answer my question", 0.85), ("answered my question", 0.85), ("that's|thats wrong", 0.55),
         ("rating|rate", 0.4), ("stars", 0.5), ("!used the|your code", 0.45), ("saved me", 0.6),
         ("love|loved it", 0.45), ("you're|youre the best", 0.4), ("exactly what i needed", 0.85),
@@ -69,7 +69,9 @@ EN: dict[str, list[tuple[str, float]]] = {
     "consent-": [
         ("=stop|unsubscribe|cancel|quit|optout", 0.9),
         ("stop ~1 messaging|sending|texting|contacting|spamming|emailing|messages|msgs|texts|emails|this", 0.9),
-        ("unsubscribe", 0.95), ("opt out|optout", 0.95), ("remove me", 0.9), ("take me off", 0.9),
+        ("unsubscribe", 0.95), ("opt out|optout", 0.95), ("opt me out", 0.95),
+        ("delete|erase|remove|wipe ~3 everything|all ~4 me|mine", 0.9),
+        ("delete|erase|remove|wipe ~3 data|info|information|details", 0.9), ("remove me", 0.9), ("take me off", 0.9),
         ("delete|erase|remove|wipe ~2 my ~1 data|info|information|details|number|email|account|messages", 0.95),
         ("forget me", 0.85), ("don't|dont ~1 send|message|text|contact|email ~1 me", 0.85),
         ("do not ~1 send|message|text|contact|email ~1 me", 0.85),
@@ -86,7 +88,7 @@ EN: dict[str, list[tuple[str, float]]] = {
         ("put me through", 0.85), ("escalate", 0.8), ("not|no ~1 a ~1 bot|robot|machine", 0.75),
         ("don't|dont ~2 bot|robot", 0.8), ("herself|himself|personally", 0.6), ("answer me yourself", 0.85),
         ("someone from the|your team", 0.85), ("get back to me", 0.6), ("call me", 0.65),
-        ("reply ~1 personally", 0.85), ("get|give|find ~1 me ~1 a|an|some ~1 person|human|someone|agent|"
+        ("reply ~1 personally", 0.85), ("phone|whatsapp|contact ~1 number", 0.7), ("can|could i ~1 call", 0.75), ("get|give|find ~1 me ~1 a|an|some ~1 person|human|someone|agent|"
                                           "representative|rep", 0.85), ("talk|speak|chat|reach|contact ~2 §self", 0.9),
         ("§self ~2 herself|himself|personally|directly|yourself|answer|reply|respond|call|get", 0.85),
         ("is ~1 §self ~1 reading|here|there|online|available", 0.75),
@@ -97,6 +99,10 @@ EN: dict[str, list[tuple[str, float]]] = {
         ("@topic ~3 " + _NEG_TOPIC, 0.7), (_NEG_TOPIC + " ~3 @topic", 0.55),
         ("stopped|stops ~1 working|charging|turning|connecting|responding|loading", 0.8),
         ("tastes|smells|looks|smell|taste ~2 weird|bad|off|strange|funny|wrong|rotten|spoiled", 0.75),
+        ("charged|paid|billed ~2 full price", 0.85), ("even though|although ~4 entered|used|applied|put", 0.7),
+        ("hole|holes|stain|stains|scratch|scratches|dent|defect|defects|rotten|moldy|mouldy|spoiled", 0.75),
+        ("already used|redeemed", 0.8), ("keeps|keep ~2 saying|telling|showing|failing|crashing|declining", 0.75),
+        ("return|exchange", 0.55), ("return|exchange ~3 policy|item|order|it|this|them|the|my", 0.75),
         ("arrived|came|delivered|received|got ~3 without|missing|broken|damaged|open|opened|late|wrong|empty|"
          "incomplete|cracked|leaking", 0.85),
         ("invalid|declined|rejected|error|failed|fails|failing", 0.75), ("expired", 0.55),
@@ -126,7 +132,8 @@ EN: dict[str, list[tuple[str, float]]] = {
         ("any|your ~1 code|codes", 0.75), ("percent off", 0.7), ("off", 0.15), ("deal|deals", 0.5),
         ("sale|sales", 0.45), ("offer|offers", 0.35), ("cheaper", 0.5), ("save", 0.35),
         ("free shipping|delivery", 0.6), ("get ~3 off", 0.6), ("gift card", 0.4), ("still valid|active|working|good", 0.55),
-        ("when ~2 expire|expires", 0.5), ("how much off", 0.8), ("get a code", 0.85),
+        ("when ~2 expire|expires", 0.5), ("does|do|will|can|would ~3 code|coupon|discount|§code ~3 work|apply|valid", 0.8),
+        ("use ~2 two|both|multiple|several ~1 codes|coupons", 0.8), ("how much off", 0.8), ("get a code", 0.85),
     ],
     "product_question": [
         ("what|which ~2 do|did you ~1 use|using|wear|wearing|recommend|have|buy|take|drink|eat|love", 0.8),
@@ -138,11 +145,12 @@ EN: dict[str, list[tuple[str, float]]] = {
         ("in stock", 0.6), ("available in|on|at", 0.55), ("available", 0.35), ("ingredients|ingredient", 0.45),
         ("shade|shades|size|sizes|sizing|colors|colours", 0.5), ("vegan|gluten|kosher|organic|cruelty", 0.4),
         ("difference between", 0.6), ("is it good", 0.5), ("review", 0.45), ("ship|deliver|shipping to", 0.45),
+        ("where ~3 ship|ships|shipping|deliver|delivers", 0.7), ("ship|ships|deliver ~2 abroad|internationally|overseas", 0.7),
         ("name of", 0.55), ("what's|whats that", 0.4), ("what is that", 0.4), ("product|products|item", 0.45),
         ("safe|suitable|good for", 0.5), ("does it|do they ~3 come", 0.6), ("does it|do they work|fit|suit|contain",
                                                                             0.5),
         ("dishwasher", 0.35), ("sensitive|oily|dry skin", 0.35), ("compatible", 0.5), ("which one", 0.35),
-        ("what|which ~2 @product", 0.75),
+        ("what|which ~2 @product", 0.75), ("question|questions ~2 about|regarding|on ~2 @product", 0.75),
         ("which|what ~4 prefer|better|best|favorite|favourite|fave", 0.75), ("prefer", 0.5), ("allowed|last|lasts", 0.3),
     ],
     "content_question": [
@@ -166,12 +174,13 @@ EN: dict[str, list[tuple[str, float]]] = {
         ("how do|did|would|can|could you", 0.6), ("recommendations|recommend|tips|ideas|suggestions ~4 @content", 0.8),
         ("your ~1 @content", 0.5), ("@content", 0.2), ("do you do|teach|run|give", 0.35), ("teach me|us", 0.6),
         ("share the|your", 0.4), ("explain", 0.4), ("secret", 0.4), ("made of|from|with", 0.5),
-        ("styling|outfit|outfits", 0.4), ("sets|reps|exercises", 0.5), ("diet|calories", 0.45), ("missed it", 0.5),
+        ("styling|outfit|outfits", 0.4), ("get|find ~2 inspiration|ideas", 0.8), ("sets|reps|exercises", 0.5), ("diet|calories", 0.45), ("missed it", 0.5),
     ],
     "partnership_question": [
         ("sponsored|sponsor|sponsors|sponsorship", 0.85), ("collab|collabs|collaborate*|collaboration*", 0.85),
         ("partner|partners|partnered|partnership*", 0.75), ("work|working|worked ~1 with", 0.5),
-        ("brands ~3 work|working|partner|collab|with", 0.85), ("which|what brands", 0.8), ("paid by|to", 0.85),
+        ("brands ~3 work|working|partner|collab|with", 0.85),
+        ("companies|businesses|brands ~4 work|worked|working|partner|partnered|collab|collaborated", 0.85), ("which|what brands", 0.8), ("paid by|to", 0.85),
         ("pay|paying you", 0.8), ("get|getting paid", 0.7), ("are you paid", 0.85), ("ad|ads|advert*", 0.5),
         ("an ad", 0.7), ("is|was|are|were ~4 paid|sponsored|ad|advert|advertisement", 0.8),
         ("rates|price|prices|cost|costs|charge ~3 post|posts|story|stories|reel|reels|collab|campaign|video|mention",
@@ -197,7 +206,7 @@ EN: dict[str, list[tuple[str, float]]] = {
         ("i'll|ill|will|gonna|going ~2 kill|hurt|find|destroy|ruin ~1 you", 0.95), ("kill|hurt you", 0.85),
         ("i know where you live", 0.97), ("watch your back", 0.8), ("watch out", 0.45), ("you'll|youll regret", 0.8),
         ("you will regret", 0.8), ("scammer|fraud|liar|liars|scammers|thieves", 0.6), ("useless|worthless", 0.35),
-        ("ugly", 0.55), ("go die|drop dead", 0.9), ("die", 0.45), ("damn|goddamn", 0.3), ("sue you", 0.5),
+        ("ugly", 0.55), ("you|u ~1 suck|sucks|stink|stinks", 0.9), ("sue|suing ~1 you|u", 0.85), ("lawsuit", 0.6), ("go die|drop dead", 0.9), ("die", 0.45), ("damn|goddamn", 0.3), ("sue you", 0.5),
     ],
     "off_topic": [
         ("weather|forecast|rain|raining|snow", 0.85),
@@ -207,7 +216,10 @@ EN: dict[str, list[tuple[str, float]]] = {
         ("math|maths|algebra|equation|calculus|physics|chemistry", 0.8), ("solve|calculate", 0.6),
         ("capital of", 0.9), ("translate|translation", 0.8),
         ("write ~3 code|script|program|function|essay|poem|story|song|letter|cv|resume|app|email|speech|report", 0.9),
-        ("cover letter", 0.85), ("give|send|lend|loan ~2 me ~3 money|bucks|dollars|cash|shekels|loan", 0.8), ("eurovision|oscars|olympics|superbowl|grammys|emmys", 0.75), ("world cup", 0.75),
+        ("cover letter", 0.85), ("dentist|doctor|plumber|electrician|mechanic|accountant|therapist|psychologist|"
+                                 "realtor|babysitter|vet", 0.7),
+        ("fix|repair ~3 wifi|router|internet|computer|printer|car|fridge|tv", 0.8), ("wifi|router|printer", 0.55),
+        ("distance|kilometers|kilometres|miles", 0.6), ("how far", 0.7), ("give|send|lend|loan ~2 me ~3 money|bucks|dollars|cash|shekels|loan", 0.8), ("eurovision|oscars|olympics|superbowl|grammys|emmys", 0.75), ("world cup", 0.75),
         ("python|javascript|java|sql|html|css|excel|regex|programming", 0.8), ("essay|poem", 0.75),
         ("joke|jokes|riddle", 0.6), ("football|soccer|basketball|nba|league|derby", 0.6), ("lottery|lotto", 0.75),
         ("who won", 0.7), ("who will win", 0.7), ("what time is it", 0.75), ("movie|movies|netflix|series", 0.5),

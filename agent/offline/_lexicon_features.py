@@ -110,6 +110,8 @@ OWNER: dict[str, list[tuple[str, float]]] = {
     "o_state": [
         ("was|is|got|been ~1 paid|sent|signed|completed|done|cancelled|canceled|approved|delivered", 0.8),
         ("has|have been ~1 paid|sent|signed|completed|done|cancelled|canceled|approved|delivered", 0.8),
+        ("done|finished|completed ~1 with", 0.85), ("סיימתי|גמרתי ~2 עם|את", 0.85), ("signed", 0.6),
+        ("חתמו|חתמנו|נחתם|חתום", 0.6),
         ("שולם|שולמה|שולמו|בוצע|בוצעה|בוצעו|הושלם|הושלמה|סיימתי|נחתם|נחתמה|אושר|אושרה|בוטל|בוטלה|נשלחה|נשלח", 0.75),
     ],
     "o_query": [
@@ -122,7 +124,9 @@ OWNER: dict[str, list[tuple[str, float]]] = {
         ("=digest|summary|סיכום|דוח|briefing|agenda", 0.95), ("סיכום יומי|היום", 0.95), ("daily digest|summary", 0.95),
         ("how is|are ~3 doing|going|performing", 0.85), ("how did|does|do|was ~3 do|doing|perform|performing|go",
                                                             0.85),
-        ("owe|owes|owed|owing|outstanding|receivable|receivables", 0.85), ("חייב|חייבים|חייבת ~2 לי|כסף", 0.85), ("status|update|updates|news ~2 with|on|of|for", 0.8), ("מה ~1 קורה|המצב|הסטטוס עם", 0.8),
+        ("owe|owes|owed|owing|outstanding|receivable|receivables", 0.85),
+        ("איפה|מה ~1 עומדים|עומד|עומדת ~2 מול|עם", 0.85), ("where ~1 are we|do we stand ~2 with|on", 0.85),
+        ("where do we stand", 0.85), ("מול", 0.35), ("חייב|חייבים|חייבת ~2 לי|כסף", 0.85), ("status|update|updates|news ~2 with|on|of|for", 0.8), ("מה ~1 קורה|המצב|הסטטוס עם", 0.8),
         ("איך ~3 הולך|מתקדם|מתקדמת", 0.8),
     ],
     "o_object": [(_OBJECTS, 0.85), ("with brands", 0.9), ("מול ~1 המותגים|מותגים", 0.9)],

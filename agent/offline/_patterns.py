@@ -125,6 +125,9 @@ class CueSet:
         """Forms plus a cue word the token is probably a typo of (none when it is already known)."""
         if any(f in self.vocab or f in protected for f in forms):
             return forms
+        word = forms[0]
+        if len(word) > 3 and word[-1] == word[-2] and word[:-1] in self.vocab:
+            return forms + (word[:-1],)  # "heyy", "pleasee", "thankss"
         fixed = self._fuzzy(forms[0])
         if fixed is None and len(forms) > 1:
             fixed = self._fuzzy(forms[-1])

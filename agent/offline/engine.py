@@ -51,7 +51,7 @@ def understand(text: str, *, catalog: Catalog, role: str = "follower", now: date
     dates, times, period, _ = find_moments(prep.clean, now=now, timezone=timezone)
     forms = [CUES.tag((found.masks[i],) if i in found.masks else CUES.correct(prep.variants[i], index.brand_words),
                       TAGS) for i in range(prep.n)]
-    labels = label_scores(CUES.find(prep, forms))
+    labels = label_scores(CUES.find(prep, forms), prep.n)
     status = find_status(prep.clean) if role == "owner" else None
     signals = Signals(
         brand=bool(found.brands or found.ambiguous), code=bool(found.codes),

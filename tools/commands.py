@@ -11,6 +11,8 @@ __all__ = ["register", "format_entry"]
 
 
 def _short(value: Any) -> str:
+    if value is None:
+        return "(none)"
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
     return text if len(text) <= 60 else text[:57] + "..."
 

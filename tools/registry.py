@@ -89,6 +89,7 @@ class ToolSpec:
 
 
 _REGISTRY: dict[str, ToolSpec] = {}
+_loaded = False  # both tool modules imported (importing one of them alone must not hide the other)
 
 
 def tool(
@@ -120,8 +121,10 @@ def _load_all() -> None:
 
 def all_specs() -> dict[str, ToolSpec]:
     """Every registered tool by name."""
-    if not _REGISTRY:
+    global _loaded
+    if not _loaded:
         _load_all()
+        _loaded = True
     return dict(_REGISTRY)
 
 

@@ -1,4 +1,4 @@
-"""Two tenants for the owner tool tests: shira (the shared bundle) and noa (same refs and codes, other data)."""
+"""Two tenants for owner tool tests: shira (the shared bundle), noa (same refs and codes, other values)."""
 
 from __future__ import annotations
 
@@ -48,12 +48,27 @@ def build(db) -> dict[str, int]:
     return ids
 
 
-def context(session, tenant_id: int, *, role: str = OWNER, now: dt.datetime = NOW, channel: str = "whatsapp",
-            actor: str = "whatsapp:+972541112233") -> ToolContext:
+def context(
+    session,
+    tenant_id: int,
+    *,
+    role: str = OWNER,
+    now: dt.datetime = NOW,
+    channel: str = "whatsapp",
+    actor: str = "whatsapp:+972541112233",
+) -> ToolContext:
     """A ToolContext for one tenant, as the agent builds it."""
     tenant = session.get(Tenant, tenant_id)
-    return ToolContext(session=session, tenant_id=tenant_id, handle=tenant.handle, timezone=tenant.timezone,
-                       role=role, channel=channel, actor=actor, now=now)
+    return ToolContext(
+        session=session,
+        tenant_id=tenant_id,
+        handle=tenant.handle,
+        timezone=tenant.timezone,
+        role=role,
+        channel=channel,
+        actor=actor,
+        now=now,
+    )
 
 
 def call(db, name: str, args: dict | None, tenant_id: int, **ctx_options) -> ToolResult:
@@ -83,37 +98,95 @@ def add_followers_activity(db, tenant_id: int) -> None:
         s.add_all(people)
         s.flush()
         convs = [
-            Conversation(tenant_id=tenant_id, contact_id=people[0].id, channel="web", status="open",
-                         started_at=at("2026-11-22", "20:00")),
-            Conversation(tenant_id=tenant_id, contact_id=people[1].id, channel="whatsapp", status="open",
-                         started_at=at("2026-11-23", "08:10")),
-            Conversation(tenant_id=tenant_id, contact_id=people[2].id, channel="web", status="closed",
-                         started_at=at("2026-11-18", "10:00"), closed_at=at("2026-11-18", "10:30")),
-            Conversation(tenant_id=tenant_id, contact_id=people[3].id, channel="web", status="closed",
-                         started_at=at("2026-11-02", "10:00"), closed_at=at("2026-11-02", "11:00")),
-            Conversation(tenant_id=tenant_id, channel="whatsapp", role="owner", status="open",
-                         started_at=at("2026-11-23", "08:30")),
+            Conversation(
+                tenant_id=tenant_id,
+                contact_id=people[0].id,
+                channel="web",
+                status="open",
+                started_at=at("2026-11-22", "20:00"),
+            ),
+            Conversation(
+                tenant_id=tenant_id,
+                contact_id=people[1].id,
+                channel="whatsapp",
+                status="open",
+                started_at=at("2026-11-23", "08:10"),
+            ),
+            Conversation(
+                tenant_id=tenant_id,
+                contact_id=people[2].id,
+                channel="web",
+                status="closed",
+                started_at=at("2026-11-18", "10:00"),
+                closed_at=at("2026-11-18", "10:30"),
+            ),
+            Conversation(
+                tenant_id=tenant_id,
+                contact_id=people[3].id,
+                channel="web",
+                status="closed",
+                started_at=at("2026-11-02", "10:00"),
+                closed_at=at("2026-11-02", "11:00"),
+            ),
+            Conversation(
+                tenant_id=tenant_id,
+                channel="whatsapp",
+                role="owner",
+                status="open",
+                started_at=at("2026-11-23", "08:30"),
+            ),
         ]
         s.add_all(convs)
         s.flush()
         inbound = [  # (conversation, local time, intent)
-            (0, "2026-11-22 20:00", "coupon_request"), (0, "2026-11-22 20:05", "coupon_request"),
-            (0, "2026-11-22 20:40", "support_issue"), (1, "2026-11-23 08:10", "coupon_request"),
-            (2, "2026-11-18 10:00", "product_question"), (2, "2026-11-18 10:20", "greeting"),
-            (3, "2026-11-02 10:00", "coupon_request"), (4, "2026-11-23 08:30", "owner_query"),
+            (0, "2026-11-22 20:00", "coupon_request"),
+            (0, "2026-11-22 20:05", "coupon_request"),
+            (0, "2026-11-22 20:40", "support_issue"),
+            (1, "2026-11-23 08:10", "coupon_request"),
+            (2, "2026-11-18 10:00", "product_question"),
+            (2, "2026-11-18 10:20", "greeting"),
+            (3, "2026-11-02 10:00", "coupon_request"),
+            (4, "2026-11-23 08:30", "owner_query"),
         ]
         for n, (ci, when, intent) in enumerate(inbound):
             day, hhmm = when.split()
-            s.add(Message(tenant_id=tenant_id, conversation_id=convs[ci].id, direction="in", channel="web",
-                          channel_message_id=f"m{n}", content="...", intent=intent, created_at=at(day, hhmm)))
-        s.add_all([
-            SupportIssue(tenant_id=tenant_id, conversation_id=convs[0].id, kind="order_missing",
-                         summary="order OL-2001 never arrived", created_at=at("2026-11-22", "20:41")),
-            SupportIssue(tenant_id=tenant_id, conversation_id=convs[2].id, kind="code_not_working",
-                         summary="code refused", status="closed", created_at=at("2026-11-18", "10:21")),
-            Handoff(tenant_id=tenant_id, conversation_id=convs[0].id, reason="asked for Shira",
-                    created_at=at("2026-11-22", "20:42")),
-        ])
+            s.add(
+                Message(
+                    tenant_id=tenant_id,
+                    conversation_id=convs[ci].id,
+                    direction="in",
+                    channel="web",
+                    channel_message_id=f"m{n}",
+                    content="...",
+                    intent=intent,
+                    created_at=at(day, hhmm),
+                )
+            )
+        s.add_all(
+            [
+                SupportIssue(
+                    tenant_id=tenant_id,
+                    conversation_id=convs[0].id,
+                    kind="order_missing",
+                    summary="order OL-2001 never arrived",
+                    created_at=at("2026-11-22", "20:41"),
+                ),
+                SupportIssue(
+                    tenant_id=tenant_id,
+                    conversation_id=convs[2].id,
+                    kind="code_not_working",
+                    summary="code refused",
+                    status="closed",
+                    created_at=at("2026-11-18", "10:21"),
+                ),
+                Handoff(
+                    tenant_id=tenant_id,
+                    conversation_id=convs[0].id,
+                    reason="asked for Shira",
+                    created_at=at("2026-11-22", "20:42"),
+                ),
+            ]
+        )
 
 
 def add_copies(db, tenant_id: int, code: str, moments: list[dt.datetime]) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from _owner_world import NOW, build, call, confirm_sentence
+
 from store.models import Invoice, Tenant
 
 
@@ -30,11 +31,19 @@ def test_create_takes_the_next_number_vat_and_a_due_date(db):
     result = call(db, "create_invoice", {"partnership": "greenbox", "amount": "6000"}, ids["shira"])
     assert result.ok, result.error
     invoice = result.data["invoice"]
-    assert (invoice["number"], invoice["vat_rate"], invoice["vat"], invoice["total"]) == ("1043", "0.18", "1080.00",
-                                                                                        "7080.00")
+    assert (invoice["number"], invoice["vat_rate"], invoice["vat"], invoice["total"]) == (
+        "1043",
+        "0.18",
+        "1080.00",
+        "7080.00",
+    )
     assert (invoice["issued"], invoice["due"], invoice["status"]) == ("2026-11-23", "2026-12-23", "draft")
-    assert call(db, "create_invoice", {"partnership": "olivia", "amount": 100}, ids["shira"]).data["invoice"][
-        "number"] == "1044"
+    assert (
+        call(db, "create_invoice", {"partnership": "olivia", "amount": 100}, ids["shira"]).data["invoice"][
+            "number"
+        ]
+        == "1044"
+    )
 
 
 def test_vat_rate_comes_from_the_tenant_settings_when_set(db):
@@ -42,9 +51,13 @@ def test_vat_rate_comes_from_the_tenant_settings_when_set(db):
     with db.session() as s:
         tenant = s.get(Tenant, ids["shira"])
         tenant.settings = {**(tenant.settings or {}), "vat_rate": "0.17", "invoice_due_days": 45}
-    invoice = call(db, "create_invoice", {"partnership": "olivia", "amount": 1000}, ids["shira"]).data["invoice"]
+    invoice = call(db, "create_invoice", {"partnership": "olivia", "amount": 1000}, ids["shira"]).data[
+        "invoice"
+    ]
     assert (invoice["vat"], invoice["due"]) == ("170.00", "2027-01-07")
-    explicit = call(db, "create_invoice", {"partnership": "olivia", "amount": 1000, "vat_rate": 0}, ids["shira"])
+    explicit = call(
+        db, "create_invoice", {"partnership": "olivia", "amount": 1000, "vat_rate": 0}, ids["shira"]
+    )
     assert explicit.data["invoice"]["vat"] == "0.00"
 
 
@@ -75,7 +88,11 @@ def test_paid_records_the_day_and_is_final(db):
     assert result.ok and result.data["invoice"]["paid_at"] == "2026-11-23"
     assert sorted(result.data["changed"]) == ["paid_at", "status"]
     again = call(db, "update_invoice", {"number": "1042", "status": "cancelled"}, ids["shira"])
-    assert not again.ok and again.error["code"] == "invalid_transition" and "already paid" in again.error["reason"]
+    assert (
+        not again.ok
+        and again.error["code"] == "invalid_transition"
+        and "already paid" in again.error["reason"]
+    )
 
 
 def test_update_errors_leave_the_invoice_unchanged(db):
@@ -84,7 +101,9 @@ def test_update_errors_leave_the_invoice_unchanged(db):
     assert not future.ok and future.error["field"] == "paid_at"
     unknown = call(db, "update_invoice", {"number": "9999", "status": "sent"}, ids["shira"])
     assert not unknown.ok and unknown.error["code"] == "not_found"
-    mixed = call(db, "update_invoice", {"number": "1042", "status": "sent", "paid_at": "2026-11-20"}, ids["shira"])
+    mixed = call(
+        db, "update_invoice", {"number": "1042", "status": "sent", "paid_at": "2026-11-20"}, ids["shira"]
+    )
     assert not mixed.ok and "paid_at only goes with status paid" in mixed.error["reason"]
     with db.session() as s:
         row = s.query(Invoice).filter_by(tenant_id=ids["shira"], number="1042").one()

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from _owner_world import build, call, confirm_sentence
 from sqlalchemy import select
 
-from _owner_world import build, call, confirm_sentence
 from store.models import AuditEntry, Partnership
 
 
@@ -35,10 +35,16 @@ def test_an_unknown_stage_is_refused_naming_the_field(db):
 
 def test_create_a_lead_with_compensation(db):
     ids = build(db)
-    result = call(db, "create_partnership", {"brand": "Nova Skincare", "compensation_amount": "4000"}, ids["shira"])
+    result = call(
+        db, "create_partnership", {"brand": "Nova Skincare", "compensation_amount": "4000"}, ids["shira"]
+    )
     assert result.ok, result.error
     p = result.data["partnership"]
-    assert (p["ref"], p["status"], p["compensation"]) == ("nova-skincare", "lead", {"amount": "4000.00", "currency": "ILS"})
+    assert (p["ref"], p["status"], p["compensation"]) == (
+        "nova-skincare",
+        "lead",
+        {"amount": "4000.00", "currency": "ILS"},
+    )
     assert "nova-skincare" in refs(call(db, "list_partnerships", {"open": True}, ids["shira"]))
 
 
@@ -46,8 +52,12 @@ def test_create_refuses_a_brand_already_in_the_pipeline_and_bad_dates(db):
     ids = build(db)
     dup = call(db, "create_partnership", {"brand": "greenbox"}, ids["shira"])
     assert not dup.ok and dup.error["code"] == "conflict" and dup.error["field"] == "brand"
-    dates = call(db, "create_partnership", {"brand": "X", "start_date": "2026-12-10", "end_date": "2026-12-01"},
-                 ids["shira"])
+    dates = call(
+        db,
+        "create_partnership",
+        {"brand": "X", "start_date": "2026-12-10", "end_date": "2026-12-01"},
+        ids["shira"],
+    )
     assert not dates.ok and "end_date is before start_date" in dates.error["reason"]
     extra = call(db, "create_partnership", {"brand": "X", "budget": 5}, ids["shira"])
     assert not extra.ok and extra.error["field"] == "budget"
@@ -68,10 +78,13 @@ def test_move_along_the_pipeline_is_audited_with_before_and_after(db):
 def test_active_cannot_go_back_to_an_open_stage_and_nothing_changes(db):
     ids = build(db)
     result = call(db, "update_partnership", {"partnership": "olivia", "status": "proposal"}, ids["shira"])
-    assert not result.ok and result.error["code"] == "invalid_transition" and "final" in result.error["reason"]
+    assert (
+        not result.ok and result.error["code"] == "invalid_transition" and "final" in result.error["reason"]
+    )
     with db.session() as s:
-        olivia = s.scalars(select(Partnership).where(Partnership.tenant_id == ids["shira"],
-                                                     Partnership.ref == "olivia")).one()
+        olivia = s.scalars(
+            select(Partnership).where(Partnership.tenant_id == ids["shira"], Partnership.ref == "olivia")
+        ).one()
         assert olivia.status == "active"
         assert s.scalars(select(AuditEntry)).all() == []
 
@@ -85,16 +98,31 @@ def test_activating_sets_the_start_date_to_the_tenant_today(db):
 
 def test_cancelling_is_confirmed_with_the_exact_change(db):
     ids = build(db)
-    sentence = confirm_sentence(db, "update_partnership", {"partnership": "sababa", "status": "cancelled"}, ids["shira"])
+    sentence = confirm_sentence(
+        db, "update_partnership", {"partnership": "sababa", "status": "cancelled"}, ids["shira"]
+    )
     assert sentence == "Cancel the partnership with Sababa Spices (now negotiation, 5,000.00 ILS)"
-    assert confirm_sentence(db, "update_partnership", {"partnership": "sababa", "status": "contract"}, ids["shira"]) is None
+    assert (
+        confirm_sentence(
+            db, "update_partnership", {"partnership": "sababa", "status": "contract"}, ids["shira"]
+        )
+        is None
+    )
 
 
 def test_compensation_deliverables_and_follow_up(db):
     ids = build(db)
-    result = call(db, "update_partnership", {"partnership": "sababa", "compensation_amount": 6000,
-                                             "add_deliverables": ["1 reel"], "next_follow_up": "2026-11-29"},
-                  ids["shira"])
+    result = call(
+        db,
+        "update_partnership",
+        {
+            "partnership": "sababa",
+            "compensation_amount": 6000,
+            "add_deliverables": ["1 reel"],
+            "next_follow_up": "2026-11-29",
+        },
+        ids["shira"],
+    )
     p = result.data["partnership"]
     assert p["compensation"]["amount"] == "6000.00" and p["deliverables"] == ["1 reel"]
     assert p["next_follow_up"] == "2026-11-29"
@@ -106,7 +134,9 @@ def test_update_needs_something_to_change_and_a_known_brand(db):
     nothing = call(db, "update_partnership", {"partnership": "lumi"}, ids["shira"])
     assert not nothing.ok and "nothing to change" in nothing.error["reason"]
     unknown = call(db, "update_partnership", {"partnership": "Zara", "status": "lead"}, ids["shira"])
-    assert not unknown.ok and unknown.error["code"] == "not_found" and "Olivia Oils" in unknown.error["reason"]
+    assert (
+        not unknown.ok and unknown.error["code"] == "not_found" and "Olivia Oils" in unknown.error["reason"]
+    )
 
 
 def test_two_brands_with_the_same_first_word_are_ambiguous(db):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from _owner_world import NOW, build, call, confirm_sentence
 from sqlalchemy import select
 
-from _owner_world import NOW, build, call, confirm_sentence
 from store.models import Task
 
 
@@ -34,8 +34,13 @@ def test_today_also_lists_what_is_late(db):
 def test_today_is_the_tenant_day_not_the_utc_day(db):
     ids = build(db)
     # 22:30 UTC on Monday is 00:30 on Tuesday in Jerusalem: the task due Tuesday is today's.
-    result = call(db, "list_tasks", {"when": "today"}, ids["shira"],
-                  now=dt.datetime(2026, 11, 23, 22, 30, tzinfo=dt.UTC))
+    result = call(
+        db,
+        "list_tasks",
+        {"when": "today"},
+        ids["shira"],
+        now=dt.datetime(2026, 11, 23, 22, 30, tzinfo=dt.UTC),
+    )
     assert result.data["today"] == "2026-11-24"
     assert titles(result.data["tasks"]) == ["Send GreenBox stories for approval"]
 
@@ -43,19 +48,36 @@ def test_today_is_the_tenant_day_not_the_utc_day(db):
 def test_by_partnership_by_status_and_overdue(db):
     ids = build(db)
     assert titles(call(db, "list_tasks", {"partnership": "גרינבוקס"}, ids["shira"]).data["tasks"]) == [
-        "Send GreenBox stories for approval"]
-    assert titles(call(db, "list_tasks", {"status": "completed"}, ids["shira"]).data["tasks"]) == ["Invoice KitchenPro"]
+        "Send GreenBox stories for approval"
+    ]
+    assert titles(call(db, "list_tasks", {"status": "completed"}, ids["shira"]).data["tasks"]) == [
+        "Invoice KitchenPro"
+    ]
     late = call(db, "list_tasks", {"when": "overdue"}, ids["shira"], now=NOW + dt.timedelta(days=5))
     assert titles(late.data["tasks"]) == ["Send GreenBox stories for approval", "Film Olivia reel #2"]
 
 
 def test_create_with_a_local_time_stores_utc_and_shows_local(db):
     ids = build(db)
-    result = call(db, "create_task", {"title": "להתקשר לאוליביה", "due_date": "2026-11-24", "due_time": "10:00",
-                                      "partnership": "לאוליביה", "priority": "high"}, ids["shira"])
+    result = call(
+        db,
+        "create_task",
+        {
+            "title": "להתקשר לאוליביה",
+            "due_date": "2026-11-24",
+            "due_time": "10:00",
+            "partnership": "לאוליביה",
+            "priority": "high",
+        },
+        ids["shira"],
+    )
     assert result.ok, result.error
     task = result.data["task"]
-    assert (task["due_date"], task["due_time"], task["partnership"]["ref"]) == ("2026-11-24", "10:00", "olivia")
+    assert (task["due_date"], task["due_time"], task["partnership"]["ref"]) == (
+        "2026-11-24",
+        "10:00",
+        "olivia",
+    )
     with db.session() as s:
         row = s.get(Task, task["id"])
         assert row.due_at == dt.datetime(2026, 11, 24, 8, 0, tzinfo=dt.UTC)  # Israel is UTC+2 in November
@@ -82,25 +104,33 @@ def test_complete_by_words_of_the_title(db):
 
 def test_two_olivia_tasks_make_an_error_listing_both(db):
     ids = build(db)
-    call(db, "create_task", {"title": "Call Olivia about the contract", "partnership": "olivia"}, ids["shira"])
+    call(
+        db, "create_task", {"title": "Call Olivia about the contract", "partnership": "olivia"}, ids["shira"]
+    )
     result = call(db, "update_task", {"task": "Olivia", "complete": True}, ids["shira"])
     assert not result.ok and result.error["code"] == "ambiguous" and result.error["field"] == "task"
-    assert "Film Olivia reel #2" in result.error["reason"] and "Call Olivia about the contract" in result.error["reason"]
+    assert (
+        "Film Olivia reel #2" in result.error["reason"]
+        and "Call Olivia about the contract" in result.error["reason"]
+    )
 
 
 def test_reschedule_keeps_the_time_of_day(db):
     ids = build(db)
-    created = call(db, "create_task", {"title": "Call Lumi", "due_date": "2026-11-24", "due_time": "10:00"},
-                   ids["shira"]).data["task"]
+    created = call(
+        db, "create_task", {"title": "Call Lumi", "due_date": "2026-11-24", "due_time": "10:00"}, ids["shira"]
+    ).data["task"]
     moved = call(db, "update_task", {"task": created["id"], "due_date": "2026-11-27"}, ids["shira"])
     assert (moved.data["task"]["due_date"], moved.data["task"]["due_time"]) == ("2026-11-27", "10:00")
-    prio = call(db, "update_task", {"task": "#%d" % created["id"], "priority": "urgent"}, ids["shira"])
+    prio = call(db, "update_task", {"task": f"#{created['id']}", "priority": "urgent"}, ids["shira"])
     assert prio.data["task"]["priority"] == "urgent" and prio.data["changed"] == ["priority"]
 
 
 def test_cancel_is_confirmed_and_other_changes_are_not(db):
     ids = build(db)
-    sentence = confirm_sentence(db, "update_task", {"task": "GreenBox stories", "status": "cancelled"}, ids["shira"])
+    sentence = confirm_sentence(
+        db, "update_task", {"task": "GreenBox stories", "status": "cancelled"}, ids["shira"]
+    )
     assert sentence == 'Cancel task #2 "Send GreenBox stories for approval", due 2026-11-24'
     assert confirm_sentence(db, "update_task", {"task": 2, "complete": True}, ids["shira"]) is None
 

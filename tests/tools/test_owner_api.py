@@ -1,0 +1,132 @@
+"""The owner JSON API: bearer token, the same tools and validation, problem+json, confirmation, scoping."""
+
+from __future__ import annotations
+
+import pytest
+from _owner_world import build
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from channels.owner_api import router
+from store import owners as owner_store
+
+
+@pytest.fixture
+def api(db):
+    ids = build(db)
+    with db.session() as s:
+        tokens = {
+            name: owner_store.create_token(session=s, tenant_id=tid, label=name) for name, tid in ids.items()
+        }
+    app = FastAPI()
+    app.include_router(router)
+    app.state.db = db
+    client = TestClient(app)
+
+    def as_owner(name: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {tokens[name]}"}
+
+    client.as_owner = as_owner  # type: ignore[attr-defined]
+    return client
+
+
+def test_no_token_or_a_bad_token_is_401_problem_json(api):
+    for headers in ({}, {"Authorization": "Bearer ios_not-a-real-token"}, {"Authorization": "Basic abc"}):
+        response = api.get("/owner/v1/partnerships", headers=headers)
+        assert response.status_code == 401
+        assert response.headers["content-type"] == "application/problem+json"
+        assert response.headers["www-authenticate"] == "Bearer"
+        assert response.json()["code"] == "unauthorized"
+
+
+def test_lists_are_the_token_tenant_only(api):
+    shira = api.get("/owner/v1/invoices", params={"status": "unpaid"}, headers=api.as_owner("shira")).json()
+    noa = api.get("/owner/v1/invoices", params={"status": "unpaid"}, headers=api.as_owner("noa")).json()
+    assert [(i["number"], i["amount"]) for i in shira["invoices"]] == [("1042", "7000.00")]
+    assert [(i["number"], i["amount"]) for i in noa["invoices"]] == [("1042", "111.00")]
+    partnerships = api.get("/owner/v1/partnerships?open=true", headers=api.as_owner("shira")).json()
+    assert [p["ref"] for p in partnerships["partnerships"]] == ["lumi", "sababa"]
+    stats = api.get("/owner/v1/stats/coupons?code=SHIRA15", headers=api.as_owner("shira")).json()
+    assert stats["coupons"][0]["revenue"] == "756.00"
+
+
+def test_create_a_task_and_see_it_listed(api):
+    created = api.post(
+        "/owner/v1/tasks",
+        json={"title": "Call Lumi", "due_date": "2099-01-05", "partnership": "lumi"},
+        headers=api.as_owner("shira"),
+    )
+    assert created.status_code == 201, created.text
+    task_id = created.json()["task"]["id"]
+    listed = api.get("/owner/v1/tasks", params={"partnership": "lumi"}, headers=api.as_owner("shira")).json()
+    assert task_id in [t["id"] for t in listed["tasks"]]
+    done = api.patch(f"/owner/v1/tasks/{task_id}", json={"complete": True}, headers=api.as_owner("shira"))
+    assert done.status_code == 200 and done.json()["task"]["status"] == "completed"
+
+
+def test_validation_errors_name_the_field(api):
+    cases = [
+        ("post", "/owner/v1/tasks", {"title": "x", "priority": "critical"}, 422, "priority"),
+        ("post", "/owner/v1/coupons", {"code": "SHIRA15", "partnership": "olivia", "value": 5}, 409, "code"),
+        ("post", "/owner/v1/invoices", {"partnership": "olivia", "amount": "lots"}, 422, "amount"),
+        ("patch", "/owner/v1/partnerships/olivia", {"status": "lead"}, 409, "status"),
+        (
+            "patch",
+            "/owner/v1/partnerships/olivia",
+            {"partnership": "lumi", "status": "lead"},
+            422,
+            "partnership",
+        ),
+        ("post", "/owner/v1/partnerships", {"brand": "X", "colour": "red"}, 422, "colour"),
+    ]
+    for method, path, body, status, field in cases:
+        response = getattr(api, method)(path, json=body, headers=api.as_owner("shira"))
+        assert response.status_code == status, (path, body, response.text)
+        assert response.headers["content-type"] == "application/problem+json"
+        assert response.json()["field"] == field
+    not_json = api.post("/owner/v1/tasks", content=b"[1, 2]", headers=api.as_owner("shira"))
+    assert not_json.status_code == 422 and "JSON object" in not_json.json()["detail"]
+
+
+def test_destructive_changes_need_confirm_and_say_what_will_change(api):
+    first = api.patch(
+        "/owner/v1/invoices/1042",
+        json={"status": "paid", "paid_at": "2026-11-20"},
+        headers=api.as_owner("shira"),
+    )
+    assert first.status_code == 409 and first.json()["code"] == "confirmation_required"
+    assert first.json()["detail"] == "Mark invoice 1042 (7,000.00 ILS, Olivia Oils) as paid on 2026-11-20"
+    unpaid = api.get("/owner/v1/invoices?status=unpaid", headers=api.as_owner("shira")).json()
+    assert [i["number"] for i in unpaid["invoices"]] == ["1042"]  # nothing happened yet
+    confirmed = api.patch(
+        "/owner/v1/invoices/1042?confirm=true",
+        json={"status": "paid", "paid_at": "2026-11-20"},
+        headers=api.as_owner("shira"),
+    )
+    assert confirmed.status_code == 200 and confirmed.json()["invoice"]["paid_at"] == "2026-11-20"
+    off = api.patch("/owner/v1/coupons/GREEN50", json={"active": False}, headers=api.as_owner("shira"))
+    assert off.status_code == 409 and "Deactivate coupon GREEN50" in off.json()["detail"]
+
+
+def test_another_tenant_rows_are_not_found(api):
+    missing = api.patch(
+        "/owner/v1/partnerships/zara", json={"status": "proposal"}, headers=api.as_owner("shira")
+    )
+    assert missing.status_code == 404 and missing.json()["field"] == "partnership"
+    shira_tasks = api.get("/owner/v1/tasks?status=completed", headers=api.as_owner("shira")).json()["tasks"]
+    foreign = api.patch(
+        f"/owner/v1/tasks/{shira_tasks[0]['id']}", json={"priority": "low"}, headers=api.as_owner("noa")
+    )
+    assert foreign.status_code == 404 and foreign.json()["field"] == "task"
+    created = api.post(
+        "/owner/v1/coupons",
+        json={"code": "NOA5", "partnership": "olivia", "value": 5},
+        headers=api.as_owner("noa"),
+    )
+    assert created.status_code == 201
+    assert (
+        api.patch(
+            "/owner/v1/coupons/NOA5", json={"expires": "2027-01-01"}, headers=api.as_owner("shira")
+        ).status_code
+        == 404
+    )

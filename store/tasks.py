@@ -85,7 +85,9 @@ def find(
         return exact
     # The title and the brand together describe a task ("the Olivia reel" -> "Film Olivia reel #2").
     candidates = [(t, [" ".join([t.title, *brands.get(t.partnership_id or 0, [])])]) for t in rows]
-    found = best_matches(query, candidates, floor=85.0)
-    if not found:
-        found = best_matches(query, candidates, floor=60.0)
-    return list(found)  # type: ignore[arg-type]
+    # Whole-title matches first, then most words, then any word ("the Lumi quote" -> the one Lumi task).
+    for floor in (85.0, 60.0, 35.0):
+        found = best_matches(query, candidates, floor=floor)
+        if found:
+            return list(found)  # type: ignore[arg-type]
+    return []

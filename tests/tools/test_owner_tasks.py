@@ -146,3 +146,9 @@ def test_update_errors_name_the_field(db):
     with db.session() as s:
         assert s.get(Task, 1).due_date == dt.date(2026, 11, 26)  # a refused change leaves the task as it was
         assert s.scalars(select(Task).where(Task.status == "cancelled")).all() == []
+
+
+def test_a_brand_word_alone_finds_the_one_task_of_that_brand(db):
+    ids = build(db)
+    result = call(db, "update_task", {"task": "Lumi quote", "priority": "high"}, ids["shira"])
+    assert result.ok and result.data["task"]["title"] == "להכין הצעת מחיר ללומי"

@@ -82,11 +82,16 @@ def _candidates(prep: Prepared, idx: CatalogIndex) -> tuple[list[tuple[int, int,
     for i in range(n):
         if i in covered or prep.tokens[i].isdigit():
             continue
-        for v in prep.variants[i]:
-            for word in _approximate(idx, v):
+        # One word, or two written apart ("ליש קו" for "LeashCo"), misspelt or in the other script.
+        spans = [(v, 1) for v in prep.variants[i]]
+        nxt = prep.tokens[i + 1] if i + 1 < n else ""
+        if nxt and i + 1 not in covered and not nxt.isdigit() and nxt not in ALL_CUE_WORDS and not is_ordinary(nxt):
+            spans += [(v + prep.tokens[i + 1], 2) for v in prep.variants[i]]
+        for text, k in spans:
+            for word in _approximate(idx, text):
                 for form in idx.forms_by_word.get(word, []) + idx.by_compact.get(word, []):
                     if form.strength >= 0.9:
-                        cands.append((i, i + 1, form.ref, form.strength * 0.85))
+                        cands.append((i, i + k, form.ref, form.strength * 0.85))
                         fuzzy = True
     return cands, fuzzy
 

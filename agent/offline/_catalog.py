@@ -100,10 +100,13 @@ def _forms_for(ref: str, surface: str, out: list[Form]) -> None:
         return
     out.append(Form(ref, toks, 1.0, "name"))
     if len(toks) > 1:
+        lead = next((t for t in toks if t not in FUNCTION_WORDS), "")
         for tok in toks:
             if tok in FUNCTION_WORDS or len(tok) < 2 or tok.isdigit():
                 continue
-            generic = len(tok) < 3 or is_ordinary(tok)
+            # Brand names lead with the distinctive word ("Ikara Living", "Lumi Blenders"); the words after it
+            # are mostly categories, good for telling two brands apart but not for naming one.
+            generic = len(tok) < 3 or tok != lead or is_ordinary(tok)
             out.append(Form(ref, (tok,), 0.45 if generic else 0.9, "generic" if generic else "word"))
 
 

@@ -212,7 +212,7 @@ def _times(text: str, date_spans: list[tuple[int, int]]) -> list[tuple[int, str]
         add(m, _hour(int(m.group(1)), 0, m.group(2), True))
     for m in re.finditer(_H + r"ב?שעה\s*(\d{1,2})(?![\d:/.%])\s*" + _DAYPART, text):
         add(m, _hour(int(m.group(1)), 0, m.group(2), True))
-    for m in re.finditer(_H + r"ב-?\s?(\d{1,2})(?![\d:/.%])(?!\s*(?:אחוז|שקל|ש\"ח|שח|₪|ils|%|ל|ב|ימים|יום))\s*"
+    for m in re.finditer(_H + r"ב-?\s?(\d{1,2})(?![\d:/.%])(?!\s*(?:אחוז|שקל|ש\"ח|שח|₪|ils|%|ל?חודש|ב?חודש|ימים|יום|ל?דקות))\s*"
                          + _DAYPART, text):
         near_date = any(0 <= m.start() - e <= 8 for _, e in date_spans)
         if m.group(2) or near_date:

@@ -15,7 +15,7 @@ _NEG_TOPIC = "doesn't|doesnt|didn't|didnt|won't|wont|isn't|isnt|not|never|can't|
 EN: dict[str, list[tuple[str, float]]] = {
     "greeting": [
         ("hi|hello|hey|heya|hiya|howdy|hola|shalom|helo|hallo|hai|hii|hay|heyy|hiii|heyyy|helloo", 0.8), ("yo|ahoy", 0.55),
-        ("greetings", 0.7), ("good morning|afternoon|evening|day", 0.85), ("=morning", 0.7), ("=evening", 0.6),
+        ("greetings", 0.7), ("good morning|afternoon|evening|day", 0.85), ("^morning|evening|mornin", 0.7),
         ("hi|hey there", 0.85), ("shabbat shalom", 0.85), ("happy friday|monday|weekend", 0.5),
     ],
     "small_talk": [
@@ -31,7 +31,7 @@ EN: dict[str, list[tuple[str, float]]] = {
         ("are you a|an ~1 bot|robot|ai|human|real|person", 0.8), ("are you real|human|ai|bot|robot", 0.8),
         ("is this a bot", 0.8), ("human or|and ai|bot|robot", 0.8), ("bot|ai or|and human|real", 0.8),
         ("who are you", 0.6), ("what's|whats your name", 0.6), ("what is your name", 0.6),
-        ("how old are you", 0.7), ("where do you live", 0.6), ("where are you from", 0.6), ("miss|missed you", 0.55),
+        ("how old are|is", 0.7), ("where do you live", 0.6), ("where are you from", 0.6), ("miss|missed you", 0.55),
         ("nice to meet you", 0.75), ("bored", 0.4), ("just saying hi|hello", 0.7), ("happy birthday|bday", 0.75),
         ("congrats|congratulations|mazal|mazel", 0.75), ("happy holidays|hanukkah|chanukah|passover|holiday", 0.6),
         ("what are you doing", 0.6), ("what are you up to", 0.6), ("what's|whats new", 0.6),
@@ -49,7 +49,7 @@ EN: dict[str, list[tuple[str, float]]] = {
         ("ok|okay|k thanks|thx|thank", 0.8),
         ("great|good|bad|wrong|terrible|helpful|useful|perfect answer|reply|response", 0.85),
         ("not ~2 what i ~2 asked|meant|wanted|needed|looking", 0.85), ("meh|ugh", 0.45), ("you didn't|didnt answer", 0.8), ("you did not answer", 0.8),
-        ("doesn't|doesnt answer my question", 0.85), ("answered my question", 0.85), ("that's|thats wrong", 0.55),
+        ("doesn't|doesnt|didn't|didnt|did|does|not ~1 answer|answered", 0.8), ("answered my question", 0.85), ("that's|thats wrong", 0.55),
         ("rating|rate", 0.4), ("stars", 0.5), ("!used the|your code", 0.45), ("saved me", 0.6),
         ("love|loved it", 0.45), ("you're|youre the best", 0.4), ("exactly what i needed", 0.85),
         ("bought|ordered|used|tried|got|received ~6 love|loved|amazing|great|awesome|perfect|worked|works|obsessed|"
@@ -101,7 +101,10 @@ EN: dict[str, list[tuple[str, float]]] = {
         ("tastes|smells|looks|smell|taste ~2 weird|bad|off|strange|funny|wrong|rotten|spoiled", 0.75),
         ("charged|paid|billed ~2 full price", 0.85), ("even though|although ~4 entered|used|applied|put", 0.7),
         ("hole|holes|stain|stains|scratch|scratches|dent|defect|defects|rotten|moldy|mouldy|spoiled", 0.75),
-        ("already used|redeemed", 0.8), ("keeps|keep ~2 saying|telling|showing|failing|crashing|declining", 0.75),
+        ("already used|redeemed", 0.8), ("you said|told|promised|wrote ~4 valid|working|until|till|would|will", 0.7),
+        ("sick|vomit|vomiting|threw|diarrhea|rash|allergic|reaction|itchy|burned|burnt", 0.7),
+        ("site|website|app|page|checkout|cart ~3 crash|crashes|crashing|crashed|freezes|frozen|stuck|down|error", 0.8),
+        ("only|just ~4 instead", 0.8), ("keeps|keep ~2 saying|telling|showing|failing|crashing|declining", 0.75),
         ("return|exchange", 0.55), ("return|exchange ~3 policy|item|order|it|this|them|the|my", 0.75),
         ("arrived|came|delivered|received|got ~3 without|missing|broken|damaged|open|opened|late|wrong|empty|"
          "incomplete|cracked|leaking", 0.85),
@@ -174,7 +177,8 @@ EN: dict[str, list[tuple[str, float]]] = {
         ("how do|did|would|can|could you", 0.6), ("recommendations|recommend|tips|ideas|suggestions ~4 @content", 0.8),
         ("your ~1 @content", 0.5), ("@content", 0.2), ("do you do|teach|run|give", 0.35), ("teach me|us", 0.6),
         ("share the|your", 0.4), ("explain", 0.4), ("secret", 0.4), ("made of|from|with", 0.5),
-        ("styling|outfit|outfits", 0.4), ("get|find ~2 inspiration|ideas", 0.8), ("sets|reps|exercises", 0.5), ("diet|calories", 0.45), ("missed it", 0.5),
+        ("styling|outfit|outfits", 0.4), ("show|share ~2 us|me|your|the", 0.5),
+        ("makeover|tour|renovation|diy|hack|hacks|transformation", 0.5), ("get|find ~2 inspiration|ideas", 0.8), ("sets|reps|exercises", 0.5), ("diet|calories", 0.45), ("missed it", 0.5),
     ],
     "partnership_question": [
         ("sponsored|sponsor|sponsors|sponsorship", 0.85), ("collab|collabs|collaborate*|collaboration*", 0.85),
@@ -189,7 +193,7 @@ EN: dict[str, list[tuple[str, float]]] = {
         ("how much do you charge", 0.9), ("charge for", 0.7), ("i'm|im|we're ~2 from", 0.55),
         ("i|we am|are ~2 from", 0.55), ("our|my ~1 brand|company|business|startup|agency|shop", 0.75),
         ("work together", 0.85), ("love|like|want|interested ~2 work|working|partner|collaborate", 0.7),
-        ("promote our|my", 0.8), ("promote|promoting", 0.5), ("pr package", 0.7), ("campaign", 0.5),
+        ("promote our|my", 0.8), ("advertise|promote|feature ~2 with|on ~1 you|your", 0.85), ("promote|promoting", 0.5), ("pr package", 0.7), ("campaign", 0.5),
         ("influencer marketing", 0.8), ("advertise|advertising", 0.7), ("still work with", 0.85),
         ("official partner", 0.9), ("send you ~3 review|try|test|sample|samples|product|products|game|app", 0.8),
         ("i'm|im|we're ~3 developer|developers|founder|founders|startup|studio|agency|marketing|pr", 0.7),
@@ -221,7 +225,7 @@ EN: dict[str, list[tuple[str, float]]] = {
         ("fix|repair ~3 wifi|router|internet|computer|printer|car|fridge|tv", 0.8), ("wifi|router|printer", 0.55),
         ("distance|kilometers|kilometres|miles", 0.6), ("how far", 0.7), ("give|send|lend|loan ~2 me ~3 money|bucks|dollars|cash|shekels|loan", 0.8), ("eurovision|oscars|olympics|superbowl|grammys|emmys", 0.75), ("world cup", 0.75),
         ("python|javascript|java|sql|html|css|excel|regex|programming", 0.8), ("essay|poem", 0.75),
-        ("joke|jokes|riddle", 0.6), ("football|soccer|basketball|nba|league|derby", 0.6), ("lottery|lotto", 0.75),
+        ("joke|jokes|riddle", 0.6), ("what's|whats the score", 0.85), ("what is the score", 0.85), ("score", 0.4), ("football|soccer|basketball|nba|league|derby", 0.6), ("lottery|lotto", 0.75),
         ("who won", 0.7), ("who will win", 0.7), ("what time is it", 0.75), ("movie|movies|netflix|series", 0.5),
         ("chatgpt|gpt|openai", 0.5), ("meaning of life", 0.8), ("horoscope|zodiac", 0.75),
         ("doctor|medicine|symptoms|diagnos*", 0.55), ("lawyer", 0.5),

@@ -16,7 +16,8 @@ _PRODUCT_NOUNS_EN = (
     "stroller|toy|toys|outfit|top|mask|gel|spray|toner|balm|scrub|tripod|light|ring|box|set|kit|app|filter|"
     "charger|cable|webcam|speaker|keyboard|mouse|monitor|tablet|suitcase|luggage|backpack|diapers|wipes|bottle|"
     "carseat|crib|pacifier|formula|stroller|headset|drone|console|vacuum|robot|blanket|towel|mattress|setup|gear|"
-    "equipment|chair|desk|gpu|pc|controller"
+    "equipment|chair|desk|gpu|pc|controller|food|kibble|treats|snacks|drops|rug|lamp|curtains|sofa|couch|paint|"
+    "shelf|table"
 )
 _PRODUCT_NOUNS_HE = (
     "שמן|מיקסר|בלנדר|מעבד|סיר|סירים|מחבת|מחבתות|סכין|סכינים|קומקום|סיר|מגש|ספל|כוס|צלחת|צלחות|סינר|קרש|בקבוק|"
@@ -27,7 +28,7 @@ _PRODUCT_NOUNS_HE = (
     "גומיות|כרית|מצעים|נר|מפזר|עגלה|צעצוע|צעצועים|לוק|מסכה|ג'ל|ספריי|טונר|סקראב|חצובה|טבעת|מארז|ארגז|סט|ערכה|"
     "אפליקציה|פילטר|נעלי|מכשיר|מטען|מטענים|כבל|מצלמת|רמקול|מקלדת|עכבר|מסך|טאבלט|מזוודה|מזוודות|תרמיל|חיתולים|"
     "מגבונים|מושב|עריסה|מוצץ|תמ\"ל|תמל|אוזניות|רחפן|שואב|שמיכה|מגבת|טיטולים|סטאפ|סטאפים|ציוד|גיר|כיסא|שולחן|"
-    "שלט|בקר"
+    "שלט|בקר|אוכל|מזון|חטיפים|טיפות|שטיח|מנורה|וילונות|ספה|צבע|מדף|שולחן"
 )
 _CONTENT_NOUNS = (
     "cake|cakes|cookies|cookie|bread|pasta|salad|soup|dessert|dough|pie|muffins|pizza|shakshuka|pancakes|sauce|"
@@ -110,7 +111,9 @@ OWNER: dict[str, list[tuple[str, float]]] = {
     "o_state": [
         ("was|is|got|been ~1 paid|sent|signed|completed|done|cancelled|canceled|approved|delivered", 0.8),
         ("has|have been ~1 paid|sent|signed|completed|done|cancelled|canceled|approved|delivered", 0.8),
-        ("done|finished|completed ~1 with", 0.85), ("סיימתי|גמרתי ~2 עם|את", 0.85), ("signed", 0.6),
+        ("done|finished|completed ~1 with", 0.85),
+        ("is|are|now ~2 active|live|signed|paid|cancelled|canceled|completed|confirmed|approved", 0.75),
+        ("הוא|היא|הם|עכשיו ~2 פעיל|פעילה|פעילים|סגור|סגורה|חתום|חתומה|מאושר|מאושרת", 0.75), ("סיימתי|גמרתי ~2 עם|את", 0.85), ("signed", 0.6),
         ("חתמו|חתמנו|נחתם|חתום", 0.6),
         ("שולם|שולמה|שולמו|בוצע|בוצעה|בוצעו|הושלם|הושלמה|סיימתי|נחתם|נחתמה|אושר|אושרה|בוטל|בוטלה|נשלחה|נשלח", 0.75),
     ],

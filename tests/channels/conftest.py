@@ -63,11 +63,16 @@ def make_client(demo_db, twilio_settings, clock) -> Iterator[Callable[..., TestC
     """Build a TestClient of the real app (lifespan run, worker in process); extra overrides allowed."""
     clients: list[TestClient] = []
 
-    def make(**overrides: Any) -> TestClient:
-        base = {"clock": clock, "twilio_settings": twilio_settings, "worker_concurrency": 4, "digest_every": 1e9}
+    def make(*, demo: bool = False, **overrides: Any) -> TestClient:
+        base = {
+            "clock": clock,
+            "twilio_settings": twilio_settings,
+            "worker_concurrency": 4,
+            "digest_every": 1e9,
+        }
         from channels.app import create_app
 
-        client = TestClient(create_app(database=demo_db, overrides={**base, **overrides}))
+        client = TestClient(create_app(database=demo_db, demo=demo, overrides={**base, **overrides}))
         client.__enter__()
         clients.append(client)
         return client

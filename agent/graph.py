@@ -6,6 +6,7 @@ Every node is timed into state["timings"] so the trace shows where a turn's time
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 from collections.abc import Callable
@@ -14,6 +15,7 @@ from typing import Any
 from langgraph.graph import END, START, StateGraph
 from langgraph.runtime import Runtime
 
+from agent._turn import GRACEFUL
 from agent.act import act_node
 from agent.context import Context, context_node
 from agent.decision import decision_node, route_after_decision, route_after_experiment
@@ -27,6 +29,8 @@ from agent.understanding import understanding_node
 __all__ = ["build_graph", "respond_node", "NODES"]
 
 NODES = ("context", "understanding", "policy", "decision", "experiment", "act", "respond", "persist")
+
+log = logging.getLogger(__name__)
 
 _TOKEN = re.compile(r"\S+\s*|\s+")
 
@@ -54,7 +58,13 @@ def respond_node(state: TurnState, runtime: Runtime[Context]) -> dict[str, Any]:
     decision = state.get("decision") or {}
     if decision.get("note") == "paused_silent":  # a human has the conversation: say nothing at all
         return {"reply": "", "cards": [], "language": (state.get("understanding") or {}).get("language") or ""}
-    out = dict(_template_respond(state) or {})
+    try:
+        out = dict(_template_respond(state) or {})
+    except Exception as exc:  # a template bug must not cost the user an answer or the turn its record
+        log.exception("respond failed")
+        language = (state.get("understanding") or {}).get("language") or "he"
+        out = {"reply": GRACEFUL.get(language, GRACEFUL["en"]), "language": language, "cards": [],
+               "events": [{"node": "respond", "event": "respond_error", "error": type(exc).__name__}]}
     emit = ctx.emit
     streamed: list[str] = []
 
@@ -68,7 +78,8 @@ def respond_node(state: TurnState, runtime: Runtime[Context]) -> dict[str, Any]:
         if call.value:
             out["reply"] = call.value
         if call.error:  # the trace's engine names the fallback whichever stage needed it
-            out["events"] = [{"node": "respond", "event": "engine_fallback", "error": call.error}]
+            out["events"] = [*out.get("events", []), {"node": "respond", "event": "engine_fallback",
+                                                      "error": call.error}]
             if "->" not in (state.get("engine") or ""):
                 out["engine"] = call.engine
     if emit is not None:

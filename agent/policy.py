@@ -6,10 +6,12 @@ from typing import Any
 
 from langgraph.runtime import Runtime
 
-from agent.context import Context
+from agent.context import Context, engine_catalog, turn_now
 from agent.state import TurnState
+from tools import registry
+from tools.registry import FOLLOWER
 
-__all__ = ["policy_node", "REFUSE_RISKS"]
+__all__ = ["policy_node", "owner_request_risk", "REFUSE_RISKS"]
 
 # Risks refused outright: the reply says no and leaks nothing (no codes, no prompt, no other tenant).
 REFUSE_RISKS = ("prompt_injection", "data_exfiltration", "role_escalation")
@@ -28,6 +30,34 @@ def _rate_limited(state: TurnState, ctx: Context) -> str | None:
     return None
 
 
+# Owner tools a follower's words may map to without asking for anything private: the follower side
+# answers those with its own tools (find_coupons, list_brands).
+_FOLLOWER_EQUIVALENT = frozenset({"list_coupons", "list_partnerships"})
+# Intents whose words can look like a command ("STOP" is a consent withdrawal, not a coupon code).
+_NOT_COMMANDS = frozenset({"consent", "greeting", "feedback", "abuse", "human_request", "support_issue"})
+
+
+def owner_request_risk(state: TurnState, ctx: Context) -> str | None:
+    """A follower asking for what only the owner may do or see: role_escalation (a change) or
+    data_exfiltration (private business data), judged by the owner command parser itself."""
+    from agent.offline.owner_commands import parse_owner_command
+
+    understanding = state.get("understanding") or {}
+    if understanding.get("intent") in _NOT_COMMANDS:
+        return None
+    tenant = state["tenant"]
+    command = parse_owner_command(state.get("masked_text") or "", now=turn_now(state),
+                                  timezone=tenant.get("timezone") or "Asia/Jerusalem",
+                                  catalog=engine_catalog(ctx, state), language=understanding.get("language"))
+    if command is None or command.tool in _FOLLOWER_EQUIVALENT or float(command.confidence or 0) < 0.8:
+        return None
+    spec = registry.get_spec(command.tool)
+    if spec is None or FOLLOWER in spec.roles:
+        return None
+    writes = command.tool.split("_", 1)[0] in ("create", "update", "delete", "mark", "cancel")
+    return "role_escalation" if writes else "data_exfiltration"
+
+
 def policy_node(state: TurnState, runtime: Runtime[Context]) -> dict[str, Any]:
     """Decide what the turn may do, from the understanding, the role and the rate counters."""
     ctx = runtime.context
@@ -39,6 +69,11 @@ def policy_node(state: TurnState, runtime: Runtime[Context]) -> dict[str, Any]:
     verdict = "allow"
 
     refusing = [r for r in risks if r in (OWNER_REFUSE_RISKS if role == "owner" else REFUSE_RISKS)]
+    if role != "owner" and not refusing:
+        asked = owner_request_risk(state, ctx)
+        if asked:
+            risks.append(asked)
+            refusing.append(asked)
     limited = None if role == "owner" or state.get("paused") else _rate_limited(state, ctx)
     if limited:
         verdict = "rate_limited"

@@ -10,7 +10,7 @@ from knowledge import text as kt
 
 from ._common import COMMON_WORDS
 from ._cues import CUE_WORDS
-from ._prep import fold, is_latin_word, word_variants
+from ._prep import clean_text, fold, is_latin_word, word_variants
 from ._translit import spell
 from .types import Catalog
 
@@ -74,7 +74,8 @@ class CatalogIndex:
 
 
 def _toks(text: str) -> tuple[str, ...]:
-    return tuple(fold(t) for t in kt.tokens(text))
+    # The same cleaning as messages get (joined acronyms, collapsed elongations), so both sides agree.
+    return tuple(fold(t) for t in kt.tokens(clean_text(text)))
 
 
 def compact(tokens: tuple[str, ...] | list[str]) -> str:

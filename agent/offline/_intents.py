@@ -66,7 +66,7 @@ def label_scores(matches: list[Match], n_tokens: int) -> dict[str, float]:
         scores[label] = noisy_or(votes)
     which = [m.start for m in matches if m.cue.label == "f_which"]
     nouns = [m.start for m in matches if m.cue.label == "f_product_noun"]
-    if any(0 < n - w <= 3 for w in which for n in nouns):
+    if any(0 < n - w <= 2 for w in which for n in nouns):
         scores["f_which_noun"] = 1.0  # "which oil", "איזה שמן זית", "what mixer is that"
     return scores
 

@@ -37,7 +37,8 @@ MESSAGES = DATA["messages"]
 
 
 def _run(case: dict) -> Understanding:
-    return understand(case["text"], catalog=CATALOGS[case["cat"]], role=case.get("role", "follower"), now=NOW,
+    now = datetime.fromisoformat(case["now"]) if "now" in case else NOW
+    return understand(case["text"], catalog=CATALOGS[case["cat"]], role=case.get("role", "follower"), now=now,
                       timezone=TZ, previous=case.get("previous"))
 
 

@@ -92,7 +92,8 @@ def stem(word: str) -> str:
 
 def is_ordinary(word: str) -> bool:
     """True for a word too common to name a brand by itself (a category, a cue or an everyday word)."""
-    return any(v in GENERIC_WORDS or v in COMMON_WORDS or v in CUE_WORDS for v in word_variants(word))
+    forms = [v for i, v in enumerate(word_variants(word)) if i == 0 or len(v) >= 3]  # "לומי" is not "מי"
+    return any(v in GENERIC_WORDS or v in COMMON_WORDS or v in CUE_WORDS for v in forms)
 
 
 def _forms_for(ref: str, surface: str, out: list[Form]) -> None:

@@ -37,11 +37,14 @@ _SCRIPTS = (
     ("en", re.compile(r"[A-Za-z]")),
 )
 _CODEISH = re.compile(r"\b[A-Z0-9]{4,}\b|https?://\S+|\S+@\S+")
+_QUOTED = re.compile(r"\([^()]*\)|\"[^\"]*\"|“[^”]*”")
 
 
 def reply_language(text: str) -> str | None:
     """The language a reader sees: the script most of the words are in (codes and links ignored)."""
-    text = _CODEISH.sub(" ", text or "")
+    # Quoted material (a brand's terms in parentheses, a product name in quotes) is not the
+    # language the reply is written in.
+    text = _QUOTED.sub(" ", _CODEISH.sub(" ", text or ""))
     counts = {lang: len(rx.findall(text)) for lang, rx in _SCRIPTS}
     total = sum(counts.values())
     if not total:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import statistics
 import time
 from collections.abc import Callable
@@ -18,6 +19,8 @@ from evals.state_checks import count_rows
 from evals.suite import Case, Suite
 from store import models as m
 from store.db import Database
+
+log = logging.getLogger(__name__)
 
 __all__ = ["CaseResult", "RunResult", "run_suites", "percentile"]
 
@@ -195,6 +198,18 @@ def _run_case_once(agent: Any, db: Database, suite: Suite, case: Case, judge: An
     return CaseResult(case.id, list(case.tags), passed, any_skipped and only_judge, turns, after)
 
 
+def _run_case_safely(agent: Any, db: Database, suite: Suite, case: Case, judge: Any, run: int) -> CaseResult:
+    """One run of a case; an exception fails this case (with the error as its failure), not the run."""
+    try:
+        return _run_case_once(agent, db, suite, case, judge, run)
+    except Exception as exc:  # the report must still be written for every other case
+        log.exception("case %s/%s crashed", suite.name, case.id)
+        turn = {"user": case.turns[0].user, "reply": "", "intent": None, "tools": [], "action": None,
+                "language": None, "ms": 0.0, "failures": [f"error: {type(exc).__name__}: {exc}"[:500]],
+                "skipped": []}
+        return CaseResult(case.id, list(case.tags), False, False, [turn], [])
+
+
 def _only_judge(turn: Any) -> bool:
     e = turn.expect
     return e.judge is not None and all(
@@ -220,7 +235,7 @@ def run_suites(
         for case in suite.cases:
             if tags and not tags.intersection(case.tags):
                 continue
-            runs = [_run_case_once(agent, db, suite, case, judge, r) for r in range(repeat)]
+            runs = [_run_case_safely(agent, db, suite, case, judge, r) for r in range(repeat)]
             first = runs[-1] if all(r.passed for r in runs) else next(r for r in runs if not r.passed)
             first.runs = repeat
             first.runs_passed = sum(1 for r in runs if r.passed)

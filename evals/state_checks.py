@@ -42,7 +42,7 @@ def _columns(resource: str) -> dict[str, Any]:
     cols = {c.key: getattr(model, c.key) for c in model.__table__.columns if c.key not in _HIDDEN}
     for alias, real in _ALIASES.get(resource, {}).items():
         cols[alias] = cols[real]
-    if "partnership_id" in cols:
+    if "partnership_id" in cols:  # a row tied to a partnership can be matched by its ref or brand
         cols.update(_PARTNERSHIP_FIELDS)
     if resource == "coupon_events":
         cols["code"] = m.Coupon.code
@@ -80,7 +80,8 @@ def count_rows(session: Session, *, tenant_id: int, resource: str, where: dict[s
     model = RESOURCE_MODELS[resource]
     cols = _columns(resource)
     stmt = select(func.count()).select_from(model).where(model.tenant_id == tenant_id)
-    if any(k.split("_contains")[0] in _PARTNERSHIP_FIELDS for k in where):
+    joins_partnership = model is not m.Partnership
+    if joins_partnership and any(k.removesuffix("_contains") in _PARTNERSHIP_FIELDS for k in where):
         stmt = stmt.outerjoin(m.Partnership, m.Partnership.id == model.partnership_id)
     if resource == "coupon_events" and any(k.startswith("code") for k in where):
         stmt = stmt.join(m.Coupon, m.Coupon.id == m.CouponEvent.coupon_id)

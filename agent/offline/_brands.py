@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from ._cues import ALL_CUE_WORDS
 from ._catalog import SELF, CatalogIndex, compact, is_ordinary, stem
+from ._cues import ALL_CUE_WORDS
 from ._prep import Prepared, is_latin_word
 from ._translit import same_name, spell
 
@@ -58,7 +58,8 @@ def _approximate(idx: CatalogIndex, word: str) -> tuple[str, ...]:
                     found.append(best[0])
     sp = spell(word)
     if sp is not None and sp.skeleton:
-        found.extend(f.tokens[0] for f in idx.by_skeleton.get(sp.skeleton, ()) if same_name(word, f.tokens[0]))
+        same = idx.by_skeleton.get(sp.skeleton, ())
+        found.extend(f.tokens[0] for f in same if same_name(word, f.tokens[0]))
     return tuple(dict.fromkeys(found))
 
 
@@ -75,7 +76,8 @@ def _candidates(prep: Prepared, idx: CatalogIndex) -> tuple[list[tuple[int, int,
                 if i + k > n or (k == 1 and v not in idx.by_compact):
                     continue
                 joined = v + compact(prep.tokens[i + 1:i + k])
-                for form in idx.by_compact.get(joined, []) + (idx.forms_by_word.get(joined, []) if k > 1 else []):
+                forms = idx.by_compact.get(joined, []) + (idx.forms_by_word.get(joined, []) if k > 1 else [])
+                for form in forms:
                     cands.append((i, i + k, form.ref, form.strength * 0.95))
     covered = {p for s, e, _, _ in cands for p in range(s, e)}
     fuzzy = False
@@ -85,7 +87,8 @@ def _candidates(prep: Prepared, idx: CatalogIndex) -> tuple[list[tuple[int, int,
         # One word, or two written apart ("ליש קו" for "LeashCo"), misspelt or in the other script.
         spans = [(v, 1) for v in prep.variants[i]]
         nxt = prep.tokens[i + 1] if i + 1 < n else ""
-        if nxt and i + 1 not in covered and not nxt.isdigit() and nxt not in ALL_CUE_WORDS and not is_ordinary(nxt):
+        joinable = nxt and not nxt.isdigit() and nxt not in ALL_CUE_WORDS and not is_ordinary(nxt)
+        if joinable and i + 1 not in covered:
             spans += [(v + prep.tokens[i + 1], 2) for v in prep.variants[i]]
         for text, k in spans:
             for word in _approximate(idx, text):

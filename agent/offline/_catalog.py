@@ -27,12 +27,16 @@ FUNCTION_WORDS = frozenset(fold(w) for w in (
 # to choose between ("the hair one") or confirm a product.
 GENERIC_WORDS = frozenset(fold(w) for w in (
     "green blue red black white gold golden silver pink pure fresh natural organic home kitchen beauty skin "
-    "skincare care hair body face oil oils olive spice spices box shop store company studio lab labs life style "
-    "fit fitness baby kids kid pro plus max one daily good best bio eco coffee tea wine food foods market fashion "
-    "wear sport sports blenders blender mixer mixers cosmetics makeup jewelry jewellery israel official world house "
+    "skincare care hair body face oil oils olive spice "
+    "spices box shop store company studio lab labs life style "
+    "fit fitness baby kids kid pro plus max one daily good "
+    "best bio eco coffee tea wine food foods market fashion "
+    "wear sport sports blenders blender mixer mixers "
+    "cosmetics makeup jewelry jewellery israel official world house "
     "nature land nutrition health shoes shoe wellness design group brand brands products product collection "
     "club kitchenware bakery cafe bar farm garden pets pet toys travel tech digital media online "
-    "עור שיער גוף פנים שמן שמנים זית תבלין תבלינים בית מטבח טבע טבעי טבעית ביוטי קוסמטיקה ילדים תינוק אופנה ספורט "
+    "עור שיער גוף פנים שמן שמנים זית תבלין תבלינים בית "
+    "מטבח טבע טבעי טבעית ביוטי קוסמטיקה ילדים תינוק אופנה ספורט "
     "בריאות מזון אוכל קפה תה יין חנות מותג מוצרים נעליים סקין הייר קידס פרו"
 ).split())
 

@@ -1,6 +1,7 @@
 """Everyday words of English and Hebrew: a brand-name word that is one of these never names the brand alone,
 and a message word that is one of these is never "typo-corrected" into something else."""
 
+# ruff: noqa: E501 -- cue tables read best one cue per line, however long the cue
 from __future__ import annotations
 
 from ._prep import fold

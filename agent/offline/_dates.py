@@ -1,4 +1,4 @@
-"""Dates, times and periods in Hebrew and English, resolved against the turn's clock in the tenant time zone."""
+"""Dates, times and periods in Hebrew and English, resolved against the turn's clock in the tenant's zone."""
 
 from __future__ import annotations
 
@@ -16,7 +16,8 @@ _EN_MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_abbr) if m}
 _HE_MONTHS = {"ינואר": 1, "פברואר": 2, "מרץ": 3, "מרס": 3, "אפריל": 4, "מאי": 5, "יוני": 6, "יולי": 7,
               "אוגוסט": 8, "ספטמבר": 9, "אוקטובר": 10, "נובמבר": 11, "דצמבר": 12}
 _NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "couple": 2,
-                 "few": 3, "אחד": 1, "אחת": 1, "שני": 2, "שתי": 2, "שניים": 2, "שתיים": 2, "שלושה": 3, "שלוש": 3,
+                 "few": 3, "אחד": 1, "אחת": 1, "שני": 2, "שתי": 2, "שניים": 2, "שתיים": 2, "שלושה": 3,
+                 "שלוש": 3,
                  "ארבעה": 4, "ארבע": 4, "חמישה": 5, "חמש": 5, "שישה": 6, "שש": 6, "עשרה": 10, "עשר": 10}
 _UNIT_DAYS = {"day": 1, "days": 1, "week": 7, "weeks": 7, "יום": 1, "ימים": 1, "שבוע": 7, "שבועות": 7}
 
@@ -88,8 +89,8 @@ def _dates(text: str, today: date, found: list[tuple[int, int, date]]) -> None:
 
     for m in re.finditer(r"\bday after tomorrow\b|" + _H + r"[ולבמ]{0,2}מחרתיים" + _HE_END, text):
         add(m, today + timedelta(days=2))
-    for m in re.finditer(r"\b(?:tomorrow|tmrw|tmr|tomorow|tommorow|tommorrow)\b|" + _H + r"[ולבמ]{0,2}מחר" + _HE_END,
-                         text):
+    tomorrow = r"\b(?:tomorrow|tmrw|tmr|tomorow|tommorow|tommorrow)\b|" + _H + r"[ולבמ]{0,2}מחר" + _HE_END
+    for m in re.finditer(tomorrow, text):
         add(m, today + timedelta(days=1))
     for m in re.finditer(r"\b(?:today|tonight)\b|" + _H + r"[ולבמ]{0,2}היום" + _HE_END, text):
         add(m, today)
@@ -103,23 +104,27 @@ def _dates(text: str, today: date, found: list[tuple[int, int, date]]) -> None:
                          r"(days?|weeks?|months?)\b", text):
         count = int(m.group(1)) if m.group(1).isdigit() else _NUMBER_WORDS[m.group(1)]
         unit = m.group(2)
-        add(m, _add_months(today, count) if unit.startswith("month") else today + timedelta(days=count * _UNIT_DAYS[unit]))
+        months = unit.startswith("month")
+        add(m, _add_months(today, count) if months else today + timedelta(days=count * _UNIT_DAYS[unit]))
     for m in re.finditer(_H + r"בעוד\s+(?:(יומיים|שבועיים|חודשיים|שבוע|חודש|שנה)|(\d+|[\u05D0-\u05EA]+)\s+"
                          r"(ימים|יום|שבועות|חודשים))" + _HE_END, text):
         word = m.group(1)
         if word:
             fixed = {"יומיים": timedelta(days=2), "שבועיים": timedelta(days=14), "שבוע": timedelta(days=7)}
-            d = today + fixed[word] if word in fixed else _add_months(today, {"חודש": 1, "חודשיים": 2, "שנה": 12}[word])
+            months = {"חודש": 1, "חודשיים": 2, "שנה": 12}
+            d = today + fixed[word] if word in fixed else _add_months(today, months[word])
         else:
             raw = m.group(2)
             count = int(raw) if raw.isdigit() else _NUMBER_WORDS.get(raw)
             if count is None:
                 continue
             unit = m.group(3)
-            d = _add_months(today, count) if unit == "חודשים" else today + timedelta(days=count * _UNIT_DAYS[unit])
+            days = timedelta(days=count * _UNIT_DAYS.get(unit, 30))
+            d = _add_months(today, count) if unit == "חודשים" else today + days
         add(m, d)
-    for m in re.finditer(r"\bend of (?:the )?(week|month)\b|" + _H + r"[ולבמ]{0,2}סוף\s+ה?(שבוע|חודש)" + _HE_END
-                         + r"|" + _H + r"[ולבמ]{0,2}(?:סופש)" + _HE_END, text):
+    end_of = (r"\bend of (?:the )?(week|month)\b|" + _H + r"[ולבמ]{0,2}סוף\s+ה?(שבוע|חודש)" + _HE_END
+              + r"|" + _H + r"[ולבמ]{0,2}(?:סופש)" + _HE_END)
+    for m in re.finditer(end_of, text):
         unit = m.group(1) or m.group(2) or "week"
         add(m, _month_end(today.year, today.month) if unit in ("month", "חודש") else _next_weekday(today, 4)
             if today.weekday() != 4 else today)
@@ -131,16 +136,18 @@ def _dates(text: str, today: date, found: list[tuple[int, int, date]]) -> None:
                          r"thursday|friday|saturday|sunday)\b|\b(?:next|this|coming|on|by|until|till|before)\s+"
                          r"(mon|tues?|wed|thu|thurs?|fri|sat|sun)\b\.?", text):
         add(m, _next_weekday(today, _EN_DAYS[(m.group(1) or m.group(2))[:3]]))
-    for m in re.finditer(_H + r"[ולבמ]{0,2}(?:עד\s+)?(?:[ולבמ]{0,2}יום\s+)(ראשון|שני|שלישי|רביעי|חמישי|שישי|שבת)"
-                         + _HE_END + r"|" + _H + r"(?:[בל]|עד\s+)(שלישי|רביעי|חמישי|שישי|שבת)" + _HE_END
-                         + r"|" + _H + r"[ולבמ]{0,2}יום\s+([אבגדהו])'", text):
+    he_days = (_H + r"[ולבמ]{0,2}(?:עד\s+)?(?:[ולבמ]{0,2}יום\s+)(ראשון|שני|שלישי|רביעי|חמישי|שישי|שבת)"
+               + _HE_END + r"|" + _H + r"(?:[בל]|עד\s+)(שלישי|רביעי|חמישי|שישי|שבת)" + _HE_END
+               + r"|" + _H + r"[ולבמ]{0,2}יום\s+([אבגדהו])'")
+    for m in re.finditer(he_days, text):
         if m.group(3):
             add(m, _next_weekday(today, _HE_DAY_LETTERS[m.group(3)]))
         else:
             add(m, _next_weekday(today, _HE_DAYS[m.group(1) or m.group(2)]))
     for m in re.finditer(r"\b" + _EN_MONTH_RE + r"\s+(\d{1,2})(?:st|nd|rd|th)?(?:,?\s*(\d{4}))?\b", text):
         add(m, _full(m.group(3), _EN_MONTHS[m.group(1)[:3]], int(m.group(2)), today))
-    for m in re.finditer(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _EN_MONTH_RE + r"(?:\s+(\d{4}))?", text):
+    day_month = r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _EN_MONTH_RE + r"(?:\s+(\d{4}))?"
+    for m in re.finditer(day_month, text):
         add(m, _full(m.group(3), _EN_MONTHS[m.group(2)[:3]], int(m.group(1)), today))
     for m in re.finditer(r"(\d{1,2})\s*(?:[בל]|של)?-?\s*" + _HE_MONTH_RE + r"(?:\s+(\d{4}))?", text):
         add(m, _full(m.group(3), _HE_MONTHS[m.group(2)], int(m.group(1)), today))
@@ -212,8 +219,8 @@ def _times(text: str, date_spans: list[tuple[int, int]]) -> list[tuple[int, str]
         add(m, _hour(int(m.group(1)), 0, m.group(2), True))
     for m in re.finditer(_H + r"ב?שעה\s*(\d{1,2})(?![\d:/.%])\s*" + _DAYPART, text):
         add(m, _hour(int(m.group(1)), 0, m.group(2), True))
-    for m in re.finditer(_H + r"ב-?\s?(\d{1,2})(?![\d:/.%])(?!\s*(?:אחוז|שקל|ש\"ח|שח|₪|ils|%|ל?חודש|ב?חודש|ימים|יום|ל?דקות))\s*"
-                         + _DAYPART, text):
+    not_a_time = r"(?!\s*(?:אחוז|שקל|ש\"ח|שח|₪|ils|%|ל?חודש|ב?חודש|ימים|יום|ל?דקות))"
+    for m in re.finditer(_H + r"ב-?\s?(\d{1,2})(?![\d:/.%])" + not_a_time + r"\s*" + _DAYPART, text):
         near_date = any(0 <= m.start() - e <= 8 for _, e in date_spans)
         if m.group(2) or near_date:
             add(m, _hour(int(m.group(1)), 0, m.group(2), True))

@@ -1,4 +1,4 @@
-"""Entities found by their shape: order and invoice numbers, amounts, percentages, contacts, ratings, codes."""
+"""Entities known by their shape: order and invoice numbers, amounts, percentages, contacts, codes."""
 
 from __future__ import annotations
 
@@ -17,8 +17,8 @@ _ORDER_WORD = re.compile(
     r"(?:\border|\bord|\btracking|הזמנה|הזמנתי|הזמנת|מעקב)\s*(?:number|no\.?|num|id|#|מספר|מס'?|מס׳)?\s*[:#]?\s*"
     r"([A-Za-z]{1,4}-?\d{2,12}|\d{3,12})\b", re.I)
 _ORDER_SHAPE = re.compile(r"\b([A-Z]{1,4}-\d{2,10})\b")
-_INVOICE = re.compile(r"(?:\binvoice|\binv|חשבונית|חשבון)\s*(?:number|no\.?|#|מספר|מס'?|מס׳)?\s*#?\s*(\d{2,10})\b",
-                      re.I)
+_INVOICE = re.compile(
+    r"(?:\binvoice|\binv|חשבונית|חשבון)\s*(?:number|no\.?|#|מספר|מס'?|מס׳)?\s*#?\s*(\d{2,10})\b", re.I)
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _SYMBOL = {"₪": "ILS", "$": "USD", "€": "EUR", "£": "GBP"}
 _WORD_CURRENCY = [
@@ -36,7 +36,8 @@ _RATING_PATTERNS = [
 ]
 _CODE_SHAPE = re.compile(r"(?<![\w@#-])([A-Z][A-Z0-9]{2,19})(?![\w-])")
 _CODE_CONTEXT = re.compile(r"code|coupon|promo|קוד|קופון", re.I)
-_NOT_CODES = frozenset("STOP OK LOL ASAP FYI USD ILS NIS EUR GBP PDF DM VIP AI PM AM OMG WTF THANKS HI HELLO YES NO "
+_NOT_CODES = frozenset("STOP OK LOL ASAP FYI USD ILS NIS EUR GBP PDF DM VIP AI PM AM OMG WTF THANKS HI HELLO "
+                       "YES NO "
                        "PLEASE HEY SOS BTW IMO TBH CEO PR UGC FAQ SMS TV USA UK IDK THX PLZ PLS".split())
 
 
@@ -84,7 +85,8 @@ def extract_shapes(raw: str, *, known_codes: list[str]) -> dict:
         for m in pattern.finditer(scrubbed):
             oid = m.group(1).upper()
             digits = re.sub(r"\D", "", oid)
-            if oid.replace("-", "") in known or oid in invoices or (digits.startswith("05") and len(digits) == 10):
+            phone = digits.startswith("05") and len(digits) == 10
+            if oid.replace("-", "") in known or oid in invoices or phone:
                 continue
             if oid not in orders:
                 orders.append(oid)
@@ -95,7 +97,8 @@ def extract_shapes(raw: str, *, known_codes: list[str]) -> dict:
         spans.append(m.span())
     for m in _AMOUNT_AFTER.finditer(scrubbed):
         if not any(s <= m.start() < e for s, e in spans):
-            found.append((m.start(), {"value": _value(m.group(1), m.group(2)), "currency": _currency(m.group(3))}))
+            amount = {"value": _value(m.group(1), m.group(2)), "currency": _currency(m.group(3))}
+            found.append((m.start(), amount))
     amounts = [a for _, a in sorted(found, key=lambda f: f[0])]
     percentages = list(dict.fromkeys(m.group(1) for m in _PERCENT.finditer(scrubbed)))
     in_context = bool(_CODE_CONTEXT.search(raw))

@@ -50,7 +50,8 @@ def resolve_followup(turn: Turn, *, findings: BrandFindings, labels: dict[str, f
     short = n_tokens <= 8
     # 1. The answer to "which one?": a word that picks one of the brands we asked about.
     if prev_ambiguous and not turn.brands:
-        picked = [r for r in dict.fromkeys(findings.ambiguous + findings.weak + findings.brands) if r in prev_ambiguous]
+        named = dict.fromkeys(findings.ambiguous + findings.weak + findings.brands)
+        picked = [r for r in named if r in prev_ambiguous]
         if len(picked) == 1:
             turn.brands, turn.ambiguous = picked, []
             turn.followup = True

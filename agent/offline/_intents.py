@@ -147,7 +147,7 @@ def _courtesy_and_priority(scores: dict[str, float], feedback_core: float, quest
     if scores["human_request"] >= 0.75 and scores["support_issue"] >= top - 0.15:
         scores["human_request"] = max(scores["human_request"], top + 0.01)
     # "thanks, you're the best" is appreciation for the help, not chat.
-    if scores["feedback"] >= 0.7 and scores["small_talk"] >= scores["feedback"] and scores["small_talk"] < 0.95:
+    if scores["feedback"] >= 0.7 and scores["feedback"] <= scores["small_talk"] < 0.95:
         scores["feedback"] = scores["small_talk"] + 0.01
     if scores["abuse"] >= 0.9:
         scores["abuse"] = max(scores["abuse"], max(scores.values()) + 0.01)

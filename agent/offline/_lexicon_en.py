@@ -1,5 +1,6 @@
 """English cues per intent (syntax in _patterns: space = next word, | = either word). Noisy-OR weights."""
 
+# ruff: noqa: E501 -- cue tables read best one cue per line, however long the cue
 from __future__ import annotations
 
 __all__ = ["EN"]

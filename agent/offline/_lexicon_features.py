@@ -1,5 +1,6 @@
 """Cues that are not intents by themselves: product and content nouns, follow-up markers, owner vocabulary."""
 
+# ruff: noqa: E501 -- cue tables read best one cue per line, however long the cue
 from __future__ import annotations
 
 __all__ = ["FEATURES", "OWNER", "TAGS"]

@@ -1,5 +1,6 @@
 """Hebrew cues per intent (syntax in _patterns). Words without niqqud; glued prefixes are handled by matching."""
 
+# ruff: noqa: E501 -- cue tables read best one cue per line, however long the cue
 from __future__ import annotations
 
 __all__ = ["HE"]

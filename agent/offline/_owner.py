@@ -23,11 +23,12 @@ _STATUS_WORDS = [
     ("in_progress", r"in progress|in_progress|בתהליך|בעבודה"),
     ("blocked", r"blocked|חסום|חסומה|תקוע|תקועה"),
     ("pending", r"pending|ממתין|ממתינה"),
-    ("completed", r"completed|complete|done|finished|הושלם|הושלמה|בוצע|בוצעה|כבוצע|כבוצעה|גמור|הסתיים|סיימתי"),
+    ("completed", r"completed|complete|done|finished|הושלם|הושלמה|בוצע|בוצעה|כבוצע|כבוצעה|גמור|הסתיים|"
+                  r"סיימתי"),
     ("cancelled", r"cancelled|canceled|cancel|בוטל|בוטלה|מבוטל|לבטל|תבטל|תבטלי"),
 ]
-_STATUS = [(name, re.compile(r"(?<![\w\u05D0-\u05EA])(?:" + words + r")(?![\w\u05D0-\u05EA])")) for name, words
-           in _STATUS_WORDS]
+_STATUS = [(name, re.compile(r"(?<![\w\u05D0-\u05EA])(?:" + words + r")(?![\w\u05D0-\u05EA])"))
+           for name, words in _STATUS_WORDS]
 _TITLE = [
     re.compile(r"\b(?:add|create|new|make|open|log)\s+(?:a\s+|new\s+)*(?:task|todo|to-do|to do|reminder)\b"
                r"\s*(?:to\s+|:|-|—)?\s*(.+)", re.I | re.S),
@@ -36,6 +37,7 @@ _TITLE = [
                r"(?:לי\s+)?(?:משימה|תזכורת|מטלה)(?:\s+חדשה)?\s*[:\-—]?\s*(.+)", re.S),
     re.compile(r"(?:תזכיר|תזכירי|תזכירו)\s+לי\s+(.+)", re.S),
 ]
+_TIME_AT = re.compile(r"(?:\s|^)(?:at\s+\d|ב-?\s?\d{1,2}(?::\d\d)?(?!\S)|\d{1,2}:\d\d|\d{1,2}\s?(?:am|pm))")
 _TRAILING_LINK = re.compile(r"(?:\s+(?:by|on|until|till|before|at|due|for|עד|ב|ל|ביום|עד יום)[\s-]*)+$", re.I)
 
 
@@ -59,9 +61,10 @@ def task_title(raw: str, *, now, timezone: str) -> str | None:
         clean = clean_text(title)
         if len(clean) == len(title):
             spans = find_moments(clean, now=now, timezone=timezone)[3]
-            time_at = re.search(r"(?:\s|^)(?:at\s+\d|ב-?\s?\d{1,2}(?::\d\d)?(?!\S)|\d{1,2}:\d\d|\d{1,2}\s?(?:am|pm))",
-                                clean)
-            cuts = [s for s, _ in spans if s > 0] + ([time_at.start()] if time_at and time_at.start() > 0 else [])
+            time_at = _TIME_AT.search(clean)
+            cuts = [s for s, _ in spans if s > 0]
+            if time_at and time_at.start() > 0:
+                cuts.append(time_at.start())
             if cuts:
                 title = title[:min(cuts)]
         title = _TRAILING_LINK.sub("", title.strip(" .,:;!-—")).strip(" .,:;!-—")

@@ -199,13 +199,15 @@ class Message:
     def _codes(self) -> list[tuple[str, int, int]]:
         out = []
         brand_words = {w.casefold() for _, n, al in self.brands for w in (n, *al)}
+        # A capitalised word without digits ("STOP", "SHIPSHIRA") is a code only when codes are talked about.
+        code_talk = re.search(r"\b(?:codes?|coupons?|promos?)\b|קוד|קופון", self.text.lower()) is not None
         for m in _CODE_TOKEN.finditer(self.text):
             word = m.group(1)
             upper = word.upper()
             shaped = (
                 word == upper
                 and upper not in _NOT_CODES
-                and (any(c.isdigit() for c in word) or len(word) >= 4)
+                and (any(c.isdigit() for c in word) or (len(word) >= 4 and code_talk))
             )
             if (upper in self.known_codes or shaped) and word.casefold() not in brand_words:
                 out.append((upper, m.start(1), m.end(1)))

@@ -21,7 +21,8 @@ __all__ = ["Cue", "CueSet", "Match", "NEGATIONS"]
 
 NEGATIONS = frozenset(
     fold(w)
-    for w in "not no never dont don't doesnt doesn't didnt didn't isnt isn't wasnt wasn't wont won't cant can't "
+    for w in "not no never dont don't doesnt doesn't didnt didn't isnt isn't wasnt wasn't wont won't cant "
+    "can't "
     "cannot hasnt hasn't havent haven't aint ain't nothing לא אין בלי אינו אינה מעולם טרם".split()
 )
 # Words that look like typos of cue words but are ordinary words: never "corrected".

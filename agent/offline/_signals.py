@@ -12,16 +12,22 @@ __all__ = ["reply_language", "sentiment"]
 _HEBREW = re.compile(r"[\u05D0-\u05EA]")
 _LATIN = re.compile(r"[a-z]")
 _POSITIVE = frozenset(fold(w) for w in (
-    "love loved lovely amazing awesome great perfect thanks thank thx excellent best wonderful happy helpful helped "
-    "help worked works beautiful cute fantastic brilliant yay nice cool good useful recommend glad appreciate "
-    "אוהבת אוהב מדהים מדהימה מושלם מושלמת מעולה מעולים תודה אלופה אלוף מהממת מהמם שמחה שמח אחלה יופי עזרת עזר "
+    "love loved lovely amazing awesome great perfect thanks "
+    "thank thx excellent best wonderful happy helpful helped "
+    "help worked works beautiful cute fantastic "
+    "brilliant yay nice cool good useful recommend glad appreciate "
+    "אוהבת אוהב מדהים מדהימה מושלם מושלמת מעולה מעולים "
+    "תודה אלופה אלוף מהממת מהמם שמחה שמח אחלה יופי עזרת עזר "
     "עבד עבדה מקסים מקסימה תותחית תותח כיף נהדר מצוין טוב טובה שווה ממליצה אהבתי"
 ).split())
 _NEGATIVE = frozenset(fold(w) for w in (
-    "hate bad terrible awful worst angry upset disappointed disappointing annoying annoyed frustrated frustrating "
-    "useless broken scam sucks horrible sad ridiculous unacceptable rude wrong damaged never refund complaint "
+    "hate bad terrible awful worst angry upset "
+    "disappointed disappointing annoying annoyed frustrated frustrating "
+    "useless broken scam sucks horrible sad ridiculous "
+    "unacceptable rude wrong damaged never refund complaint "
     "problem issue stupid idiot fuck shit crap "
-    "גרוע גרועה נורא נוראי מאוכזב מאוכזבת כועס כועסת מעצבן מעצבנת עצבני עצבנית בושה חבל זוועה שונא שונאת מבאס "
+    "גרוע גרועה נורא נוראי מאוכזב מאוכזבת כועס כועסת "
+    "מעצבן מעצבנת עצבני עצבנית בושה חבל זוועה שונא שונאת מבאס "
     "מבאסת מתסכל עצוב עצובה בעיה פגום פגומה שבור שבורה חרא מטומטם מטומטמת תלונה החזר"
 ).split())
 _POSITIVE_EMOJI = "😍🥰❤♥😊🙏👍💕💖✨🔥😁😀🤩💯😘🤗👏🎉"
@@ -29,7 +35,7 @@ _NEGATIVE_EMOJI = "😡😠🤬😤👎😢😭😞💔🙄😒😩"
 
 
 def reply_language(prep: Prepared, masked: set[int], default: str) -> str:
-    """The script most of the user's own words are in (brand names and codes don't count); else the default."""
+    """The script most of the user's own words are in (brand names and codes don't count); else default."""
     def count(positions) -> tuple[int, int]:
         he = sum(1 for i in positions if _HEBREW.search(prep.tokens[i]))
         en = sum(1 for i in positions if _LATIN.search(prep.tokens[i]) and not _HEBREW.search(prep.tokens[i]))

@@ -20,9 +20,9 @@ from .types import FOLLOWER_INTENTS, Catalog, Understanding
 __all__ = ["understand"]
 
 # When two intents score the same, the more specific (and more consequential) one wins.
-_PRIORITY = ("abuse", "consent", "human_request", "support_issue", "owner_command", "owner_query", "coupon_request",
-             "product_question", "partnership_question", "content_question", "feedback", "small_talk", "off_topic",
-             "greeting")
+_PRIORITY = ("abuse", "consent", "human_request", "support_issue", "owner_command", "owner_query",
+             "coupon_request", "product_question", "partnership_question", "content_question", "feedback",
+             "small_talk", "off_topic", "greeting")
 _EMOJI_ONLY = re.compile(r"^[\W_]*$")
 _LEXICAL = tuple(i for i in FOLLOWER_INTENTS if i != "greeting") + ("consent+", "consent-", "thanks")
 
@@ -49,8 +49,7 @@ def understand(text: str, *, catalog: Catalog, role: str = "follower", now: date
     found = find_brands(prep, index)
     shapes = extract_shapes(prep.raw, known_codes=found.codes)
     dates, times, period, _ = find_moments(prep.clean, now=now, timezone=timezone)
-    forms = [CUES.tag((found.masks[i],) if i in found.masks else CUES.correct(prep.variants[i], index.brand_words),
-                      TAGS) for i in range(prep.n)]
+    forms = [CUES.tag(_forms_of(i, prep, found, index.brand_words), TAGS) for i in range(prep.n)]
     labels = label_scores(CUES.find(prep, forms), prep.n)
     status = find_status(prep.clean) if role == "owner" else None
     signals = Signals(
@@ -103,6 +102,13 @@ def _is_question(raw: str, labels: dict[str, float]) -> bool:
     return "?" in raw or bool(labels.get("f_question_start"))
 
 
+def _forms_of(i: int, prep, found, protected: frozenset[str]) -> tuple[str, ...]:
+    """A token's forms for cue matching: a placeholder when it names a brand, else typo-tolerant forms."""
+    if i in found.masks:
+        return (found.masks[i],)
+    return CUES.correct(prep.variants[i], protected)
+
+
 def _fallback(turn: Turn, found, role: str, question: bool) -> tuple[str, float]:
     """No cue decided. A bare brand or code asks for its coupon. Other questions to an influencer are mostly
     about her and her content (off-topic ones have cues of their own); other statements are chat."""
@@ -113,7 +119,8 @@ def _fallback(turn: Turn, found, role: str, question: bool) -> tuple[str, float]
     return "small_talk", 0.2
 
 
-def _entities(turn: Turn, found, shapes: dict, dates, times, period, labels, status, raw, *, now, timezone) -> dict:
+def _entities(turn: Turn, found, shapes: dict, dates, times, period, labels, status, raw, *, now,
+              timezone) -> dict:
     entities: dict = {
         "brands": list(turn.brands),
         "coupon_codes": list(found.codes),

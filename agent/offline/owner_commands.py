@@ -315,7 +315,7 @@ def _coupon(msg: Message) -> OwnerCommand | None:
             "expires": expires,
         }
         return _command(msg, "create_coupon", args, missing)
-    if msg.is_query or not code:
+    if msg.is_query or msg.has(r"\b(?:my|all)\s+(?:\w+\s+)?(?:codes|coupons)\b|הקודים\s+שלי|כל\s+הקודים"):
         active = (
             False
             if msg.has(r"\binactive\b|לא\s+פעיל")
@@ -426,8 +426,10 @@ def _update(msg: Message) -> OwnerCommand | None:
     set_priority = priority and (msg.has(_SET_PRIORITY) or task_word)
     if not (complete or cancel or reopen or reschedule or set_priority):
         return None
-    if not (task_word or leftover or ref):
-        return None
+    if not (task_word or ref or (leftover and (task_only or (reschedule and (msg.dates or msg.times))))):
+        # Plain words with a verb ("cancel my order") name a task only when they match one.
+        if not (leftover and msg.tasks and _task_ref(msg, leftover)[0] is not None):
+            return None
     words = msg.words(without=date_spans + [m.span() for p, _ in _PRIORITY for m in re.finditer(p, msg.low)])
     task, missing, confidence = _task_ref(msg, words)
     args: dict[str, Any] = {"task": task}

@@ -15,7 +15,14 @@ from fakes.scripted_chat import ScriptedChat, codes_in_facts, system_of, underst
 
 from agent.model_engine import ModelEngine
 
-OWNER_TOOLS = {"update_coupon", "create_coupon", "list_partnerships", "update_invoice", "create_task", "daily_digest"}
+OWNER_TOOLS = {
+    "update_coupon",
+    "create_coupon",
+    "list_partnerships",
+    "update_invoice",
+    "create_task",
+    "daily_digest",
+}
 
 
 def engine_with(**script: Any) -> tuple[ModelEngine, ScriptedChat]:
@@ -46,8 +53,9 @@ def shown(events: list[dict[str, Any]]) -> str:
 
 
 def test_model_calls_find_coupons_and_the_reply_carries_the_code_from_the_database(shira, make_agent):
-    engine, chat = engine_with(**coupon_script(),
-                               reply_fn=lambda m: f"Sure thing! Use {codes_in_facts(m)[0]} at Olivia 🫒")
+    engine, chat = engine_with(
+        **coupon_script(), reply_fn=lambda m: f"Sure thing! Use {codes_in_facts(m)[0]} at Olivia 🫒"
+    )
     agent = make_agent(shira, engine=engine)
     events: list[dict[str, Any]] = []
 
@@ -56,7 +64,9 @@ def test_model_calls_find_coupons_and_the_reply_carries_the_code_from_the_databa
     assert result.reply == "Sure thing! Use SHIRA15 at Olivia 🫒"
     assert result.tools == ["find_coupons"] and result.tool_results[0]["ok"]
     assert result.trace["engine"] == "model"
-    assert result.trace["entities"]["brands"] == ["olivia"]  # the model's brand name resolved to the catalog ref
+    assert result.trace["entities"]["brands"] == [
+        "olivia"
+    ]  # the model's brand name resolved to the catalog ref
     assert shown(events) == result.reply  # streamed token by token, nothing withheld at the end
     assert sum(1 for e in events if e["type"] == "token") > 3
     assert [stage for stage, _ in chat.sent] == ["understand", "tools", "reply"]
@@ -97,8 +107,10 @@ def test_a_model_calling_an_owner_tool_in_a_follower_turn_is_refused_at_act(shir
         understand_fn=lambda m: understanding("coupon_request", brands=("olivia",)),
         tools_fn=lambda m: [
             {"name": "update_coupon", "args": {"code": "SHIRA15", "active": False}},
-            {"name": "create_coupon", "args": {"brand": "olivia", "code": "FREE100", "discount_type": "percentage",
-                                                "value": 100}},
+            {
+                "name": "create_coupon",
+                "args": {"brand": "olivia", "code": "FREE100", "discount_type": "percentage", "value": 100},
+            },
         ],
         reply_fn=lambda m: "Done! FREE100 is yours.",
     )
@@ -107,8 +119,15 @@ def test_a_model_calling_an_owner_tool_in_a_follower_turn_is_refused_at_act(shir
     result = say(agent, "is there a code for olivia?")
 
     assert not set(chat.offered) & OWNER_TOOLS  # a follower's model never even sees the owner tools
-    assert set(chat.offered) <= {"find_coupons", "list_brands", "search_knowledge", "open_support_issue",
-                                 "request_handoff", "record_feedback", "set_consent"}
+    assert set(chat.offered) <= {
+        "find_coupons",
+        "list_brands",
+        "search_knowledge",
+        "open_support_issue",
+        "request_handoff",
+        "record_feedback",
+        "set_consent",
+    }
     assert [r["name"] for r in result.tool_results] == ["update_coupon", "create_coupon"]
     assert all(not r["ok"] and r["error"]["code"] == "forbidden" for r in result.tool_results)
     assert rows(shira, "select code, active, value from coupons order by code") == before
@@ -126,7 +145,9 @@ def test_a_model_that_raises_falls_back_to_offline_and_the_trace_says_why(shira,
     assert result.trace["engine"] == "model->offline"
     reasons = [e["error"] for e in result.trace["events"] if e.get("event") == "engine_fallback"]
     assert reasons and "scripted understand failure" in reasons[0]
-    assert [stage for stage, _ in chat.sent] == ["understand"]  # the rest of the turn did not wait on the model
+    assert [stage for stage, _ in chat.sent] == [
+        "understand"
+    ]  # the rest of the turn did not wait on the model
 
 
 def test_a_brand_the_catalog_does_not_have_is_dropped(shira, make_agent):
@@ -148,8 +169,12 @@ def test_another_influencers_brand_gets_nothing(shira, make_agent):
     avi_id = rows(shira, "select id from tenants where handle = 'avi.grill'")[0].id
     engine, _ = engine_with(
         understand_fn=lambda m: understanding("coupon_request", brands=("emberline", "Emberline Grills")),
-        tools_fn=lambda m: [{"name": "find_coupons", "args": {"brand": "Emberline", "tenant_id": avi_id,
-                                                               "handle": "avi.grill"}}],
+        tools_fn=lambda m: [
+            {
+                "name": "find_coupons",
+                "args": {"brand": "Emberline", "tenant_id": avi_id, "handle": "avi.grill"},
+            }
+        ],
         reply_fn=lambda m: "Use AVIGRILL10 at Emberline!",
     )
     agent = make_agent(shira, engine=engine)
@@ -164,8 +189,9 @@ def test_another_influencers_brand_gets_nothing(shira, make_agent):
 
 
 def test_the_reply_is_in_the_language_the_follower_wrote(shira, make_agent):
-    engine, _ = engine_with(**coupon_script(language="he"),
-                            reply_fn=lambda m: f"Sure, the code is {codes_in_facts(m)[0]}")
+    engine, _ = engine_with(
+        **coupon_script(language="he"), reply_fn=lambda m: f"Sure, the code is {codes_in_facts(m)[0]}"
+    )
     agent = make_agent(shira, engine=engine)
 
     result = say(agent, "יש קוד הנחה לאוליביה?")
@@ -176,8 +202,10 @@ def test_the_reply_is_in_the_language_the_follower_wrote(shira, make_agent):
 
 
 def test_a_hebrew_model_reply_passes_when_grounded(shira, make_agent):
-    engine, _ = engine_with(**coupon_script(brand="אוליביה", language="he"),
-                            reply_fn=lambda m: f"בטח! הקוד לאוליביה הוא {codes_in_facts(m)[0]} 🫒")
+    engine, _ = engine_with(
+        **coupon_script(brand="אוליביה", language="he"),
+        reply_fn=lambda m: f"בטח! הקוד לאוליביה הוא {codes_in_facts(m)[0]} 🫒",
+    )
     agent = make_agent(shira, engine=engine)
 
     result = say(agent, "יש קוד הנחה לאוליביה?")
@@ -190,8 +218,12 @@ def test_a_hebrew_model_reply_passes_when_grounded(shira, make_agent):
 def test_personal_data_is_masked_in_everything_sent_to_the_model(shira, make_agent):
     engine, chat = engine_with(
         understand_fn=lambda m: understanding("support_issue", brands=("olivia",)),
-        tools_fn=lambda m: [{"name": "open_support_issue", "args": {"summary": user_of(m), "kind": "order_missing",
-                                                                    "brand": "olivia"}}],
+        tools_fn=lambda m: [
+            {
+                "name": "open_support_issue",
+                "args": {"summary": user_of(m), "kind": "order_missing", "brand": "olivia"},
+            }
+        ],
         reply_fn=lambda m: "So sorry! I passed it on and we'll get back to you.",
     )
     agent = make_agent(shira, engine=engine)

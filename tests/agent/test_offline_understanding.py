@@ -26,8 +26,8 @@ CRITICAL_FLOORS = {"coupon_request": 0.9, "support_issue": 0.9, "human_request":
 def _catalog(spec: dict) -> Catalog:
     return Catalog(
         brands=tuple(BrandEntry(ref=b["ref"], name=b["name"], aliases=tuple(b.get("aliases", ())),
-                                coupon_codes=tuple(b.get("coupon_codes", ())), products=tuple(b.get("products", ())))
-                     for b in spec["brands"]),
+                                coupon_codes=tuple(b.get("coupon_codes", ())),
+                                products=tuple(b.get("products", ()))) for b in spec["brands"]),
         handle=spec["handle"], display_name=spec["display_name"],
     )
 
@@ -84,7 +84,8 @@ def test_labelled_messages_accuracy():
     total = sum(len(v) for v in per_intent.values())
     correct = sum(sum(v) for v in per_intent.values())
     he = sum(1 for c in MESSAGES if re.search(r"[\u05D0-\u05EA]", c["text"]))
-    print(f"\nlabelled messages: {total} ({he} Hebrew, {total - he} other), intent accuracy {correct / total:.3f}")
+    print(f"\nlabelled messages: {total} ({he} Hebrew, {total - he} other), "
+          f"intent accuracy {correct / total:.3f}")
     print(f"{'intent':22} {'n':>4} {'accuracy':>9}")
     for label in sorted(per_intent):
         oks = per_intent[label]
@@ -118,7 +119,8 @@ def test_every_intent_has_ten_labelled_examples_in_both_languages_overall():
 
 SHOP = Catalog(
     brands=(
-        BrandEntry("olivia", "Olivia Oils", ("אוליביה",), ("OLI15",), ("Extra virgin 750ml", "Olive oil soap")),
+        BrandEntry("olivia", "Olivia Oils", ("אוליביה",), ("OLI15",),
+                   ("Extra virgin 750ml", "Olive oil soap")),
         BrandEntry("greenbox", "GreenBox", ("גרינבוקס", "green box"), ("GREEN50",), ("Family veg box",)),
         BrandEntry("zara", "Zara", (), ("ZARA10",)),  # no Hebrew alias on purpose
         BrandEntry("lumi", "Lumi Blenders", (), ()),
@@ -144,7 +146,8 @@ def test_hebrew_prefixes_glued_to_brand_names(text, ref):
 
 @pytest.mark.parametrize("text, ref", [
     ("code for grenbox?", "greenbox"), ("oliva oils discount", "olivia"), ("יש קוד לגרנבוקס?", "greenbox"),
-    ("יש קוד לזארה?", "zara"), ("קוד ללומי", "lumi"), ("code for @olivia.oils", "olivia"), ("greenbox", "greenbox"),
+    ("יש קוד לזארה?", "zara"), ("קוד ללומי", "lumi"), ("code for @olivia.oils", "olivia"),
+    ("greenbox", "greenbox"),
     ("green box code", "greenbox"), ("OLI15 doesn't work", "olivia"),
 ])
 def test_brands_by_typo_transliteration_handle_and_code(text, ref):
@@ -179,7 +182,8 @@ def test_follow_ups_take_the_brand_and_the_intent_from_the_previous_turn():
 
 def test_owner_phrasing_from_a_follower_never_gets_owner_intents():
     for text in ("mark invoice 1042 paid", "add a task: call Zara tomorrow", "show unpaid invoices",
-                 "תוסיפי משימה להתקשר לזארה מחר", "what's open with brands?", "digest", "move Lumi to negotiation"):
+                 "תוסיפי משימה להתקשר לזארה מחר", "what's open with brands?", "digest",
+                 "move Lumi to negotiation"):
         assert _u(text).intent not in ("owner_query", "owner_command"), text
         assert _u(text, role="owner").intent in ("owner_query", "owner_command"), text
     assert _u("hi", role="owner").intent == "greeting"
@@ -264,5 +268,6 @@ def test_speed_is_well_under_two_milliseconds_a_message():
         timings.append(time.perf_counter() - start)
     timings.sort()
     median = timings[len(timings) // 2]
-    print(f"\nunderstand(): median {median * 1000:.2f} ms, p90 {timings[int(len(timings) * 0.9)] * 1000:.2f} ms")
+    p90 = timings[int(len(timings) * 0.9)]
+    print(f"\nunderstand(): median {median * 1000:.2f} ms, p90 {p90 * 1000:.2f} ms")
     assert median < 0.002  # measured ~0.5 ms; a loaded CI machine still fits

@@ -49,15 +49,29 @@ def run_cmd(
 
     agent = Agent(db)
     console = Console(stderr=True)
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=console, transient=True) as progress:
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as progress:
         task = progress.add_task("running cases", total=total)
 
         def on_case(suite_name: str, case) -> None:
             progress.update(task, advance=1, description=f"{suite_name}/{case.id}")
 
-        result = run_suites(suites, agent=agent, db=db, tags=wanted, repeat=repeat, judge=get_judge(),
-                            model=getattr(agent, "engine_name", "offline"), on_case=on_case)
+        result = run_suites(
+            suites,
+            agent=agent,
+            db=db,
+            tags=wanted,
+            repeat=repeat,
+            judge=get_judge(),
+            model=getattr(agent, "engine_name", "offline"),
+            on_case=on_case,
+        )
     print_table(result, Console(), only_failures=failures_only)
     if json_out:
         write_json(result, json_out)

@@ -29,11 +29,19 @@ def _first_failure(case: dict[str, Any]) -> str:
     return ""
 
 
-def compare_reports(old: dict[str, Any], new: dict[str, Any], *, slower_ratio: float = 1.5,
-                    min_ms: float = 20.0) -> dict[str, list[dict[str, Any]]]:
+def compare_reports(
+    old: dict[str, Any], new: dict[str, Any], *, slower_ratio: float = 1.5, min_ms: float = 20.0
+) -> dict[str, list[dict[str, Any]]]:
     """Regressions (passed -> failed), fixes (failed -> passed), new/removed cases, time changes."""
     a, b = _index(old), _index(new)
-    out: dict[str, list[dict[str, Any]]] = {"regressions": [], "fixes": [], "added": [], "removed": [], "slower": [], "faster": []}
+    out: dict[str, list[dict[str, Any]]] = {
+        "regressions": [],
+        "fixes": [],
+        "added": [],
+        "removed": [],
+        "slower": [],
+        "faster": [],
+    }
     for key in sorted(set(a) | set(b)):
         if key not in a:
             out["added"].append({"case": key, "passed": b[key].get("passed")})
@@ -50,9 +58,13 @@ def compare_reports(old: dict[str, Any], new: dict[str, Any], *, slower_ratio: f
         if max(t0, t1) >= min_ms and t0 > 0:
             ratio = t1 / t0
             if ratio >= slower_ratio:
-                out["slower"].append({"case": key, "old_ms": round(t0, 1), "new_ms": round(t1, 1), "ratio": round(ratio, 2)})
+                out["slower"].append(
+                    {"case": key, "old_ms": round(t0, 1), "new_ms": round(t1, 1), "ratio": round(ratio, 2)}
+                )
             elif ratio <= 1 / slower_ratio:
-                out["faster"].append({"case": key, "old_ms": round(t0, 1), "new_ms": round(t1, 1), "ratio": round(ratio, 2)})
+                out["faster"].append(
+                    {"case": key, "old_ms": round(t0, 1), "new_ms": round(t1, 1), "ratio": round(ratio, 2)}
+                )
     return out
 
 

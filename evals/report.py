@@ -25,18 +25,36 @@ def print_table(result: RunResult, console: Console | None = None, *, only_failu
             for i, turn in enumerate(case.turns):
                 if only_failures and not turn["failures"]:
                     continue
-                status = "[red]fail[/]" if turn["failures"] else ("[yellow]skip[/]" if turn.get("skipped") else "[green]pass[/]")
-                table.add_row(suite["name"], case.id, str(i + 1), status,
-                              turn["failures"][0] if turn["failures"] else "", f"{turn['ms']:.0f}")
+                status = (
+                    "[red]fail[/]"
+                    if turn["failures"]
+                    else ("[yellow]skip[/]" if turn.get("skipped") else "[green]pass[/]")
+                )
+                table.add_row(
+                    suite["name"],
+                    case.id,
+                    str(i + 1),
+                    status,
+                    turn["failures"][0] if turn["failures"] else "",
+                    f"{turn['ms']:.0f}",
+                )
             for check in case.after:
                 if only_failures and check["passed"]:
                     continue
-                table.add_row(suite["name"], case.id, "after", "[green]pass[/]" if check["passed"] else "[red]fail[/]",
-                              "" if check["passed"] else f"{check['check']}: actual {check['actual']}", "")
+                table.add_row(
+                    suite["name"],
+                    case.id,
+                    "after",
+                    "[green]pass[/]" if check["passed"] else "[red]fail[/]",
+                    "" if check["passed"] else f"{check['check']}: actual {check['actual']}",
+                    "",
+                )
     console.print(table)
     s = result.summary()
-    line = (f"cases {s['cases']}  passed {s['passed']}  failed {s['failed']}  skipped {s['skipped']}  "
-            f"pass rate {s['pass_rate']:.1%}  p50 {s['p50_ms']} ms  p95 {s['p95_ms']} ms  engine {s['model']}")
+    line = (
+        f"cases {s['cases']}  passed {s['passed']}  failed {s['failed']}  skipped {s['skipped']}  "
+        f"pass rate {s['pass_rate']:.1%}  p50 {s['p50_ms']} ms  p95 {s['p95_ms']} ms  engine {s['model']}"
+    )
     if result.repeat > 1:
         line += f"  pass^{result.repeat} {s['pass_all_runs']:.1%}  mean {s['mean_pass_rate']:.1%}"
     console.print(line)

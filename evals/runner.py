@@ -81,8 +81,13 @@ class RunResult:
                 {
                     "name": s["name"],
                     "cases": [
-                        {"id": c.id, "tags": c.tags, "passed": c.passed,
-                         "turns": [{k: t[k] for k in _TURN_KEYS if k in t} for t in c.turns], "after": c.after}
+                        {
+                            "id": c.id,
+                            "tags": c.tags,
+                            "passed": c.passed,
+                            "turns": [{k: t[k] for k in _TURN_KEYS if k in t} for t in c.turns],
+                            "after": c.after,
+                        }
                         | ({"skipped": True} if c.skipped else {})
                         | ({"runs": c.runs, "runs_passed": c.runs_passed} if self.repeat > 1 else {})
                         for c in s["cases"]
@@ -204,17 +209,23 @@ def _run_case_safely(agent: Any, db: Database, suite: Suite, case: Case, judge: 
         return _run_case_once(agent, db, suite, case, judge, run)
     except Exception as exc:  # the report must still be written for every other case
         log.exception("case %s/%s crashed", suite.name, case.id)
-        turn = {"user": case.turns[0].user, "reply": "", "intent": None, "tools": [], "action": None,
-                "language": None, "ms": 0.0, "failures": [f"error: {type(exc).__name__}: {exc}"[:500]],
-                "skipped": []}
+        turn = {
+            "user": case.turns[0].user,
+            "reply": "",
+            "intent": None,
+            "tools": [],
+            "action": None,
+            "language": None,
+            "ms": 0.0,
+            "failures": [f"error: {type(exc).__name__}: {exc}"[:500]],
+            "skipped": [],
+        }
         return CaseResult(case.id, list(case.tags), False, False, [turn], [])
 
 
 def _only_judge(turn: Any) -> bool:
     e = turn.expect
-    return e.judge is not None and all(
-        getattr(e, k) is None for k in type(e).model_fields if k != "judge"
-    )
+    return e.judge is not None and all(getattr(e, k) is None for k in type(e).model_fields if k != "judge")
 
 
 def run_suites(

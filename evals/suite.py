@@ -14,8 +14,16 @@ __all__ = ["Suite", "Case", "Turn", "Expect", "AfterCheck", "SuiteInvalid", "loa
 
 ACTIONS = ("respond", "clarify", "confirm", "handoff", "refuse", "rate_limited")
 RESOURCES = (
-    "partnerships", "coupons", "coupon_events", "tasks", "invoices", "conversations",
-    "messages", "support_issues", "handoffs", "events",
+    "partnerships",
+    "coupons",
+    "coupon_events",
+    "tasks",
+    "invoices",
+    "conversations",
+    "messages",
+    "support_issues",
+    "handoffs",
+    "events",
 )
 
 
@@ -72,8 +80,16 @@ class AfterCheck(_Strict):
     """A count of rows of one resource, in the case's tenant, that match `where`."""
 
     resource: Literal[
-        "partnerships", "coupons", "coupon_events", "tasks", "invoices", "conversations",
-        "messages", "support_issues", "handoffs", "events",
+        "partnerships",
+        "coupons",
+        "coupon_events",
+        "tasks",
+        "invoices",
+        "conversations",
+        "messages",
+        "support_issues",
+        "handoffs",
+        "events",
     ]
     where: dict[str, Any] = {}
     count: int = Field(ge=0)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+from decimal import Decimal
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -76,13 +77,11 @@ def split_body(text: str, limit: int = MAX_BODY) -> list[str]:
 
 
 def _card_line(card: dict[str, Any]) -> str:
-    value = str(card.get("value") or "").rstrip("0").rstrip(".") if card.get("value") else ""
-    kind = card.get("discount_type")
-    discount = (
-        f"{value}%"
-        if kind == "percentage" and value
-        else (f"{value} {card.get('currency') or 'ILS'}" if kind == "fixed" and value else "")
-    )
+    discount = card.get("description") or ""
+    if not discount and card.get("value") not in (None, ""):
+        value = format(Decimal(str(card["value"])).normalize(), "f")
+        kind = card.get("discount_type")
+        discount = f"{value}%" if kind == "percentage" else f"{value} {card.get('currency') or 'ILS'}"
     parts = [f"🎟️ {card.get('code')}", card.get("brand") or "", discount, card.get("url") or ""]
     return " · ".join(p for p in parts if p)
 
@@ -134,9 +133,7 @@ def route_follower(session: Any, *, to: str, settings: TwilioSettings) -> Tenant
     except ValueError:
         number = None
     if number:
-        found = session.scalars(
-            select(Tenant).where(Tenant.settings["whatsapp_number"].as_string() == number)
-        ).first()
+        found = session.scalars(select(Tenant).where(Tenant.settings["whatsapp_number"].as_string() == number)).first()
         if found is not None:
             return found
     if settings.default_handle:
@@ -185,9 +182,7 @@ class TwilioWhatsAppChannel(InputChannel):
             self._bound(request).verify(request, params)
             sid = params.get("MessageSid") or params.get("SmsMessageSid")
             if not sid or not params.get("From"):
-                raise Problem(
-                    400, "MessageSid and From are required", field="MessageSid" if not sid else "From"
-                )
+                raise Problem(400, "MessageSid and From are required", field="MessageSid" if not sid else "From")
             clock = (getattr(request.app.state, "overrides", None) or {}).get("clock")
             job = {
                 "kind": JOB_KIND,

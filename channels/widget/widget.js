@@ -30,7 +30,7 @@
       conversation: "Conversation", expires: "Valid until ", free_shipping: "Free shipping",
       greeting: "Hi! 👋 Ask me about discount codes, products and collaborations.",
       chips: [["codes", "Do you have discount codes?"], ["what I use", "What products do you use?"],
-              ["talk to me", "Can I talk to you?"]]
+              ["talk to me", "I want to talk to a real person, please"]]
     }
   };
   var HEBREW = /[\u0590-\u05ff]/;
@@ -125,6 +125,7 @@
     var b = document.createElement("div");
     b.className = "bubble";
     b.setAttribute("dir", opts.dir || (text ? dirOf(text) : "auto"));
+    b.setAttribute("aria-busy", "false");
     linkify(b, text || "");
     row.appendChild(b);
     log.appendChild(row);
@@ -164,6 +165,7 @@
   }
 
   function discountText(c) {
+    if (c.description) return c.description;
     var v = c.value != null ? String(c.value).replace(/\.0+$/, "") : "";
     if (c.discount_type === "percentage" && v) return v + "%";
     if (c.discount_type === "fixed" && v) return (c.currency === "ILS" || !c.currency ? "₪" : c.currency + " ") + v;

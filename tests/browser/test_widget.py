@@ -1,0 +1,199 @@
+"""The widget in a real headless Chromium (Debian's, driven by Playwright), against the real app
+served by uvicorn with the real agent and the demo influencer, the clock frozen at the bundles' day.
+
+Screenshots go to $ARTIFACTS/screenshots (artifacts/ by default)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+CHROMIUM = Path("/usr/bin/chromium")
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason="Debian chromium is not installed (apt-get install chromium chromium-driver)"
+)
+
+NOW = dt.datetime(2026, 11, 23, 8, 0, tzinfo=dt.UTC)  # Monday 10:00 in Jerusalem: SILKA20 is valid
+REPO = Path(__file__).resolve().parents[2]
+SHOTS = Path(os.environ.get("ARTIFACTS", REPO / "artifacts")) / "screenshots"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def server(db):
+    """The real app (serve --demo) on a free port, in a thread."""
+    import uvicorn
+
+    from channels.app import create_app
+
+    app = create_app(demo=True, database=db, overrides={"clock": lambda: NOW, "digest_every": 1e9})
+    port = _free_port()
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not srv.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "the server did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join(10)
+
+
+@pytest.fixture
+def browser():
+    """Headless Debian Chromium (never a downloaded browser)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+def _ask(page, text: str) -> None:
+    box = page.locator("#ios-input")
+    box.fill(text)
+    box.press("Enter")
+
+
+def _last_bot(page):
+    bubble = page.locator(".msg.bot:not(.intro):not(.typing) .bubble[aria-busy=false]").last
+    bubble.wait_for(timeout=20000)
+    return bubble
+
+
+def _copied_codes(db) -> list[str]:
+    from store.models import Coupon, CouponEvent
+
+    with db.session() as s:
+        return list(
+            s.scalars(
+                select(Coupon.code)
+                .join(CouponEvent, CouponEvent.coupon_id == Coupon.id)
+                .where(CouponEvent.kind == "copied", CouponEvent.conversation_id.isnot(None))
+            )
+        )
+
+
+def test_hebrew_coupon_rtl_copy_reload_and_reconnect(server, browser, db):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(locale="he-IL", permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    page.goto(server + "/")
+    launcher = page.locator("button.launcher")
+    launcher.wait_for()
+    assert launcher.get_attribute("aria-label").startswith("צ'אט עם")
+    launcher.click()
+    panel = page.locator("section.panel")
+    assert panel.get_attribute("dir") == "rtl" and launcher.get_attribute("aria-expanded") == "true"
+    assert page.evaluate("() => document.querySelector('[data-influencer-os]').shadowRoot.activeElement.id") == (
+        "ios-input"
+    )  # focus moves into the chat
+
+    _ask(page, "יש קוד לסילקה?")
+    reply = _last_bot(page)
+    page.wait_for_function(
+        "() => [...document.querySelector('[data-influencer-os]').shadowRoot.querySelectorAll('.card .code')]"
+        ".some(c => c.textContent === 'SILKA20')"
+    )
+    assert "SILKA20" in reply.inner_text()
+    assert reply.get_attribute("dir") == "rtl"
+    assert reply.evaluate("el => getComputedStyle(el).direction") == "rtl"
+    # The host page's loud button styles do not leak into the shadow DOM.
+    assert page.locator("button.send").evaluate("el => getComputedStyle(el).fontSize") != "30px"
+
+    card = page.locator(".card", has_text="SILKA20")
+    card.locator("button.copy").click()
+    page.wait_for_function(
+        "() => document.querySelector('[data-influencer-os]').shadowRoot.querySelector('.copy.done') !== null"
+    )
+    assert page.evaluate("() => navigator.clipboard.readText()") == "SILKA20"
+    deadline = time.monotonic() + 10
+    while "SILKA20" not in _copied_codes(db) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _copied_codes(db) == ["SILKA20"]
+    page.screenshot(path=str(SHOTS / "widget-hebrew-coupon.png"))
+
+    # Reload: the conversation is still there (same bubbles, same card), panel open again.
+    page.reload()
+    page.locator(".msg.user", has_text="יש קוד לסילקה?").wait_for()
+    assert "SILKA20" in _last_bot(page).inner_text()
+    assert page.locator(".card .code", has_text="SILKA20").count() == 1
+    assert page.locator(".msg.user").count() == 1
+
+    # A dropped connection: the server answers, the page never sees it, the widget retries with the
+    # same client_message_id and shows the stored reply once.
+    dropped = {"n": 0}
+
+    def drop_first(route):
+        if dropped["n"] == 0:
+            dropped["n"] += 1
+            route.fetch()  # the request reaches the server and the turn is stored
+            route.abort("connectionreset")
+        else:
+            route.continue_()
+
+    page.route("**/messages/stream*", drop_first)
+    _ask(page, "and for velora?")
+    page.locator(".msg.bot .bubble", has_text="MAYA15").wait_for(timeout=20000)
+    time.sleep(0.5)
+    assert dropped["n"] == 1
+    assert page.locator(".msg.bot .bubble", has_text="MAYA15").count() == 1
+    assert page.locator(".msg.user", has_text="and for velora?").count() == 1
+    from store.models import Message
+
+    with db.session() as s:
+        texts = list(s.scalars(select(Message.content).where(Message.direction == "in").order_by(Message.id)))
+    assert texts == ["יש קוד לסילקה?", "and for velora?"]  # stored once each
+    english = page.locator(".msg.bot .bubble", has_text="MAYA15")
+    assert english.get_attribute("dir") == "ltr"  # direction per message
+
+    # Keyboard: Escape closes and gives focus back to the launcher.
+    page.locator("#ios-input").press("Escape")
+    assert panel.is_hidden() and launcher.get_attribute("aria-expanded") == "false"
+    assert page.evaluate(
+        "() => document.querySelector('[data-influencer-os]').shadowRoot.activeElement.className"
+    ).startswith("launcher")
+    context.close()
+
+
+def test_usable_on_a_360px_phone(server, browser):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.goto(server + "/")
+    page.locator("button.launcher").click()
+    panel = page.locator("section.panel")
+    box = panel.bounding_box()
+    assert box["width"] <= 360 and box["x"] >= 0
+    page.locator("button.chip").first.click()  # "קודים"
+    reply = _last_bot(page)
+    assert "SILKA20" in reply.inner_text() or "MAYA15" in reply.inner_text()
+    for selector in ("button.send", "button.close", "button.copy"):
+        size = page.locator(selector).first.bounding_box()
+        assert size["height"] >= 36  # big enough to tap
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 360  # no sideways scrolling
+    page.screenshot(path=str(SHOTS / "widget-360px.png"))
+    context.close()

@@ -123,10 +123,8 @@ def _validate(msg: InboundMessage) -> None:
 
 
 def _default_engine(settings: AgentSettings) -> Any:
-    try:
-        from agent.model import build_model_engine  # written behind the Engine interface
-    except ImportError:
-        return None
+    from agent.model_engine import build_model_engine  # None unless OPENAI_API_KEY is set
+
     return build_model_engine()
 
 
@@ -156,6 +154,8 @@ class Agent:
         self.clock = clock or (lambda: dt.datetime.now(dt.UTC))
         self.fallback_engine = OfflineEngine()
         self.engine = engine or _default_engine(self.settings) or self.fallback_engine
+        # What evals and reports call the engine: the model's name, or "offline".
+        self.engine_name = getattr(self.engine, "model_name", None) or self.engine.name
         self.embedder = embedder if embedder is not None else self._default_embedder()
         self.cache = TenantCache(self.settings.catalog_ttl_seconds)
         timeout = self.settings.redis_timeout_seconds

@@ -1,0 +1,293 @@
+"""The model engine: a chat model (langchain-openai `ChatOpenAI`, or any LangChain chat model) behind
+the Engine interface of agent/engine.py.
+
+- understand: structured output (agent/_model_schema.py); brands are resolved against this tenant's
+  catalog and a brand that is not in it is dropped.
+- plan_tools: tool calling with only the tools the role may use; the arguments are not trusted here:
+  the registry validates them like user input and the act node's role gate runs whatever was chosen.
+- reply: streamed token by token through a gate (agent/_model_verify.py) that lets out only words
+  whose codes, links, amounts and dates come from this turn's facts; anything else raises and the
+  respond node keeps the template reply.
+
+Every failure raises, and `call_with_fallback` answers with the offline engine; the trace's engine
+then reads "model->offline" with the reason. After one failure in a turn the rest of that turn skips
+the model at once, and after a timeout or a connection failure the model is skipped for a cool-down,
+so a dead server costs one follower the timeout, not every follower.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
+
+from agent._model_prompts import facts_json, reply_messages, tools_messages, understanding_messages
+from agent._model_schema import schema_for, to_understanding
+from agent._model_verify import ReplyGate, UngroundedReply, facts_for
+from agent.settings import OpenAISettings, get_settings
+
+__all__ = [
+    "ModelEngine",
+    "ModelUnavailable",
+    "UngroundedReply",
+    "build_model_engine",
+    "make_chat_model",
+    "tool_schema",
+]
+
+log = logging.getLogger(__name__)
+
+MAX_TOOL_CALLS = 4
+_REMEMBERED_FAILURES = 2048
+# Failures that say the server is down or overloaded, not that this one request was odd.
+_OUTAGES = frozenset(
+    {
+        "APITimeoutError",
+        "APIConnectionError",
+        "InternalServerError",
+        "RateLimitError",
+        "TimeoutError",
+        "ReadTimeout",
+        "ConnectTimeout",
+        "ConnectError",
+        "ServiceUnavailableError",
+        "RemoteProtocolError",
+    }
+)
+
+
+class ModelUnavailable(RuntimeError):
+    """The model is skipped: it failed earlier in this turn, or is cooling down after an outage."""
+
+
+def tool_schema(spec: Any) -> dict[str, Any]:
+    """The OpenAI function-tool definition of a registry ToolSpec."""
+    parameters = spec.args_model.model_json_schema()
+    parameters.pop("title", None)
+    return {
+        "type": "function",
+        "function": {"name": spec.name, "description": spec.description[:1000], "parameters": parameters},
+    }
+
+
+def _outage(exc: BaseException) -> bool:
+    seen: BaseException | None = exc
+    while seen is not None:
+        if type(seen).__name__ in _OUTAGES:
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def _text(content: Any) -> str:
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):  # content blocks
+        return "".join(b.get("text", "") if isinstance(b, dict) else str(b) for b in content)
+    return ""
+
+
+class ModelEngine:
+    """Understanding, tool choice and replies by a chat model; any failure raises (the caller falls back)."""
+
+    name = "model"
+
+    def __init__(
+        self,
+        chat_model: Any,
+        *,
+        model_name: str = "model",
+        timeout: float = 8.0,
+        cooldown: float = 30.0,
+        structured_method: str = "json_schema",
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.chat = chat_model
+        self.model_name = model_name
+        self.timeout = timeout
+        self.cooldown = cooldown
+        self.structured_method = structured_method
+        self.clock = clock
+        self._lock = threading.Lock()
+        self._failed: OrderedDict[tuple[Any, ...], str] = OrderedDict()
+        self._down_until = 0.0
+        self._down_reason = ""
+        self._structured: dict[str, Any] = {}
+        self._bound: dict[tuple[str, ...], Any] = {}
+
+    # --- the Engine interface ------------------------------------------------------------------
+
+    def understand(self, state: dict[str, Any], *, catalog: Any) -> dict[str, Any]:
+        """Intent, language, entities, sentiment and confidence by structured output."""
+        role = state.get("role", "follower")
+
+        def run() -> dict[str, Any]:
+            hint = ", ".join(schema_for(role).model_fields) if self.structured_method == "json_mode" else None
+            parsed = self._structured_for(role).invoke(understanding_messages(state, catalog, json_hint=hint))
+            if parsed is None:
+                raise ValueError("the model returned no structured understanding")
+            return to_understanding(
+                parsed,
+                role=role,
+                catalog=catalog,
+                text=state.get("masked_text") or "",
+                fuzzy=self._fuzzy(state, catalog),
+            )
+
+        return self._guarded(state, "understand", run)
+
+    def plan_tools(self, state: dict[str, Any], *, tools: list[Any]) -> list[dict[str, Any]] | None:
+        """Tool calls chosen by the model among the role's tools, or None (the decision rules choose)."""
+        role = state.get("role", "follower")
+        offered = [t for t in tools if role in t.roles]  # a follower never even sees an owner tool
+        if not offered:
+            return None
+
+        def run() -> list[dict[str, Any]] | None:
+            from agent.engine import make_catalog
+
+            tenant = state.get("tenant") or {}
+            catalog = make_catalog(
+                state.get("catalog") or [],
+                handle=tenant.get("handle", ""),
+                display_name=tenant.get("display_name", ""),
+            )
+            message = self._bound_for(offered).invoke(tools_messages(state, catalog))
+            calls = [
+                {"name": str(c.get("name") or ""), "args": dict(c.get("args") or {})}
+                for c in (getattr(message, "tool_calls", None) or [])[:MAX_TOOL_CALLS]
+            ]
+            # No call: the rules choose (skipping the coupon lookup must not leave the reply factless).
+            return calls or None
+
+        return self._guarded(state, "plan_tools", run)
+
+    def reply(self, state: dict[str, Any], *, on_token: Callable[[str], None] | None = None) -> str | None:
+        """The reply in the persona's voice, streamed through the grounding gate; None keeps the template."""
+        decision = state.get("decision") or {}
+        draft = state.get("reply") or ""
+        if (
+            not draft
+            or decision.get("action") == "confirm"
+            or decision.get("note") in ("paused", "paused_silent")
+        ):
+            return None  # exact wording matters (a confirmation's description) or there is nothing to say
+
+        def run() -> str:
+            refused = [
+                r.get("name")
+                for r in state.get("tool_results") or []
+                if (r.get("error") or {}).get("code") in ("forbidden", "unknown_tool")
+            ]
+            if refused:  # a model that reached for tools it may not use does not get to word the answer
+                raise UngroundedReply(
+                    f"the model chose tools this user may not use: {', '.join(map(str, refused))}"
+                )
+            facts_text = facts_json(state)
+            gate = ReplyGate(facts_for(state, draft=draft, facts_text=facts_text), on_token)
+            deadline = self.clock() + self.timeout
+            for chunk in self.chat.stream(reply_messages(state, draft=draft, facts=facts_text)):
+                gate.feed(_text(getattr(chunk, "content", "")))
+                if self.clock() > deadline:
+                    raise TimeoutError(f"reply took longer than {self.timeout:g} s")
+            text = gate.finish()
+            if not text:
+                raise ValueError("the model returned an empty reply")
+            return text
+
+        return self._guarded(state, "reply", run)
+
+    # --- plumbing -----------------------------------------------------------------------------
+
+    def _structured_for(self, role: str) -> Any:
+        runnable = self._structured.get(role)
+        if runnable is None:
+            runnable = self.chat.with_structured_output(schema_for(role), method=self.structured_method)
+            self._structured[role] = runnable
+        return runnable
+
+    def _bound_for(self, specs: list[Any]) -> Any:
+        key = tuple(sorted(s.name for s in specs))
+        bound = self._bound.get(key)
+        if bound is None:
+            bound = self.chat.bind_tools([tool_schema(s) for s in specs])
+            self._bound[key] = bound
+        return bound
+
+    @staticmethod
+    def _fuzzy(state: dict[str, Any], catalog: Any) -> Callable[[str], list[str]]:
+        """The offline brand finder for a mention the catalog did not match exactly (typos, prefixes)."""
+
+        def find(mention: str) -> list[str]:
+            from agent.context import turn_now
+            from agent.offline import understand
+
+            tenant = state.get("tenant") or {}
+            found = understand(
+                mention,
+                catalog=catalog,
+                role=state.get("role", "follower"),
+                now=turn_now(state),
+                timezone=tenant.get("timezone") or "Asia/Jerusalem",
+                previous=None,
+                default_language="he",
+            )
+            return list((found.entities or {}).get("brands") or [])
+
+        return find
+
+    def _guarded(self, state: dict[str, Any], stage: str, run: Callable[[], Any]) -> Any:
+        key = (state.get("conversation_id"), state.get("turn"), state.get("message_id"))
+        with self._lock:
+            if key in self._failed:
+                raise ModelUnavailable(f"the model failed earlier in this turn ({self._failed[key]})")
+            if self.clock() < self._down_until:
+                raise ModelUnavailable(f"the model is skipped for a while after {self._down_reason}")
+        try:
+            return run()
+        except UngroundedReply:
+            raise  # this reply is discarded; the model itself is fine
+        except Exception as exc:
+            reason = f"{stage}: {type(exc).__name__}"
+            with self._lock:
+                self._failed[key] = reason
+                while len(self._failed) > _REMEMBERED_FAILURES:
+                    self._failed.popitem(last=False)
+                if _outage(exc) and self.cooldown > 0:
+                    self._down_until = self.clock() + self.cooldown
+                    self._down_reason = reason
+            raise
+
+
+def make_chat_model(settings: OpenAISettings) -> Any:
+    """A ChatOpenAI for the settings: no retries, so a failure falls back within the timeout."""
+    from langchain_openai import ChatOpenAI
+
+    kwargs: dict[str, Any] = {
+        "model": settings.model,
+        "api_key": settings.api_key,
+        "timeout": settings.timeout,
+        "max_retries": 0,
+    }
+    if settings.base_url:
+        kwargs["base_url"] = settings.base_url
+    if settings.temperature is not None:
+        kwargs["temperature"] = settings.temperature
+    return ChatOpenAI(**kwargs)
+
+
+def build_model_engine(settings: OpenAISettings | None = None) -> ModelEngine | None:
+    """The model engine when OPENAI_API_KEY is set, else None (the agent runs offline)."""
+    settings = settings or get_settings()
+    if not settings.enabled:
+        return None
+    return ModelEngine(
+        make_chat_model(settings),
+        model_name=settings.model,
+        timeout=settings.timeout,
+        cooldown=settings.cooldown,
+        structured_method=settings.structured_method,
+    )

@@ -1,0 +1,46 @@
+"""Settings of the model engine, read from the environment (OPENAI_API_KEY, OPENAI_BASE_URL, ...).
+
+With no OPENAI_API_KEY the agent runs the offline engine; with one it runs the model engine
+against OpenAI, or any OpenAI-compatible server (vLLM, Ollama, llama.cpp) given OPENAI_BASE_URL.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["OpenAISettings", "get_settings"]
+
+
+class OpenAISettings(BaseSettings):
+    """Which model to talk to and how long to wait for it."""
+
+    model_config = SettingsConfigDict(env_file=None, extra="ignore", populate_by_name=True)
+
+    api_key: SecretStr | None = Field(default=None, alias="OPENAI_API_KEY")
+    base_url: str | None = Field(default=None, alias="OPENAI_BASE_URL")
+    model: str = Field(default="gpt-4o-mini", alias="OPENAI_MODEL")
+    # Seconds one model call may take before the turn falls back to the offline engine.
+    timeout: float = Field(default=8.0, gt=0, alias="OPENAI_TIMEOUT")
+    # After a timeout or a connection failure the model is skipped this long, so a dead server
+    # costs one follower the timeout, not every follower.
+    cooldown: float = Field(default=30.0, ge=0, alias="OPENAI_COOLDOWN")
+    # json_schema is OpenAI's structured output; function_calling suits servers without it.
+    structured_method: Literal["json_schema", "function_calling", "json_mode"] = Field(
+        default="json_schema", alias="OPENAI_STRUCTURED_METHOD"
+    )
+    temperature: float | None = Field(default=None, ge=0, le=2, alias="OPENAI_TEMPERATURE")
+
+    @property
+    def enabled(self) -> bool:
+        """True when a key is set (the model engine is used)."""
+        return bool(self.api_key and self.api_key.get_secret_value().strip())
+
+
+@lru_cache
+def get_settings() -> OpenAISettings:
+    """The process-wide model settings (cached; call ``get_settings.cache_clear()`` in tests)."""
+    return OpenAISettings()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar
 import re
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 __all__ = ["Moments", "find_moments", "local_today"]
 
@@ -34,8 +34,11 @@ class Moments(tuple):
 
 
 def local_today(now: datetime, timezone: str) -> date:
-    """Today's date in the tenant time zone."""
-    zone = ZoneInfo(timezone)
+    """Today's date in the tenant time zone (UTC when the zone name is unknown: never fail a turn on it)."""
+    try:
+        zone = ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo("UTC")
     local = now.replace(tzinfo=zone) if now.tzinfo is None else now.astimezone(zone)
     return local.date()
 

@@ -7,7 +7,7 @@ from decimal import Decimal, InvalidOperation
 
 __all__ = ["extract_shapes"]
 
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _URL = re.compile(r"https?://\S+|www\.\S+", re.I)
 _HANDLE = re.compile(r"(?<![\w.@])@([A-Za-z0-9._]{2,30})(?<!\.)")
 _PHONE = re.compile(r"(?<![\d+])(?:\+972[-\s]?|0)(?:[23489]|5\d|7\d)[-\s]?\d{3}[-\s]?\d{4}(?!\d)"
@@ -28,7 +28,7 @@ _WORD_CURRENCY = [
 _AMOUNT_BEFORE = re.compile(r"([₪$€£])\s?(" + _NUM + r")(k)?\b", re.I)
 _AMOUNT_AFTER = re.compile(r"(?<![\w.,])(" + _NUM + r")(k)?\s?(" + "|".join(p for p, _ in _WORD_CURRENCY)
                            + r")(?![a-z\u05D0-\u05EA])", re.I)
-_PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s?(?:%|percent\b|אחוז(?:ים)?)", re.I)
+_PERCENT = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s?(?:%|percent\b|אחוז(?:ים)?)", re.I)
 _RATING_PATTERNS = [
     (re.compile(r"^([1-5])[.!]?$"), 5), (re.compile(r"^(\d{1,2})\s*/\s*(5|10)$"), 0),
     (re.compile(r"^(?:rating|rate|ציון|דירוג)\s*:?\s*(\d{1,2})$", re.I), 5),

@@ -10,8 +10,8 @@ from .types import FOLLOWER_INTENTS, OWNER_INTENTS
 
 __all__ = ["Signals", "label_scores", "score_intents", "confidence", "noisy_or"]
 
-_ARITHMETIC = re.compile(r"\d+\s*(?:[+*/x×÷=^-]|כפול|חלקי|ועוד|פחות|plus|minus|times|divided by)\s*\d+"
-                         r"|\d+\s*%\s*(?:of|מ|מתוך)\s*\d+")
+_ARITHMETIC = re.compile(r"(?<!\d)\d+\s*(?:[+*/x×÷=^-]|כפול|חלקי|ועוד|פחות|plus|minus|times|divided by)\s*\d+"
+                         r"|(?<!\d)\d+\s*%\s*(?:of|מ|מתוך)\s*\d+")
 _CONTENT_INTENTS = ("coupon_request", "product_question", "content_question", "partnership_question",
                     "support_issue", "human_request", "consent", "abuse", "off_topic", "owner_query",
                     "owner_command")

@@ -24,6 +24,7 @@ _PRIORITY = ("abuse", "consent", "human_request", "support_issue", "owner_comman
              "coupon_request", "product_question", "partnership_question", "content_question", "feedback",
              "small_talk", "off_topic", "greeting")
 _EMOJI_ONLY = re.compile(r"^[\W_]*$")
+_MAX_CHARS = 1500
 _LEXICAL = tuple(i for i in FOLLOWER_INTENTS if i != "greeting") + ("consent+", "consent-", "thanks")
 
 
@@ -44,7 +45,7 @@ def understand(text: str, *, catalog: Catalog, role: str = "follower", now: date
     Returns:
         An Understanding; deterministic for the same arguments.
     """
-    prep = prepare(text)
+    prep = prepare(_bounded(text))
     index = index_for(catalog)
     found = find_brands(prep, index)
     shapes = extract_shapes(prep.raw, known_codes=found.codes)
@@ -100,6 +101,12 @@ def understand(text: str, *, catalog: Catalog, role: str = "follower", now: date
 def _is_question(raw: str, labels: dict[str, float]) -> bool:
     """A question mark, or a question word first (Hebrew questions often have no mark)."""
     return "?" in raw or bool(labels.get("f_question_start"))
+
+
+def _bounded(text: str) -> str:
+    """Very long messages are read by their start and end: the request is there, and time stays bounded."""
+    text = text or ""
+    return text if len(text) <= _MAX_CHARS else text[:_MAX_CHARS - 300] + " … " + text[-300:]
 
 
 def _forms_of(i: int, prep, found, protected: frozenset[str]) -> tuple[str, ...]:

@@ -16,10 +16,20 @@ from typing import Any
 from knowledge import lexicon as knowledge_lexicon
 from knowledge.text import is_hebrew, search_terms, tokens
 
-__all__ = ["relevant_hits", "extract", "coverage", "language_of", "MIN_COVERAGE", "MIN_SIMILARITY"]
+__all__ = [
+    "relevant_hits",
+    "extract",
+    "coverage",
+    "language_of",
+    "MIN_COVERAGE",
+    "MIN_MATCHED",
+    "MIN_SIMILARITY",
+]
 
-# Share of the question's content words a hit must contain (2 of 2, 2 of 3, 3 of 4...).
+# A hit must contain most of the question's content words (1 of 1, 2 of 2, 2 of 3), or at least
+# MIN_MATCHED of them in a longer question.
 MIN_COVERAGE = 0.6
+MIN_MATCHED = 2
 # Cosine similarity above which a hit counts whatever its words (a paraphrase, with real embeddings).
 MIN_SIMILARITY = 0.75
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
@@ -32,21 +42,29 @@ _FILLER = frozenset(
     any some this that these those there here have has had get got use used using uses recommend
     recommended good best better like love buy bought make made tell know think need want please pls
     hi hey hello thanks thank really just also still much many more most one ones kind type sort
+    post posts where's what's who's i've i'm i'd ever never before after yet again since
     מה איזה איזו אילו איך איפה מתי מי למה כמה את אתה אתם אתן אני לי לך שלך שלכם שלי זה זו זאת יש אין
     של על עם גם רק כל הכי כן לא עוד כבר אבל או אם כי אז פה שם היא הוא הם הן משתמשת משתמש משתמשים
     ממליצה ממליץ ממליצים אוהבת אוהב קונה קנית קנית טוב טובה טובים כדאי צריך צריכה רוצה רוצים
-    יודעת יודע תגידי תגיד ספרי ספר אפשר בבקשה היי שלום תודה באמת
+    יודעת יודע תגידי תגיד ספרי ספר אפשר בבקשה היי שלום תודה באמת פוסט הפוסט העלית העלת העלה לעשות
     """.split()
 )
 
 
 def _fold(term: str) -> set[str]:
-    """A term with a light English plural fold ("workshops" -> "workshop")."""
+    """A term with light English folds: plural, -ed, -ing ("workshops", "unboxed", "wrapped", "running")."""
     out = {term}
-    if term.isascii() and len(term) > 3 and term.endswith("s") and not term.endswith("ss"):
-        out.add(term[:-1])
-        if term.endswith("es"):
-            out.add(term[:-2])
+    if not term.isascii() or len(term) <= 3:
+        return out
+    term = term.split("'")[0] or term  # "brisket's", "i've"
+    out.add(term)
+    for suffix in ("ing", "ed", "es", "s"):
+        if term.endswith(suffix) and len(term) - len(suffix) >= 3 and not term.endswith("ss"):
+            stem = term[: -len(suffix)]
+            out.add(stem)
+            if len(stem) > 3 and stem[-1] == stem[-2]:  # "wrapp" -> "wrap", "runn" -> "run"
+                out.add(stem[:-1])
+            break
     return out
 
 
@@ -66,7 +84,8 @@ def _content_tokens(query: str) -> list[set[str]]:
             continue
         for word in knowledge_lexicon.translations(token):
             forms |= _terms_of(word)
-        out.append(forms)
+        if not any(forms & kept for kept in out):  # "running" and "run" are one word of the question
+            out.append(forms)
     return out
 
 
@@ -98,7 +117,7 @@ def relevant_hits(data: dict[str, Any] | None, *, query: str = "") -> list[dict[
     """The hits worth quoting, the most covering first (may be empty)."""
     query = query or (data or {}).get("query") or ""
     wanted = _content_tokens(query)
-    needed = max(1, math.ceil(MIN_COVERAGE * len(wanted) - 1e-9))
+    needed = min(MIN_MATCHED, max(1, math.ceil(MIN_COVERAGE * len(wanted) - 1e-9)))
     scored = []
     for order, hit in enumerate((data or {}).get("hits") or []):
         similarity = hit.get("similarity")

@@ -8,12 +8,13 @@ falls back to the key fields of what the tool returned. Plain bullets, never Mar
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from typing import Any
 
 from agent._reply_format import date, discount, money, number, percent
 
-__all__ = ["render_owner_result", "field_label", "MAX_LINES"]
+__all__ = ["render_owner_result", "field_label", "confirm_text", "MAX_LINES"]
 
 MAX_LINES = {"whatsapp": 10, "web": 15, "cli": 25}
 
@@ -204,9 +205,7 @@ def _invoice_line(r: _Render, i: dict[str, Any]) -> str:
 
 def _coupon_line(r: _Render, c: dict[str, Any]) -> str:
     state = (
-        ("" if c.get("valid_today") else _t(r.lang, "לא בתוקף היום", "not valid today"))
-        if "valid_today" in c
-        else ""
+        ("" if c.get("valid_today") else _t(r.lang, "לא בתוקף היום", "not valid today")) if "valid_today" in c else ""
     )
     return _join(
         f"{c.get('code')} — {discount(c, r.lang)}",
@@ -220,15 +219,11 @@ def _figures(r: _Render, f: dict[str, Any]) -> str:
     return _join(
         _n(r.lang, f.get("copies", 0), ("העתקה", "העתקות"), ("copy", "copies")),
         _n(r.lang, f.get("redemptions", 0), ("מימוש", "מימושים"), ("redemption", "redemptions")),
-        (_t(r.lang, "הכנסות ", "revenue ") + r.m(f.get("revenue"), f.get("currency")))
-        if f.get("redemptions")
-        else "",
+        (_t(r.lang, "הכנסות ", "revenue ") + r.m(f.get("revenue"), f.get("currency"))) if f.get("redemptions") else "",
     )
 
 
-def _list(
-    key: str, line: Callable[[_Render, dict[str, Any]], str], he: str, en: str, none_he: str, none_en: str
-):
+def _list(key: str, line: Callable[[_Render, dict[str, Any]], str], he: str, en: str, none_he: str, none_en: str):
     def render(r: _Render, data: dict[str, Any]) -> dict[str, Any]:
         rows = list(data.get(key) or [])
         head = _t(r.lang, he, en).format(n=len(rows)) if rows else _t(r.lang, none_he, none_en)
@@ -255,9 +250,7 @@ def _created(kind_he: str, kind_en: str, key: str, line: Callable[[_Render, dict
         previous = data.get("previous") or {}
         if not changed:
             return {
-                "headline": _t(
-                    r.lang, f"לא היה מה לשנות ב{kind_he}:", f"Nothing to change in the {kind_en}:"
-                ),
+                "headline": _t(r.lang, f"לא היה מה לשנות ב{kind_he}:", f"Nothing to change in the {kind_en}:"),
                 "lines": [line(r, row)],
             }
         changes = [
@@ -283,20 +276,16 @@ def _coupon_stats(r: _Render, data: dict[str, Any]) -> dict[str, Any]:
     if total.get("conversion") is not None:
         lines.append(_t(r.lang, "המרה ", "conversion ") + percent(total["conversion"]))
     if total.get("average_basket"):
-        lines.append(
-            _t(r.lang, "סל ממוצע ", "average basket ") + r.m(total["average_basket"], total.get("currency"))
-        )
+        lines.append(_t(r.lang, "סל ממוצע ", "average basket ") + r.m(total["average_basket"], total.get("currency")))
     if total.get("items_per_order"):
         lines.append(_t(r.lang, "פריטים להזמנה ", "items per order ") + number(total["items_per_order"]))
     if total.get("revenue_per_copy"):
         lines.append(
-            _t(r.lang, "הכנסה להעתקה ", "revenue per copy ")
-            + r.m(total["revenue_per_copy"], total.get("currency"))
+            _t(r.lang, "הכנסה להעתקה ", "revenue per copy ") + r.m(total["revenue_per_copy"], total.get("currency"))
         )
     if total.get("top_products"):
         lines.append(
-            _t(r.lang, "מובילים: ", "top products: ")
-            + ", ".join(p["product"] for p in total["top_products"][:3])
+            _t(r.lang, "מובילים: ", "top products: ") + ", ".join(p["product"] for p in total["top_products"][:3])
         )
     coupons = data.get("coupons") or []
     if len(coupons) > 1:
@@ -371,9 +360,7 @@ _RENDERERS: dict[str, Callable[[_Render, dict[str, Any]], dict[str, Any]]] = {
         "אין שיתופי פעולה שמתאימים.",
         "No partnerships match.",
     ),
-    "list_tasks": _list(
-        "tasks", _task_line, "{n} משימות:", "{n} tasks:", "אין משימות שמתאימות.", "No tasks match."
-    ),
+    "list_tasks": _list("tasks", _task_line, "{n} משימות:", "{n} tasks:", "אין משימות שמתאימות.", "No tasks match."),
     "list_invoices": _list(
         "invoices",
         _invoice_line,
@@ -428,3 +415,33 @@ def render_owner_result(
     lines = [line for line in out.get("lines", []) if line]
     more = max(0, len(lines) - limit)
     return {"headline": out.get("headline", ""), "lines": lines[:limit], "more": more}
+
+
+def _aside(description: str) -> str:
+    """The "(7,000.00 ILS, Olivia Oils)" part of a tool's confirmation sentence, if any."""
+    match = re.search(r"\(([^()]{1,80})\)", description or "")
+    return f" ({match.group(1)})" if match else ""
+
+
+def confirm_text(pending: dict[str, Any], description: str, *, language: str, today: dt.date | None) -> str:
+    """The change to confirm in the owner's language (the tool's own sentence is English)."""
+    if language != "he":
+        return description
+    tool, args = pending.get("tool"), dict(pending.get("args") or {})
+    aside = _aside(description)
+    if tool == "update_invoice":
+        number_ = args.get("number")
+        if args.get("status") == "paid":
+            when = f" ב-{date(args['paid_at'], 'he', today=today)}" if args.get("paid_at") else ""
+            return f"לסמן את חשבונית {number_}{aside} כשולמה{when}"
+        if args.get("status") == "cancelled":
+            return f"לבטל את חשבונית {number_}{aside}"
+        if args.get("amount") is not None:
+            return f"לשנות את הסכום של חשבונית {number_}{aside} ל-{number(args['amount'])}"
+    if tool == "update_coupon" and args.get("active") is False:
+        return f"להשבית את הקוד {args.get('code')}{aside}, כך שעוקבים לא יקבלו אותו יותר"
+    if tool == "update_partnership" and args.get("status") == "cancelled":
+        return f"לבטל את שיתוף הפעולה עם {args.get('partnership')}{aside}"
+    if tool == "update_task" and args.get("status") == "cancelled":
+        return f'לבטל את המשימה "{args.get("task")}"'
+    return f"לאשר את השינוי: {description}"

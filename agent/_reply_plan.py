@@ -13,7 +13,8 @@ from typing import Any
 
 from agent._reply_format import date, discount, expires_phrase
 from agent._reply_knowledge import extract, language_of, relevant_hits
-from agent._reply_owner import field_label, render_owner_result
+from agent._reply_owner import confirm_text, field_label, render_owner_result
+from agent.voice import matches_language
 from knowledge.text import is_hebrew
 
 __all__ = ["Plan", "Segment", "plan_reply", "reply_language"]
@@ -112,7 +113,11 @@ def reply_language(state: dict[str, Any]) -> str:
 
 
 def _coupon_facts(c: dict[str, Any], language: str, today: dt.date) -> dict[str, Any]:
+    terms = (c.get("terms") or "").strip().rstrip(".")
     return {
+        # In a list, terms in the other language are left to the card and the link: a Hebrew reply
+        # that is mostly English terms is not a Hebrew reply.
+        "list_terms": terms if terms and matches_language(terms, language) else "",
         "code": c.get("code"),
         "brand": c.get("brand"),
         "description": discount(c, language),
@@ -146,9 +151,7 @@ def _coupon_segments(data: dict[str, Any], language: str, today: dt.date, cards:
         facts = [_coupon_facts(c, language, today) for c in coupons]
         cards.extend(_card(c, f) for c, f in zip(coupons, facts, strict=True))
         if len(coupons) == 1:
-            return [
-                Segment("coupon_found", {"c": facts[0], "asked_code_status": data.get("asked_code_status")})
-            ]
+            return [Segment("coupon_found", {"c": facts[0], "asked_code_status": data.get("asked_code_status")})]
         brands = {f["brand"] for f in facts}
         return [
             Segment(
@@ -171,11 +174,7 @@ def _coupon_segments(data: dict[str, Any], language: str, today: dt.date, cards:
         "starts_on": date(data.get("starts_on"), language, today=today) if data.get("starts_on") else "",
     }
     if status == "ambiguous_brand":
-        return [
-            Segment(
-                "clarify", {"options": [c["name"] for c in data.get("candidates") or []], "question": None}
-            )
-        ]
+        return [Segment("clarify", {"options": [c["name"] for c in data.get("candidates") or []], "question": None})]
     if status in (
         "expired",
         "inactive",
@@ -244,11 +243,13 @@ def _from_results(
                 segments.append(Segment("error", {"reason": ""}))
             continue
         if name == "find_coupons":
-            found = _coupon_segments(data, language, today, cards)
-            # A product question answered from knowledge only mentions a code when there is one.
+            # A product question answered from knowledge only adds a code when there is one, and
+            # only for the brand the answer is about.
             if knowledge_asked and data.get("status") in _COUPON_NEGATIVE:
                 continue
-            segments.extend(found)
+            if knowledge_asked and _other_brand(data, by_name.get("search_knowledge")):
+                continue
+            segments.extend(_coupon_segments(data, language, today, cards))
         elif name == "search_knowledge":
             segment = _knowledge_segment(data, language, detailed=detailed)
             if segment is not None:
@@ -311,6 +312,17 @@ def _from_results(
     return segments
 
 
+def _other_brand(coupons: dict[str, Any], knowledge: dict[str, Any] | None) -> bool:
+    """True when the knowledge answer is about one brand and the codes are for another."""
+    if not knowledge or not knowledge.get("ok"):
+        return False
+    data = knowledge.get("data") or {}
+    hits = relevant_hits(data, query=data.get("query") or "")
+    about = (hits[0].get("brand") or "") if hits else ""
+    brands = {c.get("brand") for c in coupons.get("coupons") or []}
+    return bool(about) and bool(brands) and about not in brands
+
+
 def _mood(data: dict[str, Any], state: dict[str, Any]) -> str:
     rating = data.get("rating")
     if rating is not None:
@@ -338,11 +350,7 @@ def _without_results(state: dict[str, Any]) -> list[Segment]:
     if intent == "small_talk":
         return [Segment("small_talk", {"closing": closing})]
     if intent == "feedback":
-        return [
-            Segment(
-                "feedback", {"mood": u.get("sentiment") or "neutral", "after_coupon": False, "closing": True}
-            )
-        ]
+        return [Segment("feedback", {"mood": u.get("sentiment") or "neutral", "after_coupon": False, "closing": True})]
     if intent == "consent":
         return [Segment("consent_withdrawn" if _WITHDRAW.search(text) else "consent_granted")]
     if intent in ("coupon_request", "product_question", "content_question", "partnership_question"):
@@ -352,7 +360,7 @@ def _without_results(state: dict[str, Any]) -> list[Segment]:
     return [Segment("fallback")]
 
 
-def _decision_segments(state: dict[str, Any], language: str) -> list[Segment] | None:
+def _decision_segments(state: dict[str, Any], language: str, today: dt.date) -> list[Segment] | None:
     """Actions that decide the reply by themselves (no tool results needed), else None."""
     decision = state.get("decision") or {}
     policy = state.get("policy") or {}
@@ -371,7 +379,8 @@ def _decision_segments(state: dict[str, Any], language: str) -> list[Segment] | 
         return [Segment("handoff", {"already_waiting": False})]
     if action == "confirm":
         pending = decision.get("pending") or state.get("pending_action") or {}
-        description = decision.get("question") or pending.get("description") or ""
+        description = (decision.get("question") or pending.get("description") or "").rstrip("?. ")
+        description = confirm_text(pending, description, language=language, today=today)
         return [Segment("confirm", {"description": description.rstrip("?. ")})]
     if action == "clarify":
         if state.get("role") == "owner" or str(note or "").startswith("owner"):
@@ -400,7 +409,7 @@ def plan_reply(state: dict[str, Any], *, language: str, today: dt.date) -> Plan:
     style = dict(state.get("style") or {})
     cards: list[dict[str, Any]] = []
     length = str(style.get("length") or (state.get("persona") or {}).get("answer_length") or "short").lower()
-    segments = _decision_segments(state, language)
+    segments = _decision_segments(state, language, today)
     if segments is None:
         results = state.get("tool_results")
         detailed = length in ("detailed", "long")

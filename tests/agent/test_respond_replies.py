@@ -112,9 +112,7 @@ def test_fixed_amount_and_date_come_from_the_tool_result():
 
 def test_same_question_twice_is_worded_differently_but_deterministically():
     first = respond(state("he", coupons(OK), history=EARLIER, turn=2))["reply"]
-    second = respond(
-        state("he", coupons(OK), history=[*EARLIER, {"role": "assistant", "text": first}], turn=3)
-    )
+    second = respond(state("he", coupons(OK), history=[*EARLIER, {"role": "assistant", "text": first}], turn=3))
     assert first != second["reply"] and "SHIRA15" in second["reply"]
     again = respond(state("he", coupons(OK), history=EARLIER, turn=2))["reply"]
     assert again == first  # no randomness per process: same conversation and turn, same words
@@ -122,9 +120,7 @@ def test_same_question_twice_is_worded_differently_but_deterministically():
 
 def test_never_repeats_the_previous_reply_even_when_the_turn_count_does_not_move():
     first = respond(state("en", coupons(OK), history=EARLIER, turn=5))["reply"]
-    repeat = respond(
-        state("en", coupons(OK), history=[*EARLIER, {"role": "assistant", "text": first}], turn=5)
-    )
+    repeat = respond(state("en", coupons(OK), history=[*EARLIER, {"role": "assistant", "text": first}], turn=5))
     assert repeat["reply"] != first
 
 
@@ -230,9 +226,7 @@ def test_knowledge_answer_cites_the_post_and_irrelevant_hits_are_not_quoted():
         "similarity": 0.1,
         "meta": {},
     }
-    found = [
-        {"name": "search_knowledge", "ok": True, "data": {"query": "which mixer do you use?", "hits": [hit]}}
-    ]
+    found = [{"name": "search_knowledge", "ok": True, "data": {"query": "which mixer do you use?", "hits": [hit]}}]
     reply = respond(state("en", found, intent="product_question", history=EARLIER, turn=2))["reply"]
     assert "Lumi stand mixer" in reply and "https://www.instagram.com/p/DShA0002bbb/" in reply
     miss = [
@@ -250,9 +244,7 @@ def test_knowledge_answer_cites_the_post_and_irrelevant_hits_are_not_quoted():
 def test_paused_conversation_says_once_then_stays_silent():
     said = respond(state("en", decision={"action": "handoff", "note": "paused"}, history=EARLIER, turn=2))
     assert said["reply"]
-    silent = respond(
-        state("en", decision={"action": "handoff", "note": "paused_silent"}, history=EARLIER, turn=3)
-    )
+    silent = respond(state("en", decision={"action": "handoff", "note": "paused_silent"}, history=EARLIER, turn=3))
     assert silent["reply"] == ""
 
 
@@ -310,12 +302,22 @@ def test_owner_confirmation_prompt_and_tool_error_shown_plainly():
             "error": {"code": "not_found", "field": "task", "reason": "no task matches 'reel 9'"},
         }
     ]
-    reply = respond(state("en", failed, role="owner", intent="owner_command", history=EARLIER, turn=2))[
-        "reply"
-    ]
+    reply = respond(state("en", failed, role="owner", intent="owner_command", history=EARLIER, turn=2))["reply"]
     assert "no task matches 'reel 9'" in reply
     follower_failed = [
         {"name": "find_coupons", "ok": False, "error": {"code": "tool_failed", "reason": "OperationalError"}}
     ]
     reply = respond(state("en", follower_failed, history=EARLIER, turn=2))["reply"]
     assert "OperationalError" not in reply and reply
+
+
+def test_hebrew_owner_confirmation_is_worded_in_hebrew():
+    pending = {
+        "tool": "update_invoice",
+        "args": {"number": "1042", "status": "paid", "paid_at": "2026-11-23"},
+        "description": "Mark invoice 1042 (7,000.00 ILS, Olivia Oils) as paid on 2026-11-23",
+    }
+    confirm = {"action": "confirm", "tool_calls": [], "question": pending["description"], "pending": pending}
+    reply = respond(state("he", decision=confirm, role="owner", intent="owner_command"))["reply"]
+    assert "חשבונית 1042" in reply and "כשולמה" in reply and "23/11" in reply and "כן" in reply
+    assert "Mark invoice" not in reply

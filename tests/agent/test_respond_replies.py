@@ -321,3 +321,12 @@ def test_hebrew_owner_confirmation_is_worded_in_hebrew():
     reply = respond(state("he", decision=confirm, role="owner", intent="owner_command"))["reply"]
     assert "חשבונית 1042" in reply and "כשולמה" in reply and "23/11" in reply and "כן" in reply
     assert "Mark invoice" not in reply
+
+
+def test_hebrew_message_gets_a_hebrew_reply_even_without_a_language_from_understanding():
+    s = state("he", coupons(OK), history=EARLIER, turn=2, masked_text="יש קוד לאוליביה?")
+    s["understanding"] = {"intent": "coupon_request"}
+    out = respond(s)
+    assert out["language"] == "he" and is_hebrew(out["reply"]) and "SHIRA15" in out["reply"]
+    s["masked_text"] = "code for olivia?"
+    assert respond(s)["language"] == "en"

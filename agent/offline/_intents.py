@@ -85,8 +85,8 @@ def score_intents(labels: dict[str, float], sig: Signals, *, role: str, text: st
         _boost(scores, "coupon_request", 0.3)
         _boost(scores, "product_question", 0.15)
         _boost(scores, "partnership_question", 0.1)
-    if sig.code:
-        _boost(scores, "coupon_request", 0.45)
+    if sig.code:  # a code in a question is a question about the code ("is X10 for one ticket or two?")
+        _boost(scores, "coupon_request", 0.6 if sig.question else 0.45)
     if sig.order_id:
         _boost(scores, "support_issue", 0.6)
     asks = labels.get("f_which", 0.0) > 0

@@ -24,7 +24,9 @@ EN: dict[str, list[tuple[str, float]]] = {
         ("how is it going", 0.9), ("how was|is your day|weekend|week", 0.85), ("how's|hows your day|weekend|week", 0.85),
         ("wassup|sup|wazzup|whatsup", 0.75), ("what's|whats up", 0.8), ("=what's|whats up", 0.85),
         ("love your content|page|account|videos|vids|posts|reels|stories|feed|stuff|work|vibe|style|energy", 0.85),
-        ("love you", 0.6), ("big|biggest|huge fan", 0.85), ("fan of yours", 0.85), ("made|make|makes my day", 0.8),
+        ("love you", 0.6), ("fire|lit|epic|banger|goat", 0.4),
+        ("your ~3 post|video|reel|set|show|content|stream|story|stories|feed|page|photos|pics|gig|concert ~3 amazing|"
+         "fire|great|awesome|incredible|epic|beautiful|inspiring|lit|gorgeous|stunning|hilarious", 0.8), ("big|biggest|huge fan", 0.85), ("fan of yours", 0.85), ("made|make|makes my day", 0.8),
         ("you|your ~4 make|makes|made me ~2 smile|laugh|happy", 0.8), ("wanted|came ~2 say ~1 hi|hello|thanks", 0.75),
         (f"{_YOU_ARE} ~1 {_NICE}", 0.75), ("such an inspiration", 0.85), ("my inspiration", 0.8),
         ("inspiration|inspiring", 0.5), ("lol|lmao|haha*|hehe*|rofl|xd", 0.5), ("good night", 0.7),
@@ -101,7 +103,8 @@ EN: dict[str, list[tuple[str, float]]] = {
         ("@topic ~3 " + _NEG_TOPIC, 0.7), (_NEG_TOPIC + " ~3 @topic", 0.55),
         ("stopped|stops ~1 working|charging|turning|connecting|responding|loading", 0.8),
         ("tastes|smells|looks|smell|taste ~2 weird|bad|off|strange|funny|wrong|rotten|spoiled", 0.75),
-        ("charged|paid|billed ~2 full price", 0.85), ("even though|although ~4 entered|used|applied|put", 0.7),
+        ("charged|paid|billed ~2 full price", 0.85), ("charged|billed ~3 after|although|despite|without", 0.85),
+        ("cancelled|canceled|unsubscribed ~3 still|but|charged|billed", 0.8), ("even though|although ~4 entered|used|applied|put", 0.7),
         ("hole|holes|stain|stains|scratch|scratches|dent|defect|defects|rotten|moldy|mouldy|spoiled", 0.75),
         ("already used|redeemed", 0.8), ("you said|told|promised|wrote ~4 valid|working|until|till|would|will", 0.7),
         ("sick|vomit|vomiting|threw|diarrhea|rash|allergic|reaction|itchy|burned|burnt", 0.7),
@@ -109,7 +112,8 @@ EN: dict[str, list[tuple[str, float]]] = {
         ("only|just ~4 instead", 0.8), ("keeps|keep ~2 saying|telling|showing|failing|crashing|declining", 0.75),
         ("return|exchange", 0.55), ("return|exchange ~3 policy|item|order|it|this|them|the|my", 0.75),
         ("arrived|came|delivered|received|got ~3 without|missing|broken|damaged|open|opened|late|wrong|empty|"
-         "incomplete|cracked|leaking|rusty|dirty|used|wet|stained|scratched|dented|melted|bent|torn|ripped", 0.85),
+         "incomplete|cracked|leaking|rusty|dirty|used|wet|stained|scratched|dented|melted|bent|torn|ripped|crushed|"
+         "smashed|squashed|spilled|spoiled", 0.85),
         ("@topic ~3 error|errors|invalid|declined|rejected|unrecognized|recognized|recognised", 0.85),
         ("invalid|declined|rejected|error|failed|fails|failing", 0.75), ("expired", 0.55),
         ("says|said|saying|shows|showing|get|getting|got ~4 expired|invalid|error|wrong", 0.85),
@@ -196,7 +200,7 @@ EN: dict[str, list[tuple[str, float]]] = {
         ("how much do you charge", 0.9), ("charge for", 0.7), ("i'm|im|we're ~2 from", 0.55),
         ("i|we am|are ~2 from", 0.55), ("our|my ~1 brand|company|business|startup|agency|shop", 0.75),
         ("work together", 0.85), ("love|like|want|interested ~2 work|working|partner|collaborate", 0.7),
-        ("promote our|my", 0.8), ("commission|commissions|kickback", 0.75),
+        ("promote our|my", 0.8), ("want|like|love|need ~3 you ~2 promote|feature|advertise|review|mention|cover", 0.85), ("commission|commissions|kickback", 0.75),
         ("get|make|earn|take ~2 commission|money|percentage|cut", 0.8), ("advertise|promote|feature ~2 with|on ~1 you|your", 0.85), ("promote|promoting", 0.5), ("pr package", 0.7), ("campaign", 0.5),
         ("influencer marketing", 0.8), ("advertise|advertising", 0.7), ("still work with", 0.85),
         ("official partner", 0.9), ("send you ~3 review|try|test|sample|samples|product|products|game|app", 0.8),
@@ -224,7 +228,8 @@ EN: dict[str, list[tuple[str, float]]] = {
         ("math|maths|algebra|equation|calculus|physics|chemistry", 0.8), ("solve|calculate", 0.6),
         ("capital of", 0.9), ("translate|translation", 0.8),
         ("write ~3 code|script|program|function|essay|poem|story|song|letter|cv|resume|app|email|speech|report", 0.9),
-        ("cover letter", 0.85), ("dentist|doctor|plumber|electrician|mechanic|accountant|therapist|psychologist|"
+        ("cover letter", 0.85), ("calculate|compute ~3 area|volume|perimeter|interest|average|root", 0.8),
+        ("area|perimeter|volume of", 0.6), ("taxes|bookkeeping", 0.7), ("tax return", 0.7), ("dentist|doctor|plumber|electrician|mechanic|accountant|therapist|psychologist|"
                                  "realtor|babysitter|vet", 0.7),
         ("fix|repair ~3 wifi|router|internet|computer|printer|car|fridge|tv", 0.8), ("wifi|router|printer", 0.55),
         ("distance|kilometers|kilometres|miles", 0.6), ("how far", 0.7), ("give|send|lend|loan ~2 me ~3 money|bucks|dollars|cash|shekels|loan", 0.8), ("eurovision|oscars|olympics|superbowl|grammys|emmys", 0.75), ("world cup", 0.75),

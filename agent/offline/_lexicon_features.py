@@ -14,7 +14,7 @@ _PRODUCT_NOUNS_EN = (
     "hat|earrings|necklace|bracelet|jewelry|jewellery|watch|glasses|sunglasses|camera|lens|mic|microphone|"
     "headphones|earbuds|laptop|phone|case|supplement|supplements|protein|whey|creatine|vitamins|vitamin|powder|"
     "spice|spices|tea|coffee|machine|mat|mats|bands|weights|dumbbells|pillow|mattress|sheets|candle|diffuser|"
-    "stroller|toy|toys|outfit|top|mask|gel|spray|toner|balm|scrub|tripod|light|ring|box|set|kit|app|filter|"
+    "stroller|toy|toys|outfit|top|mask|gel|spray|toner|balm|scrub|tripod|light|ring|box|kit|app|filter|"
     "charger|cable|webcam|speaker|keyboard|mouse|monitor|tablet|suitcase|luggage|backpack|diapers|wipes|bottle|"
     "carseat|crib|pacifier|formula|stroller|headset|drone|console|vacuum|robot|blanket|towel|mattress|setup|gear|"
     "equipment|chair|desk|gpu|pc|controller|food|kibble|treats|snacks|drops|rug|lamp|curtains|sofa|couch|paint|"

@@ -40,6 +40,7 @@ class ChannelRuntime:
     owns_agent: bool = False
     fallback: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(4, "ios-fallback"))
     running: bool = False
+    _async_redis: Any = None
 
     def enqueue(self, key: str, job: dict[str, Any], dedupe: str | None = None) -> bool:
         """Queue a job once per dedupe id; when Redis is down, run it here rather than lose it."""
@@ -50,14 +51,25 @@ class ChannelRuntime:
             self.fallback.submit(self.worker.run_job, job)
             return True
 
+    async def aenqueue(self, key: str, job: dict[str, Any], dedupe: str | None = None) -> bool:
+        """`enqueue` from the event loop (an asyncio Redis client; no thread hop on the webhook)."""
+        try:
+            if self._async_redis is None:
+                import redis.asyncio
+
+                self._async_redis = redis.asyncio.Redis.from_url(
+                    self.db.redis_url, socket_timeout=2, socket_connect_timeout=2
+                )
+            return await self.queue.aenqueue(self._async_redis, key, job, dedupe=dedupe)
+        except Exception as exc:  # the agent and the sender are idempotent, so a rare double run is safe
+            log.warning("queue unavailable (%s): running the job in process", type(exc).__name__)
+            self.fallback.submit(self.worker.run_job, job)
+            return True
+
     def handle_whatsapp(self, job: dict[str, Any]) -> Any:
         """Run a queued WhatsApp message, then tell the owner about anything it raised."""
         result = self.whatsapp.process(job, on_message=self.on_message, db=self.db, sender=self.sender)
-        if (
-            result is not None
-            and result.tools
-            and {"request_handoff", "open_support_issue"} & set(result.tools)
-        ):
+        if result is not None and result.tools and {"request_handoff", "open_support_issue"} & set(result.tools):
             notify.notify_pending(self.db, self.sender)
         return result
 
@@ -65,6 +77,13 @@ class ChannelRuntime:
         """Run the worker threads in this process."""
         self.worker.start()
         self.running = True
+
+    async def aclose(self) -> None:
+        """`close`, plus the asyncio Redis client (from the event loop that used it)."""
+        if self._async_redis is not None:
+            await self._async_redis.aclose()
+            self._async_redis = None
+        self.close()
 
     def close(self) -> None:
         """Stop the worker and close what this runtime opened."""
@@ -119,7 +138,5 @@ def build_runtime(
         Periodic("notify", notify_every, lambda: notify.notify_pending(db, sender)),
         Periodic("digest", digest_every, lambda: notify.send_due_digests(db, sender)),
     ]
-    runtime.worker = Worker(
-        queue, {JOB_KIND: runtime.handle_whatsapp}, concurrency=concurrency, periodic=periodic
-    )
+    runtime.worker = Worker(queue, {JOB_KIND: runtime.handle_whatsapp}, concurrency=concurrency, periodic=periodic)
     return runtime

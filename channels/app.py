@@ -62,13 +62,12 @@ def create_app(
         app.state.runtime = runtime
         app.state.agent = runtime.agent
         app.state.on_message = runtime.on_message
-        app.state.enqueue_job = runtime.enqueue
         if worker:
             runtime.start_worker()
         try:
             yield
         finally:
-            runtime.close()
+            await runtime.aclose()
 
     app = FastAPI(title="Influencer OS", version="0.1.0", lifespan=lifespan)
     install_problem_handlers(app)

@@ -194,7 +194,7 @@ class TwilioWhatsAppChannel(InputChannel):
                 "profile_name": params.get("ProfileName"),
                 "received_at": (clock() if clock else utcnow()).isoformat(),
             }
-            await run_in_threadpool(request.app.state.enqueue_job, f"wa:{job['to']}:{job['from']}", job, sid)
+            await request.app.state.runtime.aenqueue(f"wa:{job['to']}:{job['from']}", job, sid)
             return Response(EMPTY_TWIML, media_type="text/xml")
 
         @router.post("/channels/twilio/status")

@@ -44,9 +44,7 @@ return 0
 class JobQueue:
     """Per-key FIFO queues in Redis with leases (see the module docstring)."""
 
-    def __init__(
-        self, redis: Any, *, prefix: str = "ios:q", lease_seconds: int = 120, blocking: Any = None
-    ) -> None:
+    def __init__(self, redis: Any, *, prefix: str = "ios:q", lease_seconds: int = 120, blocking: Any = None) -> None:
         self.redis = redis
         # BLPOP holds its connection for the wait: a client whose socket timeout outlasts the wait.
         self.blocking = blocking or redis
@@ -54,6 +52,7 @@ class JobQueue:
         self.lease_seconds = lease_seconds
         self._enqueue = redis.register_script(_ENQUEUE)
         self._release = redis.register_script(_RELEASE)
+        self._async_scripts: dict[int, Any] = {}
 
     def _jobs(self, key: str) -> str:
         return f"{self.prefix}:k:{key}"
@@ -65,12 +64,24 @@ class JobQueue:
     def _ready(self) -> str:
         return f"{self.prefix}:ready"
 
-    def enqueue(
-        self, key: str, job: dict[str, Any], *, dedupe: str | None = None, dedupe_ttl: int = 7 * 86400
-    ) -> bool:
+    def enqueue(self, key: str, job: dict[str, Any], *, dedupe: str | None = None, dedupe_ttl: int = 7 * 86400) -> bool:
         """Add a job for a key; False (and nothing added) when `dedupe` was seen within its TTL."""
         dedupe_key = f"{self.prefix}:seen:{dedupe}" if dedupe else ""
         added = self._enqueue(
+            keys=[self._jobs(key), self._lease(key), self._ready, dedupe_key],
+            args=[json.dumps(job, ensure_ascii=False), self.lease_seconds, key, dedupe_ttl, "ready"],
+        )
+        return bool(added)
+
+    async def aenqueue(
+        self, client: Any, key: str, job: dict[str, Any], *, dedupe: str | None = None, dedupe_ttl: int = 7 * 86400
+    ) -> bool:
+        """`enqueue` through an asyncio Redis client: the webhook never leaves the event loop."""
+        script = self._async_scripts.get(id(client))
+        if script is None:
+            script = self._async_scripts[id(client)] = client.register_script(_ENQUEUE)
+        dedupe_key = f"{self.prefix}:seen:{dedupe}" if dedupe else ""
+        added = await script(
             keys=[self._jobs(key), self._lease(key), self._ready, dedupe_key],
             args=[json.dumps(job, ensure_ascii=False), self.lease_seconds, key, dedupe_ttl, "ready"],
         )
@@ -104,9 +115,7 @@ class JobQueue:
     def dead_letter(self, key: str, job: dict[str, Any], error: str) -> None:
         """Move a job that kept failing aside, so the conversation's later messages still run."""
         pipe = self.redis.pipeline()
-        pipe.rpush(
-            f"{self.prefix}:dead", json.dumps({"key": key, "job": job, "error": error}, ensure_ascii=False)
-        )
+        pipe.rpush(f"{self.prefix}:dead", json.dumps({"key": key, "job": job, "error": error}, ensure_ascii=False))
         pipe.lpop(self._jobs(key))
         pipe.execute()
 

@@ -62,19 +62,13 @@ def test_bad_or_missing_signature_is_403_and_nothing_is_stored(client, twilio, d
     assert post_signed(client, "/channels/twilio/whatsapp", params, token="wrong-token").status_code == 403
     assert client.post("/channels/twilio/whatsapp", data=params).status_code == 403
     tampered = dict(params, Body="something else")
-    signature = post_signed.__globals__["sign"](
-        "test-auth-token", PUBLIC_BASE + "/channels/twilio/whatsapp", params
-    )
-    response = client.post(
-        "/channels/twilio/whatsapp", data=tampered, headers={"X-Twilio-Signature": signature}
-    )
+    signature = post_signed.__globals__["sign"]("test-auth-token", PUBLIC_BASE + "/channels/twilio/whatsapp", params)
+    response = client.post("/channels/twilio/whatsapp", data=tampered, headers={"X-Twilio-Signature": signature})
     assert response.status_code == 403
     assert response.headers["content-type"].startswith("application/problem+json")
     assert response.json()["errors"][0]["field"] == "X-Twilio-Signature"
     # Then a good message goes through, and it is the only thing ever stored or sent.
-    assert (
-        post_signed(client, "/channels/twilio/whatsapp", webhook_params("SM-GOOD", "hi")).status_code == 200
-    )
+    assert post_signed(client, "/channels/twilio/whatsapp", webhook_params("SM-GOOD", "hi")).status_code == 200
     twilio.wait_for(1)
     assert [m.channel_message_id for m in _inbound(demo_db)] == ["SM-GOOD"]
     assert len(twilio.messages) == 1
@@ -83,9 +77,7 @@ def test_bad_or_missing_signature_is_403_and_nothing_is_stored(client, twilio, d
 def test_retried_webhook_is_stored_once_and_answered_once(client, twilio, demo_db):
     params = webhook_params("SM-DUP", "codes for velora?")
     with cf.ThreadPoolExecutor(4) as pool:  # Twilio retrying while the first is still in flight
-        codes = list(
-            pool.map(lambda _: post_signed(client, "/channels/twilio/whatsapp", params).status_code, range(4))
-        )
+        codes = list(pool.map(lambda _: post_signed(client, "/channels/twilio/whatsapp", params).status_code, range(4)))
     assert codes == [200, 200, 200, 200]
     twilio.wait_for(1)
     assert post_signed(client, "/channels/twilio/whatsapp", params).status_code == 200  # a late retry
@@ -137,10 +129,7 @@ def test_a_400_is_not_retried_and_the_failure_is_recorded(client, twilio, demo_d
 def test_messages_of_one_conversation_run_in_order(client, twilio, demo_db):
     texts = ["hi", "codes for velora?", "and for silka?", "thanks!", "what do you use for SPF?"]
     for n, text in enumerate(texts):
-        assert (
-            post_signed(client, "/channels/twilio/whatsapp", webhook_params(f"SM-ORD{n}", text)).status_code
-            == 200
-        )
+        assert post_signed(client, "/channels/twilio/whatsapp", webhook_params(f"SM-ORD{n}", text)).status_code == 200
     sent = twilio.wait_for(len(texts))
     assert len(sent) == len(texts)
     stored = _inbound(demo_db)
@@ -199,19 +188,13 @@ def test_status_callbacks_update_the_outbound_message(client, twilio, demo_db):
     }
     assert client.post("/channels/twilio/status", data=callback).status_code == 403  # unsigned: ignored
     assert post_signed(client, "/channels/twilio/status", callback).status_code == 200
-    assert (
-        post_signed(client, "/channels/twilio/status", dict(callback, MessageStatus="sent")).status_code
-        == 200
-    )
+    assert post_signed(client, "/channels/twilio/status", dict(callback, MessageStatus="sent")).status_code == 200
     with demo_db.session() as s:
         row = s.scalars(select(OutboundMessage).where(OutboundMessage.provider_id == sid)).one()
     assert row.status == "delivered"  # a late 'sent' does not undo 'delivered'
     post_signed(client, "/channels/twilio/status", dict(callback, MessageStatus="read"))
     with demo_db.session() as s:
-        assert (
-            s.scalars(select(OutboundMessage.status).where(OutboundMessage.provider_id == sid)).one()
-            == "read"
-        )
+        assert s.scalars(select(OutboundMessage.status).where(OutboundMessage.provider_id == sid)).one() == "read"
 
 
 def test_follower_to_an_unknown_tenant_number_is_routed_by_the_number(client, twilio, demo_db):
@@ -265,3 +248,14 @@ def test_conversations_run_in_parallel_and_each_one_a_turn_at_a_time(make_client
         assert all(a[3] <= b[2] for a, b in zip(mine, mine[1:], strict=False))  # never two at once
     overlapping = max(sum(1 for s in spans if s[2] <= t < s[3]) for t in (s[2] for s in spans))
     assert overlapping >= 2  # different conversations did run at the same time
+
+
+def test_when_redis_is_down_the_webhook_still_answers_and_nothing_is_lost(client, twilio, demo_db):
+    import redis.asyncio
+
+    runtime = client.app.state.runtime
+    runtime._async_redis = redis.asyncio.Redis(unix_socket_path="/nonexistent/redis.sock", socket_timeout=0.2)
+    response = post_signed(client, "/channels/twilio/whatsapp", webhook_params("SM-NOREDIS", "יש קוד לסילקה?"))
+    assert response.status_code == 200
+    assert "SILKA20" in twilio.wait_for(1)[0]["body"]
+    assert [m.channel_message_id for m in _inbound(demo_db)] == ["SM-NOREDIS"]

@@ -132,6 +132,10 @@ def _products(prep: Prepared, idx: CatalogIndex) -> list[tuple[str, str, float]]
         if idx.head_count.get(head) == 1 and len(head) >= 4 and not is_ordinary(head):
             if head in words or any(same_name(h, head) for h in hebrew):
                 found.append((p.ref, p.name, 0.6))
+                continue
+        # A long, distinctive word of the name names it too ("the swaddle" for "Swaddle blanket").
+        if any(k in words and len(k) >= 6 and idx.key_count.get(k) == 1 and not is_ordinary(k) for k in p.keys):
+            found.append((p.ref, p.name, 0.6))
     return found
 
 

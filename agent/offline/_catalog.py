@@ -72,6 +72,7 @@ class CatalogIndex:
     codes: dict[str, str]  # upper-case code -> ref
     products: list[ProductKey]
     head_count: dict[str, int]  # how many products share a head word
+    key_count: dict[str, int]  # how many products share any word
     brand_words: frozenset[str]  # every token of every form (never "typo-corrected" into a cue word)
     refs: tuple[str, ...]
     by_skeleton: dict[str, list[Form]]  # one-word forms by sound skeleton, for the other script
@@ -165,8 +166,11 @@ def index_for(catalog: Catalog) -> CatalogIndex:
         if sp is not None and sp.skeleton and strong:
             by_skeleton.setdefault(sp.skeleton, []).extend(strong)
     heads: dict[str, int] = {}
+    keys: dict[str, int] = {}
     for p in products:
         heads[p.keys[-1]] = heads.get(p.keys[-1], 0) + 1
+        for k in set(p.keys):
+            keys[k] = keys.get(k, 0) + 1
     return CatalogIndex(
         by_first=by_first,
         by_compact=by_compact,
@@ -176,6 +180,7 @@ def index_for(catalog: Catalog) -> CatalogIndex:
         codes=codes,
         products=products,
         head_count=heads,
+        key_count=keys,
         brand_words=frozenset(t for f in forms for t in f.tokens),
         refs=tuple(b.ref for b in catalog.brands),
         by_skeleton=by_skeleton,

@@ -25,7 +25,7 @@ they thing things think this those though three through time to today together t
 turn two under until up us use very want was watch water way we week well went were what when where which while
 white who why will with without word work world would write year yes yet you young your days week weeks month
 months morning night today tomorrow happy daily dose vibes magic dream dreams wild simple smart little big
-mini super true pure real story
+mini super true pure real story extra special classic original premium
 """
 _HE = """
 אני את אתה הוא היא אנחנו אתם הם הן זה זאת זו אלה של עם על אל מן כי אם או גם רק כבר עוד לא כן יש אין מה מי

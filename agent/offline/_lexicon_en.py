@@ -24,7 +24,9 @@ EN: dict[str, list[tuple[str, float]]] = {
         ("how is it going", 0.9), ("how was|is your day|weekend|week", 0.85), ("how's|hows your day|weekend|week", 0.85),
         ("wassup|sup|wazzup|whatsup", 0.75), ("what's|whats up", 0.8), ("=what's|whats up", 0.85),
         ("love your content|page|account|videos|vids|posts|reels|stories|feed|stuff|work|vibe|style|energy", 0.85),
-        ("love you", 0.6), ("fire|lit|epic|banger|goat", 0.4),
+        ("love you", 0.6), ("fire|lit|epic|banger|goat", 0.4), ("so|very|super|too ~1 cute|adorable|sweet", 0.6),
+        ("ur|your ~3 kids|baby|babies|dog|cat|family|daughter|son|husband|wife|home|house|pup|puppy ~3 cute|adorable|"
+         "beautiful|sweet|gorgeous|lovely", 0.8), ("how was|were", 0.45),
         ("your ~3 post|video|reel|set|show|content|stream|story|stories|feed|page|photos|pics|gig|concert ~3 amazing|"
          "fire|great|awesome|incredible|epic|beautiful|inspiring|lit|gorgeous|stunning|hilarious", 0.8), ("big|biggest|huge fan", 0.85), ("fan of yours", 0.85), ("made|make|makes my day", 0.8),
         ("you|your ~4 make|makes|made me ~2 smile|laugh|happy", 0.8), ("wanted|came ~2 say ~1 hi|hello|thanks", 0.75),
@@ -105,7 +107,8 @@ EN: dict[str, list[tuple[str, float]]] = {
         ("tastes|smells|looks|smell|taste ~2 weird|bad|off|strange|funny|wrong|rotten|spoiled", 0.75),
         ("charged|paid|billed ~2 full price", 0.85), ("charged|billed ~3 after|although|despite|without", 0.85),
         ("cancelled|canceled|unsubscribed ~3 still|but|charged|billed", 0.8), ("even though|although ~4 entered|used|applied|put", 0.7),
-        ("hole|holes|stain|stains|scratch|scratches|dent|defect|defects|rotten|moldy|mouldy|spoiled", 0.75),
+        ("hole|holes|stain|stains|scratch|scratches|dent|defect|defects|rotten|moldy|mouldy|spoiled|crack|cracks|"
+         "chipped", 0.75),
         ("already used|redeemed", 0.8), ("you said|told|promised|wrote ~4 valid|working|until|till|would|will", 0.7),
         ("sick|vomit|vomiting|threw|diarrhea|rash|allergic|reaction|itchy|burned|burnt", 0.7),
         ("site|website|app|page|checkout|cart ~3 crash|crashes|crashing|crashed|freezes|frozen|stuck|down|error", 0.8),
@@ -184,7 +187,7 @@ EN: dict[str, list[tuple[str, float]]] = {
         ("how do|did|would|can|could you", 0.6), ("how do|did|can|should|would i|we", 0.6), ("recommendations|recommend|tips|ideas|suggestions ~4 @content", 0.8),
         ("your ~1 @content", 0.5), ("@content", 0.2), ("do you do|teach|run|give", 0.35), ("teach me|us", 0.6),
         ("share the|your", 0.4), ("explain", 0.4), ("secret", 0.4), ("made of|from|with", 0.5),
-        ("styling|outfit|outfits", 0.4), ("show|share ~2 us|me|your|the", 0.5),
+        ("styling|outfit|outfits", 0.4), ("can|could|will|would you ~1 post|share|show|film|upload|explain", 0.7), ("show|share ~2 us|me|your|the", 0.5),
         ("makeover|tour|renovation|diy|hack|hacks|transformation", 0.5), ("get|find ~2 inspiration|ideas", 0.8), ("sets|reps|exercises", 0.5), ("diet|calories", 0.45), ("missed it", 0.5),
     ],
     "partnership_question": [
@@ -228,7 +231,8 @@ EN: dict[str, list[tuple[str, float]]] = {
         ("math|maths|algebra|equation|calculus|physics|chemistry", 0.8), ("solve|calculate", 0.6),
         ("capital of", 0.9), ("translate|translation", 0.8),
         ("write ~3 code|script|program|function|essay|poem|story|song|letter|cv|resume|app|email|speech|report", 0.9),
-        ("cover letter", 0.85), ("calculate|compute ~3 area|volume|perimeter|interest|average|root", 0.8),
+        ("cover letter", 0.85), ("book|reserve ~2 me|us ~3 flight|hotel|table|taxi|uber|ticket|tickets|room", 0.85),
+        ("nanny|babysitter|tutor|daycare|kindergarten|movers|contractor", 0.65), ("calculate|compute ~3 area|volume|perimeter|interest|average|root", 0.8),
         ("area|perimeter|volume of", 0.6), ("taxes|bookkeeping", 0.7), ("tax return", 0.7), ("dentist|doctor|plumber|electrician|mechanic|accountant|therapist|psychologist|"
                                  "realtor|babysitter|vet", 0.7),
         ("fix|repair ~3 wifi|router|internet|computer|printer|car|fridge|tv", 0.8), ("wifi|router|printer", 0.55),

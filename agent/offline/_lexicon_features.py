@@ -18,7 +18,7 @@ _PRODUCT_NOUNS_EN = (
     "charger|cable|webcam|speaker|keyboard|mouse|monitor|tablet|suitcase|luggage|backpack|diapers|wipes|bottle|"
     "carseat|crib|pacifier|formula|stroller|headset|drone|console|vacuum|robot|blanket|towel|mattress|setup|gear|"
     "equipment|chair|desk|gpu|pc|controller|food|kibble|treats|snacks|drops|rug|lamp|curtains|sofa|couch|paint|"
-    "shelf|table"
+    "shelf|table|surfboard|bike|helmet|scooter|skateboard"
 )
 _PRODUCT_NOUNS_HE = (
     "שמן|מיקסר|בלנדר|מעבד|סיר|סירים|מחבת|מחבתות|סכין|סכינים|קומקום|סיר|מגש|ספל|כוס|צלחת|צלחות|סינר|קרש|בקבוק|"
@@ -29,7 +29,7 @@ _PRODUCT_NOUNS_HE = (
     "גומיות|כרית|מצעים|נר|מפזר|עגלה|צעצוע|צעצועים|לוק|מסכה|ג'ל|ספריי|טונר|סקראב|חצובה|טבעת|מארז|ארגז|סט|ערכה|"
     "אפליקציה|פילטר|נעלי|מכשיר|מטען|מטענים|כבל|מצלמת|רמקול|מקלדת|עכבר|מסך|טאבלט|מזוודה|מזוודות|תרמיל|חיתולים|"
     "מגבונים|מושב|עריסה|מוצץ|תמ\"ל|תמל|אוזניות|רחפן|שואב|שמיכה|מגבת|טיטולים|סטאפ|סטאפים|ציוד|גיר|כיסא|שולחן|"
-    "שלט|בקר|אוכל|מזון|חטיפים|טיפות|שטיח|מנורה|וילונות|ספה|צבע|מדף|שולחן"
+    "שלט|בקר|גלשן|גלשנים|אופניים|קסדה|קורקינט|סקייטבורד|אוכל|מזון|חטיפים|טיפות|שטיח|מנורה|וילונות|ספה|צבע|מדף|שולחן"
 )
 _CONTENT_NOUNS = (
     "cake|cakes|cookies|cookie|bread|pasta|salad|soup|dessert|dough|pie|muffins|pizza|shakshuka|pancakes|sauce|"
@@ -99,7 +99,7 @@ _OBJECTS = (
 
 OWNER: dict[str, list[tuple[str, float]]] = {
     "o_cmd": [
-        (_CMD_EN, 0.75), (_CMD_HE, 0.75), ("remind me", 0.95), ("תזכיר|תזכירי לי", 0.95),
+        (_CMD_EN, 0.75), (_CMD_HE, 0.75), ("^invoice|bill|charge", 0.8), ("remind me", 0.95), ("תזכיר|תזכירי לי", 0.95),
         ("mark ~4 as|paid|done|complete|completed|sent", 0.9), ("move ~3 to", 0.85), ("set ~3 to|as", 0.8),
         ("add|create|new|open|schedule|book|log ~2 task|todo|reminder|meeting|call|invoice|coupon|code|"
          "partnership|deal|event|note|lead", 0.95),

@@ -428,7 +428,8 @@ def _update(msg: Message) -> OwnerCommand | None:
         return None
     if not (task_word or ref or (leftover and (task_only or (reschedule and (msg.dates or msg.times))))):
         # Plain words with a verb ("cancel my order") name a task only when they match one.
-        if not (leftover and msg.tasks and _task_ref(msg, leftover)[0] is not None):
+        task, _, _ = _task_ref(msg, leftover) if leftover and msg.tasks else (None, (), 0)
+        if not isinstance(task, int):
             return None
     words = msg.words(without=date_spans + [m.span() for p, _ in _PRIORITY for m in re.finditer(p, msg.low)])
     task, missing, confidence = _task_ref(msg, words)

@@ -368,6 +368,7 @@ class KnowledgeChunk(TenantOwned, Base):
     terms_tsv: Mapped[Any] = mapped_column(
         TSVECTOR, Computed("to_tsvector('simple'::regconfig, terms)", persisted=True), deferred=True
     )
+    # STORAGE PLAIN (migration 0005): inline, so a tenant-scoped exact scan doesn't go through TOAST
     embedding: Mapped[list[float]] = mapped_column(Vector(EMBEDDING_DIM))
 
 

@@ -18,9 +18,7 @@ def _tenant_or_exit(session: Any, handle: str) -> Any:
 
     tenant = tenant_store.get_by_handle(session=session, handle=handle)
     if tenant is None:
-        typer.echo(
-            f"error: no influencer with the handle @{handle.lstrip('@')} (import a bundle first)", err=True
-        )
+        typer.echo(f"error: no influencer with the handle @{handle.lstrip('@')} (import a bundle first)", err=True)
         raise typer.Exit(EXIT_UNKNOWN_HANDLE)
     return tenant
 
@@ -58,9 +56,7 @@ def search_cmd(
     with db.session() as session:
         tenant = _tenant_or_exit(session, handle)
         started = time.perf_counter()
-        hits = knowledge.search(
-            session, tenant_id=tenant.id, query=query, k=k, source_types=source_type or None
-        )
+        hits = knowledge.search(session, tenant_id=tenant.id, query=query, k=k, source_types=source_type or None)
         ms = (time.perf_counter() - started) * 1000
     if as_json:
         payload = {"handle": tenant.handle, "query": query, "ms": round(ms, 1), "hits": []}
@@ -96,8 +92,7 @@ def reindex_cmd(
         total = session.scalar(select(func.count()).where(KnowledgeDocument.tenant_id == tenant.id))
     seconds = time.perf_counter() - started
     typer.echo(
-        f"@{tenant.handle}: {changed} documents added, changed or removed; "
-        f"{total} in the index ({seconds:.2f} s)"
+        f"@{tenant.handle}: {changed} documents added, changed or removed; {total} in the index ({seconds:.2f} s)"
     )
 
 

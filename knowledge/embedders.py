@@ -101,9 +101,7 @@ class HashingEmbedder:
         parts = [self._text_features(t) for t in texts]
         rows = np.repeat(np.arange(len(texts)), [len(p[0]) for p in parts])
         flat = rows * self.dim + np.concatenate([p[0] for p in parts])
-        matrix = np.bincount(
-            flat, weights=np.concatenate([p[1] for p in parts]), minlength=len(texts) * self.dim
-        )
+        matrix = np.bincount(flat, weights=np.concatenate([p[1] for p in parts]), minlength=len(texts) * self.dim)
         matrix = matrix.reshape(len(texts), self.dim)
         norms = np.linalg.norm(matrix, axis=1, keepdims=True)
         norms[norms == 0] = 1.0

@@ -11,6 +11,7 @@ import numpy as np
 from sqlalchemy import delete, select, text, update
 from sqlalchemy.orm import Session
 
+from knowledge._sizes import forget_tenant_size
 from knowledge.embedders import Embedder, embedder_name, get_embedder
 from knowledge.sources import DocumentSpec, tenant_documents
 from store.models import KnowledgeChunk, KnowledgeDocument, utcnow
@@ -31,8 +32,7 @@ def reindex(session: Session, *, tenant_id: int, embedder: Embedder | None = Non
     session.execute(text("SELECT pg_advisory_xact_lock(:c, :t)"), {"c": _LOCK_CLASS, "t": tenant_id})
     name = embedder_name(embedder)
     wanted = {
-        (d.source_type, d.source_ref): (d, d.content_hash(name))
-        for d in tenant_documents(session, tenant_id=tenant_id)
+        (d.source_type, d.source_ref): (d, d.content_hash(name)) for d in tenant_documents(session, tenant_id=tenant_id)
     }
     existing = {
         (row.source_type, row.source_ref): (row.id, row.content_hash)
@@ -47,23 +47,17 @@ def reindex(session: Session, *, tenant_id: int, embedder: Embedder | None = Non
     }
     gone = [doc_id for key, (doc_id, _) in existing.items() if key not in wanted]
     changed = [
-        (existing[key][0], doc, h)
-        for key, (doc, h) in wanted.items()
-        if key in existing and existing[key][1] != h
+        (existing[key][0], doc, h) for key, (doc, h) in wanted.items() if key in existing and existing[key][1] != h
     ]
     new = [(doc, h) for key, (doc, h) in wanted.items() if key not in existing]
     stale = gone + [doc_id for doc_id, _, _ in changed]
     if stale:
         session.execute(
-            delete(KnowledgeChunk).where(
-                KnowledgeChunk.tenant_id == tenant_id, KnowledgeChunk.document_id.in_(stale)
-            )
+            delete(KnowledgeChunk).where(KnowledgeChunk.tenant_id == tenant_id, KnowledgeChunk.document_id.in_(stale))
         )
     if gone:
         session.execute(
-            delete(KnowledgeDocument).where(
-                KnowledgeDocument.tenant_id == tenant_id, KnowledgeDocument.id.in_(gone)
-            )
+            delete(KnowledgeDocument).where(KnowledgeDocument.tenant_id == tenant_id, KnowledgeDocument.id.in_(gone))
         )
     if changed:
         session.execute(
@@ -74,10 +68,9 @@ def reindex(session: Session, *, tenant_id: int, embedder: Embedder | None = Non
     written += write_documents(session, tenant_id=tenant_id, documents=new)
     _write_chunks(session, tenant_id=tenant_id, documents=written, embedder=embedder)
     session.flush()
+    forget_tenant_size(tenant_id)
     if gone or written:
-        log.info(
-            "reindex tenant %s: %d new, %d changed, %d removed", tenant_id, len(new), len(changed), len(gone)
-        )
+        log.info("reindex tenant %s: %d new, %d changed, %d removed", tenant_id, len(new), len(changed), len(gone))
     return len(gone) + len(written)
 
 
@@ -100,10 +93,7 @@ def write_documents(
     # Ids first (one round trip), so the rows can go in by COPY and still be known afterwards.
     ids = (
         session.execute(
-            text(
-                "SELECT nextval(pg_get_serial_sequence('knowledge_documents', 'id'))"
-                " FROM generate_series(1, :n)"
-            ),
+            text("SELECT nextval(pg_get_serial_sequence('knowledge_documents', 'id')) FROM generate_series(1, :n)"),
             {"n": len(documents)},
         )
         .scalars()
@@ -158,9 +148,7 @@ def _embed(embedder: Embedder, texts: list[str]) -> np.ndarray:
     return matrix
 
 
-def _chunk_rows(
-    tenant_id: int, documents: list[tuple[int, DocumentSpec]], embedder: Embedder
-) -> Iterator[tuple]:
+def _chunk_rows(tenant_id: int, documents: list[tuple[int, DocumentSpec]], embedder: Embedder) -> Iterator[tuple]:
     flat = [(doc_id, ordinal, chunk) for doc_id, doc in documents for ordinal, chunk in enumerate(doc.chunks)]
     for start in range(0, len(flat), EMBED_BATCH):
         batch = flat[start : start + EMBED_BATCH]

@@ -10,6 +10,7 @@ import numpy as np
 from sqlalchemy import bindparam, text
 from sqlalchemy.orm import Session
 
+from knowledge._sizes import tenant_chunks
 from knowledge._terms import query_terms, tsquery_lexemes
 from knowledge.embedders import Embedder, get_embedder
 from knowledge.index import vector_literal
@@ -50,15 +51,28 @@ class Hit:
         return "FAQ"
 
 
-def _vector_cte(doc_filter: str) -> str:
-    # MATERIALIZED + re-sorting outside: with iterative scans the index returns rows in relaxed order.
-    return f"""
-    vec AS MATERIALIZED (
+def _vector_cte(doc_filter: str, exact: bool) -> str:
+    if exact:
+        # OFFSET 0 fences the ORDER BY off the HNSW index: every chunk of the tenant is compared.
+        scan = f"""
+        SELECT id, distance FROM (
+            SELECT c.id, c.embedding <=> CAST(:q AS vector) AS distance
+            FROM knowledge_chunks c
+            WHERE c.tenant_id = :tenant_id{doc_filter}
+            OFFSET 0
+        ) AS tenant_chunks
+        ORDER BY distance
+        LIMIT :n"""
+    else:
+        scan = f"""
         SELECT c.id, c.embedding <=> CAST(:q AS vector) AS distance
         FROM knowledge_chunks c
         WHERE c.tenant_id = :tenant_id{doc_filter}
         ORDER BY c.embedding <=> CAST(:q AS vector)
-        LIMIT :n
+        LIMIT :n"""
+    # MATERIALIZED + re-sorting outside: with iterative scans the index returns rows in relaxed order.
+    return f"""
+    vec AS MATERIALIZED ({scan}
     ),
     vec_ranked AS (SELECT id, distance, row_number() OVER (ORDER BY distance, id) AS r FROM vec)"""
 
@@ -78,7 +92,7 @@ def _lexical_cte(doc_filter: str, enabled: bool) -> str:
     lex_ranked AS (SELECT id, rank, row_number() OVER (ORDER BY rank DESC, id) AS r FROM lex)"""
 
 
-def search_sql(*, lexical: bool, filtered: bool) -> str:
+def search_sql(*, lexical: bool, filtered: bool, exact: bool = True) -> str:
     """The SQL of one hybrid search (every subquery filters on :tenant_id)."""
     doc_filter = (
         "\n          AND c.document_id IN (SELECT d.id FROM knowledge_documents d"
@@ -88,7 +102,7 @@ def search_sql(*, lexical: bool, filtered: bool) -> str:
     )
     # The best k are chosen before joining the texts, so the join reads k rows by primary key.
     return f"""
-    WITH {_vector_cte(doc_filter)},
+    WITH {_vector_cte(doc_filter, exact)},
     {_lexical_cte(doc_filter, lexical)},
     fused AS MATERIALIZED (
         SELECT coalesce(v.id, l.id) AS id, v.distance, l.rank AS lexical,
@@ -121,6 +135,7 @@ def search(
     embedder: Embedder | None = None,
     source_types: Sequence[str] | None = None,
     ef_search: int | None = None,
+    exact: bool | None = None,
 ) -> list[Hit]:
     """The tenant's `k` best chunks for a query, by meaning and by words together.
 
@@ -132,6 +147,8 @@ def search(
         embedder: defaults to `get_embedder()`; must be the one the index was built with.
         source_types: only these kinds of source (post, partnership, partnership_faq, faq).
         ef_search: HNSW candidate list size (default from settings).
+        exact: compare the query with every chunk of the tenant (True) or walk the HNSW index
+            (False); by default exact up to KNOWLEDGE_EXACT_MAX_CHUNKS chunks.
 
     Returns:
         Hits best first, each citing its source.
@@ -140,18 +157,21 @@ def search(
         return []
     embedder = embedder or get_embedder()
     candidates = max(MIN_CANDIDATES, 4 * k)
-    ef = max(ef_search or get_settings().hnsw_ef_search, candidates)
-    # A tenant filter on an HNSW scan can leave fewer rows than asked for; iterative scans keep
-    # walking the graph until enough rows pass the filter (pgvector >= 0.8).
-    session.execute(
-        text(
-            "SELECT set_config('hnsw.ef_search', :ef, true),"
-            " set_config('hnsw.iterative_scan', 'relaxed_order', true)"
-        ),
-        {"ef": str(ef)},
-    )
+    if exact is None:
+        exact = tenant_chunks(session, tenant_id=tenant_id) <= get_settings().exact_max_chunks
+    if not exact:
+        # A tenant filter on an HNSW scan can leave fewer rows than asked for; iterative scans keep
+        # walking the graph until enough rows pass the filter (pgvector >= 0.8).
+        ef = max(ef_search or get_settings().hnsw_ef_search, candidates)
+        session.execute(
+            text(
+                "SELECT set_config('hnsw.ef_search', :ef, true),"
+                " set_config('hnsw.iterative_scan', 'relaxed_order', true)"
+            ),
+            {"ef": str(ef)},
+        )
     lexemes = tsquery_lexemes(query_terms(query))
-    sql = text(search_sql(lexical=bool(lexemes), filtered=bool(source_types)))
+    sql = text(search_sql(lexical=bool(lexemes), filtered=bool(source_types), exact=exact))
     params: dict[str, Any] = {
         "tenant_id": tenant_id,
         "q": _embed_query(embedder, query),

@@ -20,8 +20,11 @@ class KnowledgeSettings(BaseSettings):
     openai_api_key: SecretStr | None = Field(default=None, alias="OPENAI_API_KEY")
     openai_base_url: str | None = Field(default=None, alias="OPENAI_BASE_URL")
     openai_embedding_model: str = Field(default="text-embedding-3-small", alias="OPENAI_EMBEDDING_MODEL")
+    # Up to this many chunks a tenant is searched exactly (every chunk compared: recall 1, ~5 ms for
+    # 5,000); above it through the HNSW index with iterative scans. See evals/bench_retrieval.py.
+    exact_max_chunks: int = Field(default=20_000, alias="KNOWLEDGE_EXACT_MAX_CHUNKS")
     # HNSW candidate list size per search; >= the number of candidates we ask for (see search.py).
-    hnsw_ef_search: int = Field(default=80, alias="KNOWLEDGE_HNSW_EF_SEARCH")
+    hnsw_ef_search: int = Field(default=100, alias="KNOWLEDGE_HNSW_EF_SEARCH")
 
     @property
     def use_openai(self) -> bool:

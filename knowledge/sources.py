@@ -159,10 +159,7 @@ def _post_document(post: Post, brands: list[_Brand]) -> DocumentSpec:
     posted = post.posted_at.date().isoformat() if post.posted_at else None
     first_line = caption.splitlines()[0] if caption else ""
     title = (first_line[:77] + "…") if len(first_line) > 80 else (first_line or f"Post {post.post_id}")
-    chunks = [
-        ChunkSpec(text=part, search_text=_with_translations(f"{part}\n{tail}"))
-        for part in split_text(caption)
-    ]
+    chunks = [ChunkSpec(text=part, search_text=_with_translations(f"{part}\n{tail}")) for part in split_text(caption)]
     if not chunks:
         chunks = [ChunkSpec(text=tail or title, search_text=_with_translations(tail or title))]
     return DocumentSpec(
@@ -190,9 +187,7 @@ def _partnership_documents(p: Partnership) -> list[DocumentSpec]:
     meta = {"brand": p.brand, "aliases": list(brand.aliases), "partnership": p.ref, "status": p.status}
     docs = []
     about = " ".join(x for x in [f"{p.brand}.", (p.brief or "").strip(), p.link or ""] if x)
-    chunks = [
-        ChunkSpec(text=part, search_text=_with_translations(f"{part}\n{names}")) for part in split_text(about)
-    ]
+    chunks = [ChunkSpec(text=part, search_text=_with_translations(f"{part}\n{names}")) for part in split_text(about)]
     docs.append(
         DocumentSpec(
             source_type="partnership",
@@ -206,9 +201,7 @@ def _partnership_documents(p: Partnership) -> list[DocumentSpec]:
     )
     for item in p.faq or []:
         docs.append(
-            _qa_document(
-                "partnership_faq", f"{p.ref}/faq/", item, title=p.brand, url=p.link, meta=meta, extra=names
-            )
+            _qa_document("partnership_faq", f"{p.ref}/faq/", item, title=p.brand, url=p.link, meta=meta, extra=names)
         )
     return docs
 

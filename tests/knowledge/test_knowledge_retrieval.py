@@ -128,3 +128,10 @@ def test_a_tenant_never_sees_another_tenants_chunks(db, shira_bundle_path):
         hits_b = knowledge.search(session, tenant_id=b.id, query="pistachio baklava")
         assert hits_b[0].source_ref == "b-baklava"
         assert all(h.source_type != "post" or h.source_ref.startswith("b-") for h in hits_b)
+
+
+@pytest.mark.parametrize("query", ["which olive oil do you use", "challah recipe", "לגרינבוקס"])
+def test_exact_scan_and_hnsw_index_agree_on_a_small_tenant(shira, query):
+    exact = [(h.source_type, h.source_ref) for h in _search(shira, query, exact=True)]
+    hnsw = [(h.source_type, h.source_ref) for h in _search(shira, query, exact=False, ef_search=100)]
+    assert exact == hnsw

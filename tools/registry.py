@@ -148,7 +148,9 @@ def validate_args(spec: ToolSpec, raw: dict[str, Any] | None) -> BaseModel:
     except ValidationError as exc:
         err = exc.errors()[0]
         where = ".".join(str(p) for p in err.get("loc", ())) or None
-        raise ToolError(err.get("msg", "invalid value"), field=where) from None
+        # A validator's own sentence reads better in a chat without pydantic's "Value error, " prefix.
+        reason = str(err.get("msg", "invalid value")).removeprefix("Value error, ")
+        raise ToolError(reason, field=where) from None
 
 
 def run_tool(name: str, raw_args: dict[str, Any] | None, ctx: ToolContext) -> ToolResult:

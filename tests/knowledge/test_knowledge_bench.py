@@ -17,9 +17,11 @@ def test_tiny_benchmark_reports_throughput_latency_and_recall_and_drops_its_data
     assert report["import"]["reindex_posts_per_s"] > 0 and report["import"]["hnsw_build_s"] >= 0
     search = report["search"]
     assert search["hybrid"]["n"] == 12 and 0 < search["hybrid"]["p50_ms"] <= search["hybrid"]["p95_ms"]
-    assert "ix_chunk_embedding_hnsw" in search["plans"]["hnsw_ef40"]
-    assert "hnsw" not in search["plans"]["exact"]
-    assert 0.5 <= search["hnsw_ef100"]["recall_at_k_ties"] <= 1.0
+    assert search["hybrid_via_hnsw"]["n"] == 12
+    assert "ix_chunk_embedding_hnsw" in search["plans"]["vector_hnsw_ef40"]
+    assert "hnsw" not in search["plans"]["vector_exact"]
+    assert 0.5 <= search["vector_hnsw_ef100"]["recall_at_k"] <= 1.0
+    assert 0 <= search["vector_hnsw_ef40_iterative_off"]["queries_with_fewer_than_k"] <= 12
     assert {"p95_met", "recall_met"} <= set(report["targets"])
     name = lines[0].split()[2]
     with db.engine.connect() as conn:

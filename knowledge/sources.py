@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from knowledge._terms import index_terms
 from knowledge.lexicon import translations
@@ -245,7 +245,10 @@ def tenant_documents(session: Session, *, tenant_id: int) -> list[DocumentSpec]:
     )
     brands = [_Brand.of(p.ref, p.brand, tuple(p.brand_aliases or ())) for p in partnerships]
     docs: list[DocumentSpec] = []
-    for post in session.scalars(select(Post).where(Post.tenant_id == tenant_id).order_by(Post.id)):
+    posts = select(Post).where(Post.tenant_id == tenant_id).order_by(Post.id)
+    # The raw Apify item can be kilobytes a post and isn't indexed: leave it in the database.
+    posts = posts.options(defer(Post.raw), defer(Post.likes), defer(Post.comments))
+    for post in session.scalars(posts):
         docs.append(_post_document(post, brands))
     for p in partnerships:
         docs.extend(_partnership_documents(p))

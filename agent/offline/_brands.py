@@ -120,6 +120,11 @@ def _codes(prep: Prepared, idx: CatalogIndex, findings: BrandFindings) -> None:
                     findings.masks[pos] = "§code"
 
 
+def _distinctive(word: str) -> bool:
+    """A long word that is neither everyday nor an English verb form ("packing", "used", "really")."""
+    return len(word) >= 6 and not word.endswith(("ing", "ed", "ly")) and not is_ordinary(word)
+
+
 def _products(prep: Prepared, idx: CatalogIndex) -> list[tuple[str, str, float]]:
     words = {stem(v) for forms in prep.variants for v in forms}
     hebrew = [v for forms in prep.variants for v in forms if not is_latin_word(v) and len(v) >= 4]
@@ -134,7 +139,7 @@ def _products(prep: Prepared, idx: CatalogIndex) -> list[tuple[str, str, float]]
                 found.append((p.ref, p.name, 0.6))
                 continue
         # A long, distinctive word of the name names it too ("the swaddle" for "Swaddle blanket").
-        if any(k in words and len(k) >= 6 and idx.key_count.get(k) == 1 and not is_ordinary(k) for k in p.keys):
+        if any(k in words and _distinctive(k) and idx.key_count.get(k) == 1 for k in p.keys):
             found.append((p.ref, p.name, 0.6))
     return found
 

@@ -33,6 +33,7 @@ class Signals:
     money: bool = False
     percent: bool = False
     question: bool = False
+    short: bool = False  # four words or fewer
 
 
 def noisy_or(weights) -> float:
@@ -82,11 +83,14 @@ def score_intents(labels: dict[str, float], sig: Signals, *, role: str, text: st
     feedback_core = scores["feedback"]
     _boost(scores, "feedback", labels.get("thanks", 0.0))  # courtesy: yields to any real request (below)
     if sig.brand:
-        _boost(scores, "coupon_request", 0.3)
-        _boost(scores, "product_question", 0.15)
+        # A bare brand ("GreenBox?") most likely wants its code; a longer question about it is about the brand.
+        _boost(scores, "coupon_request", 0.3 if sig.short else 0.12)
+        _boost(scores, "product_question", 0.3 if sig.question and not sig.short else 0.15)
         _boost(scores, "partnership_question", 0.1)
     if sig.code:  # a code in a question is a question about the code ("is X10 for one ticket or two?")
         _boost(scores, "coupon_request", 0.6 if sig.question else 0.45)
+    if sig.code_candidate and role != "owner":
+        _boost(scores, "coupon_request", 0.45)
     if sig.order_id:
         _boost(scores, "support_issue", 0.6)
     asks = labels.get("f_which", 0.0) > 0

@@ -90,16 +90,19 @@ _OBJECTS = (
     "revenue|earnings|income|sales|stats|statistics|numbers|analytics|report|digest|agenda|schedule|calendar|"
     "meeting|meetings|issue|issues|ticket|tickets|conversation|conversations|chats|messages|followers|handoff|"
     "handoffs|proposal|proposals|negotiation|contract|contracts|campaign|campaigns|reminder|reminders|event|events|"
-    "call|shoot|draft|deadline|deadlines|payout|paid|unpaid|overdue|"
+    "call|shoot|draft|deadline|deadlines|payout|paid|unpaid|overdue|orders|purchases|"
     "משימה|משימות|מטלות|מטלה|חשבונית|חשבוניות|תשלום|תשלומים|שתפ|שיתוף|שיתופי|עסקה|עסקאות|דיל|דילים|מותגים|"
     "קופון|קופונים|קוד|קודים|מימוש|מימושים|מימשו|העתיקו|העתקות|השתמשו|המרה|המרות|הכנסות|הכנסה|רווח|רווחים|"
     "סטטיסטיקה|נתונים|דוח|סיכום|יומן|לוז|פגישה|פגישות|פניות|פנייה|תקלות|שיחות|הודעות|עוקבים|הצעה|הצעות|מומ|"
-    "חוזה|חוזים|קמפיין|קמפיינים|תזכורת|תזכורות|אירוע|אירועים|צילומים|צילום|טיוטה|דדליין|שולם|שולמה|שולמו"
+    "חוזה|חוזים|קמפיין|קמפיינים|תזכורת|תזכורות|אירוע|אירועים|צילומים|צילום|טיוטה|דדליין|שולם|שולמה|שולמו|"
+    "הזמנות|מכירות|רכישות"
 )
 
 OWNER: dict[str, list[tuple[str, float]]] = {
     "o_cmd": [
-        (_CMD_EN, 0.75), (_CMD_HE, 0.75), ("^invoice|bill|charge", 0.8), ("remind me", 0.95), ("תזכיר|תזכירי לי", 0.95),
+        (_CMD_EN, 0.75), (_CMD_HE, 0.75), ("^invoice|bill|charge", 0.8),
+        ("^urgent|new|quick|important ~1 task|todo|reminder", 0.9), ("^task|todo|reminder", 0.8),
+        ("^משימה|תזכורת|מטלה", 0.8), ("remind me", 0.95), ("תזכיר|תזכירי לי", 0.95),
         ("mark ~4 as|paid|done|complete|completed|sent", 0.9), ("move ~3 to", 0.85), ("set ~3 to|as", 0.8),
         ("add|create|new|open|schedule|book|log ~2 task|todo|reminder|meeting|call|invoice|coupon|code|"
          "partnership|deal|event|note|lead", 0.95),
@@ -128,7 +131,8 @@ OWNER: dict[str, list[tuple[str, float]]] = {
         ("=digest|summary|סיכום|דוח|briefing|agenda", 0.95), ("סיכום יומי|היום", 0.95), ("daily digest|summary", 0.95),
         ("how is|are ~3 doing|going|performing", 0.85), ("how did|does|do|was ~3 do|doing|perform|performing|go",
                                                             0.85),
-        ("owe|owes|owed|owing|outstanding|receivable|receivables", 0.85),
+        ("owe|owes|owed|owing|outstanding|receivable|receivables", 0.85), ("brief|update|fill ~1 me", 0.85),
+        ("catch me up", 0.85), ("תעדכני|תעדכן|תתדרכי|תתדרך ~1 אותי", 0.85),
         ("איפה|מה ~1 עומדים|עומד|עומדת ~2 מול|עם", 0.85), ("where ~1 are we|do we stand ~2 with|on", 0.85),
         ("where do we stand", 0.85), ("מול", 0.35), ("חייב|חייבים|חייבת ~2 לי|כסף", 0.85), ("status|update|updates|news ~2 with|on|of|for", 0.8), ("מה ~1 קורה|המצב|הסטטוס עם", 0.8),
         ("איך ~3 הולך|מתקדם|מתקדמת", 0.8),

@@ -59,7 +59,7 @@ def understand(text: str, *, catalog: Catalog, role: str = "follower", now: date
         order_id=bool(shapes["order_ids"]), rating="rating" in shapes, dates=bool(dates or times),
         status=status is not None, invoice=bool(shapes.get("invoice_numbers")),
         money=bool(shapes["amounts"] or shapes.get("percentages")), percent=bool(shapes.get("percentages")),
-        question=_is_question(prep.raw, labels),
+        question=_is_question(prep.raw, labels), short=prep.n <= 4,
     )
     scores = score_intents(labels, signals, role=role, text=prep.clean)
     intent = max(scores, key=lambda i: (scores[i], -_PRIORITY.index(i)))

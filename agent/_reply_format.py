@@ -135,4 +135,5 @@ def clean_spaces(text: str) -> str:
     text = "\n".join(lines)
     text = re.sub(r"\n{3,}", "\n\n", text)
     text = re.sub(r" +([,.!?:;)])", r"\1", text)
+    text = re.sub(r"(?<!\.)\.\.(?!\.)", ".", text)  # "Zohar Spice Co." ending a sentence
     return text.strip()

@@ -14,7 +14,7 @@ from typing import Any
 from agent._reply_format import date, discount, expires_phrase
 from agent._reply_knowledge import extract, language_of, relevant_hits
 from agent._reply_owner import confirm_text, field_label, render_owner_result
-from agent.voice import matches_language
+from agent._reply_terms import localize_terms
 from knowledge.text import is_hebrew
 
 __all__ = ["Plan", "Segment", "plan_reply", "reply_language"]
@@ -113,15 +113,13 @@ def reply_language(state: dict[str, Any]) -> str:
 
 
 def _coupon_facts(c: dict[str, Any], language: str, today: dt.date) -> dict[str, Any]:
-    terms = (c.get("terms") or "").strip().rstrip(".")
+    terms = localize_terms(c.get("terms"), language).rstrip(".")
     return {
-        # In a list, terms in the other language are left to the card and the link: a Hebrew reply
-        # that is mostly English terms is not a Hebrew reply.
-        "list_terms": terms if terms and matches_language(terms, language) else "",
         "code": c.get("code"),
         "brand": c.get("brand"),
         "description": discount(c, language),
-        "terms": (c.get("terms") or "").strip().rstrip("."),
+        "terms": terms,
+        "list_terms": terms,
         "url": c.get("url"),
         "expires": c.get("expires"),
         "expires_text": expires_phrase(c.get("expires"), language, today=today),
@@ -166,6 +164,7 @@ def _coupon_segments(data: dict[str, Any], language: str, today: dt.date, cards:
     query = (data.get("query") or {}).get("brand") or ""
     link = (data.get("brand") or {}).get("link")
     context = {
+        "perk": _perk(data.get("perks") or [], language),
         "brand": brand or query,
         "alternatives": alternatives,
         "link": link,
@@ -186,6 +185,25 @@ def _coupon_segments(data: dict[str, Any], language: str, today: dt.date, cards:
     ):
         return [Segment(f"coupon_{status}" if status != "none" else "coupon_none", context)]
     return [Segment("coupon_none", context)]
+
+
+_NO_CODE_LEAD = re.compile(
+    r"^\s*(?:no|there'?s no|there is no)\s+(?:discount\s+)?(?:code|coupon)[^;:.,–-]*[;:.,–-]\s*"
+    r"|^\s*(?:אין|לא קיים)\s+(?:קוד|קופון)[^;:.,–-]*[;:.,–-]\s*",
+    re.IGNORECASE,
+)
+
+
+def _perk(perks: list[dict[str, str]], language: str) -> str:
+    """The brand's own answer about deals, in the reply's language when there is one, minus "No code;"."""
+    if not perks:
+        return ""
+    answers = [p.get("a") or "" for p in perks]
+    fitting = [a for a in answers if language_of(a) == language]
+    answer = (fitting or answers)[0].strip()
+    rest = _NO_CODE_LEAD.sub("", answer, count=1).strip()
+    rest = rest or answer
+    return rest[:1].upper() + rest[1:]
 
 
 def _knowledge_segment(data: dict[str, Any], language: str, detailed: bool) -> Segment | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -19,7 +20,7 @@ from tools._brands import (
 )
 from tools.registry import FOLLOWER, OWNER, ToolContext, tool
 
-__all__ = ["FindCouponsArgs", "find_coupons", "coupon_state", "coupon_view", "valid_coupons"]
+__all__ = ["FindCouponsArgs", "find_coupons", "coupon_state", "coupon_view", "valid_coupons", "brand_perks"]
 
 # Why a brand's code is not offered, best news first: a code that starts soon beats one that
 # expired, which beats one the owner switched off.
@@ -95,9 +96,7 @@ def _record_shown(ctx: ToolContext, coupons: list[Coupon]) -> None:
     if ctx.role == OWNER or not coupons:
         return
     conversation_id = (
-        ctx.conversation_id
-        if ctx.conversation_id and ctx.session.get(Conversation, ctx.conversation_id)
-        else None
+        ctx.conversation_id if ctx.conversation_id and ctx.session.get(Conversation, ctx.conversation_id) else None
     )
     contact_id = ctx.contact_id if ctx.contact_id and ctx.session.get(Contact, ctx.contact_id) else None
     for coupon in coupons:
@@ -197,19 +196,34 @@ def find_coupons(ctx: ToolContext, args: FindCouponsArgs) -> dict[str, Any]:
     if rows:
         return _result("ok", rows, brand, ctx)
     all_codes = list(
-        ctx.session.scalars(
-            select(Coupon).where(Coupon.tenant_id == ctx.tenant_id, Coupon.partnership_id == brand.id)
-        )
+        ctx.session.scalars(select(Coupon).where(Coupon.tenant_id == ctx.tenant_id, Coupon.partnership_id == brand.id))
     )
+    perks = brand_perks(brand)
     if not all_codes:
-        return _result("none_for_brand", [], brand, ctx, brands_with_codes=_brands_with_codes(ctx))
+        return _result("none_for_brand", [], brand, ctx, brands_with_codes=_brands_with_codes(ctx), perks=perks)
     today = tenant_today(ctx)
     states = {coupon_state(c, today) for c in all_codes}
     status = next(s for s in _REASON_ORDER if s in states)
     dated = [c for c in all_codes if coupon_state(c, today) == status]
     return _result(
-        status, [], brand, ctx, brands_with_codes=_brands_with_codes(ctx), **_dates_for(status, dated)
+        status, [], brand, ctx, brands_with_codes=_brands_with_codes(ctx), perks=perks, **_dates_for(status, dated)
     )
+
+
+_DEAL_WORDS = re.compile(
+    r"\b(code|coupon|discount|promo|deal|offer|perk|free|trial|gift|sale)s?\b|קוד|קופון|הנחה|מבצע|הטבה|מתנה|חינם|ניסיון",
+    re.IGNORECASE,
+)
+
+
+def brand_perks(brand: Partnership) -> list[dict[str, str]]:
+    """The brand's own Q&A about codes and deals ("No code; the link gives a free trial week")."""
+    out = []
+    for item in brand.faq or []:
+        question, answer = str(item.get("q") or ""), str(item.get("a") or "")
+        if answer and _DEAL_WORDS.search(question):
+            out.append({"q": question, "a": answer})
+    return out
 
 
 def _brands_with_codes(ctx: ToolContext) -> list[dict[str, Any]]:

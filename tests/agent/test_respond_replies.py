@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from agent._reply_terms import localize_terms
 from agent.respond import environment, render_offline, respond
 from knowledge.text import is_hebrew
 
@@ -64,17 +65,22 @@ OK = {"status": "ok", "coupons": [SHIRA15], "brand": {"ref": "olivia", "name": "
 
 
 def test_coupon_reply_has_code_discount_terms_link_in_both_languages():
-    for language, discount in (("he", "15% הנחה"), ("en", "15% off")):
+    expected = {"he": ("15% הנחה", "בהזמנות מעל 150 ₪"), "en": ("15% off", "on orders above 150 ILS")}
+    for language, (discount, terms) in expected.items():
         reply = respond(state(language, coupons(OK)))["reply"]
-        for fact in (
-            "SHIRA15",
-            discount,
-            "on orders above 150 ILS",
-            "https://olivia-oils.example/shop?c=SHIRA15",
-        ):
+        for fact in ("SHIRA15", discount, terms, "https://olivia-oils.example/shop?c=SHIRA15"):
             assert fact in reply, (language, fact, reply)
     assert is_hebrew(respond(state("he", coupons(OK)))["reply"])
     assert respond(state("he", coupons(OK)))["language"] == "he"
+
+
+def test_terms_are_reworded_into_the_reply_language_with_the_same_numbers():
+    assert localize_terms("first order only, above 350 ILS", "he") == "להזמנה ראשונה בלבד, מעל 350 ₪"
+    assert localize_terms("בהזמנה מעל 200 ₪, לא בשילוב עם מבצעים אחרים", "en") == (
+        "on orders above 200 ILS, can't be combined with other offers"
+    )
+    assert localize_terms("on a box of 12 bars or more", "he") == "on a box of 12 bars or more"  # unknown: as written
+    assert localize_terms("grills only", "en") == "grills only"
 
 
 def test_coupon_card_for_the_widget():
@@ -330,3 +336,15 @@ def test_hebrew_message_gets_a_hebrew_reply_even_without_a_language_from_underst
     assert out["language"] == "he" and is_hebrew(out["reply"]) and "SHIRA15" in out["reply"]
     s["masked_text"] = "code for olivia?"
     assert respond(s)["language"] == "en"
+
+
+def test_no_code_reply_offers_the_brands_own_deal():
+    data = {
+        "status": "none_for_brand",
+        "coupons": [],
+        "brand": {"ref": "pulse", "name": "Pulse Gym", "link": None},
+        "brands_with_codes": [],
+        "perks": [{"q": "Is there a discount code?", "a": "No code; the link gives a free trial week."}],
+    }
+    reply = respond(state("en", coupons(data), history=EARLIER, turn=2))["reply"]
+    assert "Pulse Gym" in reply and "The link gives a free trial week." in reply and "No code;" not in reply

@@ -8,7 +8,7 @@ import pytest
 from _follower_world import build_world, context
 from sqlalchemy import func, select
 
-from store.models import CouponEvent
+from store.models import CouponEvent, Partnership
 from tools.registry import OWNER, run_tool
 
 
@@ -123,9 +123,7 @@ def test_tenant_scoping(db):
         assert _find(s, w["maya"], code="SHIRA15")["status"] == "unknown_code"
         assert _find(s, w["shira"], code="MAYA20")["status"] == "unknown_code"
         # a tenant named in the arguments is ignored: the context decides
-        result = run_tool(
-            "find_coupons", {"brand": "olivia", "tenant_id": w["shira"].id}, context(s, w["maya"])
-        )
+        result = run_tool("find_coupons", {"brand": "olivia", "tenant_id": w["shira"].id}, context(s, w["maya"]))
         assert [c["code"] for c in result.data["coupons"]] == ["MAYA20"]
 
 
@@ -146,3 +144,19 @@ def test_bad_arguments_are_refused_by_field(db):
         w = build_world(s)
         result = run_tool("find_coupons", {"brand": "x" * 500}, context(s, w["shira"]))
         assert not result.ok and result.error["field"] == "brand"
+
+
+def test_brand_without_a_code_brings_its_own_deal_from_its_q_and_a(db):
+    with db.session() as s:
+        w = build_world(s)
+        golden = s.scalars(select(Partnership).where(Partnership.ref == "golden-grain")).one()
+        golden.faq = [
+            {"q": "Is there a discount code for Golden Grain?", "a": "No code; the link gives a free sample box."},
+            {"q": "Is the flour organic?", "a": "Yes."},
+        ]
+        s.flush()
+        data = _find(s, w["shira"], brand="golden grain")
+        assert data["status"] == "none_for_brand"
+        assert data["perks"] == [
+            {"q": "Is there a discount code for Golden Grain?", "a": "No code; the link gives a free sample box."}
+        ]

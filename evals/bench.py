@@ -46,15 +46,97 @@ def _retrieval(
     )
 
 
+def _turns(concurrency: str = "1,20,100", turns: int = 6, min_turns: int = 200, think: str = "1,3",
+           workers: int = 1, in_process: bool = True, http: bool = True, keep: bool = False) -> dict:
+    from evals import bench_turns
+
+    low, _, high = think.partition(",")
+    return bench_turns.run(
+        concurrency=tuple(int(x) for x in concurrency.split(",") if x.strip()),
+        turns_per_conversation=turns,
+        min_turns=min_turns,
+        think_s=(float(low), float(high or low)),
+        in_process=in_process,
+        http=http,
+        workers=workers,
+        keep=keep,
+        log=lambda line: typer.echo(line, err=True),
+    )
+
+
+def _everything(small: bool) -> dict:
+    """Every benchmark in one report, with the machine; one that fails records its error, the rest still run."""
+    import importlib
+    import traceback
+
+    from evals.bench_turns import describe_machine
+
+    runs = {
+        "retrieval": lambda: _retrieval(None, None, None, small, "40,80,200", None, False),
+        "turns": lambda: _turns(min_turns=100 if small else 200),
+    }
+    try:  # the WhatsApp webhook benchmark, where that area has one
+        webhook = importlib.import_module("evals.bench_webhook")
+        runs["webhook"] = lambda: webhook.run(log=lambda line: typer.echo(line, err=True))
+    except ModuleNotFoundError:
+        pass
+    report: dict = {}
+    try:
+        from store.bootstrap import open_database
+
+        report["machine"] = describe_machine(open_database().url)
+    except Exception as exc:  # the figures still mean something without the server's version
+        report["machine"] = describe_machine() | {"postgres": f"unknown ({type(exc).__name__})"}
+    for name, start in runs.items():
+        typer.echo(f"== bench {name}", err=True)
+        try:
+            report[name] = start()
+        except Exception as exc:
+            traceback.print_exc()
+            report[name] = {"error": f"{type(exc).__name__}: {exc}"}
+    return report
+
+
 @bench_app.callback()
 def bench_all(
     ctx: typer.Context,
     json_path: Annotated[Path | None, typer.Option("--json", help="Also write the report here")] = None,
     small: Annotated[bool, typer.Option("--small", help="A quick run on a small data set")] = False,
 ) -> None:
-    """Run every benchmark (`bench retrieval ...` for one, with its own options)."""
+    """Run every benchmark into one JSON with the machine's description (`bench NAME` runs one)."""
     if ctx.invoked_subcommand is None:
-        _write({"retrieval": _retrieval(None, None, None, small, "40,80,200", None, False)}, json_path)
+        report = _everything(small)
+        _write(report, json_path)
+        if any(isinstance(v, dict) and "error" in v for v in report.values()):
+            raise typer.Exit(1)
+
+
+@bench_app.command("all")
+def all_cmd(
+    json_path: Annotated[Path | None, typer.Option("--json", help="Also write the report here")] = None,
+    small: Annotated[bool, typer.Option("--small", help="A quick run on a small data set")] = False,
+) -> None:
+    """Run every benchmark into one JSON with the machine's description (same as `bench` alone)."""
+    report = _everything(small)
+    _write(report, json_path)
+    if any(isinstance(v, dict) and "error" in v for v in report.values()):
+        raise typer.Exit(1)
+
+
+@bench_app.command("turns")
+def turns_cmd(
+    concurrency: Annotated[str, typer.Option(help="Conversations at once, per level")] = "1,20,100",
+    turns: Annotated[int, typer.Option(help="Turns per conversation")] = 6,
+    min_turns: Annotated[int, typer.Option(help="At least this many turns per level without think time")] = 200,
+    think: Annotated[str, typer.Option(help="Seconds between a reply and the next message: min,max")] = "1,3",
+    workers: Annotated[int, typer.Option(help="uvicorn worker processes of the HTTP server")] = 1,
+    in_process: Annotated[bool, typer.Option("--in-process/--no-in-process")] = True,
+    http: Annotated[bool, typer.Option("--http/--no-http")] = True,
+    keep: Annotated[bool, typer.Option(help="Keep the throw-away database afterwards")] = False,
+    json_path: Annotated[Path | None, typer.Option("--json", help="Also write the report here")] = None,
+) -> None:
+    """Conversation turns (offline engine) in process and over HTTP: latency per turn and node, turns/s, vs echo."""
+    _write(_turns(concurrency, turns, min_turns, think, workers, in_process, http, keep), json_path)
 
 
 @bench_app.command("retrieval")

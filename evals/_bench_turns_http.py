@@ -1,0 +1,204 @@
+"""The HTTP side of `bench turns`: the real app and a bare echo endpoint under uvicorn in child
+processes, and an asyncio load generator that plays conversations against them.
+
+The servers run in their own processes so the load generator never shares their interpreter lock;
+`python -m evals._bench_turns_http --serve chat|echo --port N` is what the parent starts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import os
+import random
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+__all__ = ["Server", "play_http", "chat_app", "echo_app"]
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    """The app (kind "chat") or the echo endpoint (kind "echo") under uvicorn in a child process."""
+
+    def __init__(self, kind: str, *, env: dict[str, str], workers: int = 1) -> None:
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.errors = (
+            tempfile.TemporaryFile()
+        )  # a file, not a pipe: a full pipe would block a server that logs
+        child_env = {k: v for k, v in os.environ.items() if not k.startswith("OPENAI_")}  # the offline engine
+        child_env.update(env, PYTHONPATH=str(REPO))
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "evals._bench_turns_http",
+                "--serve",
+                kind,
+                "--port",
+                str(self.port),
+                "--workers",
+                str(workers),
+            ],
+            env=child_env,
+            cwd=str(REPO),
+            stdout=subprocess.DEVNULL,
+            stderr=self.errors,
+        )
+        try:
+            self._wait(kind)
+        except BaseException:
+            self.stop()
+            raise
+
+    def _wait(self, kind: str) -> None:
+        import httpx
+
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"bench server exited: {self.log_tail()}")
+            try:
+                if kind == "echo":
+                    httpx.post(f"{self.url}/echo", json={"text": "ping"}, timeout=2).raise_for_status()
+                else:
+                    httpx.get(f"{self.url}/health", timeout=2).raise_for_status()
+                return
+            except httpx.HTTPError:  # not listening yet
+                time.sleep(0.2)
+        raise RuntimeError("bench server did not start in 120 s")
+
+    def log_tail(self) -> str:
+        """The end of the server's stderr."""
+        self.errors.seek(0)
+        return self.errors.read().decode(errors="replace")[-2000:]
+
+    def stop(self) -> None:
+        """Terminate the child (kill it if it does not stop in 15 s)."""
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+async def play_http(
+    url: str,
+    handle: str,
+    plans: list[list[list[str]]],
+    tag: str,
+    *,
+    echo: bool,
+    think: tuple[float, float] | None,
+    seed: int,
+) -> dict[str, Any]:
+    """Play every worker's conversations at once; returns raw samples (latency, timings, server ms, actions)."""
+    import httpx
+
+    samples: dict[str, Any] = {"latency": [], "timings": [], "server_ms": [], "actions": {}}
+    limits = httpx.Limits(max_connections=len(plans) + 5, max_keepalive_connections=len(plans) + 5)
+    async with httpx.AsyncClient(base_url=url, timeout=120, limits=limits) as client:
+
+        async def worker(index: int) -> None:
+            rng = random.Random(f"{seed}-{tag}-{index}")
+            for c, messages in enumerate(plans[index]):
+                conversation_id = None
+                if not echo:
+                    created = await client.post(
+                        "/api/conversations",
+                        json={"influencer": handle, "visitor_id": f"{tag}-{index}-{c}-visitor"},
+                    )
+                    created.raise_for_status()
+                    conversation_id = created.json()["conversation_id"]
+                for t, text in enumerate(messages):
+                    if t and think:
+                        await asyncio.sleep(rng.uniform(*think))
+                    started = time.perf_counter()
+                    if echo:
+                        response = await client.post("/echo", json={"text": text})
+                    else:
+                        response = await client.post(
+                            f"/api/conversations/{conversation_id}/messages",
+                            json={"text": text, "client_message_id": f"{tag}-{index}-{c}-{t}"},
+                        )
+                    samples["latency"].append((time.perf_counter() - started) * 1000)
+                    response.raise_for_status()
+                    if not echo:
+                        trace = response.json()["trace"]
+                        samples["timings"].append(dict(trace.get("timings") or {}))
+                        samples["server_ms"].append(float(trace.get("ms") or 0.0))
+                        action = trace.get("action") or "?"
+                        samples["actions"][action] = samples["actions"].get(action, 0) + 1
+
+        started = time.perf_counter()
+        await asyncio.gather(*(worker(i) for i in range(len(plans))))
+        samples["wall"] = time.perf_counter() - started
+    return samples
+
+
+def echo_app() -> Any:
+    """A bare FastAPI app whose one endpoint echoes the posted text (the baseline)."""
+    from fastapi import FastAPI
+    from pydantic import BaseModel
+
+    class Echo(BaseModel):
+        text: str
+
+    app = FastAPI()
+
+    async def echo(body: Echo) -> dict[str, str]:
+        return {"text": body.text}
+
+    echo.__annotations__ = {"body": Echo, "return": dict[str, str]}  # a local class: no string annotations
+    app.post("/echo")(echo)
+    return app
+
+
+def chat_app() -> Any:
+    """The real app on the bench database with the clock frozen (a uvicorn factory: one per worker)."""
+    from channels.app import create_app
+    from store.db import Database
+
+    frozen = dt.datetime.fromisoformat(os.environ["BENCH_NOW"])
+    db = Database(os.environ["BENCH_DATABASE_URL"], os.environ["BENCH_REDIS_URL"])
+    return create_app(database=db, worker=False, overrides={"clock": lambda: frozen})
+
+
+def _serve(kind: str, port: int, workers: int) -> None:
+    import logging
+
+    import uvicorn
+
+    logging.disable(logging.WARNING)
+    target = "evals._bench_turns_http:echo_app" if kind == "echo" else "evals._bench_turns_http:chat_app"
+    uvicorn.run(
+        target,
+        factory=True,
+        host="127.0.0.1",
+        port=port,
+        workers=workers,
+        log_level="error",
+        access_log=False,
+    )
+
+
+if __name__ == "__main__":
+    args = sys.argv[1:]
+    _serve(
+        args[args.index("--serve") + 1],
+        int(args[args.index("--port") + 1]),
+        int(args[args.index("--workers") + 1]) if "--workers" in args else 1,
+    )

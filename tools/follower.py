@@ -14,10 +14,12 @@ from sqlalchemy import select
 
 import tools.coupons  # noqa: F401  (registers find_coupons)
 import tools.support  # noqa: F401  (registers open_support_issue, request_handoff, record_feedback, set_consent)
-from store.models import Coupon, Partnership
+from store.models import Coupon, Event, Partnership
 from tools._brands import PUBLIC_STATUSES, brand_summary, tenant_today, visible_partnerships
 from tools.coupons import coupon_state, valid_coupons
 from tools.registry import FOLLOWER, OWNER, ToolContext, ToolError, tool
+from tools.relevance import is_relevant
+from tools.support import mask
 
 __all__ = ["list_brands", "search_knowledge"]
 
@@ -88,7 +90,8 @@ def _citation(hit: Any, partnership_names: dict[str, str]) -> dict[str, Any]:
 @tool("search_knowledge", roles={FOLLOWER, OWNER}, args=SearchKnowledgeArgs)
 def search_knowledge(ctx: ToolContext, args: SearchKnowledgeArgs) -> dict[str, Any]:
     """Search the influencer's posts, collaboration Q&A and FAQ for an answer; each hit carries its source
-    (post link, brand or FAQ) so the reply can cite it."""
+    (post link, brand or FAQ) so the reply can cite it, and whether it answers the question. A question
+    nothing answers is passed on to the influencer (an event)."""
     try:
         import knowledge
 
@@ -102,9 +105,7 @@ def search_knowledge(ctx: ToolContext, args: SearchKnowledgeArgs) -> dict[str, A
         k=args.k,
         embedder=ctx.services.get("embedder"),
     )
-    all_partnerships = list(
-        ctx.session.scalars(select(Partnership).where(Partnership.tenant_id == ctx.tenant_id))
-    )
+    all_partnerships = list(ctx.session.scalars(select(Partnership).where(Partnership.tenant_id == ctx.tenant_id)))
     public = {p.ref for p in all_partnerships if p.status in PUBLIC_STATUSES or ctx.role == OWNER}
     names = {p.ref: p.brand for p in all_partnerships}
     hidden = _hidden_codes(ctx)
@@ -127,4 +128,25 @@ def search_knowledge(ctx: ToolContext, args: SearchKnowledgeArgs) -> dict[str, A
                 "lexical": getattr(hit, "lexical", None),  # text rank, when found by words
             }
         )
-    return {"query": args.query, "hits": out, "top_score": out[0]["score"] if out else 0.0}
+    for hit in out:
+        hit["relevant"] = is_relevant(hit, args.query)
+    answered = any(hit["relevant"] for hit in out)
+    if not answered and ctx.role != OWNER:
+        # The reply says "I don't know, I'll pass it on": this is the passing on.
+        ctx.session.add(
+            Event(
+                tenant_id=ctx.tenant_id,
+                kind="question_unanswered",
+                conversation_id=ctx.conversation_id,
+                contact_id=ctx.contact_id,
+                payload={"question": mask(args.query)},
+                at=ctx.now,
+            )
+        )
+        ctx.session.flush()
+    return {
+        "query": args.query,
+        "hits": out,
+        "top_score": out[0]["score"] if out else 0.0,
+        "answered": answered,
+    }

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures"
+# A copy of ../shared/fixtures lives in the repo, so a clone runs on its own.
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
 REPO = Path(__file__).resolve().parents[1]
 # pytest puts tests/ on sys.path, where tests/knowledge, tests/tools... (no __init__.py) would be taken for
 # the namespace packages `knowledge`, `tools`... unless the real packages are findable on sys.path too.

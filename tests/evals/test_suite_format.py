@@ -12,7 +12,7 @@ from evals.compare import compare_reports, format_comparison
 from evals.expectations import TurnOutcome, check_turn, reply_language
 from evals.suite import Expect, SuiteInvalid, load_suite
 
-FIXTURE = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "bundle-shira.json"
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "bundle-shira.json"
 
 GOOD = f"""format: eval-suite/1
 name: sample

@@ -13,7 +13,7 @@ from store.bundle import import_bundle
 from store.models import Contact, Conversation, CouponEvent, Handoff, Message, SupportIssue, Tenant
 from tools.registry import OWNER, ToolContext, ToolResult, run_tool
 
-BUNDLE = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "bundle-shira.json"
+BUNDLE = Path(__file__).resolve().parents[1] / "fixtures" / "bundle-shira.json"
 IL = ZoneInfo("Asia/Jerusalem")
 NOW = dt.datetime(2026, 11, 23, 9, 0, tzinfo=IL)  # Monday morning in Jerusalem (07:00 UTC)
 

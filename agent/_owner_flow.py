@@ -54,12 +54,12 @@ def _tasks(session: Any, tenant_id: int) -> list[tuple[int, str, str | None]]:
     return [(r[0], r[1], r[2]) for r in rows]
 
 
-def _parse(state: TurnState, ctx: Context) -> Any:
+def _parse(state: TurnState, ctx: Context, text: str | None = None) -> Any:
     from agent.offline.owner_commands import parse_owner_command
 
     tenant = state["tenant"]
     return parse_owner_command(
-        state.get("masked_text") or "",
+        text if text is not None else state.get("masked_text") or "",
         now=turn_now(state),
         timezone=tenant.get("timezone") or "Asia/Jerusalem",
         catalog=engine_catalog(ctx, state),
@@ -114,10 +114,71 @@ def decide_owner(state: TurnState, ctx: Context) -> tuple[dict[str, Any], dict[s
     question = getattr(command, "question", None)
     missing = list(getattr(command, "missing", None) or [])
     if not name or missing:
-        return {"action": "clarify", "tool_calls": [], "question": question, "options": missing,
-                "reason": f"owner command incomplete: missing {missing or 'tool'}", "note": "owner_missing"}, None
+        return _ask_missing(state, ctx, command, state.get("masked_text") or ""), None
     return _one_call(state, ctx, name, dict(getattr(command, "args", None) or {}), question=question,
                      reason=f"owner: {name} (confidence {getattr(command, 'confidence', None)})")
+
+
+_SHORT_ANSWER = re.compile(r"^\s*#?\s*([A-Za-z0-9][A-Za-z0-9/_\-]{0,49})\s*[.!?]?\s*$")
+# Fields a bare answer can fill as it is: "1042" for "Which invoice number?", "call Zara" for the task.
+_WORD_FIELDS = ("number", "code")
+_TEXT_FIELDS = ("title",)
+
+
+def _plain(args: dict[str, Any]) -> dict[str, Any]:
+    return {k: (v.isoformat() if isinstance(v, dt.date | dt.datetime) else v) for k, v in args.items()}
+
+
+def _fill_in(asked: dict[str, Any], answer: str) -> dict[str, Any] | None:
+    """The asked-for field filled from a bare answer, when exactly one simple field was missing."""
+    missing = list(asked.get("missing") or [])
+    if len(missing) != 1:
+        return None
+    field = missing[0]
+    if field in _WORD_FIELDS and (match := _SHORT_ANSWER.match(answer)):
+        value = match.group(1).upper() if field == "code" else match.group(1)
+    elif field in _TEXT_FIELDS and 0 < len(answer.strip()) <= 300:
+        value = answer.strip()
+    else:
+        return None
+    return {**dict(asked.get("args") or {}), field: value}
+
+
+def _ask_missing(state: TurnState, ctx: Context, command: Any, text: str) -> dict[str, Any]:
+    missing = list(getattr(command, "missing", None) or [])
+    expires = turn_now(state) + dt.timedelta(minutes=ctx.settings.confirm_ttl_minutes)
+    question = {"tool": getattr(command, "tool", None), "text": text, "missing": missing,
+                "args": _plain(dict(getattr(command, "args", None) or {})), "expires_at": expires.isoformat()}
+    return {"action": "clarify", "tool_calls": [], "question": getattr(command, "question", None), "options": missing,
+            "reason": f"owner command incomplete: missing {missing or 'tool'}", "note": "owner_missing",
+            "pending_question": question}
+
+
+def decide_answer(state: TurnState, ctx: Context) -> dict[str, Any] | None:
+    """The owner answers our question about a command ("What's the task?" -> "call Zara"): the
+    command is parsed again with the answer added. None when this message is something else."""
+    asked = dict(state.get("pending_question") or {})
+    if not asked.get("tool") or turn_now(state) > dt.datetime.fromisoformat(asked["expires_at"]):
+        return None
+    text = state.get("masked_text") or ""
+    alone = _parse(state, ctx)
+    if alone is not None and alone.tool and not alone.missing:
+        return None  # a complete new command: handled as such
+    combined = _parse(state, ctx, f"{asked['text']} {text}")
+    if combined is None or combined.tool != asked["tool"] or len(combined.missing) >= len(asked["missing"]):
+        filled = _fill_in(asked, text)
+        if filled is None:
+            return None
+        decision, pending = _one_call(state, ctx, asked["tool"], filled, question=None,
+                                      reason=f"owner answered {asked['missing'][0]}: {asked['tool']}")
+        decision["pending"] = pending
+        return decision
+    if combined.missing:
+        return _ask_missing(state, ctx, combined, f"{asked['text']} {text}")
+    decision, pending = _one_call(state, ctx, combined.tool, dict(combined.args or {}), question=combined.question,
+                                  reason=f"owner answered: {combined.tool}")
+    decision["pending"] = pending
+    return decision
 
 
 def decide_pending(state: TurnState, ctx: Context) -> tuple[dict[str, Any], None]:

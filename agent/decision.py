@@ -10,7 +10,7 @@ from langgraph.runtime import Runtime
 
 from agent.context import Context
 from agent.engine import call_with_fallback
-from agent._owner_flow import decide_owner, decide_pending
+from agent._owner_flow import decide_answer, decide_owner, decide_pending
 from agent.state import TurnState
 from tools import registry
 
@@ -148,11 +148,16 @@ def decision_node(state: TurnState, runtime: Runtime[Context]) -> dict[str, Any]
     elif role == "owner" and state.get("pending_action"):
         decision, pending = decide_pending(state, ctx)
         out["pending_action"] = pending
+    elif role == "owner" and (answered := decide_answer(state, ctx)) is not None:
+        decision = answered
+        out["pending_action"] = answered.pop("pending", None)
     elif role == "owner" and (state.get("understanding") or {}).get("intent") in ("owner_query", "owner_command"):
         decision, pending = decide_owner(state, ctx)
         out["pending_action"] = pending
     else:
         decision = _follower_decision(state, ctx)
+    if role == "owner":  # a question about a command lives for one answer
+        out["pending_question"] = decision.get("pending_question")
     decision.setdefault("tool_calls", [])
     decision.setdefault("note", None)
     out["decision"] = decision

@@ -89,7 +89,9 @@ class OfflineEngine:
             now=turn_now(state),
             timezone=tenant.get("timezone") or "Asia/Jerusalem",
             previous=state.get("last_understanding"),
-            default_language=languages[0] if languages else "he",
+            # A message with no letters ("1042", "👍") answers in the conversation's language.
+            default_language=(state.get("last_understanding") or {}).get("language")
+            or (languages[0] if languages else "he"),
         )
         return _as_dict(result)
 

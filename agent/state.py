@@ -94,6 +94,7 @@ class TurnState(TypedDict, total=False):
     history: Annotated[list[dict[str, Any]], keep_recent]  # [{role: user|assistant, text(masked), intent, entities}]
     last_understanding: dict[str, Any] | None  # for follow-ups ("is there a code for it?")
     pending_action: dict[str, Any] | None  # owner confirmation: {tool, args, description, expires_at}
+    pending_question: dict[str, Any] | None  # owner clarification: {tool, text, missing, expires_at}
     paused_notice_sent: bool  # the "X will answer you soon" line was said in this pause
     turn: int  # turns so far in this conversation (lets respond vary its wording)
 

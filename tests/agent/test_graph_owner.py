@@ -105,3 +105,31 @@ def test_owner_not_rate_limited_nor_refused_for_listing_all_codes(shira, make_ag
     first = owner(agent, "what coupons are active?")
     second = owner(agent, "what coupons are active?")
     assert first.action != "rate_limited" and second.action != "rate_limited"
+
+
+def test_an_answer_to_our_question_completes_the_command(shira, make_agent):
+    agent = make_agent(shira)
+    asked = owner(agent, "add a task")
+    assert asked.action == "clarify" and asked.tools == []
+    done = owner(agent, "call Lumi about the contract", conversation_id=asked.conversation_id)
+    assert done.tools == ["create_task"], done.trace["decision"]
+    assert rows(shira, "select count(*) as n from tasks where title ilike '%call Lumi%'")[0].n == 1
+
+
+def test_a_bare_number_answers_which_invoice_then_it_is_confirmed(shira, make_agent):
+    agent = make_agent(shira)
+    asked = owner(agent, "mark invoice paid")
+    assert asked.action == "clarify"
+    confirm = owner(agent, "1042", conversation_id=asked.conversation_id)
+    assert confirm.action == "confirm" and _invoice_status(shira) == "sent"
+    assert confirm.language == "en"  # no letters: the conversation's language
+    owner(agent, "yes", conversation_id=asked.conversation_id)
+    assert _invoice_status(shira) == "paid"
+
+
+def test_the_question_is_forgotten_after_one_unrelated_answer(shira, make_agent):
+    agent = make_agent(shira)
+    asked = owner(agent, "mark invoice paid")
+    owner(agent, "what tasks are open?", conversation_id=asked.conversation_id)
+    late = owner(agent, "1042", conversation_id=asked.conversation_id)
+    assert late.action != "confirm" and _invoice_status(shira) == "sent"

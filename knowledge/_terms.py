@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from knowledge.text import search_terms, tokens
 
-__all__ = ["STOPWORDS", "index_terms", "query_terms", "token_terms", "tsquery_lexemes"]
+__all__ = ["STOPWORDS", "index_terms", "lexical_query", "query_terms", "token_terms", "tsquery_lexemes"]
 
 # Words that say nothing about the topic. Leaving them out of the lexical query keeps "which olive oil
 # do you use" from matching every caption with "you" in it; the embedder skips them for the same reason.
@@ -72,3 +72,26 @@ def tsquery_lexemes(terms: list[str]) -> list[str]:
         for part in _SPLIT.findall(term):
             seen.setdefault(part, None)
     return list(seen)
+
+
+MAX_QUERY_WORDS = 8
+
+
+def lexical_query(text: str) -> str:
+    """A to_tsquery('simple') string for a question, or "" when it has no words to look for.
+
+    One or two words: any of them. Three or more: at least two of them, so that a long question
+    with everyday words ("how do you make a home workout with a foam roller") doesn't match, and
+    rank, half of a big tenant. Each word stands for itself and its prefix-stripped forms.
+    """
+    words = [w for w in tokens(text) if w not in STOPWORDS] or tokens(text)
+    groups: dict[tuple[str, ...], None] = {}
+    for word in words:
+        lexemes = tuple(tsquery_lexemes(list(token_terms(word))))
+        if lexemes:
+            groups.setdefault(lexemes, None)
+    alternatives = ["(" + " | ".join(g) + ")" for g in list(groups)[:MAX_QUERY_WORDS]]
+    if len(alternatives) <= 2:
+        return " | ".join(alternatives)
+    pairs = [f"{a} & {b}" for i, a in enumerate(alternatives) for b in alternatives[i + 1 :]]
+    return " | ".join(f"({p})" for p in pairs)

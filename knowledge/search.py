@@ -11,7 +11,7 @@ from sqlalchemy import bindparam, text
 from sqlalchemy.orm import Session
 
 from knowledge._sizes import tenant_chunks
-from knowledge._terms import query_terms, tsquery_lexemes
+from knowledge._terms import lexical_query
 from knowledge.embedders import Embedder, get_embedder
 from knowledge.index import vector_literal
 from knowledge.settings import get_settings
@@ -170,8 +170,8 @@ def search(
             ),
             {"ef": str(ef)},
         )
-    lexemes = tsquery_lexemes(query_terms(query))
-    sql = text(search_sql(lexical=bool(lexemes), filtered=bool(source_types), exact=exact))
+    tsquery = lexical_query(query)
+    sql = text(search_sql(lexical=bool(tsquery), filtered=bool(source_types), exact=exact))
     params: dict[str, Any] = {
         "tenant_id": tenant_id,
         "q": _embed_query(embedder, query),
@@ -181,8 +181,8 @@ def search(
         "wl": LEXICAL_WEIGHT,
         "rrf_k": RRF_K,
     }
-    if lexemes:
-        params["tsq"] = " | ".join(lexemes)
+    if tsquery:
+        params["tsq"] = tsquery
     if source_types:
         sql = sql.bindparams(bindparam("source_types", expanding=True))
         params["source_types"] = list(source_types)

@@ -63,13 +63,19 @@ class StreamingOutput(OutputChannel):
         self.loop = loop
         self.queue = queue
 
+    def _put(self, item: tuple[str, Any]) -> None:
+        try:
+            self.loop.call_soon_threadsafe(self.queue.put_nowait, item)
+        except RuntimeError:  # the server is shutting down: the turn is stored anyway
+            pass
+
     def on_event(self, event: dict[str, Any]) -> None:
         """Forward a token or card as it is produced."""
-        self.loop.call_soon_threadsafe(self.queue.put_nowait, ("event", event))
+        self._put(("event", event))
 
     def send_reply(self, message: InboundMessage, result: TurnResult) -> None:
         """The turn is finished: the response closes with `done`."""
-        self.loop.call_soon_threadsafe(self.queue.put_nowait, ("result", result))
+        self._put(("result", result))
 
 
 class _Collect(OutputChannel):

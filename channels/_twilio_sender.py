@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import logging
 import random
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -99,6 +100,18 @@ def _describe(exc: Exception) -> str:
     return f"{type(exc).__name__}: {exc}"[:300]
 
 
+def _masked(text: str | None) -> str | None:
+    """What is stored of a message: personal data masked (what is sent is the original)."""
+    if not text:
+        return text
+    try:
+        from agent.guard import mask_pii
+
+        return mask_pii(text)
+    except Exception:  # no guard in this build: keep no digit run that could be a phone or an ID
+        return re.sub(r"\d[\d\s\-]{5,}\d", "[MASKED]", text)
+
+
 def _already(session: Any, tenant_id: int, dedupe_key: str) -> SendOutcome | None:
     """The outcome of a send with this key that is done or in progress elsewhere; None to (re)send."""
     row = session.scalars(
@@ -179,7 +192,7 @@ class WhatsAppSender:
                 conversation_id=conversation_id,
                 channel="whatsapp",
                 to=phone,
-                body=body if content_sid is None else json.dumps(content_variables or {}),
+                body=_masked(body) if content_sid is None else json.dumps(content_variables or {}),
                 content_sid=content_sid,
                 purpose=purpose,
                 status="blocked_window" if blocked else "queued",
@@ -237,9 +250,7 @@ class WhatsAppSender:
             kwargs |= {"content_sid": content_sid, "content_variables": json.dumps(content_variables or {})}
         else:
             kwargs["body"] = body or ""
-        callback = (
-            self.settings.public_url("/channels/twilio/status", "") if self.settings.public_base_url else ""
-        )
+        callback = self.settings.public_url("/channels/twilio/status", "") if self.settings.public_base_url else ""
         if callback:
             kwargs["status_callback"] = callback
         attempts, error, message = 0, None, None
@@ -253,9 +264,7 @@ class WhatsAppSender:
                 error = _describe(exc)
                 if not _retryable(exc) or attempt == self.settings.max_attempts:
                     break
-                delay = min(
-                    self.settings.backoff_max_seconds, self.settings.backoff_seconds * 2 ** (attempt - 1)
-                )
+                delay = min(self.settings.backoff_max_seconds, self.settings.backoff_seconds * 2 ** (attempt - 1))
                 self.sleep(delay * (0.75 + random.random() / 2))
         status = "sent" if message is not None else "failed"
         provider_id = getattr(message, "sid", None)

@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any, Literal
 
+import anyio.to_thread
 from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
@@ -92,9 +93,7 @@ def _extra_origins() -> list[str]:
     return list(get_web_settings().extra_allowed_origins)
 
 
-def _message(
-    conv: data.WebConversation, text: str, client_message_id: str | None, now: Any
-) -> InboundMessage:
+def _message(conv: data.WebConversation, text: str, client_message_id: str | None, now: Any) -> InboundMessage:
     cmid = client_message_id or uuid.uuid4().hex
     return InboundMessage(
         handle=conv.tenant.handle,
@@ -201,9 +200,7 @@ class WebChannel(InputChannel):
             return Response(status_code=204, headers=headers)
 
         @router.get("/api/widget/config", tags=["web chat"])
-        def widget_config(
-            request: Request, influencer: str = Query(min_length=1, max_length=60)
-        ) -> JSONResponse:
+        def widget_config(request: Request, influencer: str = Query(min_length=1, max_length=60)) -> JSONResponse:
             """What the widget shows before the first message: name, language, direction."""
             tenant = data.load_tenant(request.app.state.db, influencer)
             headers = cors_headers(request, tenant, _extra_origins())
@@ -260,18 +257,14 @@ class WebChannel(InputChannel):
             payload = _reply_payload(conv, msg, result, stored)
             return JSONResponse(payload, headers=getattr(request.state, "cors_headers", {}))
 
-        async def stream(
-            request: Request, conversation_id: str, text: str, cmid: str | None
-        ) -> EventSourceResponse:
+        async def stream(request: Request, conversation_id: str, text: str, cmid: str | None) -> EventSourceResponse:
             conv = await run_in_threadpool(conversation_for, request, conversation_id)
             msg = _message(conv, text, cmid, _now(request))
             headers = dict(getattr(request.state, "cors_headers", {}))
             return EventSourceResponse(self._events(request, on_message, conv, msg), headers=headers, ping=10)
 
         @router.post("/api/conversations/{conversation_id}/messages/stream", tags=["web chat"])
-        async def post_message_stream(
-            request: Request, conversation_id: str, body: NewMessage
-        ) -> EventSourceResponse:
+        async def post_message_stream(request: Request, conversation_id: str, body: NewMessage) -> EventSourceResponse:
             """One turn as Server-Sent Events: typing, token..., card..., done (with message ids)."""
             return await stream(request, conversation_id, body.text, body.client_message_id)
 
@@ -306,7 +299,8 @@ class WebChannel(InputChannel):
         loop = asyncio.get_running_loop()
         queue: asyncio.Queue[tuple[str, Any]] = asyncio.Queue()
         output = StreamingOutput(loop, queue)
-        task = asyncio.ensure_future(asyncio.to_thread(on_message, msg, output))
+        # AnyIO's thread limiter (40), as FastAPI's sync endpoints: not asyncio's small default pool.
+        task = asyncio.ensure_future(anyio.to_thread.run_sync(on_message, msg, output))
         _background.add(task)
 
         def finished(t: asyncio.Task[Any]) -> None:
@@ -324,9 +318,7 @@ class WebChannel(InputChannel):
             try:
                 kind, item = await asyncio.wait_for(queue.get(), timeout=timeout)
             except TimeoutError:
-                yield _sse(
-                    "error", {"status": 504, "title": "the reply is taking too long; retry", "retry": True}
-                )
+                yield _sse("error", {"status": 504, "title": "the reply is taking too long; retry", "retry": True})
                 return
             if kind == "event":
                 if item.get("type") == "token" and item.get("text"):
@@ -342,9 +334,7 @@ class WebChannel(InputChannel):
                 exc = item
                 if isinstance(exc, LookupError | ValueError):
                     problem = _turn_problem(exc)
-                    yield _sse(
-                        "error", {"status": problem.status, "title": problem.title, "field": problem.field}
-                    )
+                    yield _sse("error", {"status": problem.status, "title": problem.title, "field": problem.field})
                 else:
                     yield _sse(
                         "error",
@@ -352,9 +342,7 @@ class WebChannel(InputChannel):
                     )
                 return
             result: TurnResult = item
-            stored = await run_in_threadpool(
-                data.stored_turn, request.app.state.db, conv.tenant.id, msg.message_id
-            )
+            stored = await run_in_threadpool(data.stored_turn, request.app.state.db, conv.tenant.id, msg.message_id)
             payload = _reply_payload(conv, msg, result, stored)
             if not streamed_tokens:
                 for piece in _tokens(payload["reply"]["text"]):

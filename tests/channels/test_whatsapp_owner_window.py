@@ -111,3 +111,16 @@ def test_daily_digest_is_sent_once_at_the_owners_hour(client, twilio, demo_db, c
     assert "Silka" in digest["body"]  # the overdue "Chase Silka" task of the demo bundle
     assert notify.send_due_digests(demo_db, runtime.sender) == []  # once a day
     assert len(_rows(demo_db, purpose="digest")) == 1
+
+
+def test_what_is_stored_of_a_sent_message_is_masked(client, twilio, demo_db):
+    post_signed(client, "/channels/twilio/whatsapp", webhook_params("SM-M1", "hi"))
+    twilio.wait_for(1)
+    with demo_db.session() as s:
+        tenant_id = s.scalars(select(Tenant.id)).first()
+    sender = client.app.state.runtime.sender
+    body = "Call the shop at 054-7654321 or write to dana@example.com"
+    assert sender.send(tenant_id=tenant_id, to=FOLLOWER, purpose="follow_up", body=body).status == "sent"
+    assert twilio.messages[-1]["body"] == body  # the person gets the real text
+    stored = _rows(demo_db, purpose="follow_up")[0].body
+    assert "7654321" not in stored and "dana@example.com" not in stored

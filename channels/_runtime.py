@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import logging
+import sys
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -73,8 +74,13 @@ class ChannelRuntime:
             notify.notify_pending(self.db, self.sender)
         return result
 
-    def start_worker(self) -> None:
-        """Run the worker threads in this process."""
+    def start_worker(self, *, switch_interval: float | None = 0.001) -> None:
+        """Run the worker threads in this process.
+
+        The event loop then shares the GIL with CPU-bound turns; a 1 ms switch interval (Python's
+        default is 5 ms) lets it acknowledge webhooks between slices of a turn."""
+        if switch_interval:
+            sys.setswitchinterval(min(sys.getswitchinterval(), switch_interval))
         self.worker.start()
         self.running = True
 

@@ -7,6 +7,10 @@ from typing import Any
 
 __all__ = ["render_traces", "render_report", "parse_variants"]
 
+# JSONB does not keep key order: print the turn's timings in the order things happen.
+_TIMING_ORDER = ("prepare", "context", "understanding", "policy", "decision", "experiment", "act", "respond",
+                 "persist", "checkpoint", "commit")
+
 
 def _short(value: Any, limit: int = 160) -> str:
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
@@ -54,7 +58,9 @@ def render_traces(conversation: Any, rows: list[Any]) -> str:
         lines.append(f"  reply ({t.get('reply_language')}): {t.get('reply', '')}")
         timings = t.get("timings") or {}
         if timings:
-            lines.append("  ms        : " + " · ".join(f"{k} {v:.1f}" for k, v in timings.items()))
+            order = {name: i for i, name in enumerate(_TIMING_ORDER)}
+            ordered = sorted(timings.items(), key=lambda kv: order.get(kv[0], len(order)))
+            lines.append("  ms        : " + " · ".join(f"{k} {v:.1f}" for k, v in ordered))
         for event in t.get("events") or []:
             lines.append(f"  event     : {_short(event, 200)}")
     return "\n".join(lines)

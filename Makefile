@@ -29,8 +29,11 @@ browser:
 test: install browser
 	mkdir -p $(ARTIFACTS)
 	$(BIN)/python -m pytest tests
-	$(BIN)/influencer-os eval run evals/suites/*.yaml --min-pass-rate 1.0 \
-	  --json $(ARTIFACTS)/eval-report.json --html $(ARTIFACTS)/eval-report.html
+	@# The eval gate runs on its own embedded servers (unless DATABASE_URL/REDIS_URL are set), never on yours.
+	@home=$$(mktemp -d /tmp/ios-evals-XXXXXX); status=0; \
+	INFLUENCER_OS_HOME=$$home $(BIN)/influencer-os eval run evals/suites/*.yaml --min-pass-rate 1.0 \
+	  --json $(ARTIFACTS)/eval-report.json --html $(ARTIFACTS)/eval-report.html --failures-only || status=$$?; \
+	INFLUENCER_OS_HOME=$$home $(BIN)/influencer-os services stop >/dev/null 2>&1; rm -rf $$home; exit $$status
 
 lint: install
 	$(BIN)/ruff check .

@@ -72,7 +72,10 @@ def run_cmd(
             model=getattr(agent, "engine_name", "offline"),
             on_case=on_case,
         )
-    print_table(result, Console(), only_failures=failures_only)
+    out = Console()
+    if not out.is_terminal:  # CI logs: wide enough that a failure reads on one line
+        out = Console(width=180)
+    print_table(result, out, only_failures=failures_only)
     if json_out:
         write_json(result, json_out)
     if html_out:

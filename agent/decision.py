@@ -151,6 +151,9 @@ def decision_node(state: TurnState, runtime: Runtime[Context]) -> dict[str, Any]
     elif role == "owner" and (answered := decide_answer(state, ctx)) is not None:
         decision = answered
         out["pending_action"] = answered.pop("pending", None)
+        # In context the answer is the owner's command: the intent says so, and where it came from.
+        out["understanding"] = {**(state.get("understanding") or {}), "intent": "owner_command",
+                                "resolved_from": "pending_question"}
     elif role == "owner" and (state.get("understanding") or {}).get("intent") in ("owner_query", "owner_command"):
         decision, pending = decide_owner(state, ctx)
         out["pending_action"] = pending

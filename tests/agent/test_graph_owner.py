@@ -113,6 +113,7 @@ def test_an_answer_to_our_question_completes_the_command(shira, make_agent):
     assert asked.action == "clarify" and asked.tools == []
     done = owner(agent, "call Lumi about the contract", conversation_id=asked.conversation_id)
     assert done.tools == ["create_task"], done.trace["decision"]
+    assert done.intent == "owner_command"
     assert rows(shira, "select count(*) as n from tasks where title ilike '%call Lumi%'")[0].n == 1
 
 

@@ -245,6 +245,8 @@ class WhatsAppSender:
         )
         if done is not None:
             return done
+        if not self.settings.configured:  # nothing to retry: say so once, in the row
+            return self._finish(row_id, None, 0, "Twilio is not configured (TWILIO_AUTH_TOKEN, TWILIO_FROM_NUMBER)")
         kwargs: dict[str, Any] = {"to": wa_address(to), "from_": wa_address(self.settings.from_number)}
         if content_sid:
             kwargs |= {"content_sid": content_sid, "content_variables": json.dumps(content_variables or {})}
@@ -266,6 +268,10 @@ class WhatsAppSender:
                     break
                 delay = min(self.settings.backoff_max_seconds, self.settings.backoff_seconds * 2 ** (attempt - 1))
                 self.sleep(delay * (0.75 + random.random() / 2))
+        return self._finish(row_id, message, attempts, error)
+
+    def _finish(self, row_id: int, message: Any, attempts: int, error: str | None) -> SendOutcome:
+        """Record the outcome of the attempts on the outbound row."""
         status = "sent" if message is not None else "failed"
         provider_id = getattr(message, "sid", None)
         with self.db.session() as session:

@@ -35,8 +35,14 @@ def worker(
     from store.bootstrap import open_database
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("twilio.http_client").setLevel(logging.WARNING)  # it logs every request's headers
     runtime = build_runtime(open_database(), concurrency=threads)
     typer.echo(f"worker {runtime.worker.id}: {threads} threads; Ctrl-C to stop", err=True)
+    if not runtime.sender.settings.configured:
+        typer.echo(
+            "note: Twilio is not configured (TWILIO_AUTH_TOKEN, TWILIO_FROM_NUMBER): replies are recorded, not sent",
+            err=True,
+        )
     try:
         runtime.worker.run_forever()
     finally:

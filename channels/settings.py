@@ -34,6 +34,11 @@ class TwilioSettings(BaseSettings):
     backoff_max_seconds: float = Field(default=8.0, ge=0)
     timeout_seconds: float = Field(default=10.0, gt=0)
 
+    @property
+    def configured(self) -> bool:
+        """True when messages can be sent: an auth token and a sending number are set."""
+        return self.auth_token is not None and bool(self.from_number)
+
     def content_sid_for(self, purpose: str) -> str | None:
         """The approved template for a purpose (support falls back to the handoff template)."""
         sid = getattr(self, f"content_sid_{purpose}", None)

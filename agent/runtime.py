@@ -21,6 +21,7 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy import text as sql
 
+from agent._checkpoint import PooledPostgresSaver
 from agent.context import Context, TenantCache, UnknownConversation, UnknownTenant
 from agent.engine import OfflineEngine
 from agent.graph import build_graph
@@ -143,7 +144,6 @@ class Agent:
         warm: bool = True,
     ) -> None:
         import redis
-        from langgraph.checkpoint.postgres import PostgresSaver
         from psycopg.rows import dict_row
         from psycopg_pool import ConnectionPool
 
@@ -177,7 +177,7 @@ class Agent:
                     "options": "-c synchronous_commit=off"},
             open=True,
         )
-        self.checkpointer = PostgresSaver(self.pool)
+        self.checkpointer = PooledPostgresSaver(self.pool)
         with _setup_lock:
             if conninfo not in _setup_done:
                 self.checkpointer.setup()

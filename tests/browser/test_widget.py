@@ -197,3 +197,67 @@ def test_usable_on_a_360px_phone(server, browser):
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 360  # no sideways scrolling
     page.screenshot(path=str(SHOTS / "widget-360px.png"))
     context.close()
+
+
+@pytest.fixture
+def other_site(server):
+    """A page on another origin that embeds the widget from the app's origin."""
+    import http.server
+
+    html = (
+        "<!doctype html><html><body><h1>someone else's site</h1>"
+        f'<script src="{server}/widget.js" data-influencer="maya.glow" defer></script></body></html>'
+    ).encode()
+
+    class Page(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(html)))
+            self.end_headers()
+            self.wfile.write(html)
+
+        def log_message(self, *args):
+            return None
+
+    site = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Page)
+    threading.Thread(target=site.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{site.server_address[1]}"
+    site.shutdown()
+
+
+def _conversations(db) -> int:
+    from sqlalchemy import func
+
+    from store.models import Conversation
+
+    with db.session() as s:
+        return s.scalar(select(func.count()).select_from(Conversation))
+
+
+def test_a_page_on_another_origin_cannot_use_the_widget_until_allowed(server, other_site, browser, db):
+    from store.models import Tenant
+
+    context = browser.new_context()
+    page = context.new_page()
+    refused = []
+    page.on("console", lambda m: refused.append(m.text) if "CORS" in m.text else None)
+    page.goto(other_site + "/")
+    page.locator("button.launcher").click()
+    _ask(page, "hi")
+    time.sleep(3)
+    assert _conversations(db) == 0  # the browser refused: nothing was created or stored
+    assert page.locator(".msg.bot:not(.intro) .bubble").count() == 0
+    assert refused, "the browser should report the CORS refusal"
+    context.close()
+
+    with db.session() as s:
+        tenant = s.scalars(select(Tenant).where(Tenant.handle == "maya.glow")).one()
+        tenant.settings = {**(tenant.settings or {}), "allowed_origins": [other_site]}
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(other_site + "/")
+    page.locator("button.launcher").click()
+    _ask(page, "יש קוד לסילקה?")
+    assert "SILKA20" in _last_bot(page).inner_text()
+    context.close()

@@ -114,6 +114,8 @@ async def play_http(
 
         async def worker(index: int) -> None:
             rng = random.Random(f"{seed}-{tag}-{index}")
+            if think:  # people do not all start at the same instant: spread the first messages
+                await asyncio.sleep(rng.uniform(0, 2 * think[1]))
             for c, messages in enumerate(plans[index]):
                 conversation_id = None
                 if not echo:

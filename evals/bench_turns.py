@@ -5,7 +5,8 @@ user's own (evals/sandbox.py). 1, 20 and 100 conversations run at once, each a f
 realistic mix: Hebrew and English; coupon and knowledge questions, greetings, brand lists, support
 problems, thanks. Two loads per level:
 - paced: a follower reads the reply and writes again after a think time (1-3 s by default, much
-  quicker than people type): per-turn latency under that many live conversations; the aim
+  quicker than people type; conversations start spread over twice the longest think time, not all
+  at the same instant): per-turn latency under that many live conversations; the aim
   (p95 < 150 ms at 20 conversations over HTTP) is judged here;
 - saturated: no think time at all, every conversation sends its next message the moment the reply
   lands: turns per second at full load (latency is then about conversations / throughput).
@@ -160,6 +161,8 @@ def _play_in_process(
 
     def worker(index: int) -> None:
         rng = random.Random(f"{seed}-{tag}-{index}")
+        if think:  # people do not all start at the same instant: spread the first messages
+            time.sleep(rng.uniform(0, 2 * think[1]))
         for c, messages in enumerate(plans[index]):
             conversation_id = None
             for t, text in enumerate(messages):

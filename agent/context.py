@@ -127,7 +127,8 @@ def load_catalog(session: Session, *, tenant_id: int, role: str) -> list[dict[st
     products: dict[int, set[str]] = {}
     if ids:
         for pid, code in session.execute(
-            select(Coupon.partnership_id, Coupon.code).where(Coupon.tenant_id == tenant_id, Coupon.partnership_id.in_(ids))
+            select(Coupon.partnership_id, Coupon.code)
+            .where(Coupon.tenant_id == tenant_id, Coupon.partnership_id.in_(ids))
         ):
             codes.setdefault(pid, []).append(code)
         rows = session.execute(
@@ -190,7 +191,9 @@ def context_node(state: TurnState, runtime: Runtime[Context]) -> dict[str, Any]:
     role = state.get("role", "follower")
     scope = "owner" if role == "owner" else "follower"
     key = (tenant.id, view["created_at"])
-    catalog = ctx.cache.get_or_load((*key, "catalog", scope), lambda: load_catalog(session, tenant_id=tenant.id, role=role))
+    catalog = ctx.cache.get_or_load(
+        (*key, "catalog", scope), lambda: load_catalog(session, tenant_id=tenant.id, role=role)
+    )
     persona = ctx.cache.get_or_load((*key, "persona"), lambda: _load_persona(session, tenant.id))
     paused = bool(conv.paused) and role != "owner"
     return {

@@ -8,9 +8,9 @@ from typing import Any
 
 from langgraph.runtime import Runtime
 
+from agent._owner_flow import decide_answer, decide_owner, decide_pending
 from agent.context import Context
 from agent.engine import call_with_fallback
-from agent._owner_flow import decide_answer, decide_owner, decide_pending
 from agent.state import TurnState
 from tools import registry
 

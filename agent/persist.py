@@ -143,7 +143,8 @@ def persist_node(state: TurnState, runtime: Runtime[Context]) -> dict[str, Any]:
     entry = {"intent": u.get("intent"), "entities": u.get("entities") or {}}
     history = [{"role": "user", "text": state.get("masked_text") or "", **entry}]
     if masked_reply:
-        history.append({"role": "assistant", "text": masked_reply, "action": (state.get("decision") or {}).get("action")})
+        action = (state.get("decision") or {}).get("action")
+        history.append({"role": "assistant", "text": masked_reply, "action": action})
     result: dict[str, Any] = {"history": history}
     # A refused or rate-limited turn says nothing about the topic: follow-ups keep the last real one.
     if u.get("intent") and (state.get("policy") or {}).get("verdict") not in ("refuse", "rate_limited"):

@@ -26,8 +26,8 @@ from agent.context import Context, TenantCache, UnknownConversation, UnknownTena
 from agent.engine import OfflineEngine
 from agent.graph import build_graph
 from agent.state import PER_TURN_KEYS
-from store import conversations as conversation_store
 from store import contacts as contact_store
+from store import conversations as conversation_store
 from store import messages as message_store
 from store import tenants as tenant_store
 
@@ -162,7 +162,8 @@ class Agent:
         # Short timeouts: a hung Redis must not stall a turn (the limiters fail open).
         self.redis = redis.Redis.from_url(database.redis_url, socket_timeout=timeout, socket_connect_timeout=timeout)
         self.contact_limiter = RateLimiter(self.redis, capacity=self.settings.rate_contact_capacity,
-                                           refill_per_sec=self.settings.rate_contact_refill_per_sec, prefix="rl:contact")
+                                           refill_per_sec=self.settings.rate_contact_refill_per_sec,
+                                           prefix="rl:contact")
         self.tenant_limiter = RateLimiter(self.redis, capacity=self.settings.rate_tenant_capacity,
                                           refill_per_sec=self.settings.rate_tenant_refill_per_sec, prefix="rl:tenant")
         conninfo = _conninfo(database.url)

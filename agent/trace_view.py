@@ -33,7 +33,8 @@ def render_traces(conversation: Any, rows: list[Any]) -> str:
     for row in rows:
         t = row.trace or {}
         lines.append("")
-        lines.append(f"turn {t.get('turn', '?')} · {row.at:%Y-%m-%d %H:%M:%S} · {row.total_ms:.1f} ms · engine {t.get('engine')}")
+        lines.append(f"turn {t.get('turn', '?')} · {row.at:%Y-%m-%d %H:%M:%S} · {row.total_ms:.1f} ms"
+                     f" · engine {t.get('engine')}")
         if t.get("error"):
             lines.append(f"  FAILED ({t['error']}): the message was stored with a graceful reply")
         lines.append(f"  user      : {t.get('text', '')}")
@@ -47,7 +48,8 @@ def render_traces(conversation: Any, rows: list[Any]) -> str:
         if t.get("risks"):
             lines.append(f"  risks     : {', '.join(t['risks'])}")
         policy = t.get("policy") or {}
-        lines.append(f"  policy    : {policy.get('verdict')}" + (f" — {'; '.join(policy['reasons'])}" if policy.get("reasons") else ""))
+        reasons = f" — {'; '.join(policy['reasons'])}" if policy.get("reasons") else ""
+        lines.append(f"  policy    : {policy.get('verdict')}{reasons}")
         decision = t.get("decision") or {}
         extra = f" · note {decision['note']}" if decision.get("note") else ""
         lines.append(f"  decision  : {decision.get('action')}{extra} — {decision.get('reason', '')}")
@@ -103,6 +105,7 @@ def parse_variants(spec: str, ctas: list[str] | None = None) -> list[dict[str, A
         if not sep or name.strip() not in by_name:
             raise ValueError(f"--cta: {item!r} must be VARIANT=TEXT for one of {', '.join(by_name)}")
         variant = by_name[name.strip()]
-        style = variant.setdefault("style", {"length": name.strip()} if name.strip() in ("short", "medium", "detailed") else {})
+        length = {"length": name.strip()} if name.strip() in ("short", "medium", "detailed") else {}
+        style = variant.setdefault("style", length)
         style["cta"] = text.strip()
     return variants

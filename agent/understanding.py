@@ -38,7 +38,8 @@ def understanding_node(state: TurnState, runtime: Runtime[Context]) -> dict[str,
     masked = mask_spans(text, spans) if spans else text
     risks = guard.detect_risks(text)
     call = call_with_fallback(
-        ctx.engine, ctx.fallback_engine, "understand", {**state, "masked_text": masked, "text": masked}, catalog=engine_catalog(ctx, state)
+        ctx.engine, ctx.fallback_engine, "understand", {**state, "masked_text": masked, "text": masked},
+        catalog=engine_catalog(ctx, state),
     )
     understanding = dict(call.value)
     understanding["risks"] = list(risks)

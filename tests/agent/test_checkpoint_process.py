@@ -8,7 +8,7 @@ import subprocess
 import sys
 import textwrap
 
-from agent_graph_support import NOW, REPO, make_agent, say, shira  # noqa: F401
+from agent_graph_support import NOW, REPO, say
 
 _FIRST_TURN = textwrap.dedent(
     """

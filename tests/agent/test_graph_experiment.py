@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from agent_graph_support import ScriptedEngine, make_agent, rows, say, shira, u  # noqa: F401
+from agent_graph_support import ScriptedEngine, rows, say, u
 
 
 def _create(db, **kwargs):
@@ -63,7 +63,6 @@ def test_window_and_inactive_experiments_are_not_running(shira, make_agent):
 
 
 def test_report_counts_copies_in_exposed_conversations(shira, make_agent):
-    from agent.commands import experiments_report
 
     _create(shira, key="length", variants=[{"name": "short"}, {"name": "detailed"}])
     agent = make_agent(shira, engine=_engine())

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from agent_graph_support import NOW, ScriptedEngine, make_agent, rows, say, shira, u  # noqa: F401
+from agent_graph_support import NOW, ScriptedEngine, rows, say, u
 
 
 def test_coupon_turn_runs_every_node_and_stores_both_messages(shira, make_agent):
@@ -77,8 +77,9 @@ def test_input_errors_are_clear_and_distinct(shira, make_agent):
 
 
 def test_conversation_of_another_tenant_is_unknown(shira, make_agent):
-    from agent.context import UnknownConversation
     from agent_graph_support import AVI_BUNDLE, import_bundle
+
+    from agent.context import UnknownConversation
 
     import_bundle(shira, AVI_BUNDLE)
     agent = make_agent(shira, engine=ScriptedEngine(lambda text: u("greeting")))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from agent_graph_support import ScriptedEngine, make_agent, rows, say, shira, u  # noqa: F401
+from agent_graph_support import ScriptedEngine, rows, say, u
 
 
 def _owner_engine() -> ScriptedEngine:

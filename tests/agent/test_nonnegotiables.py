@@ -6,7 +6,7 @@ import logging
 import threading
 
 import pytest
-from agent_graph_support import AVI_BUNDLE, ScriptedEngine, import_bundle, make_agent, rows, say, shira, u  # noqa: F401
+from agent_graph_support import AVI_BUNDLE, ScriptedEngine, import_bundle, rows, say, u
 
 SHIRA_CODES = ("SHIRA15", "GREEN50", "KPSHIRA")
 

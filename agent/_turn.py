@@ -86,6 +86,8 @@ def duplicate_result(
         trace={"duplicate": True, "message_id": inbound.channel_message_id},
         ms=_ms(started),
         duplicate=True,
+        message_id=inbound.id,
+        reply_id=reply.id if reply is not None else None,
     )
     if on_event is not None:
         if result.reply:

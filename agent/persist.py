@@ -119,7 +119,7 @@ def persist_node(state: TurnState, runtime: Runtime[Context]) -> dict[str, Any]:
         return {}
     if masked_reply:
         decision = state.get("decision") or {}
-        message_store.add_outbound(
+        ctx.turn["reply_row"] = message_store.add_outbound(
             session=session,
             tenant_id=tenant_id,
             conversation_id=conversation_id,

@@ -88,6 +88,8 @@ class TurnResult:
     trace: dict[str, Any] = field(default_factory=dict)
     ms: float = 0.0
     duplicate: bool = False
+    message_id: int | None = None  # the stored inbound message (channels need not look it up again)
+    reply_id: int | None = None  # the stored reply, when there is one
 
 
 def _conninfo(sqlalchemy_url: str) -> str:
@@ -312,6 +314,8 @@ class Agent:
             session.commit()
             result.trace["timings"]["commit"] = round((time.perf_counter() - committing) * 1000, 3)
             result.ms = round((time.perf_counter() - started) * 1000, 2)
+            result.message_id = context.turn.get("inbound_id")
+            result.reply_id = getattr(context.turn.get("reply_row"), "id", None)  # set by the commit's flush
         except (UnknownTenant, UnknownConversation, ValueError):
             session.rollback()
             raise

@@ -8,6 +8,8 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import select
+
 from channels.problems import Problem
 from store import contacts as contact_store
 from store import conversations as conversation_store
@@ -101,12 +103,17 @@ def load_conversation(db: Any, conversation_id: str) -> WebConversation:
     if not _CONVERSATION_ID.match(conversation_id or ""):
         raise missing
     with db.session() as session:
-        conv = session.get(Conversation, conversation_id)
+        # One round trip for the three rows (this runs before every web turn).
+        row = session.execute(
+            select(Conversation, Tenant, Contact)
+            .join(Tenant, Tenant.id == Conversation.tenant_id)
+            .outerjoin(Contact, Contact.id == Conversation.contact_id)
+            .where(Conversation.id == conversation_id)
+        ).first()
+        conv, tenant, contact = row if row is not None else (None, None, None)
         # Only web follower conversations: an id of a WhatsApp or owner thread is not reachable here.
         if conv is None or conv.channel != "web" or conv.role != "follower":
             raise missing
-        tenant = session.get(Tenant, conv.tenant_id)
-        contact = session.get(Contact, conv.contact_id) if conv.contact_id else None
         sender = contact.external_id if contact is not None else f"conversation:{conv.id}"
         return WebConversation(conv.id, tenant, sender, conv.contact_id)
 

@@ -133,6 +133,13 @@ def _trace_summary(result: TurnResult) -> dict[str, Any]:
     }
 
 
+def _stored(db: Any, conv: data.WebConversation, msg: InboundMessage, result: TurnResult) -> dict:
+    # The agent returns the ids of what it stored; only a turn that failed part-way needs a look-up.
+    if getattr(result, "message_id", None) is not None:
+        return {"message_id": result.message_id, "reply_id": result.reply_id}
+    return data.stored_turn(db, conv.tenant.id, msg.message_id or "")
+
+
 def _reply_payload(conv: data.WebConversation, msg: InboundMessage, result: TurnResult, stored: dict) -> dict:
     text = result.reply or stored.get("reply") or ""
     language = result.language or stored.get("language") or ""
@@ -253,7 +260,7 @@ class WebChannel(InputChannel):
                 result = on_message(msg, _Collect())
             except (LookupError, ValueError) as exc:
                 raise _turn_problem(exc) from None
-            stored = data.stored_turn(request.app.state.db, conv.tenant.id, msg.message_id or "")
+            stored = _stored(request.app.state.db, conv, msg, result)
             payload = _reply_payload(conv, msg, result, stored)
             return JSONResponse(payload, headers=getattr(request.state, "cors_headers", {}))
 
@@ -342,7 +349,7 @@ class WebChannel(InputChannel):
                     )
                 return
             result: TurnResult = item
-            stored = await run_in_threadpool(data.stored_turn, request.app.state.db, conv.tenant.id, msg.message_id)
+            stored = await run_in_threadpool(_stored, request.app.state.db, conv, msg, result)
             payload = _reply_payload(conv, msg, result, stored)
             if not streamed_tokens:
                 for piece in _tokens(payload["reply"]["text"]):

@@ -76,8 +76,9 @@ def create_app(
         # Bound late: the agent is built in the lifespan, after the routers are included.
         return app.state.on_message(message, output)
 
-    app.include_router(WebChannel().router(on_message))
+    # The webhook first: it is the hottest route and matching walks the routes in order.
     app.include_router(TwilioWhatsAppChannel().router(on_message))
+    app.include_router(WebChannel().router(on_message))
     try:
         owner_api = importlib.import_module("channels.owner_api")
     except ModuleNotFoundError as exc:  # written by another area; included when present

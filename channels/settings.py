@@ -20,6 +20,8 @@ class TwilioSettings(BaseSettings):
 
     account_sid: str = "AC00000000000000000000000000000000"
     auth_token: SecretStr | None = None
+    # The secret of Twilio's newer webhook signatures (X-Twilio-Webhooks-Signature-Settings); else the token.
+    webhook_key: SecretStr | None = None
     from_number: str = ""  # E.164 of the WhatsApp sender, e.g. +14155238886
     public_base_url: str | None = None  # e.g. https://bot.example.com (what Twilio signs against)
     api_base: str | None = None  # e.g. http://127.0.0.1:9999 for a local fake of api.twilio.com

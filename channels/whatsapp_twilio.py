@@ -14,7 +14,7 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from sqlalchemy import select
-from twilio.request_validator import RequestValidator
+from twilio.request_validator import RequestValidator, get_signature_algorithm
 
 from channels._twilio_sender import WhatsAppSender
 from channels.base import InboundMessage, InputChannel, OnMessage, OutputChannel, TurnResult
@@ -163,7 +163,10 @@ class TwilioWhatsAppChannel(InputChannel):
             raise Problem(403, "missing or invalid Twilio signature", field="X-Twilio-Signature")
         path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         url = settings.public_url(path, str(request.url))
-        if not RequestValidator(settings.auth_token.get_secret_value()).validate(url, params, signature):
+        header = request.headers.get("x-twilio-webhooks-signature-settings")
+        secret = settings.webhook_key if header and settings.webhook_key else settings.auth_token
+        algorithm = get_signature_algorithm(header)
+        if not RequestValidator(secret.get_secret_value()).validate(url, params, signature, algorithm=algorithm):
             raise Problem(403, "missing or invalid Twilio signature", field="X-Twilio-Signature")
 
     def _bound(self, request: Request) -> TwilioWhatsAppChannel:

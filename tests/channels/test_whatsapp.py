@@ -259,3 +259,25 @@ def test_when_redis_is_down_the_webhook_still_answers_and_nothing_is_lost(client
     assert response.status_code == 200
     assert "SILKA20" in twilio.wait_for(1)[0]["body"]
     assert [m.channel_message_id for m in _inbound(demo_db)] == ["SM-NOREDIS"]
+
+
+def test_the_newer_sha256_signature_with_a_webhook_key_is_accepted(make_client, twilio, twilio_settings, demo_db):
+    import base64
+    import hashlib
+    import hmac
+
+    from pydantic import SecretStr
+
+    client = make_client(twilio_settings=twilio_settings.model_copy(update={"webhook_key": SecretStr("shared-key")}))
+    params = webhook_params("SM-256", "hi")
+    url = PUBLIC_BASE + "/channels/twilio/whatsapp"
+    payload = url + "".join(k + params[k] for k in sorted(params))
+    signature = base64.b64encode(hmac.new(b"shared-key", payload.encode(), hashlib.sha256).digest()).decode()
+    headers = {"X-Twilio-Signature": signature, "X-Twilio-Webhooks-Signature-Settings": "key=k1,algorithm=HMAC_SHA256"}
+    assert client.post("/channels/twilio/whatsapp", data=params, headers=headers).status_code == 200
+    forged = dict(headers, **{"X-Twilio-Signature": signature[:-4] + "AAAA"})
+    assert (
+        client.post("/channels/twilio/whatsapp", data=dict(params, MessageSid="SM-257"), headers=forged).status_code
+        == 403
+    )
+    assert twilio.wait_for(1)[0]["to"] == f"whatsapp:{FOLLOWER}"

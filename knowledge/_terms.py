@@ -74,24 +74,24 @@ def tsquery_lexemes(terms: list[str]) -> list[str]:
     return list(seen)
 
 
-MAX_QUERY_WORDS = 8
+MAX_QUERY_WORDS = 12
+MIN_VARIANT_LETTERS = 3
 
 
 def lexical_query(text: str) -> str:
-    """A to_tsquery('simple') string for a question, or "" when it has no words to look for.
+    """A to_tsquery('simple') string matching any of a question's words, or "" when it has none.
 
-    One or two words: any of them. Three or more: at least two of them, so that a long question
-    with everyday words ("how do you make a home workout with a foam roller") doesn't match, and
-    rank, half of a big tenant. Each word stands for itself and its prefix-stripped forms.
+    Each word stands for itself and its prefix-stripped forms of three letters or more: "בבוקר"
+    looks for בבוקר and בוקר, not for קר ("cold"). Chunks with more of the words rank higher
+    (ts_rank); an OR keeps the per-row test cheap, which matters when a tenant has thousands of rows.
     """
     words = [w for w in tokens(text) if w not in STOPWORDS] or tokens(text)
-    groups: dict[tuple[str, ...], None] = {}
-    for word in words:
-        lexemes = tuple(tsquery_lexemes(list(token_terms(word))))
-        if lexemes:
-            groups.setdefault(lexemes, None)
-    alternatives = ["(" + " | ".join(g) + ")" for g in list(groups)[:MAX_QUERY_WORDS]]
-    if len(alternatives) <= 2:
-        return " | ".join(alternatives)
-    pairs = [f"{a} & {b}" for i, a in enumerate(alternatives) for b in alternatives[i + 1 :]]
-    return " | ".join(f"({p})" for p in pairs)
+    lexemes: dict[str, None] = {}
+    for word in dict.fromkeys(words):
+        terms = token_terms(word)
+        kept = [terms[0], *(t for t in terms[1:] if len(t) >= MIN_VARIANT_LETTERS)]
+        for lexeme in tsquery_lexemes(kept):
+            lexemes.setdefault(lexeme, None)
+        if len(lexemes) >= 3 * MAX_QUERY_WORDS:
+            break
+    return " | ".join(lexemes)

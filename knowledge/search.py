@@ -58,7 +58,7 @@ def _vector_cte(doc_filter: str, exact: bool) -> str:
         SELECT id, distance FROM (
             SELECT c.id, c.embedding <=> CAST(:q AS vector) AS distance
             FROM knowledge_chunks c
-            WHERE c.tenant_id = :tenant_id{doc_filter}
+            WHERE c.tenant_id = CAST(:tenant_id AS integer){doc_filter}
             OFFSET 0
         ) AS tenant_chunks
         ORDER BY distance
@@ -67,7 +67,7 @@ def _vector_cte(doc_filter: str, exact: bool) -> str:
         scan = f"""
         SELECT c.id, c.embedding <=> CAST(:q AS vector) AS distance
         FROM knowledge_chunks c
-        WHERE c.tenant_id = :tenant_id{doc_filter}
+        WHERE c.tenant_id = CAST(:tenant_id AS integer){doc_filter}
         ORDER BY c.embedding <=> CAST(:q AS vector)
         LIMIT :n"""
     # MATERIALIZED + re-sorting outside: with iterative scans the index returns rows in relaxed order.
@@ -80,12 +80,13 @@ def _vector_cte(doc_filter: str, exact: bool) -> str:
 def _lexical_cte(doc_filter: str, enabled: bool) -> str:
     if not enabled:
         return "lex_ranked AS (SELECT NULL::bigint AS id, NULL::real AS rank, NULL::bigint AS r WHERE false)"
-    # (tenant_id, terms_tsv) is one GIN index: only this tenant's matching rows are read and ranked.
+    # Only this tenant's matching rows are ranked, found through the (tenant_id, terms_tsv) GIN index
+    # or the tenant's rows, whichever the planner prices lower.
     return f"""
     lex AS MATERIALIZED (
         SELECT c.id, ts_rank(c.terms_tsv, query) AS rank
         FROM knowledge_chunks c, to_tsquery('simple', :tsq) AS query
-        WHERE c.tenant_id = :tenant_id AND c.terms_tsv @@ query{doc_filter}
+        WHERE c.tenant_id = CAST(:tenant_id AS integer) AND c.terms_tsv @@ query{doc_filter}
         ORDER BY rank DESC, c.id
         LIMIT :n
     ),
@@ -93,10 +94,14 @@ def _lexical_cte(doc_filter: str, enabled: bool) -> str:
 
 
 def search_sql(*, lexical: bool, filtered: bool, exact: bool = True) -> str:
-    """The SQL of one hybrid search (every subquery filters on :tenant_id)."""
+    """The SQL of one hybrid search (every subquery filters on :tenant_id).
+
+    psycopg sends a small int as smallint, and btree_gin's int4 class has no int4 = int2 operator:
+    the CASTs let the GIN index use the tenant column.
+    """
     doc_filter = (
         "\n          AND c.document_id IN (SELECT d.id FROM knowledge_documents d"
-        " WHERE d.tenant_id = :tenant_id AND d.source_type IN :source_types)"
+        " WHERE d.tenant_id = CAST(:tenant_id AS integer) AND d.source_type IN :source_types)"
         if filtered
         else ""
     )
@@ -114,8 +119,8 @@ def search_sql(*, lexical: bool, filtered: bool, exact: bool = True) -> str:
     SELECT f.id, f.score, f.distance, f.lexical, c.text, c.document_id,
            d.source_type, d.source_ref, d.url, d.title, d.meta
     FROM fused f
-    JOIN knowledge_chunks c ON c.id = f.id AND c.tenant_id = :tenant_id
-    JOIN knowledge_documents d ON d.id = c.document_id AND d.tenant_id = :tenant_id
+    JOIN knowledge_chunks c ON c.id = f.id AND c.tenant_id = CAST(:tenant_id AS integer)
+    JOIN knowledge_documents d ON d.id = c.document_id AND d.tenant_id = CAST(:tenant_id AS integer)
     ORDER BY f.score DESC, f.distance NULLS LAST, f.id
     """
 

@@ -17,6 +17,9 @@ from tools.date_phrases import find_dates, find_times, lowered
 from tools.dates import local_today
 from tools.matching import STOP_WORDS, word_forms
 
+from ._catalog import is_ordinary
+from ._translit import same_name
+
 _FINALS = str.maketrans({"ך": "כ", "ם": "מ", "ן": "נ", "ף": "פ", "ץ": "צ"})
 
 QUESTIONS = {
@@ -233,11 +236,25 @@ class Message:
         for ref, phrases in self._phrases().items():
             for phrase in phrases:
                 words = [w.translate(_FINALS) for w in _WORD.findall(lowered(phrase))]
+                # A one-word name heard in the other script must be distinctive ("Galil" as "גליל", not "Pro").
+                sounded = len(words) > 1 or (len(words) == 1 and len(words[0]) >= 4 and not is_ordinary(words[0]))
                 for i in range(len(toks) - len(words) + 1) if words else ():
-                    if all(words[j] in toks[i + j][2] for j in range(len(words))):
-                        start, end = toks[i][0], toks[i + len(words) - 1][1]
-                        if not any(start < e and s < end for s, e in code_spans):
-                            found.append((len(words), start, end, ref))
+                    span = len(words)
+                    if not all(
+                        words[j] in toks[i + j][2]
+                        or (sounded and _sounds_like(words[j], toks[i + j][2], alone=len(words) == 1))
+                        for j in range(len(words))
+                    ):
+                        # "קיטשן פרו" for "KitchenPro": one name written as two words in the other script.
+                        if not (sounded and len(words) == 1 and i + 1 < len(toks)):
+                            continue
+                        joined = {f + self.low[toks[i + 1][0] : toks[i + 1][1]].translate(_FINALS) for f in toks[i][2]}
+                        if not _sounds_like(words[0], joined, alone=True):
+                            continue
+                        span = 2
+                    start, end = toks[i][0], toks[i + span - 1][1]
+                    if not any(start < e and s < end for s, e in code_spans):
+                        found.append((span, start, end, ref))
         found.sort(key=lambda f: (-f[0], f[1], f[3]))
         hits: list[Hit] = []
         for _, start, end, ref in found:
@@ -301,6 +318,12 @@ class Message:
         return (he if self.lang == "he" else en).format(
             options=(" או " if self.lang == "he" else " or ").join(quoted)
         )
+
+
+def _sounds_like(word: str, forms: set[str], *, alone: bool = False) -> bool:
+    """True when a name word is written in the other script by one of a token's forms ("גרין" ~ "green").
+    A word that names the brand `alone` must not be an everyday word ("סבבה" is "OK", not Sababa)."""
+    return any(len(form) >= 3 and same_name(word, form) and not (alone and is_ordinary(form)) for form in forms)
 
 
 def cut(text: str, spans: Sequence[tuple[int, int]]) -> str:

@@ -89,8 +89,29 @@ _PARTNERSHIP_WORD = (
     r"\b(?:partnerships?|collabs?|collaborations?|deals?|pipeline|campaigns?)\b|שיתופי\s+פעולה|(?:ה)?קמפיין|"
     r"שיתוף\s+(?:ה)?פעולה|(?:ה)?שת\"פ(?:ים)?|מותגים"
 )
+# "What's the status with <brand>?" and its everyday forms: the owner asks where a partnership stands.
+_HOW_IS_IT_GOING = (
+    r"\bstatus\b|\bstanding\b|\bwhere (?:are|do) we (?:at |stand )?(?:with|on)\b|\bwhat'?s (?:up|new|happening|"
+    r"going on|the latest|the story|the deal) (?:with|on|from)\b|\bwhat is (?:happening|going on) with\b|"
+    r"\bhow'?s? (?:it )?(?:going|things|everything) (?:with|on)\b|\bhow are things (?:with|on)\b|"
+    r"\b(?:any )?(?:news|updates?) (?:on|from|with|about|re)\b|\bwhat about\b|\bstand with\b|"
+    r"סטטוס|(?:^|\s)מה\s+(?:המצב|קורה|נשמע|חדש|העניינים|הסיפור|התכנון|הלאה)?\s*(?:עם|של|מול|אצל|לגבי|ב)|"
+    r"איפה\s+(?:אנחנו|אנו|זה|הם|עומדים|עומד|עומדת)|(?:^|\s)עדכון\s+(?:על|לגבי|מ|של)|יש\s+(?:חדש|חדשות|עדכון)"
+)
 _INVOICE_WORD = r"\binvoices?\b|\binv\b|חשבונית|חשבוניות"
 _CODE_WORD = r"\b(?:codes?|coupons?|promos?)\b|קוד|קודים|קופון|קופונים"
+_COUNTED = (
+    r"\bhow (?:many|much)\s+(?:\w+\s+){0,2}?(?:orders|redemptions|copies|sales|purchases|conversions|"
+    r"clicks|revenue)\b|\bhow much (?:did|has|have)\b.*\b(?:make|made|bring|brought|earn|earned|"
+    r"generate|generated)\b|"
+    r"כמה\s+(?:\S+\s+)?(?:הזמנות|מימושים|העתקות|רכישות|מכירות|המרות|קליקים|הכנסות)(?=[\s?.!,]|$)|"
+    r"כמה\s+(?:כסף\s+)?(?:הכניס|הכניסו|הכניסה|הביא|הביאו|הביאה|הרווחתי|הרווחנו)(?=[\s?.!,]|$)"
+)
+# A shopper's view ("how many orders can I use it on?", "how much do I save?"), never the owner's numbers.
+_SHOPPER = (
+    r"\b(?:can|could|may|should|do|will|would)\s+(?:i|we|you)\b|\bam i\b|\ballowed\b|\blimit\b|\bsave\b|"
+    r"\bmy (?:order|cart|basket)\b|אפשר|מותר|ניתן|אני\s+יכול|יכולה\s+ל|הגבלה|מוגבל|חוסך|חוסכת|אחסוך|לחסוך"
+)
 _PERIODS = [
     (r"\blast week\b|\bpast week\b|שבוע\s+שעבר|בשבוע\s+האחרון", "last_week"),
     (r"\blast month\b|\bpast month\b|חודש\s+שעבר|בחודש\s+האחרון", "last_month"),
@@ -191,7 +212,11 @@ def _coupon_stats(msg: Message) -> OwnerCommand | None:
         r"how many (?:people |followers |times )?(?:have |has )?(?:used|copied|redeemed|bought|ordered)|"
         r"כמה\s+(?:אנשים\s+|עוקבים\s+|פעמים\s+)?(?:השתמשו|השתמש|העתיקו|מימשו|הזמינו|קנו|ניצלו)"
     )
-    if not (about_codes and (stats or usage)):
+    # "How many orders / כמה הזמנות / how much revenue" counts what codes brought: stats, with a code, a
+    # brand or neither (all codes). Not "how many orders can I place with it?" (a shopper's question).
+    if msg.has(_SHOPPER):
+        return None
+    if not ((about_codes and (stats or usage)) or msg.has(_COUNTED)):
         return None
     code = msg.codes[0][0] if msg.codes else None
     ref = None if code else msg.brand()[0]
@@ -477,9 +502,7 @@ def _list_partnerships(msg: Message) -> OwnerCommand | None:
     if not (
         msg.has(_PARTNERSHIP_WORD)
         or msg.has(r"\bbrands?\b|what'?s (?:still )?open|מה פתוח|status (?:with|of)\b")
-        or (
-            msg.is_query and ref and msg.has(r"\bstatus\b|סטטוס|מה קורה עם|what'?s up with|where are we with")
-        )
+        or (ref and (msg.has(_HOW_IS_IT_GOING) or not msg.words(keep_brands=False)))
     ):
         return None
     args: dict[str, Any] = {"brand": ref}

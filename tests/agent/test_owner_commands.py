@@ -190,3 +190,15 @@ def test_every_complete_command_passes_the_tool_validation():
         validated = validate_args(spec, command.args)
         again = validate_args(spec, validated.model_dump(mode="json", exclude_unset=True))
         assert again == validated, case["text"]
+
+
+def test_a_brand_written_in_the_other_script_is_recognised_without_an_alias():
+    """Bundles seldom list Hebrew spellings: "גרין פטי", "קיטשן פרו", "זארה" still name the brand."""
+    brands = [("greenpatty", "Green Patty", ()), ("kitchen", "KitchenPro", ()), ("zara", "Zara", ()),
+              ("sababa", "Sababa Spices", ())]
+    parse = lambda text: parse_owner_command(text, now=NOW, brands=brands)  # noqa: E731
+    assert parse("מה המצב עם גרין פטי?").args == {"brand": "greenpatty"}
+    assert parse("מה קורה עם קיטשן פרו").args == {"brand": "kitchen"}
+    assert parse("כמה מכירות היו לזארה החודש?").args == {"partnership": "zara", "period": "month"}
+    # An everyday word that sounds like a one-word name is not the brand ("סבבה" is "OK").
+    assert "partnership" not in parse("סבבה, תוסיף משימה לצלם סטורי מחר").args

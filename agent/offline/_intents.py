@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from ._patterns import Match
 from .types import FOLLOWER_INTENTS, OWNER_INTENTS
 
-__all__ = ["Signals", "label_scores", "score_intents", "confidence", "noisy_or"]
+__all__ = ["Signals", "label_scores", "score_intents", "confidence", "noisy_or", "fold_contact_leave"]
 
 _ARITHMETIC = re.compile(r"(?<!\d)\d+\s*(?:[+*/x×÷=^-]|כפול|חלקי|ועוד|פחות|plus|minus|times|divided by)\s*\d+"
                          r"|(?<!\d)\d+\s*%\s*(?:of|מ|מתוך)\s*\d+")
@@ -72,6 +72,21 @@ def label_scores(matches: list[Match], n_tokens: int) -> dict[str, float]:
     return scores
 
 
+def fold_contact_leave(labels: dict[str, float], sig: Signals) -> dict[str, float]:
+    """Leave to contact ("you can email me", "אפשר לשלוח לי") is consent when that is all the message says or
+    it names news to come ("about new codes"); with a thing to send now (a code, a brand, a product, a topic)
+    it only says where to send it."""
+    leave = labels.get("consent_channel", 0.0)
+    if not leave:
+        return labels
+    wanted = max(labels.get(i, 0.0) for i in ("coupon_request", "product_question", "content_question",
+                                                "support_issue", "partnership_question"))
+    asks_now = sig.brand or sig.code or sig.product or labels.get("f_topic") or wanted >= 0.5
+    if asks_now and not labels.get("f_news"):
+        return labels
+    return {**labels, "consent+": max(labels.get("consent+", 0.0), leave)}
+
+
 def _boost(scores: dict[str, float], intent: str, w: float) -> None:
     scores[intent] = noisy_or([scores.get(intent, 0.0), w])
 
@@ -102,6 +117,9 @@ def score_intents(labels: dict[str, float], sig: Signals, *, role: str, text: st
         _boost(scores, "product_question", 0.45 if (asks or sig.question) else 0.15)
     if sig.percent and role != "owner" and not _ARITHMETIC.search(text):
         _boost(scores, "coupon_request", 0.45)
+    if labels.get("f_brand_subject"):  # "what's up with <brand>?" asks about the brand, it is not chat
+        scores["small_talk"] *= 0.5
+        _boost(scores, "product_question", 0.45)
     if labels.get("f_content_noun"):
         _boost(scores, "content_question", 0.3 if asks else 0.2)
     if sig.rating:
@@ -126,9 +144,11 @@ def _owner_scores(labels: dict[str, float], sig: Signals, scores: dict[str, floa
     about = max(obj, when, 0.6 * sig.code, 0.5 * sig.brand)
     scores["owner_query"] = noisy_or([qry * (0.4 + 0.6 * about), 0.55 * obj])
     if max(scores["owner_command"], scores["owner_query"]) >= 0.5:
-        # The owner asking about their business reads it through owner tools, not as a follower would.
-        for intent in ("coupon_request", "product_question", "partnership_question", "content_question",
-                       "support_issue", "off_topic", "consent"):
+        # The owner asking about their business reads it through owner tools, not as a follower would;
+        # "what's up with <brand>?" names its subject, so it is not chat either.
+        damped = ("coupon_request", "product_question", "partnership_question", "content_question",
+                  "support_issue", "off_topic", "consent") + (("small_talk",) if about >= 0.5 else ())
+        for intent in damped:
             scores[intent] *= 0.75
 
 

@@ -64,12 +64,17 @@ EN: dict[str, list[tuple[str, float]]] = {
     ],
     "consent+": [
         ("send me ~2 updates|news|newsletter|deals|offers", 0.85),
-        ("you can|may ~2 send|message|text|email|contact me", 0.85), ("sign me up", 0.9), ("subscribe", 0.8),
+        ("sign me up", 0.9), ("subscribe", 0.8),
         ("i consent", 0.9), ("i agree ~3 receive|receiving|updates|messages|marketing|terms|get", 0.9),
         ("=i agree|accept", 0.6), ("opt in", 0.9), ("optin", 0.9), ("keep me posted|updated|informed", 0.85),
         ("add me to ~3 list|newsletter|mailing|updates", 0.85), ("notify|update me", 0.65),
         ("want|like|love|happy to ~3 get|receive ~2 updates|newsletter|news|deals|offers|messages|promotions", 0.8),
-        ("yes ~3 updates|newsletter", 0.75), ("you can|may ~3 message|text|email|contact|notify me", 0.85),
+        ("yes ~3 updates|newsletter", 0.75),
+    ],
+    # Leave to contact: consent by itself, but "you can email me the code" asks for the code (see _intents).
+    "consent_channel": [
+        ("you can|may ~2 send|message|text|email|contact me", 0.85),
+        ("you can|may ~3 message|text|email|contact|notify me", 0.85),
     ],
     "consent-": [
         ("=stop|unsubscribe|cancel|quit|optout", 0.9),

@@ -45,6 +45,13 @@ _CONTENT_NOUNS = (
 _TOPIC = ("code|codes|coupon|coupons|discount|promo|order|orders|package|parcel|delivery|shipment|payment|refund|link|"
           "checkout|קוד|קודים|קופון|הנחה|הזמנה|הזמנתי|חבילה|משלוח|תשלום|החזר|לינק|קישור|§code")
 
+# "What's up with <brand>?": chat words whose object is a brand are a question about the brand, not chat.
+_CHAT_ABOUT_BRAND = (
+    "מה ~1 קורה|המצב|חדש|נשמע|העניינים|הסטטוס עם|מול|אצל|לגבי|של ~1 §brand",
+    "what's|whats|what ~1 up|new|happening|going|latest|status ~2 with|on|from ~1 §brand",
+    "how's|how ~2 going|things ~1 with|on ~1 §brand",
+)
+
 # Single words that also tag a token, so intent cues can say "which <product>" or "tips for <content>".
 TAGS = {"@product": ("f_product_noun",), "@content": ("f_content_noun",), "@topic": ("f_topic",)}
 
@@ -55,6 +62,11 @@ FEATURES: dict[str, list[tuple[str, float]]] = {
     "f_question_start": [("^what|which|how|when|where|why|who|whom|whose|do|does|did|can|could|is|are|was|were|will|"
                           "would|should|any|have|has|האם|מה|איך|מתי|איפה|למה|מי|איזה|איזו|אילו|כמה|יש|אפשר|מאיפה|"
                           "באיזה|באיזו|ממה|כיצד|היכן", 1.0)],
+    # What a subscriber wants to hear about later ("text me about new codes", "תעדכני אותי על מבצעים").
+    "f_news": [("about|for|with|when|if ~3 new|deals|offers|codes|coupons|sales|promotions|promos|updates|news|"
+                "discounts|launches|drops", 1.0),
+               ("על|לגבי|כש|כשיש|אם ~3 מבצעים|קודים|הנחות|עדכונים|חדשים|חדשות|השקות|קופונים|מבצע", 1.0)],
+    "f_brand_subject": [(cue, 1.0) for cue in _CHAT_ABOUT_BRAND],
     "f_which": [("what|which|where|whats|what's|איזה|איזו|אילו|מאיפה|איפה|מה", 1.0)],
     "f_continuation": [
         ("^and|also|plus|or|same", 1.0), ("^what|how about", 1.0), ("^מה ~1 עם|לגבי", 1.0), ("^גם|וגם|או", 1.0),
@@ -134,8 +146,10 @@ OWNER: dict[str, list[tuple[str, float]]] = {
         ("owe|owes|owed|owing|outstanding|receivable|receivables", 0.85), ("brief|update|fill ~1 me", 0.85),
         ("catch me up", 0.85), ("תעדכני|תעדכן|תתדרכי|תתדרך ~1 אותי", 0.85),
         ("איפה|מה ~1 עומדים|עומד|עומדת ~2 מול|עם", 0.85), ("where ~1 are we|do we stand ~2 with|on", 0.85),
-        ("where do we stand", 0.85), ("מול", 0.35), ("חייב|חייבים|חייבת ~2 לי|כסף", 0.85), ("status|update|updates|news ~2 with|on|of|for", 0.8), ("מה ~1 קורה|המצב|הסטטוס עם", 0.8),
+        ("where do we stand", 0.85), ("מול", 0.35), ("חייב|חייבים|חייבת ~2 לי|כסף", 0.85), ("status|update|updates|news ~2 with|on|of|for|from|about", 0.8), ("מה ~1 קורה|המצב|הסטטוס עם", 0.8),
         ("איך ~3 הולך|מתקדם|מתקדמת", 0.8),
+        # Chat words with a brand for object ask where that partnership stands ("מה המצב עם <brand>").
+        *((cue, 0.9) for cue in _CHAT_ABOUT_BRAND),
     ],
     "o_object": [(_OBJECTS, 0.85), ("with brands", 0.9), ("מול ~1 המותגים|מותגים", 0.9)],
     "o_time": [("today|tonight|tomorrow|week|month|היום|להיום|מחר|למחר|השבוע|החודש|הערב", 0.7)],

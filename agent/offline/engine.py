@@ -11,7 +11,7 @@ from ._cues import CUES, TAGS
 from ._dates import find_moments
 from ._entities import extract_shapes
 from ._followup import Turn, bare_answer_intent, resolve_followup
-from ._intents import Signals, confidence, label_scores, score_intents
+from ._intents import Signals, confidence, fold_contact_leave, label_scores, score_intents
 from ._owner import find_status, task_title
 from ._prep import prepare
 from ._signals import reply_language, sentiment
@@ -61,6 +61,7 @@ def understand(text: str, *, catalog: Catalog, role: str = "follower", now: date
         money=bool(shapes["amounts"] or shapes.get("percentages")), percent=bool(shapes.get("percentages")),
         question=_is_question(prep.raw, labels), short=prep.n <= 4,
     )
+    labels = fold_contact_leave(labels, signals)
     scores = score_intents(labels, signals, role=role, text=prep.clean)
     intent = max(scores, key=lambda i: (scores[i], -_PRIORITY.index(i)))
     turn = Turn(intent=intent, brands=list(found.brands), ambiguous=list(found.ambiguous))

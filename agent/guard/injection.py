@@ -92,6 +92,25 @@ _EN_DATA = (
     r"addresses|orders?|records?|lists?|messages|conversations|chats|contacts|stats|statistics|"
     r"analytics|revenue|sales|invoices?|deals?|contracts?|discounts?|personal)"
 )
+# Other people who talked to this account: their identities, numbers and words are theirs, not the asker's.
+_EN_TALKED = (
+    r"(?:chatted|chatting|talked|talking|spoke|spoken|speaking|messaged|messaging|written|wrote|writing|texted|"
+    r"texting|contacted|dm'?e?d|asked|reached\s+out|interacted|engaged)"
+)
+_EN_THEM = r"(?:people|persons|users|followers|customers|clients|fans|everyone|everybody|anyone|anybody|others|those)"
+_EN_TO_YOU = r"(?:with|to|at)?\s*(?:you|u|this\s+(?:bot|chat|account|page|number)|the\s+(?:bot|chat|account|page))\b"
+_EN_WHO_TALKED = (
+    rf"(?:{_EN_THEM}\s+(?:who|that)|who(?:\s+else)?)\s+(?:(?:has|have|had|did)\s+)?(?:been\s+)?{_EN_TALKED}\s+"
+    rf"{_EN_TO_YOU}"
+)
+_EN_PEOPLE_DATA = (
+    r"(?:phone\s+numbers|numbers|phones|emails|e-mails|addresses|contact\s+(?:details|info|information)|"
+    r"names|usernames|handles|profiles|personal\s+(?:data|details|info))"
+)
+_EN_LOGS = (
+    r"(?:(?:the|all|your|their|other\s+people'?s|others'?|everyone'?s|followers'?|users'?|customers'?)\s+)"
+    r"(?:\w+\s+)?(?:conversation|chat|message|dm|inbox)s?\s+(?:logs?|history|histories|transcripts?|archive|records)\b"
+)
 _EN_PRIVILEGED = (
     r"(?:admin|administrator|owner|account\s+owner|developer|dev|root|superuser|super\s+user|"
     r"moderator|operator|sysadmin|god)"
@@ -122,6 +141,16 @@ _HE_PEOPLE = (
 _HE_DATA = (
     _HE_PREFIX + r"(?:קוד|קודים|קופון|קופונים|הנחות|נתונים|מידע|פרטים|טלפונים|מספרים|מיילים|"
     r"הזמנות|רשימה|רשימת|דאטה|כתובות|שיחות|הודעות|חשבוניות|עסקאות|חוזים|מכירות|הכנסות)"
+)
+# "People who talked to you" in Hebrew: the relative "ש" is glued to the verb ("שדיברו איתך").
+_HE_TALKED = (
+    r"(?:דיבר|דיברה|דיברו|כתב|כתבה|כתבו|שאל|שאלה|שאלו|פנה|פנתה|פנו|התכתב|התכתבה|התכתבו|שלח|שלחה|שלחו|"
+    r"התייעץ|התייעצו|צ'יטט|צ'יטטו|הגיב|הגיבו)"
+)
+_HE_TO_YOU = r"(?:איתך|אתך|אלייך|אליך|לך|אותך|איתכם|אליכם|לכם|עם\s+הבוט|לבוט)"
+_HE_WHO_TALKED = (
+    rf"(?:(?:ה)?(?:אנשים|עוקבים|עוקבות|לקוחות|משתמשים|גולשים)\s+(?:ש|אשר\s+)|כל\s+מי\s+ש|מי\s+ש|(?<![א-ת])מי\s+(?:עוד\s+)?)"
+    rf"(?:כבר\s+)?{_HE_TALKED}\s+(?:\S+\s+){{0,1}}?{_HE_TO_YOU}"
 )
 _HE_PRIVILEGED = (
     r"(?:בעלים|בעלת\s+הבית|בעל\s+הבית|מנהל|מנהלת|אדמין|אדמינית|מפתח|מפתחת|משפיענית|"
@@ -184,6 +213,24 @@ _PATTERNS: dict[str, tuple[str, ...]] = {
         rf"\b{_EN_ASK}\b{_GAP}\b(?:phone\s+numbers|phones|emails|e-mails|addresses|contact\s+details|personal\s+"
         rf"(?:data|details|info))\s+of\s+(?:your|the|all|other)\s+(?:\w+\s+)?(?:followers|customers|users|"
         rf"clients|people|fans)\b",
+        # who talked to this account, their numbers, and conversation logs
+        rf"\b{_EN_ASK}\b{_GAP}\b{_EN_WHO_TALKED}",
+        rf"^\W*{_EN_WHO_TALKED}",
+        rf"\b{_EN_ASK}\b{_GAP}\b{_EN_PEOPLE_DATA}\s+of\s+{_GAP}\b{_EN_WHO_TALKED}",
+        rf"\b{_EN_ASK}\b{_GAP}\b{_EN_PEOPLE_DATA}\b.{{0,40}}\b(?:of|from|for)\s+(?:all\s+(?:the\s+)?|the\s+)?"
+        rf"{_EN_THEM}\s+(?:who|that)\b",
+        r"^\W*(?:the\s+|a\s+)?list\s+of\s+(?:your\s+|all\s+(?:the\s+)?|the\s+)?(?:followers|customers|clients|"
+        r"users|fans|contacts|subscribers)\b",
+        rf"\b{_EN_ASK}\b{_GAP}\b(?:(?:your|the|all)\s+(?:\w+\s+)?(?:contacts|contact\s+list|address\s+book|"
+        rf"(?:follower|customer|client|user|fan)s?'?\s+(?:list|phone\s+numbers|numbers|emails|contacts|details))|"
+        rf"list\s+of\s+(?:your\s+|all\s+(?:the\s+)?|the\s+)?(?:followers|customers|clients|users|fans|contacts|"
+        rf"people|subscribers))\b(?!\s+(?:for|about)\s+(?:a|the|this)\s+(?:code|giveaway|sale))",
+        rf"\b{_EN_ASK}\b{_GAP}\b{_EN_LOGS}",
+        rf"{_HE_ASK}{_GAP}{_HE_WHO_TALKED}",
+        rf"(?:^|[\s,.?!])מי\s+(?:עוד\s+)?(?:כבר\s+)?{_HE_TALKED}\s+{_HE_TO_YOU}",
+        rf"{_HE_ASK}{_GAP}(?:רשימת|את\s+רשימת|ה?רשימה\s+של)\s+(?:כל\s+)?ה?(?:עוקבים|לקוחות|משתמשים|אנשי\s+(?:ה)?קשר|מנויים|אנשים)",
+        rf"{_HE_ASK}{_GAP}(?:אנשי\s+(?:ה)?קשר|היסטוריית\s+(?:ה)?(?:שיחות|הודעות|צ'אט)|לוג(?:ים)?\s+של\s+(?:ה)?(?:שיחות|הודעות)|"
+        rf"(?:ה)?(?:שיחות|הודעות)\s+(?:של|עם)\s+(?:ה)?(?:אנשים|עוקבים|לקוחות|משתמשים|אחרים))",
         rf"{_HE_ASK}{_GAP}(?:כל|לכל)\s+ה{_HE_TENANTS}{_GAP}{_HE_DATA}",
         rf"{_HE_ASK}{_GAP}{_HE_DATA}{_GAP}(?:כל|לכל)\s+ה{_HE_TENANTS}",
         rf"{_HE_ASK}{_GAP}(?:טלפונים|מספרי\s+(?:ה)?טלפון|מיילים|כתובות|פרטים\s+אישיים|פרטי\s+(?:ה)?קשר|פרטים)\s+של\s+"

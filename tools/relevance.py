@@ -48,9 +48,34 @@ _FILLER = frozenset(
 )
 
 
+# Hebrew inflection endings (final letters folded, as search_terms gives them): plural, feminine, construct.
+_HE_SUFFIXES = ("יימ", "יות", "ימ", "ות", "ית", "ת", "ה", "י")
+_HE_LETTERS = set("אבגדהוזחטיכלמנסעפצקרשת")
+
+
+def _hebrew_fold(term: str) -> set[str]:
+    """Light Hebrew stems: one inflection ending off, and the spelling without inner ו/י, so "כואבת" and
+    "כאבי" (כאב), "ברכיים" and "ברך", "רצה" and "ריצה" meet. Stems shorter than three letters are dropped:
+    they would match everything."""
+    stems = {term}
+    for suffix in _HE_SUFFIXES:
+        if term.endswith(suffix) and len(term) - len(suffix) >= 3:
+            stems.add(term[: -len(suffix)])
+            break
+    out = set(stems)
+    for stem in stems:
+        bare = stem[0] + stem[1:].replace("ו", "").replace("י", "")
+        if len(bare) >= 3:
+            out.add(bare)
+    return out
+
+
 def _fold(term: str) -> set[str]:
-    """A term with light English folds: plural, -ed, -ing ("workshops", "unboxed", "wrapped", "running")."""
+    """A term with light English folds: plural, -ed, -ing ("workshops", "unboxed", "wrapped", "running"),
+    and light Hebrew stems (see _hebrew_fold)."""
     out = {term}
+    if term and set(term) <= _HE_LETTERS:
+        return _hebrew_fold(term) if len(term) >= 3 else out
     if not term.isascii() or len(term) <= 3:
         return out
     term = term.split("'")[0] or term  # "brisket's", "i've"

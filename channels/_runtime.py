@@ -4,6 +4,7 @@ and the worker with its periodic owner notifications. Built by the app's lifespa
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import importlib
 import logging
@@ -52,15 +53,25 @@ class ChannelRuntime:
             self.fallback.submit(self.worker.run_job, job)
             return True
 
+    async def warm_up(self, connections: int = 8) -> None:
+        """Open the asyncio Redis pool (a few connections, shared by all webhooks) and load the
+        enqueue script, so the first burst of webhooks pays for neither."""
+        import redis.asyncio
+
+        if self._async_redis is None:
+            pool = redis.asyncio.BlockingConnectionPool.from_url(
+                self.db.redis_url, max_connections=connections, timeout=2, socket_timeout=2, socket_connect_timeout=2
+            )
+            self._async_redis = redis.asyncio.Redis(connection_pool=pool)
+        client = self._async_redis
+        await asyncio.gather(*(client.ping() for _ in range(connections)))
+        await self.queue.awarm(client)
+
     async def aenqueue(self, key: str, job: dict[str, Any], dedupe: str | None = None) -> bool:
         """`enqueue` from the event loop (an asyncio Redis client; no thread hop on the webhook)."""
         try:
             if self._async_redis is None:
-                import redis.asyncio
-
-                self._async_redis = redis.asyncio.Redis.from_url(
-                    self.db.redis_url, socket_timeout=2, socket_connect_timeout=2
-                )
+                await self.warm_up()
             return await self.queue.aenqueue(self._async_redis, key, job, dedupe=dedupe)
         except Exception as exc:  # the agent and the sender are idempotent, so a rare double run is safe
             log.warning("queue unavailable (%s): running the job in process", type(exc).__name__)

@@ -62,6 +62,10 @@ def create_app(
         app.state.runtime = runtime
         app.state.agent = runtime.agent
         app.state.on_message = runtime.on_message
+        try:
+            await runtime.warm_up()
+        except Exception as exc:  # Redis down at start: webhooks fall back to running turns here
+            log.warning("Redis not ready at start (%s)", type(exc).__name__)
         if worker:
             runtime.start_worker()
         try:

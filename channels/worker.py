@@ -73,6 +73,11 @@ class JobQueue:
         )
         return bool(added)
 
+    async def awarm(self, client: Any) -> None:
+        """Load the enqueue script into Redis for this asyncio client (the first webhook is not slower)."""
+        self._async_scripts.setdefault(id(client), client.register_script(_ENQUEUE))
+        await client.script_load(_ENQUEUE)
+
     async def aenqueue(
         self, client: Any, key: str, job: dict[str, Any], *, dedupe: str | None = None, dedupe_ttl: int = 7 * 86400
     ) -> bool:

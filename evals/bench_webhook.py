@@ -43,6 +43,15 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _loadavg() -> float:
+    return float(Path("/proc/loadavg").read_text().split()[0])
+
+
 def _pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
     if not ordered:
@@ -206,8 +215,11 @@ def run(
         warm = asyncio.run(_round(base, fake, min(10, concurrency), "w"))
         log(f"warm-up: {warm['replies']} replies in {warm['seconds']} s")
         results = []
+        load_before = _loadavg()
         for r in range(rounds):
+            cpu_before = _cpu_seconds(procs[0].pid)
             result = asyncio.run(_round(base, fake, concurrency, f"r{r}"))
+            result["server_cpu_ms"] = (_cpu_seconds(procs[0].pid) - cpu_before) * 1000
             log(
                 f"round {r + 1}: ack p99 {_pct(result['ack_ms'], 99)} ms, reply p95 {_pct(result['reply_ms'], 95)} ms,"
                 f" {result['replies']} replies in {result['seconds']} s"
@@ -237,6 +249,10 @@ def run(
         "replies_per_second": round(
             sum(r["replies"] for r in results) / max(1e-9, sum(r["seconds"] for r in results)), 1
         ),
+        # CPU the server process spent per webhook (acks only when the worker runs elsewhere): what a
+        # webhook costs on an idle core, whatever else the machine is doing.
+        "server_cpu_ms_per_webhook": round(sum(r["server_cpu_ms"] for r in results) / (rounds * concurrency), 3),
+        "load_average_before_after": [load_before, _loadavg()],
         "all_answered_once": all(r["replies"] == r["distinct_replies"] == concurrency for r in results),
         "http_statuses": sorted({s for r in results for s in r["statuses"]}),
         "aim": {"ack_p99_ms": 50},

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import json
 import os
 import random
 import socket
@@ -95,6 +96,55 @@ class Server:
             self.process.kill()
 
 
+class _Connection:
+    """A lean HTTP/1.1 keep-alive client (one per simulated visitor): the load generator must cost far
+    less than what it measures, or the echo baseline would measure the client (httpx costs ~1 ms a request)."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.host, self.port = host, port
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def post(self, path: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        """POST JSON, return (status, JSON body); reconnects once when the server closed the connection."""
+        payload = json.dumps(body, ensure_ascii=False).encode()
+        head = (f"POST {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\nContent-Type: application/json\r\n"
+                f"Content-Length: {len(payload)}\r\n\r\n").encode()
+        for attempt in range(2):
+            if self.writer is None:
+                self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+            try:
+                self.writer.write(head + payload)
+                await self.writer.drain()
+                return await self._response()
+            except (ConnectionError, asyncio.IncompleteReadError):
+                self.close()
+                if attempt:
+                    raise
+        raise AssertionError("unreachable")
+
+    async def _response(self) -> tuple[int, dict[str, Any]]:
+        assert self.reader is not None
+        lines = (await self.reader.readuntil(b"\r\n\r\n")).decode("latin-1").split("\r\n")
+        status = int(lines[0].split(" ", 2)[1])
+        headers = {k.strip().lower(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:] if line)}
+        if headers.get("transfer-encoding", "").lower() == "chunked":
+            data = b""
+            while size := int((await self.reader.readuntil(b"\r\n")).strip(), 16):
+                data += (await self.reader.readexactly(size + 2))[:-2]
+            await self.reader.readuntil(b"\r\n")
+        else:
+            data = await self.reader.readexactly(int(headers.get("content-length", "0")))
+        if headers.get("connection", "").lower() == "close":
+            self.close()
+        return status, json.loads(data) if data else {}
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+        self.reader = self.writer = None
+
+
 async def play_http(
     url: str,
     handle: str,
@@ -106,48 +156,46 @@ async def play_http(
     seed: int,
 ) -> dict[str, Any]:
     """Play every worker's conversations at once; returns raw samples (latency, timings, server ms, actions)."""
-    import httpx
-
     samples: dict[str, Any] = {"latency": [], "timings": [], "server_ms": [], "actions": {}}
-    limits = httpx.Limits(max_connections=len(plans) + 5, max_keepalive_connections=len(plans) + 5)
-    async with httpx.AsyncClient(base_url=url, timeout=120, limits=limits) as client:
+    host, _, port = url.removeprefix("http://").partition(":")
 
-        async def worker(index: int) -> None:
-            rng = random.Random(f"{seed}-{tag}-{index}")
-            if think:  # people do not all start at the same instant: spread the first messages
-                await asyncio.sleep(rng.uniform(0, 2 * think[1]))
+    async def worker(index: int) -> None:
+        rng = random.Random(f"{seed}-{tag}-{index}")
+        connection = _Connection(host, int(port))
+        if think:  # people do not all start at the same instant: spread the first messages
+            await asyncio.sleep(rng.uniform(0, 2 * think[1]))
+        try:
             for c, messages in enumerate(plans[index]):
                 conversation_id = None
                 if not echo:
-                    created = await client.post(
-                        "/api/conversations",
-                        json={"influencer": handle, "visitor_id": f"{tag}-{index}-{c}-visitor"},
+                    status, created = await connection.post(
+                        "/api/conversations", {"influencer": handle, "visitor_id": f"{tag}-{index}-{c}-visitor"}
                     )
-                    created.raise_for_status()
-                    conversation_id = created.json()["conversation_id"]
+                    if status != 201:
+                        raise RuntimeError(f"create conversation: HTTP {status} {created}")
+                    conversation_id = created["conversation_id"]
                 for t, text in enumerate(messages):
                     if t and think:
                         await asyncio.sleep(rng.uniform(*think))
+                    path = "/echo" if echo else f"/api/conversations/{conversation_id}/messages"
+                    body = {"text": text} if echo else {"text": text, "client_message_id": f"{tag}-{index}-{c}-{t}"}
                     started = time.perf_counter()
-                    if echo:
-                        response = await client.post("/echo", json={"text": text})
-                    else:
-                        response = await client.post(
-                            f"/api/conversations/{conversation_id}/messages",
-                            json={"text": text, "client_message_id": f"{tag}-{index}-{c}-{t}"},
-                        )
+                    status, answer = await connection.post(path, body)
                     samples["latency"].append((time.perf_counter() - started) * 1000)
-                    response.raise_for_status()
+                    if status != 200:
+                        raise RuntimeError(f"{path}: HTTP {status} {answer}")
                     if not echo:
-                        trace = response.json()["trace"]
+                        trace = answer["trace"]
                         samples["timings"].append(dict(trace.get("timings") or {}))
                         samples["server_ms"].append(float(trace.get("ms") or 0.0))
                         action = trace.get("action") or "?"
                         samples["actions"][action] = samples["actions"].get(action, 0) + 1
+        finally:
+            connection.close()
 
-        started = time.perf_counter()
-        await asyncio.gather(*(worker(i) for i in range(len(plans))))
-        samples["wall"] = time.perf_counter() - started
+    started = time.perf_counter()
+    await asyncio.gather(*(worker(i) for i in range(len(plans))))
+    samples["wall"] = time.perf_counter() - started
     return samples
 
 

@@ -400,7 +400,12 @@ def _over_http(db: Any, handle: str, levels: _Levels, seed: int, workers: int) -
         def play(
             plans: list[list[list[str]]], tag: str, think: Any, *, url: str = chat.url, is_echo: bool = False
         ) -> dict[str, Any]:
-            return asyncio.run(play_http(url, handle, plans, tag, echo=is_echo, think=think, seed=seed))
+            try:
+                return asyncio.run(play_http(url, handle, plans, tag, echo=is_echo, think=think, seed=seed))
+            except Exception as exc:
+                server = echo if is_echo else chat
+                state = "exited" if server.process.poll() is not None else "running"
+                raise RuntimeError(f"{tag}: {type(exc).__name__} ({state} server): {server.log_tail()}") from exc
 
         def with_echo(plans: list[list[list[str]]], tag: str, think: Any) -> dict[str, Any]:
             numbers = _summary(play(plans, f"{tag}e", think, url=echo.url, is_echo=True))

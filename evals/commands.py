@@ -39,39 +39,30 @@ def run_cmd(
     from evals.judge import get_judge
     from evals.report import print_table, write_json
     from evals.runner import run_suites
-    from evals.sandbox import open_eval_database
+    from evals.sandbox import drop_eval_database, open_eval_database
     from store.bootstrap import open_database
 
     wanted = {t.strip() for t in tags.split(",") if t.strip()} if tags else None
     total = sum(1 for s in suites for c in s.cases if not wanted or wanted.intersection(c.tags))
-    db = open_eval_database(open_database())
-    from agent import Agent
+    base = open_database()
+    db = open_eval_database(base)
+    try:
+        from agent import Agent
 
-    agent = Agent(db)
-    console = Console(stderr=True)
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-    ) as progress:
-        task = progress.add_task("running cases", total=total)
+        agent = Agent(db)
+        console = Console(stderr=True)
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                      console=console, transient=True) as progress:
+            task = progress.add_task("running cases", total=total)
 
-        def on_case(suite_name: str, case) -> None:
-            progress.update(task, advance=1, description=f"{suite_name}/{case.id}")
+            def on_case(suite_name: str, case) -> None:
+                progress.update(task, advance=1, description=f"{suite_name}/{case.id}")
 
-        result = run_suites(
-            suites,
-            agent=agent,
-            db=db,
-            tags=wanted,
-            repeat=repeat,
-            judge=get_judge(),
-            model=getattr(agent, "engine_name", "offline"),
-            on_case=on_case,
-        )
+            result = run_suites(suites, agent=agent, db=db, tags=wanted, repeat=repeat, judge=get_judge(),
+                                model=getattr(agent, "engine_name", "offline"), on_case=on_case)
+        agent.close()
+    finally:
+        drop_eval_database(db)
     out = Console()
     if not out.is_terminal:  # CI logs: wide enough that a failure reads on one line
         out = Console(width=180)

@@ -47,7 +47,7 @@ details summary{cursor:pointer;font-size:12px;color:#3557c7}pre{font-size:12px;o
 <div class="meta">intent <b>{{ t.intent }}</b> · action <b>{{ t.action }}</b> · tools {{ t.tools|join(', ') or 'none' }} · language {{ t.language }} · {{ t.ms }} ms</div>
 {% if t.failures %}<div class="failures">{% for f in t.failures %}✗ {{ f }}<br>{% endfor %}</div>{% endif %}
 {% if t.skipped %}<div class="meta">skipped: {{ t.skipped|join(', ') }} (no judge model configured)</div>{% endif %}
-<details><summary>trace</summary><pre>{{ t.trace | pretty }}</pre></details></div>{% endfor %}
+<details><summary>trace</summary><pre>{{ t.get('trace') | pretty }}</pre></details></div>{% endfor %}
 {% if c.after %}<div class="after">{% for a in c.after %}<div class="{{ '' if a.passed else 'bad' }}">{{ '✓' if a.passed else '✗' }} {{ a.check }} (actual {{ a.actual }})</div>{% endfor %}</div>{% endif %}
 </section>{% endfor %}
 </main><script>

@@ -49,7 +49,10 @@ def print_table(result: RunResult, console: Console | None = None, *, only_failu
                     "" if check["passed"] else f"{check['check']}: actual {check['actual']}",
                     "",
                 )
-    console.print(table)
+    if table.row_count or not only_failures:
+        console.print(table)
+    else:
+        console.print("no failures")
     s = result.summary()
     line = (
         f"cases {s['cases']}  passed {s['passed']}  failed {s['failed']}  skipped {s['skipped']}  "

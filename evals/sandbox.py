@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import secrets
+
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from store.db import Database
 from store.migrate import upgrade
 
-__all__ = ["open_eval_database", "EVAL_DB_NAME"]
+__all__ = ["open_eval_database", "drop_eval_database", "EVAL_DB_NAME"]
 
 EVAL_DB_NAME = "influencer_os_eval"
 
@@ -21,8 +24,13 @@ def _redis_url_db(url: str, db_index: int) -> str:
     return f"{head}/{db_index}" if head.count("/") >= 2 else f"{url.rstrip('/')}/{db_index}"
 
 
-def open_eval_database(base: Database, *, name: str = EVAL_DB_NAME, redis_db: int = 13) -> Database:
-    """Create (once) and migrate the eval database on the same server; a separate Redis db number."""
+def open_eval_database(base: Database, *, name: str | None = None, redis_db: int = 13) -> Database:
+    """Create and migrate a database for one eval run on the same server; a separate Redis db number.
+
+    Each run gets its own database (two runs at once never reset each other's tenants);
+    `drop_eval_database` removes it when the run ends.
+    """
+    name = name or f"{EVAL_DB_NAME}_{os.getpid()}_{secrets.token_hex(3)}"
     url = make_url(base.url)
     admin = create_engine(url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
@@ -34,3 +42,15 @@ def open_eval_database(base: Database, *, name: str = EVAL_DB_NAME, redis_db: in
     db = Database(eval_url, _redis_url_db(base.redis_url, redis_db), pool_size=5)
     upgrade(db.engine)
     return db
+
+
+def drop_eval_database(db: Database) -> None:
+    """Drop a database made by open_eval_database (never any other)."""
+    name = make_url(db.url).database or ""
+    if not name.startswith(EVAL_DB_NAME):
+        raise ValueError(f"refusing to drop {name!r}: not an eval database")
+    db.dispose()
+    admin = create_engine(make_url(db.url).set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()

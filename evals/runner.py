@@ -219,6 +219,7 @@ def _run_case_safely(agent: Any, db: Database, suite: Suite, case: Case, judge: 
             "ms": 0.0,
             "failures": [f"error: {type(exc).__name__}: {exc}"[:500]],
             "skipped": [],
+            "trace": {},
         }
         return CaseResult(case.id, list(case.tags), False, False, [turn], [])
 

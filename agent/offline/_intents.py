@@ -150,6 +150,8 @@ def _owner_scores(labels: dict[str, float], sig: Signals, scores: dict[str, floa
                   "support_issue", "off_topic", "consent") + (("small_talk",) if about >= 0.5 else ())
         for intent in damped:
             scores[intent] *= 0.75
+        if about >= 0.5:  # "keep me posted on <brand>" from the owner asks for its status, not for messages
+            scores["consent"] *= 0.6
 
 
 def _courtesy_and_priority(scores: dict[str, float], feedback_core: float, question: bool) -> None:

@@ -50,6 +50,8 @@ _CHAT_ABOUT_BRAND = (
     "מה ~1 קורה|המצב|חדש|נשמע|העניינים|הסטטוס עם|מול|אצל|לגבי|של ~1 §brand",
     "what's|whats|what ~1 up|new|happening|going|latest|status ~2 with|on|from ~1 §brand",
     "how's|how ~2 going|things ~1 with|on ~1 §brand",
+    "תעדכני|תעדכן|עדכני|עדכן ~1 אותי ~1 לגבי|על|בקשר|עם|מול ~1 §brand",
+    "update|fill|catch ~1 me ~1 in|up ~1 on|about|with ~1 §brand",
 )
 
 # Single words that also tag a token, so intent cues can say "which <product>" or "tips for <content>".

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from agent.offline._owner_message import STATUS_WORDS, Message, cut, entry_value
-from tools.matching import match_score
+from agent.offline._translit import same_name
+from tools.matching import match_score, word_forms
 
 __all__ = ["OwnerCommand", "parse_owner_command"]
 
@@ -96,7 +97,9 @@ _HOW_IS_IT_GOING = (
     r"\bhow'?s? (?:it )?(?:going|things|everything) (?:with|on)\b|\bhow are things (?:with|on)\b|"
     r"\b(?:any )?(?:news|updates?) (?:on|from|with|about|re)\b|\bwhat about\b|\bstand with\b|"
     r"סטטוס|(?:^|\s)מה\s+(?:המצב|קורה|נשמע|חדש|העניינים|הסיפור|התכנון|הלאה)?\s*(?:עם|של|מול|אצל|לגבי|ב)|"
-    r"איפה\s+(?:אנחנו|אנו|זה|הם|עומדים|עומד|עומדת)|(?:^|\s)עדכון\s+(?:על|לגבי|מ|של)|יש\s+(?:חדש|חדשות|עדכון)"
+    r"איפה\s+(?:אנחנו|אנו|זה|הם|עומדים|עומד|עומדת)|(?:^|\s)עדכון\s+(?:על|לגבי|מ|של)|יש\s+(?:חדש|חדשות|עדכון)|"
+    r"\b(?:update|fill|catch)\s+me\s+(?:in\s+|up\s+)?(?:on|about|with)\b|"
+    r"(?:תעדכן|תעדכני|עדכן|עדכני)\s+(?:אותי\s+)?(?:לגבי|על|בקשר|עם|מול)"
 )
 _INVOICE_WORD = r"\binvoices?\b|\binv\b|חשבונית|חשבוניות"
 _CODE_WORD = r"\b(?:codes?|coupons?|promos?)\b|קוד|קודים|קופון|קופונים"
@@ -209,8 +212,9 @@ def _coupon_stats(msg: Message) -> OwnerCommand | None:
         r"נתונים|נתוני|ביצועים|סטטיסטיק|המרה|הכנסות|מכירות|הכניס|הכניסו|כסף|רווח"
     )
     usage = msg.has(
-        r"how many (?:people |followers |times )?(?:have |has )?(?:used|copied|redeemed|bought|ordered)|"
-        r"כמה\s+(?:אנשים\s+|עוקבים\s+|פעמים\s+)?(?:השתמשו|השתמש|העתיקו|מימשו|הזמינו|קנו|ניצלו)"
+        r"\bhow many\b.{0,40}\b(?:used|copied|redeemed|bought|ordered|purchased|sold)\b|"
+        r"כמה\s+(?:\S+\s+){0,3}?(?:השתמשו|השתמש|העתיקו|מימשו|הזמינו|קנו|ניצלו|מומשו|מומש|נוצלו|הועתקו|הועתק|נקנו|"
+        r"נמכרו|הוזמנו)(?=[\s?.!,]|$)"
     )
     # "How many orders / כמה הזמנות / how much revenue" counts what codes brought: stats, with a code, a
     # brand or neither (all codes). Not "how many orders can I place with it?" (a shopper's question).
@@ -380,6 +384,18 @@ def _create_partnership(msg: Message) -> OwnerCommand | None:
     return _command(msg, "create_partnership", args, [] if brand else [("brand", "brand", ())])
 
 
+def _in_title_script(words: list[str], title: str) -> str:
+    """The query with each word the title has in the other script written as the title writes it
+    ("ריל" -> "reel" for "Film Olivia reel #2"), so a Hebrew request finds an English task and back."""
+    title_words = re.findall(r"[^\W\d_]{2,}", title.lower())
+    out = []
+    for word in words:
+        forms = [f for f in word_forms(word.lower()) if len(f) >= 3]
+        same = next((t for t in title_words for f in forms if same_name(f, t)), None)
+        out.append(same or word)
+    return " ".join(out)
+
+
 def _task_ref(msg: Message, words: list[str]) -> tuple[Any, Missing, float]:
     """The task the words name: an id, a question between candidates, or the words for the tool."""
     if msg.task_no:
@@ -389,18 +405,24 @@ def _task_ref(msg: Message, words: list[str]) -> tuple[Any, Missing, float]:
         return None, [("task", "task", ())], 0.6
     if not msg.tasks:
         return query, [], 0.75
-    scored = [
-        (match_score(query, [" ".join([title, *msg.brand_names.get(ref or "", [])])]), tid, title)
-        for tid, title, ref in msg.tasks
-    ]
-    for floor in (85.0, 60.0, 35.0):
-        top = max((s for s, _, _ in scored), default=0.0)
-        if top >= floor:
-            best = [(tid, title) for s, tid, title in scored if s == top]
-            if len(best) == 1:
-                return best[0][0], [], 0.9 if floor == 85.0 else 0.7
-            return None, [("task", "task_pick", [title for _, title in best[:4]])], 0.6
-    return query, [], 0.6
+    def named(title: str, ref: str | None) -> list[str]:
+        return [" ".join([title, *msg.brand_names.get(ref or "", [])])]
+
+    scored = [(match_score(query, named(title, ref)), tid, title, ref) for tid, title, ref in msg.tasks]
+    top = max((s for s, *_ in scored), default=0.0)
+    if top < 35.0:
+        return query, [], 0.6
+    best = [(tid, title, ref) for s, tid, title, ref in scored if s == top]
+    if len(best) > 1:
+        # A tie on the shared words (the brand): a word said in the other script may tell them apart.
+        again = [(match_score(_in_title_script(words, title), named(title, ref)), tid, title, ref)
+                 for tid, title, ref in best]
+        top_again = max(s for s, *_ in again)
+        winners = [(tid, title, ref) for s, tid, title, ref in again if s == top_again]
+        best = winners if len(winners) == 1 else best
+    if len(best) == 1:
+        return best[0][0], [], 0.9 if top >= 85.0 else 0.7
+    return None, [("task", "task_pick", [title for _, title, _ in best[:4]])], 0.6
 
 
 def _update(msg: Message) -> OwnerCommand | None:

@@ -61,6 +61,7 @@ class Facts:
         text: str,
         language: str,
         brand_words: Iterable[str] = (),
+        draft: str = "",
     ) -> None:
         self.codes = {c.upper() for c in codes if c}
         self.forbidden = {c.upper() for c in known_codes if c} - self.codes
@@ -71,6 +72,8 @@ class Facts:
             self.day_months.add(_day_month(match))
         self.language = language
         self.words = {w.upper() for w in brand_words if w}
+        # Capitalised words of the verified template reply ("SALE" in a sign-off) are not invented codes.
+        self.draft_caps = set(_CAPS_WORD.findall(_URL.sub(" ", draft)))
 
 
 def _day_month(match: re.Match[str]) -> tuple[int, int]:
@@ -115,6 +118,7 @@ def facts_for(state: dict[str, Any], *, draft: str, facts_text: str) -> Facts:
         text=text,
         language=language,
         brand_words=[part for w in words for part in re.split(r"[\s|/]+", str(w or ""))],
+        draft=draft,
     )
 
 
@@ -131,7 +135,7 @@ def check_reply(text: str, facts: Facts, *, complete: bool) -> None:
             raise UngroundedReply(f"code not from this turn's tools: {match.group(0)}")
     for match in _CAPS_WORD.finditer(bare):
         token = match.group(0)
-        if token not in facts.codes and token not in facts.words and token not in _CAPS_OK:
+        if token not in facts.codes | facts.words | facts.draft_caps and token not in _CAPS_OK:
             raise UngroundedReply(f"code-like word not from this turn's tools: {token}")
     for word in re.findall(r"[A-Za-z0-9_-]{3,}", bare):
         if word.upper() in facts.forbidden:

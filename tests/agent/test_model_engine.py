@@ -64,9 +64,7 @@ def test_model_calls_find_coupons_and_the_reply_carries_the_code_from_the_databa
     assert result.reply == "Sure thing! Use SHIRA15 at Olivia 🫒"
     assert result.tools == ["find_coupons"] and result.tool_results[0]["ok"]
     assert result.trace["engine"] == "model"
-    assert result.trace["entities"]["brands"] == [
-        "olivia"
-    ]  # the model's brand name resolved to the catalog ref
+    assert result.trace["entities"]["brands"] == ["olivia"]  # the model's brand name resolved to the catalog ref
     assert shown(events) == result.reply  # streamed token by token, nothing withheld at the end
     assert sum(1 for e in events if e["type"] == "token") > 3
     assert [stage for stage, _ in chat.sent] == ["understand", "tools", "reply"]
@@ -145,9 +143,7 @@ def test_a_model_that_raises_falls_back_to_offline_and_the_trace_says_why(shira,
     assert result.trace["engine"] == "model->offline"
     reasons = [e["error"] for e in result.trace["events"] if e.get("event") == "engine_fallback"]
     assert reasons and "scripted understand failure" in reasons[0]
-    assert [stage for stage, _ in chat.sent] == [
-        "understand"
-    ]  # the rest of the turn did not wait on the model
+    assert [stage for stage, _ in chat.sent] == ["understand"]  # the rest of the turn did not wait on the model
 
 
 def test_a_brand_the_catalog_does_not_have_is_dropped(shira, make_agent):

@@ -61,11 +61,7 @@ def understand_by_words(body: dict[str, Any]) -> dict[str, Any]:
     """A tiny 'model': Hebrew or English, olivia or emberline, coupon or greeting."""
     text = last_user_text(body).lower()
     language = "he" if re.search(r"[\u05d0-\u05ea]", text) else "en"
-    brands = [
-        b
-        for b, cue in (("olivia", "olivia"), ("olivia", "אוליביה"), ("Emberline", "emberline"))
-        if cue in text
-    ]
+    brands = [b for b, cue in (("olivia", "olivia"), ("olivia", "אוליביה"), ("Emberline", "emberline")) if cue in text]
     intent = "coupon_request" if re.search(r"code|coupon|discount|קוד|הנחה", text) else "greeting"
     return structured(intent, brands=brands, language=language)
 
@@ -138,9 +134,7 @@ def test_a_coupon_turn_over_http_structured_output_tool_call_and_streamed_reply(
     result = say(agent, "is there a discount code for olivia?", on_event=events.append)
 
     assert result.reply == "Sure! Your code is SHIRA15 🫒"
-    assert (
-        result.tools == ["find_coupons"] and result.tool_results[0]["data"]["coupons"][0]["code"] == "SHIRA15"
-    )
+    assert result.tools == ["find_coupons"] and result.tool_results[0]["data"]["coupons"][0]["code"] == "SHIRA15"
     assert [fake.kind(r) for r in fake.received()] == ["structured", "tools", "chat"]
     structured_request, tools_request, chat_request = fake.received()
     assert structured_request["response_format"]["type"] == "json_schema"

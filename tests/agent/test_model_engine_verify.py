@@ -8,11 +8,28 @@ import pytest
 from agent._model_verify import Facts, ReplyGate, UngroundedReply, check_reply, facts_for
 
 STATE = {
-    "tool_results": [{"name": "find_coupons", "ok": True, "data": {
-        "status": "ok", "coupons": [{"code": "SHIRA15", "value": "15", "discount_type": "percentage",
-                                     "url": "https://olivia-oils.example/shop?c=SHIRA15", "expires": "2027-01-31"}],
-        "query": {"code": "OLD10"}}}],
-    "catalog": [{"ref": "olivia", "name": "Olivia Oils", "aliases": ["OLIVIA"], "coupon_codes": ["SHIRA15", "KPSHIRA"]}],
+    "tool_results": [
+        {
+            "name": "find_coupons",
+            "ok": True,
+            "data": {
+                "status": "ok",
+                "coupons": [
+                    {
+                        "code": "SHIRA15",
+                        "value": "15",
+                        "discount_type": "percentage",
+                        "url": "https://olivia-oils.example/shop?c=SHIRA15",
+                        "expires": "2027-01-31",
+                    }
+                ],
+                "query": {"code": "OLD10"},
+            },
+        }
+    ],
+    "catalog": [
+        {"ref": "olivia", "name": "Olivia Oils", "aliases": ["OLIVIA"], "coupon_codes": ["SHIRA15", "KPSHIRA"]}
+    ],
     "tenant": {"handle": "shira.kitchen", "display_name": "Shira Adler"},
     "masked_text": "any code for olivia? I paid 200 ILS last time",
     "language": "en",
@@ -23,27 +40,33 @@ def facts(draft: str = "Use SHIRA15 for 15% off 🫒 LOVE SHIRA") -> Facts:
     return facts_for(STATE, draft=draft, facts_text=str(STATE["tool_results"]))
 
 
-@pytest.mark.parametrize("reply", [
-    "Use SHIRA15 for 15% off at https://olivia-oils.example/shop?c=SHIRA15 until 31.01.2027",
-    "use shira15 at OLIVIA, valid until 2027-01-31 🫒",
-    "Sorry your 200 ILS order is late! LOVE SHIRA",
-    "Mix 1.5 cups of flour with 2/3 cup of oil",
-])
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "Use SHIRA15 for 15% off at https://olivia-oils.example/shop?c=SHIRA15 until 31.01.2027",
+        "use shira15 at OLIVIA, valid until 2027-01-31 🫒",
+        "Sorry your 200 ILS order is late! LOVE SHIRA",
+        "Mix 1.5 cups of flour with 2/3 cup of oil",
+    ],
+)
 def test_grounded_replies_pass(reply):
     check_reply(reply, facts(), complete=True)
 
 
-@pytest.mark.parametrize("reply, why", [
-    ("Use SHIRA20 today", "code not from this turn"),
-    ("Use OLD10, it still works", "code not from this turn"),  # asked about, not returned as a coupon
-    ("try kpshira instead", "may not be offered"),
-    ("Use BIGSALE at checkout", "code-like word"),
-    ("Get 30% off today", "amount"),
-    ("Only ₪99 this week", "amount"),
-    ("Valid until 15/02/2027", "date"),
-    ("Order at https://olivia-oils.example/other", "link"),
-    ("היי! הקוד הוא SHIRA15 בהנחה של 15%", "reply in he"),
-])
+@pytest.mark.parametrize(
+    "reply, why",
+    [
+        ("Use SHIRA20 today", "code not from this turn"),
+        ("Use OLD10, it still works", "code not from this turn"),  # asked about, not returned as a coupon
+        ("try kpshira instead", "may not be offered"),
+        ("Use BIGSALE at checkout", "code-like word"),
+        ("Get 30% off today", "amount"),
+        ("Only ₪99 this week", "amount"),
+        ("Valid until 15/02/2027", "date"),
+        ("Order at https://olivia-oils.example/other", "link"),
+        ("היי! הקוד הוא SHIRA15 בהנחה של 15%", "reply in he"),
+    ],
+)
 def test_ungrounded_replies_are_caught(reply, why):
     with pytest.raises(UngroundedReply, match=why):
         check_reply(reply, facts(), complete=True)

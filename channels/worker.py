@@ -214,7 +214,7 @@ class Worker:
     def _loop(self) -> None:
         while not self._stop.is_set():
             try:
-                key = self.queue.claim(timeout=1.0)
+                key = self.queue.claim(timeout=0.5)  # short: stop() returns quickly
                 if key is not None:
                     self._drain(key)
             except Exception as exc:  # Redis hiccup: wait a little and go on

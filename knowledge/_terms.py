@@ -78,20 +78,21 @@ MAX_QUERY_WORDS = 12
 MIN_VARIANT_LETTERS = 3
 
 
-def lexical_query(text: str) -> str:
-    """A to_tsquery('simple') string matching any of a question's words, or "" when it has none.
+def _query_key(word: str) -> str:
+    """The one form a question's word is looked up by: its shortest form of three letters or more.
 
-    Each word stands for itself and its prefix-stripped forms of three letters or more: "בבוקר"
-    looks for בבוקר and בוקר, not for קר ("cold"). Chunks with more of the words rank higher
-    (ts_rank); an OR keeps the per-row test cheap, which matters when a tenant has thousands of rows.
+    Indexed chunks carry every prefix-stripped form of their words, so "בבוקר" found as בוקר... down
+    to וקר matches "בוקר", "הבוקר" and "ובבוקר" alike; "oils" is looked up as "oil". One form a
+    word keeps the per-row test cheap and makes ts_rank count words, not spellings.
     """
+    terms = token_terms(word)
+    long_enough = [t for t in terms if len(t) >= MIN_VARIANT_LETTERS]
+    return long_enough[-1] if long_enough else terms[0]
+
+
+def lexical_query(text: str) -> str:
+    """A to_tsquery('simple') string matching any of a question's words, or "" when it has none."""
     words = [w for w in tokens(text) if w not in STOPWORDS] or tokens(text)
-    lexemes: dict[str, None] = {}
-    for word in dict.fromkeys(words):
-        terms = token_terms(word)
-        kept = [terms[0], *(t for t in terms[1:] if len(t) >= MIN_VARIANT_LETTERS)]
-        for lexeme in tsquery_lexemes(kept):
-            lexemes.setdefault(lexeme, None)
-        if len(lexemes) >= 3 * MAX_QUERY_WORDS:
-            break
+    keys = dict.fromkeys(_query_key(w) for w in dict.fromkeys(words))
+    lexemes = tsquery_lexemes(list(keys)[:MAX_QUERY_WORDS])
     return " | ".join(lexemes)

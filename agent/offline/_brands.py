@@ -87,7 +87,7 @@ def _candidates(prep: Prepared, idx: CatalogIndex) -> tuple[list[tuple[int, int,
         # One word, or two written apart ("ליש קו" for "LeashCo"), misspelt or in the other script.
         spans = [(v, 1) for v in prep.variants[i]]
         nxt = prep.tokens[i + 1] if i + 1 < n else ""
-        joinable = nxt and not nxt.isdigit() and nxt not in ALL_CUE_WORDS and not is_ordinary(nxt)
+        joinable = nxt and not nxt.isdigit() and nxt not in ALL_CUE_WORDS
         if joinable and i + 1 not in covered:
             spans += [(v + prep.tokens[i + 1], 2) for v in prep.variants[i]]
         for text, k in spans:

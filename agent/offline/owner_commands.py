@@ -36,7 +36,9 @@ class OwnerCommand:
 Missing = Sequence[tuple[str, str, Sequence[str]]]  # (field, question key, options)
 
 _DIGEST = (
-    r"daily digest|\bdigest\b|daily summary|summary of (?:the|my) day|\bbrief me\b|\bmy day\b|סיכום יומי|"
+    r"daily digest|\bdigest\b|daily summary|summary of (?:the|my) day|\bbrief me\b|"
+    r"\b(?:what'?s|what is|what does|how'?s|how is|how does|plan|planning|on|for|through)\s+(?:\w+\s+)?my day\b|"
+    r"\bmy day\s+(?:look|looks|today|ahead)\b|סיכום יומי|"
     r"סיכום (?:של )?היום|סיכום יום|תקציר יומי"
 )
 _TASK_WORD = r"\btasks?\b|\bto-?dos?\b|משימה|משימות|המשימה|המשימות|משימת"
@@ -95,6 +97,7 @@ _HOW_IS_IT_GOING = (
     r"\bstatus\b|\bstanding\b|\bwhere (?:are|do) we (?:at |stand )?(?:with|on)\b|\bwhat'?s (?:up|new|happening|"
     r"going on|the latest|the story|the deal) (?:with|on|from)\b|\bwhat is (?:happening|going on) with\b|"
     r"\bhow'?s? (?:it )?(?:going|things|everything) (?:with|on)\b|\bhow are things (?:with|on)\b|"
+    r"\bhow (?:is|are) (?:it|things|everything) going (?:with|on)\b|"
     r"\b(?:any )?(?:news|updates?) (?:on|from|with|about|re)\b|\bwhat about\b|\bstand with\b|"
     r"סטטוס|(?:^|\s)מה\s+(?:המצב|קורה|נשמע|חדש|העניינים|הסיפור|התכנון|הלאה)?\s*(?:עם|של|מול|אצל|לגבי|ב)|"
     r"איפה\s+(?:אנחנו|אנו|זה|הם|עומדים|עומד|עומדת)|(?:^|\s)עדכון\s+(?:על|לגבי|מ|של)|יש\s+(?:חדש|חדשות|עדכון)|"
@@ -104,16 +107,26 @@ _HOW_IS_IT_GOING = (
 _INVOICE_WORD = r"\binvoices?\b|\binv\b|חשבונית|חשבוניות"
 _CODE_WORD = r"\b(?:codes?|coupons?|promos?)\b|קוד|קודים|קופון|קופונים"
 _COUNTED = (
-    r"\bhow (?:many|much)\s+(?:\w+\s+){0,2}?(?:orders|redemptions|copies|sales|purchases|conversions|"
-    r"clicks|revenue)\b|\bhow much (?:did|has|have)\b.*\b(?:make|made|bring|brought|earn|earned|"
-    r"generate|generated)\b|"
-    r"כמה\s+(?:\S+\s+)?(?:הזמנות|מימושים|העתקות|רכישות|מכירות|המרות|קליקים|הכנסות)(?=[\s?.!,]|$)|"
-    r"כמה\s+(?:כסף\s+)?(?:הכניס|הכניסו|הכניסה|הביא|הביאו|הביאה|הרווחתי|הרווחנו)(?=[\s?.!,]|$)"
+    r"\bhow (?:many|much)\s+(?:\w+\s+){0,2}?(?:orders|redemptions|conversions|revenue)\b|"
+    r"\bhow much (?:did|has|have)\b.*\b(?:make|made|bring|brought|earn|earned|generate|generated)\b|"
+    r"כמה\s+(?:\S+\s+)?(?:הזמנות|מימושים|המרות|הכנסות)(?=[\s?.!,]|$)|"
+    r"כמה\s+(?:כסף\s+)?(?:הכניס|הכניסו|הכניסה|הביא|הביאו|הביאה|הרווחתי|הרווחנו)(?=[\s?.!,]|$)|"
+    r"כמה\s+כסף\s+(?:\S+\s+)?(?:עשיתי|עשינו|עשה|עשו|עשתה|יצא|נכנס)(?=[\s?.!,]|$)"
+)
+# Counts that are the owner's only when a code or a brand is named ("how many copies were sold?" may be a book).
+_COUNTED_OF = (
+    r"\bhow many\s+(?:\w+\s+){0,2}?(?:copies|sales|purchases|clicks|uses)\b|"
+    r"כמה\s+(?:\S+\s+)?(?:העתקות|רכישות|מכירות|קליקים|שימושים)(?=[\s?.!,]|$)"
+)
+# "How is <brand> doing?": its numbers. Only with a brand or a code ("how are you doing?" is small talk).
+_PERFORMING = (
+    r"\bhow (?:is|are|was|were|did|does|do)\s+(?:\S+\s+){1,3}?(?:doing|performing|perform|selling|converting)\b"
 )
 # A shopper's view ("how many orders can I use it on?", "how much do I save?"), never the owner's numbers.
 _SHOPPER = (
     r"\b(?:can|could|may|should|do|will|would)\s+(?:i|we|you)\b|\bam i\b|\ballowed\b|\blimit\b|\bsave\b|"
-    r"\bmy (?:order|cart|basket)\b|אפשר|מותר|ניתן|אני\s+יכול|יכולה\s+ל|הגבלה|מוגבל|חוסך|חוסכת|אחסוך|לחסוך"
+    r"\bmy (?:order|cart|basket)\b|\b(?:until|till|to get|needed|minimum|at least)\b|"
+    r"אפשר|מותר|ניתן|אני\s+יכול|יכולה\s+ל|הגבלה|מוגבל|חוסך|חוסכת|אחסוך|לחסוך|צריך|צריכה|עד\s+ש|כדי|מינימום|לפחות"
 )
 _PERIODS = [
     (r"\blast week\b|\bpast week\b|שבוע\s+שעבר|בשבוע\s+האחרון", "last_week"),
@@ -220,7 +233,9 @@ def _coupon_stats(msg: Message) -> OwnerCommand | None:
     # brand or neither (all codes). Not "how many orders can I place with it?" (a shopper's question).
     if msg.has(_SHOPPER):
         return None
-    if not ((about_codes and (stats or usage)) or msg.has(_COUNTED)):
+    named = msg.codes or msg.hits or msg.has(_CODE_WORD)
+    counted = msg.has(_COUNTED) or (named and (msg.has(_COUNTED_OF) or msg.has(_PERFORMING)))
+    if not ((about_codes and (stats or usage)) or counted):
         return None
     code = msg.codes[0][0] if msg.codes else None
     ref = None if code else msg.brand()[0]

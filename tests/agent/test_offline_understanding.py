@@ -154,6 +154,15 @@ def test_brands_by_typo_transliteration_handle_and_code(text, ref):
     assert ref in _u(text).entities["brands"]
 
 
+def test_a_one_word_brand_written_as_two_hebrew_words_ending_in_an_everyday_one():
+    """"אובן פרו" is OvenPro and "פיקס ליין" is FixLine, although "פרו" and "ליין" alone are everyday words."""
+    catalog = Catalog(brands=(BrandEntry("ovenpro", "OvenPro"), BrandEntry("fixline", "FixLine")), handle="lior.bakes",
+                      display_name="Lior")
+    assert _u("יש קוד לאובן פרו?", catalog).entities["brands"] == ["ovenpro"]
+    assert _u("מה הקוד של פיקס ליין", catalog).entities["brands"] == ["fixline"]
+    assert _u("אני פרו בזה", catalog).entities["brands"] == []
+
+
 def test_ordinary_words_are_not_mistaken_for_brands():
     for text in ("למה אין קוד?", "create a new task", "the code is great", "מה קורה"):
         assert _u(text).entities["brands"] == [], text

@@ -161,3 +161,14 @@ def retrieval_cmd(
 ) -> None:
     """Bulk import, HNSW build, tenant-scoped hybrid search latency and HNSW recall vs exact search."""
     _write(_retrieval(tenants, posts, queries, small, ef_search, database_url, keep), json_path)
+
+
+def _register_webhook() -> None:
+    # The WhatsApp webhook benchmark lives with its channel's helpers; registered here so every
+    # benchmark is one `bench NAME` away.
+    from evals import bench_webhook
+
+    bench_app.command("webhook")(bench_webhook.command)
+
+
+_register_webhook()

@@ -95,12 +95,13 @@ _EN_DATA = (
 # Other people who talked to this account: their identities, numbers and words are theirs, not the asker's.
 _EN_TALKED = (
     r"(?:chatted|chatting|talked|talking|spoke|spoken|speaking|messaged|messaging|written|wrote|writing|texted|"
-    r"texting|contacted|dm'?e?d|asked|reached\s+out|interacted|engaged)"
+    r"texting|contacted|contacting|dm'?e?d|asked|asking|reached\s+out|reaching\s+out|interacted|engaged)"
 )
 _EN_THEM = r"(?:people|persons|users|followers|customers|clients|fans|everyone|everybody|anyone|anybody|others|those)"
 _EN_TO_YOU = r"(?:with|to|at)?\s*(?:you|u|this\s+(?:bot|chat|account|page|number)|the\s+(?:bot|chat|account|page))\b"
 _EN_WHO_TALKED = (
-    rf"(?:{_EN_THEM}\s+(?:who|that)|who(?:\s+else)?)\s+(?:(?:has|have|had|did)\s+)?(?:been\s+)?{_EN_TALKED}\s+"
+    rf"(?:{_EN_THEM}\s+(?:who|that)|who(?:\s+else)?)\s+(?:(?:has|have|had|did|is|are|was|were)\s+)?(?:been\s+)?"
+    rf"{_EN_TALKED}\s+"
     rf"{_EN_TO_YOU}"
 )
 _EN_PEOPLE_DATA = (
@@ -226,7 +227,14 @@ _PATTERNS: dict[str, tuple[str, ...]] = {
         rf"list\s+of\s+(?:your\s+|all\s+(?:the\s+)?|the\s+)?(?:followers|customers|clients|users|fans|contacts|"
         rf"people|subscribers))\b(?!\s+(?:for|about)\s+(?:a|the|this)\s+(?:code|giveaway|sale))",
         rf"\b{_EN_ASK}\b{_GAP}\b{_EN_LOGS}",
+        # what the others said to this account, and another person's number
+        r"\bwhat\s+(?:did|have|has|had)\s+(?:the\s+)?(?:other\s+\w+|others|another\s+\w+|everyone|everybody|"
+        r"your\s+other\s+\w+)\s+(?:\w+\s+)?(?:ask|asked|say|said|write|wrote|written|tell|told|send|sent|dm'?e?d)\s+you\b",
+        r"\bwho\b.{0,60}\b(?:and|with)\s+(?:their|his|her)\s+(?:phone|number|phone\s+number|email|e-mail|address|"
+        r"contact\s+(?:details|info))\b",
         rf"{_HE_ASK}{_GAP}{_HE_WHO_TALKED}",
+        rf"{_HE_ASK}{_GAP}(?:את\s+)?(?:ה)?(?:מספר|מספרים|טלפון|טלפונים|מייל|מיילים|כתובת|כתובות|פרטי|פרטים)(?:\s+\S+)?\s+"
+        rf"של\s+(?:כל\s+)?(?:מי\s+ש|אלה\s+ש|אלו\s+ש|ה?אנשים|ה?עוקבים|ה?עוקבות|ה?לקוחות|ה?משתמשים|ה?זוכים|ה?זוכה)",
         rf"(?:^|[\s,.?!])מי\s+(?:עוד\s+)?(?:כבר\s+)?{_HE_TALKED}\s+{_HE_TO_YOU}",
         rf"{_HE_ASK}{_GAP}(?:רשימת|את\s+רשימת|ה?רשימה\s+של)\s+(?:כל\s+)?ה?(?:עוקבים|לקוחות|משתמשים|אנשי\s+(?:ה)?קשר|מנויים|אנשים)",
         rf"{_HE_ASK}{_GAP}(?:אנשי\s+(?:ה)?קשר|היסטוריית\s+(?:ה)?(?:שיחות|הודעות|צ'אט)|לוג(?:ים)?\s+של\s+(?:ה)?(?:שיחות|הודעות)|"

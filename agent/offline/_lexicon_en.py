@@ -70,11 +70,16 @@ EN: dict[str, list[tuple[str, float]]] = {
         ("add me to ~3 list|newsletter|mailing|updates", 0.85), ("notify|update me", 0.65),
         ("want|like|love|happy to ~3 get|receive ~2 updates|newsletter|news|deals|offers|messages|promotions", 0.8),
         ("yes ~3 updates|newsletter", 0.75),
+        ("send|email|text|message|whatsapp|dm ~1 me ~2 updates|news|newsletter|deals|offers|promotions", 0.85),
     ],
     # Leave to contact: consent by itself, but "you can email me the code" asks for the code (see _intents).
     "consent_channel": [
         ("you can|may ~2 send|message|text|email|contact me", 0.85),
         ("you can|may ~3 message|text|email|contact|notify me", 0.85),
+        ("feel free to ~2 send|message|text|email|contact|whatsapp|dm me", 0.85),
+        # "text me when there's a new code": news to come (f_news makes it consent)
+        ("text|email|message|whatsapp|notify|ping|dm|tell|update me ~1 when|whenever|once|if", 0.8),
+        ("let me know ~1 when|whenever|once", 0.7),
     ],
     "consent-": [
         ("=stop|unsubscribe|cancel|quit|optout", 0.9),

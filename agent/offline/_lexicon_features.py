@@ -67,7 +67,8 @@ FEATURES: dict[str, list[tuple[str, float]]] = {
     # What a subscriber wants to hear about later ("text me about new codes", "תעדכני אותי על מבצעים").
     "f_news": [("about|for|with|when|if ~3 new|deals|offers|codes|coupons|sales|promotions|promos|updates|news|"
                 "discounts|launches|drops", 1.0),
-               ("על|לגבי|כש|כשיש|אם ~3 מבצעים|קודים|הנחות|עדכונים|חדשים|חדשות|השקות|קופונים|מבצע", 1.0)],
+               ("על|לגבי|כש|כשיש|כשיהיה|כשתהיה|כשייצא|ברגע|אם ~3 מבצעים|קודים|הנחות|עדכונים|חדש|חדשה|חדשים|חדשות|השקות|"
+                "קופונים|מבצע|קוד|הנחה", 1.0)],
     "f_brand_subject": [(cue, 1.0) for cue in _CHAT_ABOUT_BRAND],
     "f_which": [("what|which|where|whats|what's|איזה|איזו|אילו|מאיפה|איפה|מה", 1.0)],
     "f_continuation": [

@@ -54,9 +54,10 @@ _HE_LETTERS = set("אבגדהוזחטיכלמנסעפצקרשת")
 
 
 def _hebrew_fold(term: str) -> set[str]:
-    """Light Hebrew stems: one inflection ending off, and the spelling without inner ו/י, so "כואבת" and
-    "כאבי" (כאב), "ברכיים" and "ברך", "רצה" and "ריצה" meet. Stems shorter than three letters are dropped:
-    they would match everything."""
+    """Light Hebrew stems: one inflection ending off, and the spelling without one inner ו/י (a vowel
+    letter plene spelling adds), so "כואבת" and "כאבי" (כאב), "ברכיים" and "ברך", "רצה" and "ריצה" meet.
+    One letter at a time: dropping them all made "ראיתי" and "בריאות" one word. Stems shorter than three
+    letters are dropped: they would match everything."""
     stems = {term}
     for suffix in _HE_SUFFIXES:
         if term.endswith(suffix) and len(term) - len(suffix) >= 3:
@@ -64,9 +65,9 @@ def _hebrew_fold(term: str) -> set[str]:
             break
     out = set(stems)
     for stem in stems:
-        bare = stem[0] + stem[1:].replace("ו", "").replace("י", "")
-        if len(bare) >= 3:
-            out.add(bare)
+        for i in range(1, len(stem) - 1):
+            if stem[i] in "וי" and len(stem) > 3:
+                out.add(stem[:i] + stem[i + 1 :])
     return out
 
 

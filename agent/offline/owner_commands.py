@@ -15,6 +15,30 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from agent.offline._owner_message import STATUS_WORDS, Message, cut, entry_value
+from agent.offline._owner_words import (
+    CANCEL,
+    CODE_WORD,
+    COMPLETE,
+    COUNTED,
+    COUNTED_OF,
+    DIGEST,
+    EN_STATUS,
+    HOW_IS_IT_GOING,
+    INVOICE_WORD,
+    PARTNERSHIP_WORD,
+    PERFORMING,
+    PERIODS,
+    PRIORITY,
+    REOPEN,
+    RESCHEDULE,
+    SET_PRIORITY,
+    SHOPPER,
+    STATUS_TARGET,
+    TASK_CREATE,
+    TASK_ONLY,
+    TASK_TYPES,
+    TASK_WORD,
+)
 from agent.offline._translit import same_name
 from tools.matching import match_score, word_forms
 
@@ -34,110 +58,6 @@ class OwnerCommand:
 
 
 Missing = Sequence[tuple[str, str, Sequence[str]]]  # (field, question key, options)
-
-_DIGEST = (
-    r"daily digest|\bdigest\b|daily summary|summary of (?:the|my) day|\bbrief me\b|"
-    r"\b(?:what'?s|what is|what does|how'?s|how is|how does|plan|planning|on|for|through)\s+(?:\w+\s+)?my day\b|"
-    r"\bmy day\s+(?:look|looks|today|ahead)\b|סיכום יומי|"
-    r"סיכום (?:של )?היום|סיכום יום|תקציר יומי"
-)
-_TASK_WORD = r"\btasks?\b|\bto-?dos?\b|משימה|משימות|המשימה|המשימות|משימת"
-_TASK_CREATE = (
-    r"\b(?:add|create|new|make|set)\s+(?:me\s+)?(?:an?\s+)?(?:new\s+)?(?:(?:urgent|important|high|low|medium)"
-    r"(?:\s+priority)?\s+)?(?:task|to-?do|reminder)\b|\bremind me\b|^\s*(?:(?:urgent|important|high priority|"
-    r"low priority)\s+)?(?:new\s+)?(?:task|to-?do)\s*[:\-]|(?:תוסיף|תוסיפי|הוסף|הוסיפי|להוסיף|תיצור|תיצרי|"
-    r"צור|צרי|ליצור|תרשום|תרשמי|לרשום|רשום|רשמי)\s+(?:לי\s+)?משימה|משימה\s+חדשה|תזכיר(?:י)?\s+לי|"
-    r"^\s*משימה(?:\s+[^\s:]+){0,3}\s*:"
-)
-_PRIORITY = [
-    (r"\burgent(?:ly)?\b|\basap\b|דחוף|דחופה|בדחיפות", "urgent"),
-    (r"\bhigh(?:er)?\s+priority\b|\bimportant\b|\bprioriti[sz]e\b|בעדיפות\s+גבוהה|\bחשוב(?:ה)?\b", "high"),
-    (r"\blow(?:er)?\s+priority\b|בעדיפות\s+נמוכה|לא\s+דחוף", "low"),
-    (r"\b(?:medium|normal)\s+priority\b|בעדיפות\s+רגילה", "medium"),
-]
-_TASK_TYPES = [
-    (r"\binvoice|חשבונית", "invoice_creation"),
-    (r"\bpay\b|\bpayment|לשלם|תשלום", "payment"),
-    (r"\bapprov|לאשר|אישור", "approval"),
-    (r"\bmeet(?:ing)?\b|\bzoom\b|פגישה|להיפגש|פגישת", "meeting"),
-    (
-        r"\b(?:film|shoot|record|edit|post|reels?|story|stories|video|photos?|unboxing)\b|לצלם|לערוך|ריל|סטורי|סרטון|"
-        r"פוסט|להעלות",
-        "content_creation",
-    ),
-]
-_COMPLETE = (
-    r"\b(?:complete|completed|finish|finished|done|tick off|check off)\b|סיימתי|סיימנו|גמרתי|"
-    r"(?:כ)?בוצע(?:ה)?\b|הושלמה|(?:כ)?גמור(?:ה)?\b"
-)
-_RESCHEDULE = (
-    r"\b(?:move|push|postpone|reschedule|delay|shift|bump)\b|תדחה|תדחי|לדחות|תזיז|תזיזי|להזיז|תעביר|תעבירי|להעביר"
-)
-_TASK_ONLY = r"\b(?:postpone|reschedule|delay|push|bump)\b|תדחה|תדחי|לדחות|תזיז|תזיזי|להזיז"
-_REOPEN = r"\b(?:reopen|re-open|undo)\b|תפתח(?:י)? מחדש"
-_CANCEL = r"\b(?:cancel|drop|delete|remove|scrap)\b|תבטל|תבטלי|לבטל|\bבטל\b|תמחק|תמחקי|למחוק"
-_SET_PRIORITY = r"\b(?:make|set|mark|change|bump|raise|lower)\b|תעשה|תעשי|תסמן|תסמני|תשנה|תשני"
-_EN_STATUS = (
-    "lead|proposal|negotiations?|negotiating|contract|signed|active|live|completed|complete|done|finished|over|"
-    "cancell?ed"
-)
-_STATUS_TARGET = [
-    rf"\b(?:to|as|into|is|are|now|in)\s+(?:the\s+)?(?:an?\s+)?({_EN_STATUS})\b",
-    r"\b(signed)\b",
-    r"(?:^|\s)(?:עבר(?:ו|ה)?\s+)?(?:ל-?|כ-?|בסטטוס\s+|לסטטוס\s+)(ליד|הצעה|משא\s+ומתן|מו\"מ|חוזה|פעילים|פעילה|פעיל|מבוטל)"
-    r"(?=[\s?.!,]|$)",
-    r"(?:^|\s)(הסתיים|הסתיימה|הושלם|בוטל|בוטלה|פעילים|פעילה|חתמו|חתמה|חתם)(?=[\s?.!,]|$)",
-]
-_PARTNERSHIP_WORD = (
-    r"\b(?:partnerships?|collabs?|collaborations?|deals?|pipeline|campaigns?)\b|שיתופי\s+פעולה|(?:ה)?קמפיין|"
-    r"שיתוף\s+(?:ה)?פעולה|(?:ה)?שת\"פ(?:ים)?|מותגים"
-)
-# "What's the status with <brand>?" and its everyday forms: the owner asks where a partnership stands.
-_HOW_IS_IT_GOING = (
-    r"\bstatus\b|\bstanding\b|\bwhere (?:are|do) we (?:at |stand )?(?:with|on)\b|\bwhat'?s (?:up|new|happening|"
-    r"going on|the latest|the story|the deal) (?:with|on|from)\b|\bwhat is (?:happening|going on) with\b|"
-    r"\bhow'?s? (?:it )?(?:going|things|everything) (?:with|on)\b|\bhow are things (?:with|on)\b|"
-    r"\bhow (?:is|are) (?:it|things|everything) going (?:with|on)\b|"
-    r"\b(?:any )?(?:news|updates?) (?:on|from|with|about|re)\b|\bwhat about\b|\bstand with\b|"
-    r"סטטוס|(?:^|\s)מה\s+(?:המצב|קורה|נשמע|חדש|העניינים|הסיפור|התכנון|הלאה)?\s*(?:עם|של|מול|אצל|לגבי|ב)|"
-    r"איפה\s+(?:אנחנו|אנו|זה|הם|עומדים|עומד|עומדת)|(?:^|\s)עדכון\s+(?:על|לגבי|מ|של)|יש\s+(?:חדש|חדשות|עדכון)|"
-    r"\b(?:update|fill|catch)\s+me\s+(?:in\s+|up\s+)?(?:on|about|with)\b|"
-    r"(?:תעדכן|תעדכני|עדכן|עדכני)\s+(?:אותי\s+)?(?:לגבי|על|בקשר|עם|מול)"
-)
-_INVOICE_WORD = r"\binvoices?\b|\binv\b|חשבונית|חשבוניות"
-_CODE_WORD = r"\b(?:codes?|coupons?|promos?)\b|קוד|קודים|קופון|קופונים"
-_COUNTED = (
-    r"\bhow (?:many|much)\s+(?:\w+\s+){0,2}?(?:orders|redemptions|conversions|revenue)\b|"
-    r"\bhow much (?:did|has|have)\b.*\b(?:make|made|bring|brought|earn|earned|generate|generated)\b|"
-    r"כמה\s+(?:\S+\s+)?(?:הזמנות|מימושים|המרות|הכנסות)(?=[\s?.!,]|$)|"
-    r"כמה\s+(?:כסף\s+)?(?:הכניס|הכניסו|הכניסה|הביא|הביאו|הביאה|הרווחתי|הרווחנו)(?=[\s?.!,]|$)|"
-    r"כמה\s+כסף\s+(?:\S+\s+)?(?:עשיתי|עשינו|עשה|עשו|עשתה|יצא|נכנס)(?=[\s?.!,]|$)"
-)
-# Counts that are the owner's only when a code or a brand is named ("how many copies were sold?" may be a book).
-_COUNTED_OF = (
-    r"\bhow many\s+(?:\w+\s+){0,2}?(?:copies|sales|purchases|clicks|uses)\b|"
-    r"כמה\s+(?:\S+\s+)?(?:העתקות|רכישות|מכירות|קליקים|שימושים)(?=[\s?.!,]|$)"
-)
-# "How is <brand> doing?": its numbers. Only with a brand or a code ("how are you doing?" is small talk).
-_PERFORMING = (
-    r"\bhow (?:is|are|was|were|did|does|do)\s+(?:\S+\s+){1,3}?(?:doing|performing|perform|selling|converting)\b"
-)
-# A shopper's view ("how many orders can I use it on?", "how much do I save?"), never the owner's numbers.
-_SHOPPER = (
-    r"\b(?:can|could|may|should|do|will|would)\s+(?:i|we|you)\b|\bam i\b|\ballowed\b|\blimit\b|\bsave\b|"
-    r"\bmy (?:order|cart|basket)\b|\b(?:until|till|to get|needed|minimum|at least)\b|"
-    r"אפשר|מותר|ניתן|אני\s+יכול|יכולה\s+ל|הגבלה|מוגבל|חוסך|חוסכת|אחסוך|לחסוך|צריך|צריכה|עד\s+ש|כדי|מינימום|לפחות"
-)
-_PERIODS = [
-    (r"\blast week\b|\bpast week\b|שבוע\s+שעבר|בשבוע\s+האחרון", "last_week"),
-    (r"\blast month\b|\bpast month\b|חודש\s+שעבר|בחודש\s+האחרון", "last_month"),
-    (r"\btoday\b|היום", "today"),
-    (r"\byesterday\b|אתמול", "yesterday"),
-    (r"\bthis week\b|השבוע", "week"),
-    (r"\bthis month\b|החודש", "month"),
-    (r"\bthis year\b|השנה", "year"),
-    (r"\ball time\b|\bever\b|\boverall\b|\bso far\b|מאז ומעולם|סה\"כ|בסך הכל", "all"),
-]
 
 
 def _first(msg: Message, table: list[tuple[str, str]]) -> str | None:
@@ -172,7 +92,7 @@ def _iso(value: dt.date | dt.time | None) -> str | None:
 
 
 def _status_target(msg: Message) -> tuple[str | None, tuple[int, int] | None]:
-    for pattern in _STATUS_TARGET:
+    for pattern in STATUS_TARGET:
         m = msg.has(pattern)
         if m:
             word = re.sub(r"\s+", " ", m.group(1))
@@ -182,15 +102,15 @@ def _status_target(msg: Message) -> tuple[str | None, tuple[int, int] | None]:
 
 # ---------------------------------------------------------------- rules, in order
 def _digest(msg: Message) -> OwnerCommand | None:
-    return _command(msg, "daily_digest", {}) if msg.has(_DIGEST) else None
+    return _command(msg, "daily_digest", {}) if msg.has(DIGEST) else None
 
 
 def _create_task(msg: Message) -> OwnerCommand | None:
-    trigger = msg.has(_TASK_CREATE)
+    trigger = msg.has(TASK_CREATE)
     if not trigger:
         return None
     spans = [(f.start, f.end) for f in (*msg.dates, *msg.times)]
-    spans += [m.span() for pattern, _ in _PRIORITY for m in re.finditer(pattern, msg.low)]
+    spans += [m.span() for pattern, _ in PRIORITY for m in re.finditer(pattern, msg.low)]
     spans += [
         m.span()
         for m in re.finditer(r"\b(?:in the morning|in the evening|this morning)\b|בבוקר|בערב", msg.low)
@@ -205,12 +125,12 @@ def _create_task(msg: Message) -> OwnerCommand | None:
     ref, _ = msg.brand()
     date = msg.dates[0].value if msg.dates else None
     time = msg.times[0].value if msg.times else None
-    task_type = next((name for pattern, name in _TASK_TYPES if re.search(pattern, title.lower())), None)
+    task_type = next((name for pattern, name in TASK_TYPES if re.search(pattern, title.lower())), None)
     args = {
         "title": title or None,
         "due_date": _iso(date),
         "due_time": _iso(time),
-        "priority": _first(msg, _PRIORITY),
+        "priority": _first(msg, PRIORITY),
         "type": task_type,
         "partnership": ref,
     }
@@ -218,7 +138,7 @@ def _create_task(msg: Message) -> OwnerCommand | None:
 
 
 def _coupon_stats(msg: Message) -> OwnerCommand | None:
-    about_codes = msg.codes or msg.has(_CODE_WORD)
+    about_codes = msg.codes or msg.has(CODE_WORD)
     stats = msg.has(
         r"\bstats?\b|statistic|\bnumbers\b|perform|conversion|convert|revenue|\bdoing\b|\bsales\b|"
         r"\bhow (?:did|does|is|was|are)\b|\bhow'?s\b|\bearn|\bmoney\b|"
@@ -231,15 +151,15 @@ def _coupon_stats(msg: Message) -> OwnerCommand | None:
     )
     # "How many orders / כמה הזמנות / how much revenue" counts what codes brought: stats, with a code, a
     # brand or neither (all codes). Not "how many orders can I place with it?" (a shopper's question).
-    if msg.has(_SHOPPER):
+    if msg.has(SHOPPER):
         return None
-    named = msg.codes or msg.hits or msg.has(_CODE_WORD)
-    counted = msg.has(_COUNTED) or (named and (msg.has(_COUNTED_OF) or msg.has(_PERFORMING)))
+    named = msg.codes or msg.hits or msg.has(CODE_WORD)
+    counted = msg.has(COUNTED) or (named and (msg.has(COUNTED_OF) or msg.has(PERFORMING)))
     if not ((about_codes and (stats or usage)) or counted):
         return None
     code = msg.codes[0][0] if msg.codes else None
     ref = None if code else msg.brand()[0]
-    return _command(msg, "coupon_stats", {"code": code, "partnership": ref, "period": _first(msg, _PERIODS)})
+    return _command(msg, "coupon_stats", {"code": code, "partnership": ref, "period": _first(msg, PERIODS)})
 
 
 def _conversation_stats(msg: Message) -> OwnerCommand | None:
@@ -248,14 +168,14 @@ def _conversation_stats(msg: Message) -> OwnerCommand | None:
         r"\bhandoffs?\b|followers (?:are )?asking|(?:people|followers) ask|most active|busiest|שואלים"
     ):
         return None
-    return _command(msg, "conversation_stats", {"period": _first(msg, _PERIODS)})
+    return _command(msg, "conversation_stats", {"period": _first(msg, PERIODS)})
 
 
 def _invoice(msg: Message) -> OwnerCommand | None:
-    word = msg.has(_INVOICE_WORD)
+    word = msg.has(INVOICE_WORD)
     paid = msg.has(r"\bpaid\b|\bgot paid\b|\breceived\b|שולמה|שולם|שילמו|שילם|קיבלתי\s+(?:את\s+)?(?:ה)?תשלום")
     sent = msg.has(r"\bsent\b|\bsend\b|נשלחה|נשלח|שלחתי|שלחנו")
-    cancel = msg.has(_CANCEL + r"|בוטלה")
+    cancel = msg.has(CANCEL + r"|בוטלה")
     unpaid = msg.has(
         r"\bunpaid\b|not paid|n't paid|\bowes?\b|outstanding|\bopen\b|"
         r"לא\s+(?:עוד\s+)?(?:שולמ|שולם|שילמ|שילם)|פתוחות|ממתינות|חייב"
@@ -269,7 +189,7 @@ def _invoice(msg: Message) -> OwnerCommand | None:
         number = msg.bare_number() if (paid or sent) else None
         if not number and not msg.has(r"לא\s+שילם|hasn't paid|who owes|מי\s+חייב"):
             return None
-    if (msg.has(_TASK_WORD) or msg.has(_TASK_ONLY)) and not msg.invoice_no:
+    if (msg.has(TASK_WORD) or msg.has(TASK_ONLY)) and not msg.invoice_no:
         return None  # "the invoice task", "reschedule the KitchenPro invoice": a task about an invoice
     ref = msg.brand()[0]
     creating = msg.has(
@@ -305,13 +225,13 @@ def _invoice(msg: Message) -> OwnerCommand | None:
 
 
 def _coupon(msg: Message) -> OwnerCommand | None:
-    if not (msg.codes or msg.has(_CODE_WORD)):
+    if not (msg.codes or msg.has(CODE_WORD)):
         return None
     code = msg.codes[0][0] if msg.codes else None
     expires = _iso(msg.dates[0].value) if msg.dates else None
     if msg.has(
         r"\b(?:deactivate|disable|turn off|switch off|stop|kill|pause)\b|תכבה|תכבי|לכבות|\bכבה\b|תשבית|"
-        r"תשביתי|להשבית|תעצור|תעצרי|תפסיק|תפסיקי|" + _CANCEL
+        r"תשביתי|להשבית|תעצור|תעצרי|תפסיק|תפסיקי|" + CANCEL
     ):
         return _command(
             msg, "update_coupon", {"code": code, "active": False}, [] if code else [("code", "code", ())]
@@ -443,10 +363,10 @@ def _task_ref(msg: Message, words: list[str]) -> tuple[Any, Missing, float]:
 def _update(msg: Message) -> OwnerCommand | None:
     if msg.is_query and not msg.task_no:
         return None
-    task_word = msg.has(_TASK_WORD) or msg.task_no
-    complete, cancel, reopen = msg.has(_COMPLETE), msg.has(_CANCEL), msg.has(_REOPEN)
-    reschedule, task_only = msg.has(_RESCHEDULE), msg.has(_TASK_ONLY)
-    priority = _first(msg, _PRIORITY)
+    task_word = msg.has(TASK_WORD) or msg.task_no
+    complete, cancel, reopen = msg.has(COMPLETE), msg.has(CANCEL), msg.has(REOPEN)
+    reschedule, task_only = msg.has(RESCHEDULE), msg.has(TASK_ONLY)
+    priority = _first(msg, PRIORITY)
     status, status_span = _status_target(msg)
     ref, options = msg.brand()
     date_spans = [(f.start, f.end) for f in (*msg.dates, *msg.times)]
@@ -466,7 +386,7 @@ def _update(msg: Message) -> OwnerCommand | None:
             date = _iso(msg.dates[0].value) if msg.dates else None
             missing = list(brand_missing) + ([] if date else [("next_follow_up", "next_follow_up", ())])
             return _command(msg, "update_partnership", {"partnership": ref, "next_follow_up": date}, missing)
-        partnership_word = msg.has(_PARTNERSHIP_WORD)
+        partnership_word = msg.has(PARTNERSHIP_WORD)
         if status and (not leftover or partnership_word):
             return _command(msg, "update_partnership", {"partnership": ref, "status": status}, brand_missing)
         if (cancel or complete) and (partnership_word or not leftover):
@@ -485,7 +405,7 @@ def _update(msg: Message) -> OwnerCommand | None:
     ):
         return _command(msg, "update_partnership", {"status": status}, [("partnership", "partnership", ())])
 
-    set_priority = priority and (msg.has(_SET_PRIORITY) or task_word)
+    set_priority = priority and (msg.has(SET_PRIORITY) or task_word)
     if not (complete or cancel or reopen or reschedule or set_priority):
         return None
     if not (task_word or ref or (leftover and (task_only or (reschedule and (msg.dates or msg.times))))):
@@ -493,7 +413,7 @@ def _update(msg: Message) -> OwnerCommand | None:
         task, _, _ = _task_ref(msg, leftover) if leftover and msg.tasks else (None, (), 0)
         if not isinstance(task, int):
             return None
-    words = msg.words(without=date_spans + [m.span() for p, _ in _PRIORITY for m in re.finditer(p, msg.low)])
+    words = msg.words(without=date_spans + [m.span() for p, _ in PRIORITY for m in re.finditer(p, msg.low)])
     task, missing, confidence = _task_ref(msg, words)
     args: dict[str, Any] = {"task": task}
     args["status"] = "cancelled" if cancel else "pending" if reopen else "completed" if complete else None
@@ -509,7 +429,7 @@ def _update(msg: Message) -> OwnerCommand | None:
 
 def _list_tasks(msg: Message) -> OwnerCommand | None:
     if not (
-        msg.has(_TASK_WORD)
+        msg.has(TASK_WORD)
         or msg.has(
             r"what'?s on|what is on|what'?s due|what do i have|what have i got|on my plate|"
             r"\bagenda\b|\bschedule\b|\boverdue\b|\blate\b|מה יש לי|לו\"ז|באיחור|"
@@ -537,9 +457,9 @@ def _list_tasks(msg: Message) -> OwnerCommand | None:
 def _list_partnerships(msg: Message) -> OwnerCommand | None:
     ref = msg.brand()[0]
     if not (
-        msg.has(_PARTNERSHIP_WORD)
+        msg.has(PARTNERSHIP_WORD)
         or msg.has(r"\bbrands?\b|what'?s (?:still )?open|מה פתוח|status (?:with|of)\b")
-        or (ref and (msg.has(_HOW_IS_IT_GOING) or not msg.words(keep_brands=False)))
+        or (ref and (msg.has(HOW_IS_IT_GOING) or not msg.words(keep_brands=False)))
     ):
         return None
     args: dict[str, Any] = {"brand": ref}
@@ -547,7 +467,7 @@ def _list_partnerships(msg: Message) -> OwnerCommand | None:
         args["open"] = True
     else:
         m = msg.has(
-            rf"\b({_EN_STATUS})\b|(?:ב)?(ליד|הצעה|משא ומתן|חוזה)\b|(פעילים|פעילה|פעיל|שהסתיימו|שבוטלו)"
+            rf"\b({EN_STATUS})\b|(?:ב)?(ליד|הצעה|משא ומתן|חוזה)\b|(פעילים|פעילה|פעיל|שהסתיימו|שבוטלו)"
         )
         if m:
             word = m.group(1) or m.group(2) or m.group(3)

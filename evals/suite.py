@@ -42,7 +42,7 @@ class Expect(_Strict):
     intent_in: list[str] | None = None
     tools: list[str] | None = None
     no_tools: bool | list[str] | None = None
-    action: Literal["respond", "clarify", "confirm", "handoff", "refuse", "rate_limited"] | None = None
+    action: Literal[ACTIONS] | None = None  # type: ignore[valid-type]
     contains: list[str] | None = None
     contains_any: list[str] | None = None
     not_contains: list[str] | None = None
@@ -79,18 +79,7 @@ class Turn(_Strict):
 class AfterCheck(_Strict):
     """A count of rows of one resource, in the case's tenant, that match `where`."""
 
-    resource: Literal[
-        "partnerships",
-        "coupons",
-        "coupon_events",
-        "tasks",
-        "invoices",
-        "conversations",
-        "messages",
-        "support_issues",
-        "handoffs",
-        "events",
-    ]
+    resource: Literal[RESOURCES]  # type: ignore[valid-type]
     where: dict[str, Any] = {}
     count: int = Field(ge=0)
 

@@ -150,7 +150,9 @@ def services_status(settings: StoreSettings | None = None) -> list[ServiceStatus
     home = settings.home_dir
     out: list[ServiceStatus] = []
     if settings.database_url:
-        out.append(ServiceStatus("postgres", "external", _probe_db(settings.database_url), redact_url(settings.database_url)))
+        out.append(
+            ServiceStatus("postgres", "external", _probe_db(settings.database_url), redact_url(settings.database_url))
+        )
     else:
         running, where = _postgres_running(home)
         out.append(ServiceStatus("postgres", "embedded", running, where))

@@ -43,8 +43,9 @@ def _run(tmp_path: Path, *extra: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_eval_run_writes_the_spec_json_and_a_readable_html(database, tmp_path: Path) -> None:
-    result = _run(tmp_path, "--json", str(tmp_path / "r.json"), "--html", str(tmp_path / "r.html"),
-                  "--min-pass-rate", "0.6")
+    result = _run(
+        tmp_path, "--json", str(tmp_path / "r.json"), "--html", str(tmp_path / "r.html"), "--min-pass-rate", "0.6"
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
     summary = report["summary"]

@@ -64,16 +64,26 @@ def test_each_error_names_its_yaml_path(tmp_path: Path, change: tuple[str, str],
 
 def test_cli_refuses_an_invalid_suite_with_exit_code_2_and_runs_nothing(tmp_path: Path) -> None:
     path = _write(tmp_path, GOOD.replace("intent: coupon_request", "intnt: coupon_request"))
-    result = subprocess.run([sys.executable, "-c", "from channels.cli import main; main()", "eval", "run", str(path)],
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", "from channels.cli import main; main()", "eval", "run", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 2
     assert "cases[0].turns[0].expect.intnt: unknown key" in result.stderr
     assert "Traceback" not in result.stderr
 
 
 def test_expectations_fold_case_and_unicode_and_detect_reply_language() -> None:
-    out = TurnOutcome(reply="הקוד שלך: ＳＨＩＲＡ15 🎉", intent="coupon_request", tools=["find_coupons"],
-                      action="respond", language=None, ms=12.0)
+    out = TurnOutcome(
+        reply="הקוד שלך: ＳＨＩＲＡ15 🎉",
+        intent="coupon_request",
+        tools=["find_coupons"],
+        action="respond",
+        language=None,
+        ms=12.0,
+    )
     failures, skipped = check_turn(Expect(contains=["shira15"], language="he", tools=["find_coupons"]), out)
     assert failures == [] and skipped == []
     failures, _ = check_turn(Expect(not_contains=["SHIRA15"], intent="greeting", max_ms=5), out)
@@ -90,10 +100,28 @@ def test_judge_without_a_model_is_skipped_never_passed() -> None:
 
 def test_compare_lists_regressions_then_fixes_then_time() -> None:
     def report(a_pass: bool, b_pass: bool, ms: float) -> dict:
-        return {"suites": [{"name": "s", "cases": [
-            {"id": "a", "passed": a_pass, "turns": [{"ms": ms, "failures": [] if a_pass else ["intent: x"]}], "after": []},
-            {"id": "b", "passed": b_pass, "turns": [{"ms": 10, "failures": [] if b_pass else ["contains: y"]}], "after": []},
-        ]}], "summary": {"pass_rate": 0.5, "p95_ms": ms}}
+        return {
+            "suites": [
+                {
+                    "name": "s",
+                    "cases": [
+                        {
+                            "id": "a",
+                            "passed": a_pass,
+                            "turns": [{"ms": ms, "failures": [] if a_pass else ["intent: x"]}],
+                            "after": [],
+                        },
+                        {
+                            "id": "b",
+                            "passed": b_pass,
+                            "turns": [{"ms": 10, "failures": [] if b_pass else ["contains: y"]}],
+                            "after": [],
+                        },
+                    ],
+                }
+            ],
+            "summary": {"pass_rate": 0.5, "p95_ms": ms},
+        }
 
     old, new = report(True, False, 20), report(False, True, 80)
     diff = compare_reports(old, new)

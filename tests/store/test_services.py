@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import textwrap
 from pathlib import Path
 
 CLI = [sys.executable, "-c", "from channels.cli import main; main()"]
@@ -24,25 +25,33 @@ def _env(**extra: str) -> dict[str, str]:
 def test_embedded_services_restart_and_keep_data() -> None:
     home = Path(tempfile.mkdtemp(prefix="ios-svc-", dir="/tmp"))
     env = _env(INFLUENCER_OS_HOME=str(home))
-    script = (
-        "from store.bootstrap import open_database\n"
-        "from sqlalchemy import text\n"
-        "import sys\n"
-        "db = open_database()\n"
-        "with db.engine.begin() as c:\n"
-        "    if sys.argv[1] == 'write':\n"
-        "        c.execute(text(\"insert into tenants(handle, display_name, languages, timezone, settings, created_at, updated_at)"
-        " values ('kept.data', 'Kept', '[]', 'UTC', '{}', now(), now())\"))\n"
-        "        db.redis.set('kept', 'yes')\n"
-        "    else:\n"
-        "        print(c.execute(text(\"select count(*) from tenants where handle='kept.data'\")).scalar(), db.redis.get('kept'))\n"
+    script = textwrap.dedent(
+        """
+        import sys
+        from sqlalchemy import text
+        from store.bootstrap import open_database
+        db = open_database()
+        with db.engine.begin() as c:
+            if sys.argv[1] == "write":
+                c.execute(text(
+                    "insert into tenants(handle, display_name, languages, timezone, settings, created_at, updated_at)"
+                    " values ('kept.data', 'Kept', '[]', 'UTC', '{}', now(), now())"
+                ))
+                db.redis.set("kept", "yes")
+            else:
+                kept = c.execute(text("select count(*) from tenants where handle='kept.data'")).scalar()
+                print(kept, db.redis.get("kept"))
+        """
     )
     try:
         started = _run(["services", "start"], env)
         assert started.returncode == 0, started.stderr
         status = _run(["services", "status"], env)
         assert "postgres" in status.stdout and "running" in status.stdout
-        assert subprocess.run([sys.executable, "-c", script, "write"], env=env, capture_output=True, text=True).returncode == 0
+        assert (
+            subprocess.run([sys.executable, "-c", script, "write"], env=env, capture_output=True, text=True).returncode
+            == 0
+        )
 
         stopped = _run(["services", "stop"], env)
         assert "postgres" in stopped.stdout and "redis" in stopped.stdout

@@ -28,6 +28,7 @@ browser:
 
 test: install browser
 	mkdir -p $(ARTIFACTS)
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest tests
 	@# The eval gate runs on its own embedded servers (unless DATABASE_URL/REDIS_URL are set), never on yours.
 	@home=$$(mktemp -d /tmp/ios-evals-XXXXXX); status=0; \

@@ -149,7 +149,21 @@ def list_partnerships(ctx: ToolContext, args: ListPartnershipsArgs) -> dict:
     }
 
 
-class CreatePartnershipArgs(OwnerArgs):
+class _PartnershipFieldArgs(OwnerArgs):
+    """Status and currency written the way people write them, for creating and updating alike."""
+
+    @field_validator("status", mode="before", check_fields=False)
+    @classmethod
+    def _norm_status(cls, value: str | None) -> str | None:
+        return _status(value)
+
+    @field_validator("compensation_currency", check_fields=False)
+    @classmethod
+    def _norm_currency(cls, value: str | None) -> str | None:
+        return _currency(value)
+
+
+class CreatePartnershipArgs(_PartnershipFieldArgs):
     brand: str = Field(..., min_length=1, max_length=200)
     ref: str | None = Field(
         None, pattern=r"^[a-z0-9][a-z0-9._-]{0,99}$", description="stable key; from the brand if empty"
@@ -164,16 +178,6 @@ class CreatePartnershipArgs(OwnerArgs):
     brief: str | None = None
     link: str | None = Field(None, pattern=r"^https?://\S+$")
     next_follow_up: dt.date | None = None
-
-    @field_validator("status", mode="before")
-    @classmethod
-    def _norm_status(cls, value: str | None) -> str | None:
-        return _status(value)
-
-    @field_validator("compensation_currency")
-    @classmethod
-    def _norm_currency(cls, value: str | None) -> str | None:
-        return _currency(value)
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> CreatePartnershipArgs:
@@ -217,7 +221,7 @@ def create_partnership(ctx: ToolContext, args: CreatePartnershipArgs) -> dict:
     return {"partnership": partnership_out(row), "created": True}
 
 
-class UpdatePartnershipArgs(OwnerArgs):
+class UpdatePartnershipArgs(_PartnershipFieldArgs):
     partnership: str = Field(..., min_length=1, description="ref, brand name or alias")
     status: Status | None = None
     start_date: dt.date | None = None
@@ -229,16 +233,6 @@ class UpdatePartnershipArgs(OwnerArgs):
     brief: str | None = None
     link: str | None = Field(None, pattern=r"^https?://\S+$")
     next_follow_up: dt.date | None = None
-
-    @field_validator("status", mode="before")
-    @classmethod
-    def _norm_status(cls, value: str | None) -> str | None:
-        return _status(value)
-
-    @field_validator("compensation_currency")
-    @classmethod
-    def _norm_currency(cls, value: str | None) -> str | None:
-        return _currency(value)
 
     @model_validator(mode="after")
     def _something_changes(self) -> UpdatePartnershipArgs:

@@ -25,6 +25,7 @@ from agent._checkpoint import PooledPostgresSaver
 from agent.context import Context, TenantCache, UnknownConversation, UnknownTenant
 from agent.engine import OfflineEngine
 from agent.graph import build_graph
+from agent.guard.sanitize import clean_text
 from agent.state import PER_TURN_KEYS
 from store import contacts as contact_store
 from store import conversations as conversation_store
@@ -110,7 +111,16 @@ def _aware(value: dt.datetime | str | None, clock: Callable[[], dt.datetime]) ->
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
+def _clean(msg: InboundMessage) -> None:
+    # Every channel's text arrives here: nothing Postgres would refuse goes further.
+    for name in ("text", "sender_id", "handle", "message_id", "conversation_id"):
+        value = getattr(msg, name)
+        if isinstance(value, str):
+            setattr(msg, name, clean_text(value))
+
+
 def _validate(msg: InboundMessage) -> None:
+    _clean(msg)
     if msg.role not in ROLES:
         raise ValueError(f"role: must be one of {', '.join(ROLES)}")
     if msg.channel not in CHANNELS:

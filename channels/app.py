@@ -11,6 +11,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
+from channels._edge import EdgeMiddleware
 from channels.problems import install_problem_handlers
 from channels.web import WebChannel
 from channels.whatsapp_twilio import TwilioWhatsAppChannel
@@ -75,6 +76,7 @@ def create_app(
 
     app = FastAPI(title="Influencer OS", version="0.1.0", lifespan=lifespan)
     install_problem_handlers(app)
+    app.add_middleware(EdgeMiddleware)
 
     def on_message(message, output):
         # Bound late: the agent is built in the lifespan, after the routers are included.

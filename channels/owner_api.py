@@ -12,11 +12,13 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError
 from starlette.concurrency import run_in_threadpool
 
 import tools.owner  # noqa: F401  (registers the owner tools this API calls)
+from agent.guard.sanitize import TooDeep, clean_json, clean_text
 from store import partnerships as partnership_store
 from store import tenants as tenant_store
 from store.models import utcnow
@@ -25,6 +27,7 @@ from tools.registry import OWNER, ToolContext, ToolError, get_spec, run_tool, va
 __all__ = ["router", "problem"]
 
 router = APIRouter(prefix="/owner/v1", tags=["owner"])
+_MAX_ID = 2**31 - 1  # ids are PostgreSQL integers
 
 _STATUS = {
     "invalid": 422,
@@ -107,10 +110,14 @@ def _call(
             validated = validate_args(spec, args)
         except ToolError as exc:
             return problem(422, "invalid", exc.reason, field=exc.field)
-        description = spec.confirm(ctx, validated) if spec.confirm else None
-        if description and not confirm:
-            return problem(409, "confirmation_required", description, confirm=description)
-        result = run_tool(tool, args, ctx)
+        try:
+            description = spec.confirm(ctx, validated) if spec.confirm else None
+            if description and not confirm:
+                return problem(409, "confirmation_required", description, confirm=description)
+            result = run_tool(tool, args, ctx)
+        except DataError:  # a value the database cannot hold (an id past its integer range, say)
+            session.rollback()
+            return problem(422, "invalid", "a value is out of range", field="body")
         if not result.ok:
             session.rollback()
             error = result.error or {}
@@ -125,16 +132,18 @@ def _call(
 
 async def _body(request: Request) -> dict[str, Any] | JSONResponse:
     try:
-        body = await request.json()
-    except ValueError:
-        return problem(422, "invalid", "the body must be a JSON object")
+        body = clean_json(await request.json())
+    except TooDeep as exc:
+        return problem(422, "invalid", f"the body is {exc}", field="body")
+    except (ValueError, RecursionError):  # not JSON, or nested past the parser's own limit
+        return problem(422, "invalid", "the body must be a JSON object", field="body")
     if not isinstance(body, dict):
         return problem(422, "invalid", "the body must be a JSON object")
     return body
 
 
 def _query(request: Request, *names: str) -> dict[str, Any]:
-    return {k: v for k, v in request.query_params.items() if k in names and v != ""}
+    return {k: clean_text(v) for k, v in request.query_params.items() if k in names and clean_text(v) != ""}
 
 
 def _confirmed(request: Request) -> bool:
@@ -189,7 +198,7 @@ async def create_task(request: Request) -> JSONResponse:
 
 
 @router.patch("/tasks/{task_id}")
-async def update_task(task_id: int, request: Request) -> JSONResponse:
+async def update_task(request: Request, task_id: int = Path(ge=1, le=_MAX_ID)) -> JSONResponse:
     """Change a task by id (update_task arguments); cancelling needs ?confirm=true."""
     return await _write(request, "update_task", {"task": task_id})
 

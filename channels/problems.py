@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -10,6 +11,8 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 __all__ = ["Problem", "problem_response", "install_problem_handlers"]
+
+log = logging.getLogger(__name__)
 
 PROBLEM_TYPE = "application/problem+json"
 
@@ -44,6 +47,7 @@ def problem_response(
     errors: list[dict[str, Any]] | None = None,
     headers: dict[str, str] | None = None,
     code: str | None = None,
+    extra: dict[str, Any] | None = None,
 ) -> JSONResponse:
     """A problem+json response."""
     body: dict[str, Any] = {
@@ -56,6 +60,7 @@ def problem_response(
         body["code"] = code
     if errors:
         body["errors"] = errors
+    body.update(extra or {})
     return JSONResponse(body, status_code=status, media_type=PROBLEM_TYPE, headers=headers)
 
 
@@ -96,6 +101,21 @@ def install_problem_handlers(app: FastAPI) -> None:
             detail="The request is not valid; see errors.",
             errors=errors,
             headers=_cors_headers(request),
+        )
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        from channels._edge import request_id_of
+
+        request_id = request_id_of(request) or "-"
+        log.error("unexpected error in %s %s (request %s): %s", request.method, request.url.path, request_id,
+                  type(exc).__name__, exc_info=exc)
+        return problem_response(
+            500,
+            "something went wrong on our side; try again",
+            detail=f"quote request id {request_id} when reporting this",
+            headers={**_cors_headers(request), "X-Request-Id": request_id},
+            extra={"request_id": request_id},
         )
 
     @app.exception_handler(StarletteHTTPException)

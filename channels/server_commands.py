@@ -49,7 +49,49 @@ def worker(
         runtime.close()
 
 
+jobs_app = typer.Typer(help="The job queue: what failed and why, and run it again.", no_args_is_help=True)
+
+
+def _queue():
+    from channels.worker import JobQueue
+    from store.bootstrap import open_database
+
+    return JobQueue(open_database().redis)
+
+
+@jobs_app.command("dead")
+def jobs_dead(as_json: bool = typer.Option(False, "--json")) -> None:
+    """Jobs that failed three times (masked), with their error and when; numbered for `jobs retry`."""
+    import datetime as dt
+    import json
+
+    entries = _queue().dead_letters()
+    if as_json:
+        typer.echo(json.dumps(entries, ensure_ascii=False, indent=2))
+        return
+    if not entries:
+        typer.echo("no failed jobs")
+        return
+    for n, entry in enumerate(entries):
+        when = dt.datetime.fromtimestamp(entry.get("at") or 0, dt.UTC).strftime("%Y-%m-%d %H:%M")
+        job = entry.get("job") or {}
+        typer.echo(f"{n:>3}  {when}  {job.get('kind', '?')} {job.get('id', '?')}  {entry.get('error', '')}")
+
+
+@jobs_app.command("retry")
+def jobs_retry(
+    index: int | None = typer.Argument(None, help="The number `jobs dead` shows; all of them when left out."),
+) -> None:
+    """Queue failed jobs again (a running worker takes them)."""
+    queued = _queue().retry_dead(index)
+    if index is not None and not queued:
+        typer.echo(f"error: no failed job number {index}; see `influencer-os jobs dead`", err=True)
+        raise typer.Exit(2)
+    typer.echo(f"queued {queued} job{'s' if queued != 1 else ''} again")
+
+
 def register(app: typer.Typer) -> None:
     """Add the server commands to the root app."""
     app.command("serve")(serve)
     app.command("worker")(worker)
+    app.add_typer(jobs_app, name="jobs")

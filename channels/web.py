@@ -20,6 +20,7 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sse_starlette.sse import EventSourceResponse
 
+from agent.guard.sanitize import CleanStr
 from channels import _web_data as data
 from channels._cors import cors_headers, origin_allowed, preflight_headers
 from channels.base import InboundMessage, InputChannel, OnMessage, OutputChannel, TurnResult
@@ -37,22 +38,22 @@ _background: set[asyncio.Task[Any]] = set()  # turns keep running (and get store
 
 class NewConversation(BaseModel):
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
-    influencer: str = Field(min_length=1, max_length=60)
-    visitor_id: str | None = Field(default=None, min_length=8, max_length=64, pattern=_ID)
+    influencer: CleanStr = Field(min_length=1, max_length=60)
+    visitor_id: CleanStr | None = Field(default=None, min_length=8, max_length=64, pattern=_ID)
 
 
 class NewMessage(BaseModel):
     model_config = ConfigDict(extra="ignore")
-    text: str = Field(min_length=1, max_length=MAX_TEXT)
-    client_message_id: str | None = Field(default=None, min_length=1, max_length=64, pattern=_ID)
+    text: CleanStr = Field(min_length=1, max_length=MAX_TEXT)
+    client_message_id: CleanStr | None = Field(default=None, min_length=1, max_length=64, pattern=_ID)
 
 
 class ClientEvent(BaseModel):
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
-    conversation_id: str = Field(min_length=1, max_length=36)
+    conversation_id: CleanStr = Field(min_length=1, max_length=36)
     type: Literal["coupon_copied", "link_clicked"]
-    code: str | None = Field(default=None, min_length=1, max_length=64)
-    url: str | None = Field(default=None, max_length=2000)
+    code: CleanStr | None = Field(default=None, min_length=1, max_length=64)
+    url: CleanStr | None = Field(default=None, max_length=2000)
 
 
 class StreamingOutput(OutputChannel):

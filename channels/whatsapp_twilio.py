@@ -16,15 +16,20 @@ from fastapi.responses import Response
 from sqlalchemy import select
 from twilio.request_validator import RequestValidator, get_signature_algorithm
 
+from agent import guard
+from agent.guard.sanitize import clean_text
+from agent.runtime import MAX_MESSAGE_CHARS
 from channels._twilio_sender import WhatsAppSender
 from channels.base import InboundMessage, InputChannel, OnMessage, OutputChannel, TurnResult
 from channels.problems import Problem
 from channels.settings import TwilioSettings, get_twilio_settings
+from store import contacts as contact_store
 from store import owners as owner_store
 from store import tenants as tenant_store
-from store.models import OutboundMessage, Tenant, utcnow
+from store.models import Contact, OutboundMessage, Tenant, utcnow
 
-__all__ = ["TwilioWhatsAppChannel", "WhatsAppOutput", "EMPTY_TWIML", "JOB_KIND", "MEDIA_ONLY_REPLY"]
+__all__ = ["TwilioWhatsAppChannel", "WhatsAppOutput", "EMPTY_TWIML", "JOB_KIND", "MEDIA_ONLY_REPLY", "fit_body",
+           "queue_key"]
 
 log = logging.getLogger(__name__)
 
@@ -180,24 +185,18 @@ class TwilioWhatsAppChannel(InputChannel):
 
         @router.post("/channels/twilio/whatsapp")
         async def inbound(request: Request) -> Response:
-            """Validate, queue once per MessageSid, and answer with empty TwiML at once."""
+            """Validate, admit (tenant and contact known, body masked), queue once per MessageSid, and
+            answer with empty TwiML at once."""
             params = {k: str(v) for k, v in (await request.form()).multi_items()}
             self._bound(request).verify(request, params)
-            sid = params.get("MessageSid") or params.get("SmsMessageSid")
+            sid = clean_text(params.get("MessageSid") or params.get("SmsMessageSid") or "")
             if not sid or not params.get("From"):
                 raise Problem(400, "MessageSid and From are required", field="MessageSid" if not sid else "From")
             clock = (getattr(request.app.state, "overrides", None) or {}).get("clock")
-            job = {
-                "kind": JOB_KIND,
-                "id": sid,
-                "from": params["From"],
-                "to": params.get("To", ""),
-                "body": params.get("Body", ""),
-                "media": _media(params),
-                "profile_name": params.get("ProfileName"),
-                "received_at": (clock() if clock else utcnow()).isoformat(),
-            }
-            await request.app.state.runtime.aenqueue(f"wa:{job['to']}:{job['from']}", job, sid)
+            received = (clock() if clock else utcnow()).isoformat()
+            job = await run_in_threadpool(self._bound(request).admit, request.app.state.db, params, sid, received)
+            if job is not None:
+                await request.app.state.runtime.aenqueue(queue_key(job), job, sid)
             return Response(EMPTY_TWIML, media_type="text/xml")
 
         @router.post("/channels/twilio/status")
@@ -228,20 +227,46 @@ class TwilioWhatsAppChannel(InputChannel):
                 row.updated_at = utcnow()
             return True
 
+    def admit(self, db: Any, params: dict[str, str], sid: str, received_at: str) -> dict[str, Any] | None:
+        """The queued job of one inbound message: the tenant, role and contact by id (never the phone),
+        the body cleaned, cut to the agent's limit and masked. None when no influencer takes it."""
+        try:
+            phone = owner_store.normalize_phone(params["From"])
+        except ValueError:
+            log.warning("dropping WhatsApp message %s from an unusable number", sid)
+            return None
+        with db.session() as session:
+            owner_of = tenant_store.owner_tenant_for_phone(session=session, phone=phone)
+            tenant = owner_of or route_follower(session, to=params.get("To", ""), settings=self.settings)
+            if tenant is None:
+                log.warning("no influencer for WhatsApp number %s; message %s dropped", params.get("To"), sid)
+                return None
+            contact = contact_store.upsert(session=session, tenant_id=tenant.id, channel="whatsapp",
+                                           external_id=phone)
+            tenant_id, contact_id = tenant.id, contact.id
+        body, truncated = fit_body(clean_text(params.get("Body", "")))
+        return {
+            "kind": JOB_KIND,
+            "id": sid,
+            "tenant_id": tenant_id,
+            "contact_id": contact_id,
+            "role": "owner" if owner_of is not None else "follower",
+            "body": guard.mask_pii(body),
+            "truncated": truncated,
+            "media": _media(params),
+            "profile_name": clean_text(params.get("ProfileName") or "")[:100] or None,
+            "received_at": received_at,
+        }
+
     def process(
         self, job: dict[str, Any], *, on_message: OnMessage, db: Any, sender: WhatsAppSender
     ) -> TurnResult | None:
         """Run the turn of one queued inbound message and send its reply (owner numbers: owner mode)."""
-        try:
-            phone = owner_store.normalize_phone(job["from"])
-        except ValueError:
-            log.warning("dropping a WhatsApp message from an unusable number")
-            return None
         with db.session() as session:
-            owner_of = tenant_store.owner_tenant_for_phone(session=session, phone=phone)
-            tenant = owner_of or route_follower(session, to=job.get("to", ""), settings=self.settings)
-        if tenant is None:
-            log.warning("no influencer for WhatsApp number %s; message %s dropped", job.get("to"), job["id"])
+            tenant = session.get(Tenant, job["tenant_id"])
+            contact = session.get(Contact, job["contact_id"])
+        if tenant is None or contact is None or contact.tenant_id != tenant.id:
+            log.warning("WhatsApp message %s: its influencer or contact is gone; dropped", job.get("id"))
             return None
         media = tuple(job.get("media") or ())
         text = job.get("body") or ""
@@ -250,13 +275,28 @@ class TwilioWhatsAppChannel(InputChannel):
         message = InboundMessage(
             handle=tenant.handle,
             channel="whatsapp",
-            sender_id=phone,
+            sender_id=contact.external_id,
             text=text,
-            role="owner" if owner_of is not None else "follower",
+            role=job.get("role") or "follower",
             message_id=job["id"],
             media=media,
             now=dt.datetime.fromisoformat(job["received_at"]) if job.get("received_at") else None,
         )
         language = (tenant.languages or ["he"])[0]
-        output = WhatsAppOutput(sender, tenant_id=tenant.id, phone=phone, language=language)
+        output = WhatsAppOutput(sender, tenant_id=tenant.id, phone=contact.external_id, language=language)
         return on_message(message, output)
+
+
+def queue_key(job: dict[str, Any]) -> str:
+    """The job's conversation key: tenant and contact ids, so turns of one sender run in order."""
+    return f"wa:{job['tenant_id']}:{job['contact_id']}"
+
+
+def fit_body(text: str, limit: int = MAX_MESSAGE_CHARS) -> tuple[str, bool]:
+    """A WhatsApp body within the agent's limit (WhatsApp cannot be answered with a 422): cut at the
+    last word end before the limit, marked with an ellipsis. Returns (text, whether it was cut)."""
+    if len(text) <= limit:
+        return text, False
+    cut = text.rfind(" ", 0, limit - 1)
+    cut = cut if cut > limit // 2 else limit - 1
+    return text[:cut].rstrip() + "…", True

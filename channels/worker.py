@@ -44,8 +44,12 @@ return 0
 class JobQueue:
     """Per-key FIFO queues in Redis with leases (see the module docstring)."""
 
-    def __init__(self, redis: Any, *, prefix: str = "ios:q", lease_seconds: int = 120, blocking: Any = None) -> None:
+    def __init__(
+        self, redis: Any, *, prefix: str = "ios:q", lease_seconds: int = 120, blocking: Any = None,
+        dead_ttl_seconds: int = 14 * 86400,
+    ) -> None:
         self.redis = redis
+        self.dead_ttl_seconds = dead_ttl_seconds
         # BLPOP holds its connection for the wait: a client whose socket timeout outlasts the wait.
         self.blocking = blocking or redis
         self.prefix = prefix
@@ -117,12 +121,36 @@ class JobQueue:
         """Give the key up if it has no jobs left; False means more arrived: keep going."""
         return bool(self._release(keys=[self._jobs(key), self._lease(key)]))
 
-    def dead_letter(self, key: str, job: dict[str, Any], error: str) -> None:
-        """Move a job that kept failing aside, so the conversation's later messages still run."""
+    @property
+    def _dead(self) -> str:
+        return f"{self.prefix}:dead"
+
+    def dead_letter(self, key: str, job: dict[str, Any], error: str, *, at: float | None = None) -> None:
+        """Move a job that kept failing aside, so the conversation's later messages still run. What is
+        kept is masked (no phone, e-mail or card survives in the list) and the list expires."""
+        entry = {"key": _masked(key), "job": _masked(job), "error": _masked(error), "at": at or time.time()}
         pipe = self.redis.pipeline()
-        pipe.rpush(f"{self.prefix}:dead", json.dumps({"key": key, "job": job, "error": error}, ensure_ascii=False))
+        pipe.rpush(self._dead, json.dumps(entry, ensure_ascii=False))
+        pipe.expire(self._dead, self.dead_ttl_seconds)
         pipe.lpop(self._jobs(key))
         pipe.execute()
+
+    def dead_letters(self) -> list[dict[str, Any]]:
+        """The jobs that kept failing, oldest first: key, job, error and when."""
+        return [json.loads(raw) for raw in self.redis.lrange(self._dead, 0, -1)]
+
+    def retry_dead(self, index: int | None = None) -> int:
+        """Queue dead jobs again (one by its index in `dead_letters`, or all); returns how many."""
+        entries = self.dead_letters()
+        chosen = range(len(entries)) if index is None else [index] if 0 <= index < len(entries) else []
+        count = 0
+        for n in chosen:
+            entry = entries[n]
+            raw = json.dumps(entry, ensure_ascii=False)
+            if self.redis.lrem(self._dead, 1, raw):  # another operator may have taken it already
+                self.enqueue(entry["key"], entry["job"])
+                count += 1
+        return count
 
     def recover(self) -> int:
         """Put back in `ready` the keys with jobs whose lease expired (their worker died)."""
@@ -138,6 +166,19 @@ class JobQueue:
     def depth(self) -> int:
         """Jobs waiting or running, over all keys."""
         return sum(self.redis.llen(k) for k in self.redis.scan_iter(match=f"{self.prefix}:k:*", count=200))
+
+
+def _masked(value: Any) -> Any:
+    """Every string in a job masked (phones, e-mails, cards, IDs), the shape kept."""
+    from agent.guard import mask_pii
+
+    if isinstance(value, str):
+        return mask_pii(value)
+    if isinstance(value, dict):
+        return {k: _masked(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_masked(v) for v in value]
+    return value
 
 
 class Periodic:

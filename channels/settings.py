@@ -63,6 +63,17 @@ class WebSettings(BaseSettings):
     max_message_chars: int = 2000
     turn_timeout_seconds: float = 30.0
     extra_allowed_origins: list[str] = Field(default_factory=list)  # allowed for every influencer
+    # New conversations and client events, per client IP and per influencer: token buckets
+    # (capacity, then tokens per second). A page that creates one conversation per visit needs 1.
+    conversations_per_ip: int = 20
+    conversations_per_ip_refill: float = 0.1
+    conversations_per_tenant: int = 600
+    conversations_per_tenant_refill: float = 10.0
+    events_per_ip: int = 120
+    events_per_ip_refill: float = 1.0
+    # The trace summary (intent, policy verdict, tools, variants) goes to owners (their token) only;
+    # developers may turn it on for everyone on a local server (benchmarks do).
+    expose_trace: bool = False
 
 
 @lru_cache

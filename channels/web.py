@@ -23,6 +23,7 @@ from sse_starlette.sse import EventSourceResponse
 from agent.guard.sanitize import CleanStr
 from channels import _web_data as data
 from channels._cors import cors_headers, origin_allowed, preflight_headers
+from channels._web_limits import limits_for
 from channels.base import InboundMessage, InputChannel, OnMessage, OutputChannel, TurnResult
 from channels.problems import Problem
 from channels.settings import get_web_settings
@@ -141,7 +142,18 @@ def _stored(db: Any, conv: data.WebConversation, msg: InboundMessage, result: Tu
     return data.stored_turn(db, conv.tenant.id, msg.message_id or "")
 
 
-def _reply_payload(conv: data.WebConversation, msg: InboundMessage, result: TurnResult, stored: dict) -> dict:
+def _shows_trace(request: Request, conv: data.WebConversation) -> bool:
+    # Followers never see how a reply was decided; an owner's token (or a developer's local setting) does.
+    if get_web_settings().expose_trace:
+        return True
+    scheme, _, token = (request.headers.get("authorization") or "").partition(" ")
+    return scheme.lower() == "bearer" and bool(token.strip()) and data.owner_token_for(
+        request.app.state.db, conv.tenant.id, token.strip())
+
+
+def _reply_payload(
+    conv: data.WebConversation, msg: InboundMessage, result: TurnResult, stored: dict, *, trace: bool = False
+) -> dict:
     text = result.reply or stored.get("reply") or ""
     language = result.language or stored.get("language") or ""
     cards = list(result.cards or stored.get("cards") or [])
@@ -152,7 +164,7 @@ def _reply_payload(conv: data.WebConversation, msg: InboundMessage, result: Turn
         "reply_id": stored.get("reply_id"),
         "duplicate": bool(result.duplicate),
         "reply": {"text": text, "language": language, "dir": data.lang_dir(language, text), "cards": cards},
-        "trace": _trace_summary(result),
+        **({"trace": _trace_summary(result)} if trace else {}),
     }
 
 
@@ -228,6 +240,7 @@ class WebChannel(InputChannel):
             db = request.app.state.db
             tenant = data.load_tenant(db, body.influencer)
             headers = cors_headers(request, tenant, _extra_origins())
+            limits_for(request).new_conversation(request, tenant.id, headers)
             now = _now(request) or dt.datetime.now(dt.UTC)
             conv = data.create_conversation(db, tenant, visitor_id=body.visitor_id, now=now)
             language = (tenant.languages or ["he"])[0]
@@ -262,7 +275,7 @@ class WebChannel(InputChannel):
             except (LookupError, ValueError) as exc:
                 raise _turn_problem(exc) from None
             stored = _stored(request.app.state.db, conv, msg, result)
-            payload = _reply_payload(conv, msg, result, stored)
+            payload = _reply_payload(conv, msg, result, stored, trace=_shows_trace(request, conv))
             return JSONResponse(payload, headers=getattr(request.state, "cors_headers", {}))
 
         async def stream(request: Request, conversation_id: str, text: str, cmid: str | None) -> EventSourceResponse:
@@ -288,15 +301,18 @@ class WebChannel(InputChannel):
 
         @router.post("/api/events", status_code=201, tags=["web chat"])
         def client_event(request: Request, body: ClientEvent) -> JSONResponse:
-            """Record that the visitor copied a coupon code or clicked a link (for this influencer only)."""
+            """Record that the visitor copied a coupon code shown in this conversation (once per code: 201 the
+            first time, 200 after) or clicked a link (stored masked). 409 for a code never shown here."""
             if body.type == "coupon_copied" and not body.code:
                 raise Problem(422, "code is required for coupon_copied", field="code", code="missing_code")
+            limits_for(request).event(request, {})
             conv = conversation_for(request, body.conversation_id)
             now = _now(request) or dt.datetime.now(dt.UTC)
             recorded = data.record_client_event(
                 request.app.state.db, conv, kind=body.type, code=body.code, url=body.url, now=now
             )
-            return JSONResponse(recorded, status_code=201, headers=getattr(request.state, "cors_headers", {}))
+            status = 200 if recorded.pop("already", False) else 201
+            return JSONResponse(recorded, status_code=status, headers=getattr(request.state, "cors_headers", {}))
 
         self._static_routes(router)
         return router
@@ -351,7 +367,8 @@ class WebChannel(InputChannel):
                 return
             result: TurnResult = item
             stored = await run_in_threadpool(_stored, request.app.state.db, conv, msg, result)
-            payload = _reply_payload(conv, msg, result, stored)
+            trace = await run_in_threadpool(_shows_trace, request, conv)
+            payload = _reply_payload(conv, msg, result, stored, trace=trace)
             if not streamed_tokens:
                 for piece in _tokens(payload["reply"]["text"]):
                     yield _sse("token", {"text": piece})

@@ -224,7 +224,11 @@ def chat_app() -> Any:
 
     frozen = dt.datetime.fromisoformat(os.environ["BENCH_NOW"])
     db = Database(os.environ["BENCH_DATABASE_URL"], os.environ["BENCH_REDIS_URL"])
-    return create_app(database=db, worker=False, overrides={"clock": lambda: frozen})
+    # Node timings come back in the trace summary, and one address opens every conversation.
+    os.environ["WEB_EXPOSE_TRACE"] = "true"
+    unlimited = (10**9, 10**6)
+    return create_app(database=db, worker=False, overrides={
+        "clock": lambda: frozen, "conversation_rate": unlimited, "tenant_conversation_rate": unlimited})
 
 
 def _serve(kind: str, port: int, workers: int) -> None:

@@ -8,9 +8,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from store.models import Event, utcnow
+from store.models import CouponEvent, Event, utcnow
 
-__all__ = ["record", "list_recent"]
+__all__ = ["record", "list_recent", "coupon_event_once"]
 
 
 def record(
@@ -42,3 +42,22 @@ def list_recent(*, session: Session, tenant_id: int, kind: str | None = None, li
     if kind is not None:
         query = query.where(Event.kind == kind)
     return list(session.scalars(query.order_by(Event.at.desc(), Event.id.desc()).limit(limit)).all())
+
+
+def coupon_event_once(
+    *, session: Session, tenant_id: int, coupon_id: int, conversation_id: str, kind: str
+) -> int | None:
+    """The id of this conversation's earlier event of this kind on this coupon, or None; holds a lock
+    until the transaction ends, so two requests at once cannot both record the first one."""
+    from sqlalchemy import text
+
+    session.execute(text("select pg_advisory_xact_lock(hashtextextended(:k, 0))"),
+                    {"k": f"coupon-event:{tenant_id}:{conversation_id}:{coupon_id}:{kind}"})
+    return session.scalar(
+        select(CouponEvent.id).where(
+            CouponEvent.tenant_id == tenant_id,
+            CouponEvent.coupon_id == coupon_id,
+            CouponEvent.conversation_id == conversation_id,
+            CouponEvent.kind == kind,
+        ).limit(1)
+    )

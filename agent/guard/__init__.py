@@ -5,7 +5,7 @@ Importing this package is cheap: presidio is imported and the PII analyzer built
 """
 
 from agent.guard.injection import RISK_FLAGS, detect_risks
-from agent.guard.pii import PiiSpan, find_pii, mask_pii, warm_up
+from agent.guard.pii import PiiSpan, find_pii, mask_identity, mask_pii, warm_up
 from agent.guard.ratelimit import RateLimiter
 
 __all__ = [
@@ -14,6 +14,7 @@ __all__ = [
     "RateLimiter",
     "detect_risks",
     "find_pii",
+    "mask_identity",
     "mask_pii",
     "warm_up",
 ]

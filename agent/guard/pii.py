@@ -223,3 +223,19 @@ def mask_pii(text: str) -> str:
         cursor = span.end
     parts.append(text[cursor:])
     return "".join(parts)
+
+
+def mask_identity(value: str) -> str:
+    """A sender id fit to keep (checkpoints, audit actors): a phone keeps only its last 4 digits
+    ("+972501234567" -> "+•••••••••4567"); ids without a long run of digits are returned as they are."""
+    digits = sum(ch.isdigit() for ch in value or "")
+    if digits < 7:
+        return value
+    seen, out = 0, []
+    for ch in value:
+        if ch.isdigit():
+            seen += 1
+            out.append(ch if seen > digits - 4 else "•")
+        else:
+            out.append(ch)
+    return "".join(out)

@@ -91,6 +91,7 @@ class Context:
     embedder: Any = None
     contact_limiter: Any = None
     tenant_limiter: Any = None
+    owner_limiter: Any = None
     emit: Callable[[dict[str, Any]], None] | None = None  # streaming: {"type": "token"|"card"|"done", ...}
     turn: dict[str, Any] = field(default_factory=dict)  # per-turn objects that are not checkpointed
 

@@ -11,7 +11,7 @@ from agent.state import TurnState
 from tools import registry
 from tools.registry import FOLLOWER
 
-__all__ = ["policy_node", "owner_request_risk", "REFUSE_RISKS"]
+__all__ = ["policy_node", "owner_request_risk", "rate_limit", "REFUSE_RISKS"]
 
 # Risks refused outright: the reply says no and leaks nothing (no codes, no prompt, no other tenant).
 REFUSE_RISKS = ("prompt_injection", "data_exfiltration", "role_escalation")
@@ -20,9 +20,19 @@ REFUSE_RISKS = ("prompt_injection", "data_exfiltration", "role_escalation")
 OWNER_REFUSE_RISKS = ("prompt_injection",)
 
 
-def _rate_limited(state: TurnState, ctx: Context) -> str | None:
+def rate_limit(state: TurnState, ctx: Context) -> str | None:
+    """Take this turn's tokens; the reason when the sender or the influencer's traffic is over its limit.
+
+    Called by the understanding node before any model call (a limited sender costs no model tokens,
+    OWASP LLM10); the policy node then answers with the kind rate-limited reply. Owners have a bucket
+    of their own with a higher limit; a conversation a human holds is not limited (nothing is said)."""
+    if state.get("paused") and state.get("role") != "owner":
+        return None
     tenant_id = state["tenant"]["id"]
     contact_key = f"{tenant_id}:{state.get('contact_id') or state.get('sender_id')}"
+    if state.get("role") == "owner":
+        limiter = ctx.owner_limiter
+        return "owner sends too fast" if limiter is not None and not limiter.allow(contact_key) else None
     if ctx.contact_limiter is not None and not ctx.contact_limiter.allow(contact_key):
         return "contact sends too fast"
     if ctx.tenant_limiter is not None and not ctx.tenant_limiter.allow(str(tenant_id)):
@@ -74,7 +84,7 @@ def policy_node(state: TurnState, runtime: Runtime[Context]) -> dict[str, Any]:
         if asked:
             risks.append(asked)
             refusing.append(asked)
-    limited = None if role == "owner" or state.get("paused") else _rate_limited(state, ctx)
+    limited = ctx.turn.get("limited") if "limited" in ctx.turn else rate_limit(state, ctx)
     if limited:
         verdict = "rate_limited"
         reasons.append(limited)

@@ -51,6 +51,8 @@ class AgentSettings(BaseSettings):
     rate_contact_refill_per_sec: float = 0.5
     rate_tenant_capacity: int = 600
     rate_tenant_refill_per_sec: float = 50.0
+    rate_owner_capacity: int = 120  # owners manage their business by chat: a higher limit, not none
+    rate_owner_refill_per_sec: float = 2.0
     catalog_ttl_seconds: float = 30.0
     durability: str = Field(default="exit", pattern="^(exit|async|sync)$")
     confirm_ttl_minutes: int = 10
@@ -179,6 +181,8 @@ class Agent:
                                            prefix="rl:contact")
         self.tenant_limiter = RateLimiter(self.redis, capacity=self.settings.rate_tenant_capacity,
                                           refill_per_sec=self.settings.rate_tenant_refill_per_sec, prefix="rl:tenant")
+        self.owner_limiter = RateLimiter(self.redis, capacity=self.settings.rate_owner_capacity,
+                                         refill_per_sec=self.settings.rate_owner_refill_per_sec, prefix="rl:owner")
         conninfo = _conninfo(database.url)
         self.pool = ConnectionPool(
             conninfo,
@@ -301,7 +305,8 @@ class Agent:
             context = Context(
                 db=self.db, session=session, engine=self.engine, fallback_engine=self.fallback_engine,
                 cache=self.cache, settings=self.settings, embedder=self.embedder,
-                contact_limiter=self.contact_limiter, tenant_limiter=self.tenant_limiter, emit=on_event,
+                contact_limiter=self.contact_limiter, tenant_limiter=self.tenant_limiter,
+                owner_limiter=self.owner_limiter, emit=on_event,
                 turn={"tenant": tenant, "conversation": conv, "text": msg.text},
             )
             turn_input = {

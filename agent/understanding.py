@@ -47,9 +47,13 @@ def understanding_node(state: TurnState, runtime: Runtime[Context]) -> dict[str,
     masked = mask_spans(text, spans) if spans else text
     spans = sorted([*spans, *placeholder_spans(masked)], key=lambda s: s.start) if "[" in masked else spans
     risks = guard.detect_risks(text)
+    from agent.policy import rate_limit
+
+    # Limits before cost: a sender over the limit is understood offline, never by the model.
+    ctx.turn["limited"] = limited = rate_limit(state, ctx)
     call = call_with_fallback(
-        ctx.engine, ctx.fallback_engine, "understand", {**state, "masked_text": masked, "text": masked},
-        catalog=engine_catalog(ctx, state),
+        ctx.fallback_engine if limited else ctx.engine, ctx.fallback_engine, "understand",
+        {**state, "masked_text": masked, "text": masked}, catalog=engine_catalog(ctx, state),
     )
     understanding = dict(call.value)
     understanding["risks"] = list(risks)

@@ -238,3 +238,23 @@ def test_rate_limited_turn_gets_a_kind_reply(shira, make_agent):
     assert [r.action for r in results[2:]] == ["rate_limited", "rate_limited"]
     assert results[3].reply and results[3].tools == []
     assert say(agent, "code for olivia?", sender="someone-else").action == "respond"
+
+
+def test_a_rate_limited_sender_costs_no_model_call(shira, make_agent):
+    from agent import AgentSettings
+
+    engine = ScriptedEngine(lambda text: u("coupon_request", brands=("Olivia",)))
+    agent = make_agent(shira, engine=engine,
+                       settings=AgentSettings(rate_contact_capacity=2, rate_contact_refill_per_sec=0.001))
+    results = [say(agent, f"code for olivia? {n}", sender="spammer") for n in range(5)]
+    assert [r.action for r in results[2:]] == ["rate_limited"] * 3
+    assert len(engine.seen) == 2  # the three limited turns never reached the (model) engine
+
+
+def test_owners_have_a_higher_limit_not_none(shira, make_agent):
+    from agent import AgentSettings
+
+    settings = AgentSettings(rate_contact_capacity=1, rate_owner_capacity=3, rate_owner_refill_per_sec=0.001)
+    agent = make_agent(shira, settings=settings)
+    results = [say(agent, "what coupons are active?", role="owner", sender="owner-token") for _ in range(5)]
+    assert [r.action == "rate_limited" for r in results] == [False, False, False, True, True]

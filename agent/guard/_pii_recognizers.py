@@ -8,6 +8,7 @@ from presidio_analyzer.context_aware_enhancers import ContextAwareEnhancer
 from presidio_analyzer.predefined_recognizers import EmailRecognizer
 
 IL_PHONE = "IL_PHONE"
+NATIONAL_PHONE = "NATIONAL_PHONE"
 IL_ID = "IL_ID_NUMBER"
 CARD = "CARD_NUMBER"
 
@@ -24,6 +25,11 @@ _AREA = r"(?:5\d|7\d|[23489])"
 
 IL_PHONE_PATTERNS = [
     Pattern(
+        "IL mobile in pairs (05 47 65 43 21)",
+        r"(?<![0-9A-Za-z+])0[57]\d?(?:[- ]\d{2}){4}(?!\d)",
+        0.6,
+    ),
+    Pattern(
         "IL phone, local (05X-XXXXXXX, 0X-XXXXXXX)",
         rf"(?<![0-9A-Za-z+])\(?0{_AREA}\)?[- ]?{_SUBSCRIBER}(?!\d)",
         0.6,
@@ -36,8 +42,17 @@ IL_PHONE_PATTERNS = [
 ]
 
 IL_ID_PATTERNS = [
-    # Nine digits, optionally written with a dash before the check digit (12345678-2).
-    Pattern("IL ID number", rf"{_NOT_AFTER_ALNUM}(?:\d{{9}}|\d{{8}}-\d){_NOT_BEFORE_ALNUM}", 0.3),
+    # Nine digits, optionally written with a dash before the check digit (12345678-2); or eight, the
+    # leading zero left out (39337423 for 039337423), which the check digit then validates.
+    Pattern("IL ID number", rf"{_NOT_AFTER_ALNUM}(?:\d{{9}}|\d{{8}}-\d|\d{{8}}){_NOT_BEFORE_ALNUM}", 0.3),
+]
+
+# National formats of other countries that libphonenumber may call invalid (fictional 555 numbers)
+# or that its regions do not cover: UK 07700 900 123, US (212) 555-0147 / 212-555-0147.
+NATIONAL_PHONE_PATTERNS = [
+    Pattern("UK/EU national with a trunk 0", r"(?<![0-9A-Za-z+])0\d{3,4}[ -]\d{3}[ -]?\d{3,4}(?!\d)", 0.5),
+    Pattern("US (NPA) NXX-XXXX", r"(?<![0-9A-Za-z+])\(\d{3}\)[ ]?\d{3}[-. ]\d{4}(?!\d)", 0.5),
+    Pattern("US NPA-NXX-XXXX", r"(?<![0-9A-Za-z+])[2-9]\d{2}[-.][2-9]\d{2}[-.]\d{4}(?!\d)", 0.5),
 ]
 
 CARD_PATTERNS = [
@@ -45,6 +60,11 @@ CARD_PATTERNS = [
     Pattern(
         "card, groups of four",
         rf"{_NOT_AFTER_ALNUM}[2-6]\d{{3}}(?:[- ]?\d{{4}}){{2,3}}(?:[- ]?\d{{1,3}})?{_NOT_BEFORE_ALNUM}",
+        0.3,
+    ),
+    Pattern(
+        "card, groups of four with dots",
+        rf"{_NOT_AFTER_ALNUM}[2-6]\d{{3}}(?:\.\d{{4}}){{3}}(?:\.\d{{1,3}})?{_NOT_BEFORE_ALNUM}",
         0.3,
     ),
     Pattern(
@@ -58,6 +78,12 @@ EMAIL_PATTERNS = [
     Pattern(
         "e-mail, ASCII",
         r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+        r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,}(?![A-Za-z0-9-])",
+        0.5,
+    ),
+    Pattern(
+        "e-mail, a local part in any script (דנה@, josé@)",
+        r"(?<![\w.%+-])[\w.%+-]*[^\x00-\x7f\s@][\w.%+-]*@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
         r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,}(?![A-Za-z0-9-])",
         0.5,
     ),
@@ -100,6 +126,18 @@ class IsraeliPhoneRecognizer(PatternRecognizer):
             supported_entity=IL_PHONE,
             name=f"IsraeliPhoneRecognizer_{supported_language}",
             patterns=IL_PHONE_PATTERNS,
+            supported_language=supported_language,
+        )
+
+
+class NationalPhoneRecognizer(PatternRecognizer):
+    """Phones in other countries' national formats, by shape (see NATIONAL_PHONE_PATTERNS)."""
+
+    def __init__(self, *, supported_language: str) -> None:
+        super().__init__(
+            supported_entity=NATIONAL_PHONE,
+            name=f"NationalPhoneRecognizer_{supported_language}",
+            patterns=NATIONAL_PHONE_PATTERNS,
             supported_language=supported_language,
         )
 
@@ -182,6 +220,7 @@ __all__ = [
     "IL_PHONE",
     "IsraeliIdRecognizer",
     "IsraeliPhoneRecognizer",
+    "NationalPhoneRecognizer",
     "LuhnCardRecognizer",
     "NoContextEnhancer",
     "OfflineEmailRecognizer",

@@ -41,6 +41,7 @@ LANGUAGES = ("en", "he")
 _KIND_BY_ENTITY = {
     "PHONE_NUMBER": "PHONE",
     "IL_PHONE": "PHONE",
+    "NATIONAL_PHONE": "PHONE",
     "EMAIL_ADDRESS": "EMAIL",
     "CREDIT_CARD": "CARD",
     "CARD_NUMBER": "CARD",
@@ -110,6 +111,7 @@ def _build_analyzer() -> AnalyzerEngine:
             ours.OfflineEmailRecognizer(supported_language=language),
             PhoneRecognizer(supported_language=language, supported_regions=("IL", "US"), leniency=2),
             ours.IsraeliPhoneRecognizer(supported_language=language),
+            ours.NationalPhoneRecognizer(supported_language=language),
             CreditCardRecognizer(supported_language=language),
             ours.LuhnCardRecognizer(supported_language=language),
             ours.IsraeliIdRecognizer(supported_language=language),
@@ -179,7 +181,8 @@ def find_pii(text: str) -> list[PiiSpan]:
         kind = _KIND_BY_ENTITY.get(result.entity_type)
         if kind is None:
             continue
-        start, end = _trim(text, result.start, result.end)
+        # An e-mail's local part may be Hebrew (דנה@...): only spaces are trimmed from it.
+        start, end = (result.start, result.end) if kind == "EMAIL" else _trim(text, result.start, result.end)
         if start >= end or (kind in _ORDER_LOOKALIKE_KINDS and _is_order_reference(text, start)):
             continue
         candidates.append((start, end, result.score, kind))

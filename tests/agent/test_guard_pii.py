@@ -56,6 +56,24 @@ def test_personal_data_is_replaced_by_placeholders(text: str, masked: str) -> No
 
 
 @pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        # found by probing (issue 9): dotted cards, phones in pairs, non-Latin e-mails, foreign national
+        # formats, and an ID number written without its leading zero
+        ("card 4111.1111.1111.1111 thanks", "card [CARD] thanks"),
+        ("תתקשרי 05 47 65 43 21", "תתקשרי [PHONE]"),
+        ("write to דנה@example.com please", "write to [EMAIL] please"),
+        ("josé.garcía@correo.es", "[EMAIL]"),
+        ("my UK mobile 07700 900 123", "my UK mobile [PHONE]"),
+        ("call (212) 555-0147 tomorrow", "call [PHONE] tomorrow"),
+        ("ת.ז 39337423", "ת.ז [ID]"),
+    ],
+)
+def test_gaps_found_by_probing_are_masked(text: str, masked: str) -> None:
+    assert mask_pii(text) == masked
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "my order #A-1234 never arrived",

@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
 from twilio.http.http_client import TwilioHttpClient
 
+from agent.guard.pii import mask_identity
 from channels.settings import TwilioSettings
 from store.models import Contact, OutboundMessage, utcnow
 
@@ -92,6 +93,13 @@ def _retryable(exc: Exception) -> bool:
     return isinstance(exc, RequestException | ConnectionError | TimeoutError)
 
 
+def _unknown(exc: Exception) -> bool:
+    """No HTTP answer at all (connection dropped, read timeout): the request may have been taken."""
+    from twilio.base.exceptions import TwilioRestException
+
+    return not isinstance(exc, TwilioRestException)
+
+
 def _describe(exc: Exception) -> str:
     from twilio.base.exceptions import TwilioRestException
 
@@ -113,7 +121,10 @@ def _masked(text: str | None) -> str | None:
 
 
 def _already(session: Any, tenant_id: int, dedupe_key: str) -> SendOutcome | None:
-    """The outcome of a send with this key that is done or in progress elsewhere; None to (re)send."""
+    """The outcome of a send with this key that is done or in progress elsewhere; None to send.
+
+    A row left in `sending` by a worker that died is not deleted and sent again: Twilio may have
+    accepted it. It comes back as `unknown` (with its row id), and the sender asks Twilio first."""
     row = session.scalars(
         select(OutboundMessage)
         .where(OutboundMessage.tenant_id == tenant_id, OutboundMessage.dedupe_key == dedupe_key)
@@ -125,10 +136,8 @@ def _already(session: Any, tenant_id: int, dedupe_key: str) -> SendOutcome | Non
         return SendOutcome(row.status, row.id, row.provider_id, row.error, skipped=True)
     if utcnow() - row.updated_at < IN_PROGRESS:
         return SendOutcome("in_progress", row.id, skipped=True)
-    # A crashed attempt: delete it so this worker's insert takes its place.
-    session.delete(row)
-    session.flush()
-    return None
+    row.updated_at = utcnow()  # this worker takes the crashed attempt over
+    return SendOutcome("unknown", row.id)
 
 
 class WhatsAppSender:
@@ -178,24 +187,27 @@ class WhatsAppSender:
     ) -> tuple[int, str | None, SendOutcome | None]:
         """Insert (or find) the outbound row and decide free-form vs template vs blocked."""
         with self.db.session() as session:
-            if dedupe_key:
-                done = _already(session, tenant_id, dedupe_key)
-                if done is not None:
-                    return done.outbound_id or 0, None, done
+            resumed = _already(session, tenant_id, dedupe_key) if dedupe_key else None
+            if resumed is not None and resumed.status != "unknown":
+                return resumed.outbound_id or 0, None, resumed
             last = self.last_inbound_at(session, tenant_id=tenant_id, phone=phone)
             within = last is not None and now - last < WINDOW
             content_sid = None if within else self.settings.content_sid_for(purpose)
             blocked = not within and content_sid is None
+            if resumed is not None and not blocked:  # a crashed attempt of this send: take it over
+                return resumed.outbound_id or 0, content_sid, resumed
             error = f"outside the 24-hour window and no approved template for {purpose}" if blocked else None
             stmt = insert(OutboundMessage).values(
                 tenant_id=tenant_id,
                 conversation_id=conversation_id,
                 channel="whatsapp",
-                to=phone,
+                to=mask_identity(phone),  # who it went to, masked: the contact holds the number
                 body=_masked(body) if content_sid is None else json.dumps(content_variables or {}),
                 content_sid=content_sid,
                 purpose=purpose,
-                status="blocked_window" if blocked else "queued",
+                # `sending` from the start: a worker that dies from here on leaves a row that says
+                # "Twilio may have it", never one that invites a second send.
+                status="blocked_window" if blocked else "sending",
                 error=error,
                 attempts=0,
                 dedupe_key=dedupe_key,
@@ -212,7 +224,7 @@ class WhatsAppSender:
                 done = _already(session, tenant_id, dedupe_key or "")
                 return (
                     (done.outbound_id or 0) if done else 0,
-                    None,
+                    content_sid,
                     done or SendOutcome("in_progress", skipped=True),
                 )
             if blocked:
@@ -243,7 +255,7 @@ class WhatsAppSender:
             content_variables=content_variables,
             now=now,
         )
-        if done is not None:
+        if done is not None and done.status != "unknown":
             return done
         if not self.settings.configured:  # nothing to retry: say so once, in the row
             return self._finish(row_id, None, 0, "Twilio is not configured (TWILIO_AUTH_TOKEN, TWILIO_FROM_NUMBER)")
@@ -255,9 +267,14 @@ class WhatsAppSender:
         callback = self.settings.public_url("/channels/twilio/status", "") if self.settings.public_base_url else ""
         if callback:
             kwargs["status_callback"] = callback
+        if done is not None:  # a crashed attempt of this very send: did Twilio take it?
+            found = self._find_accepted(kwargs, since=utcnow() - IN_PROGRESS * 4)
+            if found is not None:
+                return self._finish(row_id, found, 0, None)
         attempts, error, message = 0, None, None
         for attempt in range(1, self.settings.max_attempts + 1):
             attempts = attempt
+            started = utcnow()
             try:
                 message = self.client.messages.create(**kwargs)
                 error = None
@@ -266,9 +283,33 @@ class WhatsAppSender:
                 error = _describe(exc)
                 if not _retryable(exc) or attempt == self.settings.max_attempts:
                     break
+                if _unknown(exc):  # no answer: Twilio may have accepted it; ask before sending again
+                    message = self._find_accepted(kwargs, since=started)
+                    if message is not None:
+                        error = None
+                        break
                 delay = min(self.settings.backoff_max_seconds, self.settings.backoff_seconds * 2 ** (attempt - 1))
                 self.sleep(delay * (0.75 + random.random() / 2))
         return self._finish(row_id, message, attempts, error)
+
+    def _find_accepted(self, kwargs: dict[str, Any], *, since: dt.datetime) -> Any:
+        """The message Twilio accepted for this send since `since` (same to, from and body), or None.
+
+        Twilio's Messages API has no idempotency key, so the list filtered by recipient, sender and
+        date is the record of what it took. When Twilio cannot be asked, None: the send goes ahead
+        (a reply twice is better than none)."""
+        try:
+            recent = self.client.messages.list(
+                to=kwargs["to"], from_=kwargs["from_"], date_sent_after=since - dt.timedelta(minutes=2), limit=20
+            )
+        except Exception as exc:
+            log.warning("could not ask Twilio about an unanswered send: %s", _describe(exc))
+            return None
+        body = kwargs.get("body")
+        for message in recent:
+            if body is None or (getattr(message, "body", None) or "") == body:
+                return message
+        return None
 
     def _finish(self, row_id: int, message: Any, attempts: int, error: str | None) -> SendOutcome:
         """Record the outcome of the attempts on the outbound row."""

@@ -1,7 +1,9 @@
 """A local fake of Twilio's Messages API (api.twilio.com/2010-04-01), for tests and benchmarks:
 the real twilio client talks to it over HTTP (see channels._twilio_sender.RebasedHttpClient).
 
-It checks Basic auth, records every message, and can be told to fail the next requests (429, 500...).
+It checks Basic auth, records every message, lists them (GET Messages.json with To, From and
+DateSent>, newest first), and can be told to fail the next requests (429, 500...) or to accept the
+next ones and hang up without an answer.
 Also: helpers to sign webhooks the way Twilio does.
 """
 
@@ -40,6 +42,7 @@ class FakeTwilio:
         self.messages: list[dict[str, Any]] = []
         self.requests = 0
         self._fail: list[int] = []
+        self._drop = 0  # accept the next N messages, then hang up without answering
         self._lock = threading.Lock()
         self._cond = threading.Condition(self._lock)
         self.on_message: Callable[[dict[str, Any]], None] | None = None
@@ -56,12 +59,44 @@ class FakeTwilio:
         with self._lock:
             self._fail.extend(statuses)
 
+    def drop_next(self, count: int = 1) -> None:
+        """Accept (record) the next messages but close the connection before answering: the sender
+        cannot know whether they were sent (a timeout after acceptance, a worker killed mid-flight)."""
+        with self._lock:
+            self._drop += count
+
     def reset(self) -> None:
         """Forget messages, counters and planned failures."""
         with self._lock:
             self.messages.clear()
             self._fail.clear()
+            self._drop = 0
             self.requests = 0
+
+    def _list(self, query: str) -> dict[str, Any]:
+        # GET Messages.json?To=&From=&DateSent>=&PageSize= : newest first, as Twilio lists them.
+        import datetime as dt
+        from email.utils import format_datetime
+
+        params = {k: v[-1] for k, v in parse_qs(query, keep_blank_values=True).items()}
+        after = params.get("DateSent>")
+        since = dt.datetime.fromisoformat(after.replace("Z", "+00:00")).timestamp() if after else 0.0
+        with self._lock:
+            found = [m for m in reversed(self.messages)
+                     if (not params.get("To") or m["to"] == params["To"])
+                     and (not params.get("From") or m["from"] == params["From"]) and m["created"] >= since]
+        size = int(params.get("PageSize") or 50)
+        uri = f"/2010-04-01/Accounts/{self.account_sid}/Messages.json"
+        return {
+            "messages": [{
+                "sid": m["sid"], "account_sid": self.account_sid, "to": m["to"], "from": m["from"],
+                "body": m["body"] or "", "status": "sent", "direction": "outbound-api",
+                "date_sent": format_datetime(dt.datetime.fromtimestamp(m["created"], dt.UTC)),
+                "date_created": format_datetime(dt.datetime.fromtimestamp(m["created"], dt.UTC)),
+            } for m in found[:size]],
+            "uri": uri, "first_page_uri": uri, "next_page_uri": None, "previous_page_uri": None,
+            "page": 0, "page_size": size,
+        }
 
     def wait_for(self, count: int, timeout: float = 15.0) -> list[dict[str, Any]]:
         """Block until at least `count` messages arrived (or the timeout); returns them."""
@@ -74,13 +109,16 @@ class FakeTwilio:
                 self._cond.wait(left)
             return list(self.messages)
 
-    def _handle(self, path: str, auth: str, body: str) -> tuple[int, dict[str, Any]]:
+    def _handle(self, path: str, auth: str, body: str, method: str = "POST") -> tuple[int, dict[str, Any] | None]:
+        path, _, query = path.partition("?")
         match = _MESSAGES.match(path)
         if match is None:
             return 404, {"code": 20404, "message": "The requested resource was not found", "status": 404}
         expected = "Basic " + base64.b64encode(f"{self.account_sid}:{self.auth_token}".encode()).decode()
         if auth != expected or match["account"] != self.account_sid:
             return 401, {"code": 20003, "message": "Authenticate", "status": 401}
+        if method == "GET":
+            return 200, self._list(query)
         with self._lock:
             self.requests += 1
             status = self._fail.pop(0) if self._fail else None
@@ -101,12 +139,17 @@ class FakeTwilio:
             "content_variables": form.get("ContentVariables"),
             "status_callback": form.get("StatusCallback"),
             "received": time.perf_counter(),
+            "created": time.time(),
         }
         with self._cond:
             self.messages.append(record)
             self._cond.notify_all()
+            dropped = self._drop > 0
+            self._drop -= 1 if dropped else 0
         if self.on_message is not None:
             self.on_message(record)
+        if dropped:
+            return 0, None
         payload = {
             "sid": sid,
             "account_sid": self.account_sid,
@@ -128,12 +171,21 @@ class FakeTwilio:
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
+            def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+                self._answer(*fake._handle(self.path, self.headers.get("Authorization", ""), "", "GET"))
+
             def do_POST(self) -> None:  # noqa: N802 - http.server's naming
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length).decode("utf-8")
                 if fake.latency:
                     time.sleep(fake.latency)
-                status, payload = fake._handle(self.path, self.headers.get("Authorization", ""), body)
+                self._answer(*fake._handle(self.path, self.headers.get("Authorization", ""), body))
+
+            def _answer(self, status: int, payload: dict[str, Any] | None) -> None:
+                if payload is None:  # accepted, then the connection drops: no answer at all
+                    self.close_connection = True
+                    self.connection.shutdown(2)
+                    return
                 data = json.dumps(payload).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")

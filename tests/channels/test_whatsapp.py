@@ -274,3 +274,38 @@ def test_the_newer_sha256_signature_with_a_webhook_key_is_accepted(make_client, 
         == 403
     )
     assert twilio.wait_for(1)[0]["to"] == f"whatsapp:{FOLLOWER}"
+
+
+def test_a_send_whose_answer_was_lost_is_not_sent_twice(client, twilio, demo_db):
+    twilio.drop_next(1)  # Twilio takes the reply, then the connection drops before it answers
+    post_signed(client, "/channels/twilio/whatsapp", webhook_params("SM-LOST", "code for silka?"))
+    sent = twilio.wait_for(1)
+    wait_until(lambda: client.app.state.runtime.queue.depth() == 0)
+    row = wait_until(lambda: _sent_rows(demo_db))[0]
+    assert len(twilio.messages) == 1 and "SILKA20" in sent[0]["body"]
+    assert row.provider_id == sent[0]["sid"]
+
+
+def test_a_worker_killed_after_twilio_took_the_reply_does_not_send_it_again(client, twilio, demo_db):
+    import datetime as dt
+
+    from store.models import Tenant
+
+    post_signed(client, "/channels/twilio/whatsapp", webhook_params("SM-OPEN", "hi"))  # the window opens
+    twilio.wait_for(1)
+    wait_until(lambda: client.app.state.runtime.queue.depth() == 0)
+    twilio.reset()
+    sender = client.app.state.runtime.sender
+    with demo_db.session() as s:
+        tenant_id = s.scalar(select(Tenant.id).where(Tenant.handle == HANDLE))
+    first = sender.send(tenant_id=tenant_id, to=FOLLOWER, purpose="reply", body="hello", dedupe_key="reply:SM-K")
+    assert first.status == "sent" and len(twilio.messages) == 1
+    with demo_db.session() as s:  # what a worker killed between Twilio's acceptance and our commit leaves
+        row = s.get(OutboundMessage, first.outbound_id)
+        row.status, row.provider_id = "sending", None
+        row.updated_at = row.updated_at - dt.timedelta(minutes=5)
+    again = sender.send(tenant_id=tenant_id, to=FOLLOWER, purpose="reply", body="hello", dedupe_key="reply:SM-K")
+    assert len(twilio.messages) == 1  # asked Twilio, found it, did not send again
+    assert again.status == "sent" and again.provider_id == twilio.messages[0]["sid"]
+    other = sender.send(tenant_id=tenant_id, to=FOLLOWER, purpose="reply", body="bye", dedupe_key="reply:SM-K2")
+    assert other.status == "sent" and len(twilio.messages) == 2

@@ -119,7 +119,7 @@ def failure_result(
     trace = {"error": type(error).__name__, "text": _mask(msg.text or ""), "reply": reply, "reply_language": language}
     if tenant_id is None:
         raise error
-    with agent.db.session() as session:
+    with agent.db.session(tenant_id=tenant_id) as session:
         if msg.message_id and message_store.find_inbound(
             session=session, tenant_id=tenant_id, channel=msg.channel, channel_message_id=msg.message_id
         ):

@@ -102,6 +102,14 @@ def _conninfo(sqlalchemy_url: str) -> str:
     return make_url(sqlalchemy_url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
+def _url_options(sqlalchemy_url: str) -> str:
+    # `options=-c role=...` of an app URL that switches role at connect; kept beside our own options.
+    from sqlalchemy.engine import make_url
+
+    value = make_url(sqlalchemy_url).query.get("options") or ""
+    return value if isinstance(value, str) else " ".join(value)
+
+
 _setup_done: set[str] = set()
 _setup_lock = threading.Lock()
 
@@ -192,13 +200,16 @@ class Agent:
             # database crash can lose the last turn's checkpoint, never a message: those commit
             # synchronously in the turn's own transaction.
             kwargs={"autocommit": True, "prepare_threshold": 0, "row_factory": dict_row,
-                    "options": "-c synchronous_commit=off"},
+                    "options": " ".join([_url_options(database.url), "-c synchronous_commit=off"]).strip()},
             open=True,
         )
         self.checkpointer = PooledPostgresSaver(self.pool)
         with _setup_lock:
             if conninfo not in _setup_done:
-                self.checkpointer.setup()
+                # The tables are the owner's (the app role may not create any): made by the owner.
+                from store.bootstrap import setup_checkpoints
+
+                setup_checkpoints(getattr(database, "admin_url", database.url))
                 _setup_done.add(conninfo)
         self.graph = build_graph(checkpointer=self.checkpointer, respond=respond)
         if warm:

@@ -169,7 +169,7 @@ class WhatsAppSender:
     def in_window(self, *, tenant_id: int, phone: str, now: dt.datetime | None = None) -> bool:
         """True within 24 hours of the contact's last inbound message."""
         now = now or self.clock()
-        with self.db.session() as session:
+        with self.db.session(tenant_id=tenant_id) as session:
             last = self.last_inbound_at(session, tenant_id=tenant_id, phone=phone)
         return last is not None and now - last < WINDOW
 
@@ -186,7 +186,7 @@ class WhatsAppSender:
         now: dt.datetime,
     ) -> tuple[int, str | None, SendOutcome | None]:
         """Insert (or find) the outbound row and decide free-form vs template vs blocked."""
-        with self.db.session() as session:
+        with self.db.session(tenant_id=tenant_id) as session:
             resumed = _already(session, tenant_id, dedupe_key) if dedupe_key else None
             if resumed is not None and resumed.status != "unknown":
                 return resumed.outbound_id or 0, None, resumed
@@ -258,7 +258,8 @@ class WhatsAppSender:
         if done is not None and done.status != "unknown":
             return done
         if not self.settings.configured:  # nothing to retry: say so once, in the row
-            return self._finish(row_id, None, 0, "Twilio is not configured (TWILIO_AUTH_TOKEN, TWILIO_FROM_NUMBER)")
+            return self._finish(tenant_id, row_id, None, 0,
+                                "Twilio is not configured (TWILIO_AUTH_TOKEN, TWILIO_FROM_NUMBER)")
         kwargs: dict[str, Any] = {"to": wa_address(to), "from_": wa_address(self.settings.from_number)}
         if content_sid:
             kwargs |= {"content_sid": content_sid, "content_variables": json.dumps(content_variables or {})}
@@ -270,7 +271,7 @@ class WhatsAppSender:
         if done is not None:  # a crashed attempt of this very send: did Twilio take it?
             found = self._find_accepted(kwargs, since=utcnow() - IN_PROGRESS * 4)
             if found is not None:
-                return self._finish(row_id, found, 0, None)
+                return self._finish(tenant_id, row_id, found, 0, None)
         attempts, error, message = 0, None, None
         for attempt in range(1, self.settings.max_attempts + 1):
             attempts = attempt
@@ -290,7 +291,7 @@ class WhatsAppSender:
                         break
                 delay = min(self.settings.backoff_max_seconds, self.settings.backoff_seconds * 2 ** (attempt - 1))
                 self.sleep(delay * (0.75 + random.random() / 2))
-        return self._finish(row_id, message, attempts, error)
+        return self._finish(tenant_id, row_id, message, attempts, error)
 
     def _find_accepted(self, kwargs: dict[str, Any], *, since: dt.datetime) -> Any:
         """The message Twilio accepted for this send since `since` (same to, from and body), or None.
@@ -311,11 +312,11 @@ class WhatsAppSender:
                 return message
         return None
 
-    def _finish(self, row_id: int, message: Any, attempts: int, error: str | None) -> SendOutcome:
+    def _finish(self, tenant_id: int, row_id: int, message: Any, attempts: int, error: str | None) -> SendOutcome:
         """Record the outcome of the attempts on the outbound row."""
         status = "sent" if message is not None else "failed"
         provider_id = getattr(message, "sid", None)
-        with self.db.session() as session:
+        with self.db.session(tenant_id=tenant_id) as session:
             row = session.get(OutboundMessage, row_id)
             row.status = status if row.status in ("queued", "sending") else row.status
             row.provider_id = provider_id or row.provider_id

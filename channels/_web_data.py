@@ -20,6 +20,7 @@ from store import events as event_store
 from store import messages as message_store
 from store import tenants as tenant_store
 from store.models import Contact, Conversation, CouponEvent, Message, Tenant
+from store.tenancy import bind, tenant_of_conversation
 
 __all__ = [
     "WebConversation",
@@ -84,7 +85,7 @@ def create_conversation(
 ) -> WebConversation:
     """A new web conversation for a visitor (a new visitor id when none is given)."""
     visitor_id = visitor_id or uuid.uuid4().hex
-    with db.session() as session:
+    with db.session(tenant_id=tenant.id) as session:
         contact = contact_store.upsert(
             session=session, tenant_id=tenant.id, channel="web", external_id=visitor_id
         )
@@ -105,6 +106,10 @@ def load_conversation(db: Any, conversation_id: str) -> WebConversation:
     if not _CONVERSATION_ID.match(conversation_id or ""):
         raise missing
     with db.session() as session:
+        tenant_id = tenant_of_conversation(session, conversation_id)  # the id is all a visitor holds
+        if tenant_id is None:
+            raise missing
+        bind(session, tenant_id)
         # One round trip for the three rows (this runs before every web turn).
         row = session.execute(
             select(Conversation, Tenant, Contact)
@@ -122,7 +127,7 @@ def load_conversation(db: Any, conversation_id: str) -> WebConversation:
 
 def stored_turn(db: Any, tenant_id: int, channel_message_id: str) -> dict[str, Any]:
     """The stored inbound message and its reply for a channel message id (ids, text, cards)."""
-    with db.session() as session:
+    with db.session(tenant_id=tenant_id) as session:
         inbound = message_store.find_inbound(
             session=session, tenant_id=tenant_id, channel="web", channel_message_id=channel_message_id
         )
@@ -146,7 +151,7 @@ def _client_id(message: Message) -> str | None:
 
 def history(db: Any, conv: WebConversation, *, limit: int) -> list[dict[str, Any]]:
     """The conversation's last messages, oldest first, as the widget shows them (PII masked)."""
-    with db.session() as session:
+    with db.session(tenant_id=conv.tenant.id) as session:
         rows = message_store.recent(
             session=session, tenant_id=conv.tenant.id, conversation_id=conv.id, limit=limit
         )
@@ -178,7 +183,7 @@ def record_client_event(
 ) -> dict[str, Any]:
     """Record a copy or a click on a coupon this conversation was shown (once per conversation, code
     and kind, so nobody can inflate an owner's counts), or a click on a link (its URL masked)."""
-    with db.session() as session:
+    with db.session(tenant_id=conv.tenant.id) as session:
         coupon = None
         if code:
             coupon = coupon_store.get_by_code(session=session, tenant_id=conv.tenant.id, code=code)

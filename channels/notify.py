@@ -41,6 +41,13 @@ def owner_phones(session: Any, *, tenant_id: int) -> list[str]:
     )
 
 
+def phone_key(phone: str) -> str:
+    """A phone as it may appear in a stored key: a short hash, never the number."""
+    import hashlib
+
+    return hashlib.sha256(phone.encode()).hexdigest()[:16]
+
+
 def _language(tenant: Tenant) -> str:
     return (tenant.languages or ["he"])[0]
 
@@ -78,8 +85,10 @@ def event_text(event: Event, language: str) -> tuple[str, dict[str, str]]:
 
 
 def notify_pending(db: Any, sender: WhatsAppSender, *, tenant_id: int | None = None, limit: int = 50) -> int:
-    """Tell owners about handoffs and support issues not yet notified; returns messages attempted."""
-    with db.session() as session:
+    """Tell owners about handoffs and support issues not yet notified; returns messages attempted.
+
+    The scan is across tenants: it runs as the owner role (admin_session), each send as the tenant."""
+    with db.admin_session() as session:
         query = select(Event).where(Event.kind.in_(list(NOTIFY_KINDS)), Event.notified_at.is_(None))
         if tenant_id is not None:
             query = query.where(Event.tenant_id == tenant_id)
@@ -106,11 +115,11 @@ def notify_pending(db: Any, sender: WhatsAppSender, *, tenant_id: int | None = N
                 to=phone,
                 purpose=purpose,
                 body=text,
-                dedupe_key=f"event:{event_id}:{phone}",
+                dedupe_key=f"event:{event_id}:{phone_key(phone)}",
                 content_variables=variables,
             )
             sent += 0 if outcome.skipped else 1
-        with db.session() as session:
+        with db.session(tenant_id=tid) as session:
             event = session.get(Event, event_id)
             if event is not None and event.notified_at is None:
                 event.notified_at = sender.clock()
@@ -122,7 +131,7 @@ def digest_text(db: Any, tenant: Tenant, *, now: dt.datetime) -> tuple[str, dict
     from tools.registry import OWNER, ToolContext, run_tool
 
     language = _language(tenant)
-    with db.session() as session:
+    with db.session(tenant_id=tenant.id) as session:
         ctx = ToolContext(
             session=session,
             tenant_id=tenant.id,
@@ -159,7 +168,7 @@ def send_due_digests(db: Any, sender: WhatsAppSender, *, now: dt.datetime | None
     """Send each owner's digest once a day, at (or within a few hours after) their digest hour."""
     now = now or sender.clock() or utcnow()
     due: list[tuple[Tenant, list[str], str]] = []
-    with db.session() as session:
+    with db.admin_session() as session:  # which tenants are due: a scan across tenants
         for tenant in session.scalars(select(Tenant).order_by(Tenant.id)):
             phones = owner_phones(session, tenant_id=tenant.id)
             settings = tenant.settings or {}
@@ -170,7 +179,7 @@ def send_due_digests(db: Any, sender: WhatsAppSender, *, now: dt.datetime | None
             if not hour <= local.hour < hour + DIGEST_GRACE_HOURS:
                 continue
             day = local.date().isoformat()
-            keys = [f"digest:{day}:{p}" for p in phones]
+            keys = [f"digest:{day}:{phone_key(p)}" for p in phones]
             done = set(
                 session.scalars(
                     select(OutboundMessage.dedupe_key).where(
@@ -195,7 +204,7 @@ def send_due_digests(db: Any, sender: WhatsAppSender, *, now: dt.datetime | None
                     to=phone,
                     purpose="digest",
                     body=text,
-                    dedupe_key=f"digest:{day}:{phone}",
+                    dedupe_key=f"digest:{day}:{phone_key(phone)}",
                     content_variables=variables,
                 )
             )

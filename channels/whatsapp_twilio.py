@@ -27,6 +27,7 @@ from store import contacts as contact_store
 from store import owners as owner_store
 from store import tenants as tenant_store
 from store.models import Contact, OutboundMessage, Tenant, utcnow
+from store.tenancy import bind, tenant_of_outbound
 
 __all__ = ["TwilioWhatsAppChannel", "WhatsAppOutput", "EMPTY_TWIML", "JOB_KIND", "MEDIA_ONLY_REPLY", "fit_body",
            "queue_key"]
@@ -217,6 +218,10 @@ class TwilioWhatsAppChannel(InputChannel):
         if not sid or new not in _STATUS_RANK:
             return False
         with db.session() as session:
+            tenant_id = tenant_of_outbound(session, sid)  # Twilio names only the message
+            if tenant_id is None:
+                return False
+            bind(session, tenant_id)
             row = session.scalars(select(OutboundMessage).where(OutboundMessage.provider_id == sid)).first()
             if row is None:
                 return False
@@ -241,6 +246,7 @@ class TwilioWhatsAppChannel(InputChannel):
             if tenant is None:
                 log.warning("no influencer for WhatsApp number %s; message %s dropped", params.get("To"), sid)
                 return None
+            tenant_store.get(session=session, tenant_id=tenant.id)  # scopes the session to it
             contact = contact_store.upsert(session=session, tenant_id=tenant.id, channel="whatsapp",
                                            external_id=phone)
             tenant_id, contact_id = tenant.id, contact.id
@@ -262,7 +268,7 @@ class TwilioWhatsAppChannel(InputChannel):
         self, job: dict[str, Any], *, on_message: OnMessage, db: Any, sender: WhatsAppSender
     ) -> TurnResult | None:
         """Run the turn of one queued inbound message and send its reply (owner numbers: owner mode)."""
-        with db.session() as session:
+        with db.session(tenant_id=job["tenant_id"]) as session:
             tenant = session.get(Tenant, job["tenant_id"])
             contact = session.get(Contact, job["contact_id"])
         if tenant is None or contact is None or contact.tenant_id != tenant.id:

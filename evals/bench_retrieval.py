@@ -65,7 +65,7 @@ def _throwaway_database(database_url: str | None, keep: bool, log: Callable[[str
 
         base = get_database()
         base.check()
-        database_url = base.url
+        database_url = base.admin_url
     url = make_url(database_url)
     name = f"ios_bench_{os.getpid()}_{uuid.uuid4().hex[:6]}"
     admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")

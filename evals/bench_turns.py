@@ -241,7 +241,7 @@ def _fresh_database(log: Callable[[str], None]) -> Any:
 
     db = open_eval_database(open_database(), name=BENCH_DB_NAME, redis_db=BENCH_REDIS_DB)
     names = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
-    with db.engine.begin() as conn:
+    with db.admin_engine.begin() as conn:
         extra = conn.execute(
             text(
                 "select string_agg(quote_ident(tablename), ', ') from pg_tables "
@@ -260,7 +260,7 @@ def _drop(db: Any, log: Callable[[str], None]) -> None:
     from sqlalchemy.engine import make_url
 
     db.engine.dispose()
-    admin = create_engine(make_url(db.url).set(database="postgres"), isolation_level="AUTOCOMMIT")
+    admin = create_engine(make_url(db.admin_url).set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{BENCH_DB_NAME}" WITH (FORCE)'))
     admin.dispose()

@@ -81,7 +81,7 @@ def _prepare_database(log: Callable[[str], None]) -> Any:
 
     db = open_eval_database(open_database(), name=DB_NAME, redis_db=REDIS_DB)
     names = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
-    with db.engine.begin() as conn:
+    with db.admin_engine.begin() as conn:
         conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
     db.redis.flushdb()
     load_demo(db)

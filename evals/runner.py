@@ -114,7 +114,7 @@ def percentile(values: list[float], pct: float) -> float:
 def _reset_tenant(db: Database, suite: Suite) -> None:
     from store.bundle import import_bundle_file
 
-    with db.session() as session:
+    with db.admin_session() as session:
         session.execute(delete(m.Tenant).where(m.Tenant.handle == suite.influencer))
     import_bundle_file(db, suite.bundle_path)
 
@@ -190,7 +190,7 @@ def _run_case_once(agent: Any, db: Database, suite: Suite, case: Case, judge: An
             }
         )
     after = []
-    with db.session() as session:
+    with db.admin_session() as session:
         tenant_id = session.execute(select(m.Tenant.id).where(m.Tenant.handle == suite.influencer)).scalar_one()
         for check in case.after:
             actual = count_rows(session, tenant_id=tenant_id, resource=check.resource, where=check.where)

@@ -8,8 +8,8 @@ import secrets
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from store.bootstrap import prepare
 from store.db import Database
-from store.migrate import upgrade
 
 __all__ = ["open_eval_database", "drop_eval_database", "EVAL_DB_NAME"]
 
@@ -31,7 +31,7 @@ def open_eval_database(base: Database, *, name: str | None = None, redis_db: int
     `drop_eval_database` removes it when the run ends.
     """
     name = name or f"{EVAL_DB_NAME}_{os.getpid()}_{secrets.token_hex(3)}"
-    url = make_url(base.url)
+    url = make_url(base.admin_url)
     admin = create_engine(url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         exists = conn.execute(text("select 1 from pg_database where datname = :n"), {"n": name}).scalar()
@@ -39,18 +39,19 @@ def open_eval_database(base: Database, *, name: str | None = None, redis_db: int
             conn.execute(text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
     eval_url = url.set(database=name).render_as_string(hide_password=False)
-    db = Database(eval_url, _redis_url_db(base.redis_url, redis_db), pool_size=5)
-    upgrade(db.engine)
+    app_url = make_url(base.url).set(database=name).render_as_string(hide_password=False)
+    db = Database(eval_url, _redis_url_db(base.redis_url, redis_db), pool_size=5, app_url=app_url)
+    prepare(db)  # migrated by the owner; the agent under test runs as the app role, under row-level security
     return db
 
 
 def drop_eval_database(db: Database) -> None:
     """Drop a database made by open_eval_database (never any other)."""
-    name = make_url(db.url).database or ""
+    name = make_url(db.admin_url).database or ""
     if not name.startswith(EVAL_DB_NAME):
         raise ValueError(f"refusing to drop {name!r}: not an eval database")
     db.dispose()
-    admin = create_engine(make_url(db.url).set(database="postgres"), isolation_level="AUTOCOMMIT")
+    admin = create_engine(make_url(db.admin_url).set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -124,12 +125,27 @@ def write_documents(
     return [(doc_id, doc) for doc_id, (doc, _) in zip(ids, documents, strict=True)]
 
 
+_COPY = re.compile(r"^COPY (\w+) \(([^)]*)\) FROM STDIN$")
+
+
 def _copy(session: Session, sql: str, rows: Iterable[tuple]) -> None:
-    """COPY rows in through the session's own connection, inside its transaction."""
+    """COPY rows in through the session's own connection, inside its transaction.
+
+    PostgreSQL refuses COPY FROM into a table under row-level security, so the rows go by COPY into
+    a temporary table first and from there by one INSERT ... SELECT, which the tenant policy checks."""
+    match = _COPY.match(" ".join(sql.split()))
+    if match is None:
+        raise ValueError(f"not a COPY ... FROM STDIN statement: {sql!r}")
+    table, columns = match.group(1), match.group(2)
+    staging = f"_copy_{table}"
     driver = session.connection().connection.driver_connection
-    with driver.cursor() as cursor, cursor.copy(sql) as copy:
-        for row in rows:
-            copy.write_row(row)
+    with driver.cursor() as cursor:
+        cursor.execute(f"CREATE TEMP TABLE {staging} ON COMMIT DROP AS SELECT {columns} FROM {table} WITH NO DATA")
+        with cursor.copy(f"COPY {staging} ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        cursor.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {staging}")
+        cursor.execute(f"DROP TABLE {staging}")
 
 
 def vector_literal(matrix: np.ndarray) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from store.db import Database, get_database
 from store.migrate import upgrade
 
-__all__ = ["open_database"]
+__all__ = ["open_database", "prepare"]
 
 _migrated: set[str] = set()
 
@@ -14,7 +14,40 @@ def open_database(*, migrate: bool = True) -> Database:
     """The process Database, reachable and migrated (raises DatabaseUnreachable otherwise)."""
     db = get_database()
     db.check()
-    if migrate and db.url not in _migrated:
-        upgrade(db.engine)
-        _migrated.add(db.url)
+    if migrate and db.admin_url not in _migrated:
+        prepare(db)
+        _migrated.add(db.admin_url)
     return db
+
+
+def prepare(db: Database) -> None:
+    """Migrate as the owner, let the app role log in where it connects as itself (the embedded
+    server), and create the checkpoint tables the agent uses, owned by the owner."""
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+
+    from store.db import APP_ROLE
+
+    upgrade(db.admin_engine)
+    with db.admin_engine.begin() as conn:
+        if make_url(db.url).username == APP_ROLE:
+            conn.execute(text(f"ALTER ROLE {APP_ROLE} LOGIN"))
+    setup_checkpoints(db.admin_url)
+
+
+def setup_checkpoints(admin_url: str) -> None:
+    """LangGraph's checkpoint tables, created once by the owner; the app role may use them."""
+    import psycopg
+    from langgraph.checkpoint.postgres import PostgresSaver
+    from sqlalchemy.engine import make_url
+
+    conninfo = make_url(admin_url).set(drivername="postgresql").render_as_string(hide_password=False)
+    try:
+        with PostgresSaver.from_conn_string(conninfo) as saver:
+            saver.setup()
+    except psycopg.errors.InsufficientPrivilege:
+        # Given only the app role's URL: fine when the owner made the tables already.
+        with psycopg.connect(conninfo) as conn:
+            if conn.execute("select to_regclass('checkpoints')").fetchone()[0] is None:
+                raise RuntimeError("the checkpoint tables are missing and this role may not create them; "
+                                   "run `influencer-os db upgrade` as the database owner first") from None

@@ -16,7 +16,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from store.services import ensure_services
 from store.settings import StoreSettings, get_settings
 
-__all__ = ["Database", "DatabaseUnreachable", "get_database", "reset_database"]
+__all__ = ["Database", "DatabaseUnreachable", "get_database", "reset_database", "APP_ROLE", "app_url_for"]
+
+APP_ROLE = "influencer_app"  # created by migration 0007: no superuser, no BYPASSRLS, row-level security
 
 
 class DatabaseUnreachable(RuntimeError):
@@ -31,20 +33,41 @@ def _host_of(url: str) -> str:
     return f"{host}:{parsed.port}" if parsed.port else str(host)
 
 
-class Database:
-    """The SQLAlchemy engine and session factory, plus the Redis client, for one pair of URLs."""
+def app_url_for(admin_url: str, *, login: bool) -> str:
+    """The URL the application connects with: as the app role itself when it may log in (the embedded
+    server), else as the given user switching to the app role at connect (`options=-c role=...`)."""
+    url = make_url(admin_url)
+    if login:
+        return url.set(username=APP_ROLE, password=None).render_as_string(hide_password=False)
+    return url.update_query_dict({"options": f"-c role={APP_ROLE}"}).render_as_string(hide_password=False)
 
-    def __init__(self, database_url: str, redis_url: str, *, pool_size: int = 10) -> None:
-        self.url = database_url
+
+class Database:
+    """Two engines on one database, plus the Redis client.
+
+    `engine`/`session()` are the application's: the restricted role under row-level security, each
+    session scoped to one tenant with `store.tenancy.bind`. `admin_engine`/`admin_session()` are the
+    owner's (migrations, imports, the scheduler's cross-tenant scans, the eval runner): every use is
+    an explicit choice in the code."""
+
+    def __init__(self, database_url: str, redis_url: str, *, pool_size: int = 10, app_url: str | None = None) -> None:
+        self.admin_url = database_url
+        self.url = app_url or database_url
         self.redis_url = redis_url
         self.engine: Engine = create_engine(
-            database_url,
+            self.url,
             pool_size=pool_size,
             max_overflow=pool_size,
             pool_pre_ping=True,
             connect_args={"connect_timeout": 5},
         )
+        self.admin_engine: Engine = (
+            self.engine if self.url == self.admin_url else
+            create_engine(self.admin_url, pool_size=2, max_overflow=4, pool_pre_ping=True,
+                          connect_args={"connect_timeout": 5})
+        )
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.admin_sessions = sessionmaker(self.admin_engine, expire_on_commit=False)
         # Short timeouts and one retry: when Redis is down a turn must still answer quickly.
         self.redis = redis.Redis.from_url(
             redis_url, socket_timeout=0.5, socket_connect_timeout=0.5, retry=Retry(NoBackoff(), 1)
@@ -60,16 +83,32 @@ class Database:
         from sqlalchemy import text
 
         try:
-            with self.engine.connect() as conn:
+            with self.admin_engine.connect() as conn:
                 conn.execute(text("select 1"))
         except Exception as exc:  # any driver error means the same thing to the user
             reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0] if str(exc) else type(exc).__name__
             raise DatabaseUnreachable(f"cannot reach the database at {self.host}: {reason}") from None
 
     @contextmanager
-    def session(self) -> Iterator[Session]:
-        """A session committed when the block ends without error, rolled back otherwise."""
+    def session(self, *, tenant_id: int | None = None) -> Iterator[Session]:
+        """A session committed when the block ends without error, rolled back otherwise; scoped to
+        `tenant_id` when given (else to the first tenant a store look-up finds)."""
+        from store.tenancy import bind
+
         with self.sessions() as session:
+            if tenant_id is not None:
+                bind(session, tenant_id)
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+
+    @contextmanager
+    def admin_session(self) -> Iterator[Session]:
+        """A session as the owner role (sees every tenant): for cross-tenant work only."""
+        with self.admin_sessions() as session:
             try:
                 yield session
                 session.commit()
@@ -80,6 +119,7 @@ class Database:
     def dispose(self) -> None:
         """Close every pooled connection."""
         self.engine.dispose()
+        self.admin_engine.dispose()
         self.redis.close()
 
 
@@ -94,7 +134,11 @@ def get_database(settings: StoreSettings | None = None) -> Database:
         if _database is None:
             settings = settings or get_settings()
             db_url, redis_url = ensure_services(settings)
-            _database = Database(db_url, redis_url, pool_size=settings.pool_size)
+            # The embedded server trusts its socket, so the app role logs in itself; on a managed
+            # server give APP_DATABASE_URL (a login of the app role), else the owner's login
+            # switches to the app role at connect.
+            app_url = settings.app_database_url or app_url_for(db_url, login=not settings.database_url)
+            _database = Database(db_url, redis_url, pool_size=settings.pool_size, app_url=app_url)
         return _database
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from store.models import OwnerIdentity, Tenant
+from store.tenancy import bind, tenant_of_owner
 
 __all__ = [
     "OwnerConflict",
@@ -67,13 +68,16 @@ def hash_token(token: str) -> str:
 def add_phone(*, session: Session, tenant_id: int, phone: str, label: str | None = None) -> OwnerIdentity:
     """Give a phone owner rights over the tenant (idempotent); OwnerConflict when another tenant has it."""
     value = normalize_phone(phone)
+    holder = tenant_of_owner(session, kind="phone", value=value)  # across tenants: an id only
+    if holder is not None and holder != tenant_id:
+        other = session.get(Tenant, holder)
+        raise OwnerConflict(f"{value} is already an owner phone of @{other.handle if other else '?'}")
+    bind(session, tenant_id)
     existing = session.scalars(
-        select(OwnerIdentity).where(OwnerIdentity.kind == "phone", OwnerIdentity.value == value)
+        select(OwnerIdentity).where(OwnerIdentity.tenant_id == tenant_id, OwnerIdentity.kind == "phone",
+                                    OwnerIdentity.value == value)
     ).first()
     if existing is not None:
-        if existing.tenant_id != tenant_id:
-            other = session.get(Tenant, existing.tenant_id)
-            raise OwnerConflict(f"{value} is already an owner phone of @{other.handle if other else '?'}")
         if label and existing.label != label:
             existing.label = label
         return existing
@@ -86,6 +90,7 @@ def add_phone(*, session: Session, tenant_id: int, phone: str, label: str | None
 def create_token(*, session: Session, tenant_id: int, label: str | None = None) -> str:
     """Create an owner token for the tenant and return it; only its hash is kept, so show it once."""
     token = _TOKEN_PREFIX + secrets.token_urlsafe(32)
+    bind(session, tenant_id)
     session.add(OwnerIdentity(tenant_id=tenant_id, kind="token", value=hash_token(token), label=label))
     session.flush()
     return token
@@ -93,6 +98,7 @@ def create_token(*, session: Session, tenant_id: int, label: str | None = None) 
 
 def list_identities(*, session: Session, tenant_id: int) -> list[OwnerIdentity]:
     """The tenant's owner phones and tokens (tokens as hashes), oldest first."""
+    bind(session, tenant_id)
     stmt = select(OwnerIdentity).where(OwnerIdentity.tenant_id == tenant_id).order_by(OwnerIdentity.id)
     return list(session.scalars(stmt))
 
@@ -103,12 +109,11 @@ def tenant_for_phone(*, session: Session, phone: str) -> Tenant | None:
         value = normalize_phone(phone)
     except ValueError:
         return None
-    stmt = (
-        select(Tenant)
-        .join(OwnerIdentity, OwnerIdentity.tenant_id == Tenant.id)
-        .where(OwnerIdentity.kind == "phone", OwnerIdentity.value == value)
-    )
-    return session.scalars(stmt).first()
+    tenant_id = tenant_of_owner(session, kind="phone", value=value)  # across tenants: an id only
+    if tenant_id is None:
+        return None
+    bind(session, tenant_id)
+    return session.get(Tenant, tenant_id)
 
 
 def tenant_for_token(*, session: Session, token: str) -> Tenant | None:
@@ -116,6 +121,10 @@ def tenant_for_token(*, session: Session, token: str) -> Tenant | None:
     if not token:
         return None
     digest = hash_token(token.strip())
+    tenant_id = tenant_of_owner(session, kind="token", value=digest)  # across tenants: an id only
+    if tenant_id is None:
+        return None
+    bind(session, tenant_id)
     identity = session.scalars(
         select(OwnerIdentity).where(OwnerIdentity.kind == "token", OwnerIdentity.value == digest)
     ).first()

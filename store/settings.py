@@ -18,6 +18,8 @@ class StoreSettings(BaseSettings):
 
     database_url: str | None = Field(default=None, alias="DATABASE_URL")
     redis_url: str | None = Field(default=None, alias="REDIS_URL")
+    # A login of the `influencer_app` role (row-level security applies); DATABASE_URL is the owner's.
+    app_database_url: str | None = Field(default=None, alias="APP_DATABASE_URL")
     home: Path = Field(default=Path("~/.influencer-os"), alias="INFLUENCER_OS_HOME")
     pool_size: int = Field(default=10, alias="DATABASE_POOL_SIZE")
 

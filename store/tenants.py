@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from store import owners as owner_store
 from store.models import Tenant
+from store.tenancy import bind
 
 __all__ = [
     "normalize_handle",
@@ -23,14 +24,21 @@ def normalize_handle(handle: str) -> str:
     return (handle or "").strip().lstrip("@").strip().lower()
 
 
+def _scoped(session: Session, tenant: Tenant | None) -> Tenant | None:
+    # Finding a tenant scopes the session to it: row-level security then shows its rows only.
+    if tenant is not None:
+        bind(session, tenant.id)
+    return tenant
+
+
 def get(*, session: Session, tenant_id: int) -> Tenant | None:
-    """The tenant with this id, or None."""
-    return session.get(Tenant, tenant_id)
+    """The tenant with this id (the session is then scoped to it), or None."""
+    return _scoped(session, session.get(Tenant, tenant_id))
 
 
 def get_by_handle(*, session: Session, handle: str) -> Tenant | None:
-    """The tenant with this Instagram handle ('@' and case ignored), or None."""
-    return session.scalars(select(Tenant).where(Tenant.handle == normalize_handle(handle))).first()
+    """The tenant with this Instagram handle ('@' and case ignored; the session is then scoped to it)."""
+    return _scoped(session, session.scalars(select(Tenant).where(Tenant.handle == normalize_handle(handle))).first())
 
 
 def list_all(*, session: Session) -> list[Tenant]:

@@ -49,4 +49,10 @@ def for_conversation(*, session: Session, tenant_id: int, conversation_id: str) 
 
 def find_conversation(*, session: Session, conversation_id: str) -> Conversation | None:
     """The conversation with that id whatever its tenant (operator tools only: `influencer-os trace`)."""
+    from store.tenancy import bind, tenant_of_conversation
+
+    tenant_id = tenant_of_conversation(session, conversation_id)
+    if tenant_id is None:
+        return None
+    bind(session, tenant_id)
     return session.get(Conversation, conversation_id)

@@ -35,7 +35,7 @@ def _truncate_all(db) -> None:
     from store.models import Base
 
     names = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
-    with db.engine.begin() as conn:
+    with db.admin_engine.begin() as conn:
         extra = conn.execute(
             text("select string_agg(quote_ident(tablename), ', ') from pg_tables "
                  "where schemaname='public' and tablename like 'checkpoint%'")

@@ -15,6 +15,7 @@ from store.bundle import _convert as convert
 from store.bundle.report import BundleInvalid, Counts, ImportReport
 from store.bundle.validate import DEFAULT_TIMEZONE, check
 from store.models import Coupon, CouponEvent, Invoice, OwnerIdentity, Partnership, Post, Task, Tenant, utcnow
+from store.tenancy import bind, tenant_of_owner
 
 __all__ = ["import_bundle", "import_bundle_file", "load_bundle"]
 
@@ -113,12 +114,12 @@ def _refuse_foreign_phones(session: Session, inf: dict) -> None:
     phones = list(dict.fromkeys(inf.get("owner_phones") or []))
     if not phones:
         return
-    rows = session.execute(
-        select(OwnerIdentity.value, Tenant.handle)
-        .join(Tenant, Tenant.id == OwnerIdentity.tenant_id)
-        .where(OwnerIdentity.kind == "phone", OwnerIdentity.value.in_(phones), Tenant.handle != inf["handle"])
-    ).all()
-    owners = dict(rows)
+    owners: dict[str, str] = {}
+    for phone in phones:  # across tenants: the SECURITY DEFINER look-up gives the holder's id only
+        holder = tenant_of_owner(session, kind="phone", value=phone)
+        tenant = session.get(Tenant, holder) if holder is not None else None
+        if tenant is not None and tenant.handle != inf["handle"]:
+            owners[phone] = tenant.handle
     errors = [
         f"influencer.owner_phones[{i}]: {phone} is already an owner phone of @{owners[phone]}"
         for i, phone in enumerate(inf["owner_phones"])
@@ -137,8 +138,10 @@ def _upsert_tenant(session: Session, inf: dict, instagram: dict | None) -> tuple
         tenant = Tenant(**fields)
         session.add(tenant)
         session.flush()
+        bind(session, tenant.id)  # every row that follows is this tenant's (row-level security checks it)
         counts.created = 1
         return tenant, counts
+    bind(session, tenant.id)
     _apply(tenant, fields, counts)
     return tenant, counts
 

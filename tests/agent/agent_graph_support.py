@@ -98,5 +98,5 @@ def rows(db: Any, sql: str, **params: Any) -> list[Any]:
     """Rows of a raw SQL query."""
     from sqlalchemy import text
 
-    with db.engine.connect() as conn:
+    with db.admin_engine.connect() as conn:
         return list(conn.execute(text(sql), params))

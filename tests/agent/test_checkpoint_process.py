@@ -59,7 +59,7 @@ def test_checkpoint_holds_no_raw_personal_data(shira, make_agent):
     result = say(agent, "my number is 054-7654321 and mail dana@example.com, what's the olivia code?")
     from sqlalchemy import text
 
-    with shira.engine.connect() as conn:
+    with shira.admin_engine.connect() as conn:
         blobs = conn.execute(text("select blob from checkpoint_blobs where thread_id = :t and blob is not null"),
                              {"t": result.conversation_id}).scalars().all()
         checkpoints = conn.execute(text("select checkpoint::text from checkpoints where thread_id = :t"),

@@ -9,7 +9,7 @@ def _create(db, **kwargs):
     from store import experiments as experiment_store
     from store import tenants as tenant_store
 
-    with db.session() as session:
+    with db.admin_session() as session:
         tenant = tenant_store.get_by_handle(session=session, handle="shira.kitchen")
         experiment_store.create(session=session, tenant_id=tenant.id, **kwargs)
 
@@ -69,7 +69,7 @@ def test_report_counts_copies_in_exposed_conversations(shira, make_agent):
     results = [say(agent, "olivia code?", sender=f"c{i}") for i in range(6)]
     copied = results[0]
     coupon_id = rows(shira, "select id from coupons where code = 'SHIRA15'")[0].id
-    with shira.engine.begin() as conn:
+    with shira.admin_engine.begin() as conn:
         from sqlalchemy import text
 
         conn.execute(text("insert into coupon_events (tenant_id, coupon_id, kind, conversation_id, products, at) "
@@ -78,7 +78,7 @@ def test_report_counts_copies_in_exposed_conversations(shira, make_agent):
 
     from store import experiments as experiment_store
 
-    with shira.session() as session:
+    with shira.admin_session() as session:
         report = experiment_store.report(session=session, tenant_id=1)[0]
     by_name = {v.name: v for v in report.variants}
     assert sum(v.exposures for v in report.variants) == 6

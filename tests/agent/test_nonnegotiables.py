@@ -30,7 +30,7 @@ def test_expired_code_is_never_offered(shira, make_agent):
 
 
 def test_deactivated_code_is_never_offered(shira, make_agent):
-    with shira.engine.begin() as conn:
+    with shira.admin_engine.begin() as conn:
         from sqlalchemy import text
 
         conn.execute(text("update coupons set active = false where code = 'SHIRA15'"))

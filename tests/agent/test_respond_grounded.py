@@ -49,7 +49,7 @@ def _turn(session, tenant, language, calls, *, intent, turn=1, history=()):
 
 def test_hebrew_and_english_coupon_replies_carry_the_real_code(db, shira_bundle_path):
     import_bundle_file(db, shira_bundle_path)
-    with db.session() as s:
+    with db.admin_session() as s:
         shira = s.scalars(select(Tenant)).one()
         he = _turn(s, shira, "he", [("find_coupons", {"brand": "לאוליביה"})], intent="coupon_request")
         assert "SHIRA15" in he["reply"] and "15%" in he["reply"] and he["language"] == "he"
@@ -61,7 +61,7 @@ def test_hebrew_and_english_coupon_replies_carry_the_real_code(db, shira_bundle_
 
 def test_expired_brand_reply_never_shows_the_expired_code(db, shira_bundle_path):
     import_bundle_file(db, shira_bundle_path)
-    with db.session() as s:
+    with db.admin_session() as s:
         shira = s.scalars(select(Tenant)).one()
         for language in ("he", "en"):
             out = _turn(
@@ -73,7 +73,7 @@ def test_expired_brand_reply_never_shows_the_expired_code(db, shira_bundle_path)
 
 def test_knowledge_reply_quotes_the_post_with_its_link(db, shira_bundle_path):
     import_bundle_file(db, shira_bundle_path)
-    with db.session() as s:
+    with db.admin_session() as s:
         shira = s.scalars(select(Tenant)).one()
         out = _turn(
             s,

@@ -89,7 +89,7 @@ def _last_bot(page):
 def _copied_codes(db) -> list[str]:
     from store.models import Coupon, CouponEvent
 
-    with db.session() as s:
+    with db.admin_session() as s:
         return list(
             s.scalars(
                 select(Coupon.code)
@@ -166,7 +166,7 @@ def test_hebrew_coupon_rtl_copy_reload_and_reconnect(server, browser, db):
     assert page.locator(".msg.user", has_text="and for velora?").count() == 1
     from store.models import Message
 
-    with db.session() as s:
+    with db.admin_session() as s:
         texts = list(s.scalars(select(Message.content).where(Message.direction == "in").order_by(Message.id)))
     assert texts == ["יש קוד לסילקה?", "and for velora?"]  # stored once each
     english = page.locator(".msg.bot .bubble", has_text="MAYA15")
@@ -233,7 +233,7 @@ def _conversations(db) -> int:
 
     from store.models import Conversation
 
-    with db.session() as s:
+    with db.admin_session() as s:
         return s.scalar(select(func.count()).select_from(Conversation))
 
 
@@ -253,7 +253,7 @@ def test_a_page_on_another_origin_cannot_use_the_widget_until_allowed(server, ot
     assert refused, "the browser should report the CORS refusal"
     context.close()
 
-    with db.session() as s:
+    with db.admin_session() as s:
         tenant = s.scalars(select(Tenant).where(Tenant.handle == "maya.glow")).one()
         tenant.settings = {**(tenant.settings or {}), "allowed_origins": [other_site]}
     context = browser.new_context()

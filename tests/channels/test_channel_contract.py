@@ -76,7 +76,7 @@ def channel(request, make_client, twilio, demo_db, clock):
 
 
 def _inbound_count(db) -> int:
-    with db.session() as s:
+    with db.admin_session() as s:
         return s.scalar(select(func.count()).select_from(Message).where(Message.direction == "in"))
 
 

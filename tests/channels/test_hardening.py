@@ -26,12 +26,12 @@ def _conversation(client) -> str:
 
 
 def _inbound_texts(db) -> list[str]:
-    with db.session() as s:
+    with db.admin_session() as s:
         return list(s.scalars(select(Message.content).where(Message.direction == "in").order_by(Message.id)))
 
 
 def _owner_token(db) -> str:
-    with db.session() as s:
+    with db.admin_session() as s:
         tenant = s.scalars(select(Tenant).where(Tenant.handle == HANDLE)).one()
         return owner_store.create_token(session=s, tenant_id=tenant.id, label="test")
 
@@ -164,7 +164,7 @@ def test_a_copy_counts_once_and_only_for_a_code_shown_in_the_conversation(client
     assert "SILKA20" in reply["reply"]["text"]
     assert [_show_and_copy(client, demo_db, conv, "SILKA20") for _ in range(5)] == [201, 200, 200, 200, 200]
     assert _show_and_copy(client, demo_db, conv, "SILKASHIP") in (404, 409)  # inactive, never shown
-    with demo_db.session() as s:
+    with demo_db.admin_session() as s:
         assert s.scalar(select(func.count()).select_from(CouponEvent).where(CouponEvent.kind == "copied")) == 1
 
 
@@ -173,7 +173,7 @@ def test_link_clicks_are_stored_masked(client, demo_db):
     url = "https://shop.example.com/p?email=dana@example.com&phone=0541234567"
     event = {"conversation_id": conv, "type": "link_clicked", "url": url}
     assert client.post("/api/events", json=event).status_code == 201
-    with demo_db.session() as s:
+    with demo_db.admin_session() as s:
         payload = json.dumps([e.payload for e in s.scalars(select(Event))])
     assert "dana@example.com" not in payload and "0541234567" not in payload
     assert "shop.example.com" in payload
@@ -221,7 +221,7 @@ def test_the_follower_phone_is_not_in_checkpoints(client, twilio, demo_db):
     post_signed(client, "/channels/twilio/whatsapp", webhook_params("SM-CKPT", "hi there", sender=FOLLOWER))
     twilio.wait_for(1)
     wait_until(lambda: _inbound_texts(demo_db))
-    with demo_db.engine.connect() as conn:
+    with demo_db.admin_engine.connect() as conn:
         blobs = conn.execute(text("select coalesce(string_agg(encode(blob, 'escape'), ''), '') from checkpoint_blobs"))
         data = blobs.scalar() or ""
         rows = conn.execute(text("select coalesce(string_agg(checkpoint::text || metadata::text, ''), '') "

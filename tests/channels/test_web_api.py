@@ -31,7 +31,7 @@ def _sse(response) -> list[tuple[str, dict]]:
 
 
 def _count(db, *where) -> int:
-    with db.session() as s:
+    with db.admin_session() as s:
         return s.scalar(select(func.count()).select_from(Message).where(*where))
 
 
@@ -133,7 +133,7 @@ def test_coupon_copied_is_recorded_for_this_influencers_coupon_only(client, demo
         "/api/events", json={"conversation_id": cid, "type": "coupon_copied", "code": "silka20"}
     )
     assert response.status_code == 201 and response.json()["code"] == "SILKA20"
-    with demo_db.session() as s:
+    with demo_db.admin_session() as s:
         shira_code = s.scalar(
             select(func.min(Coupon.code))
             .join(Tenant, Tenant.id == Coupon.tenant_id)
@@ -151,7 +151,7 @@ def test_coupon_copied_is_recorded_for_this_influencers_coupon_only(client, demo
         "/api/events", json={"conversation_id": cid, "type": "link_clicked", "url": "https://x.example"}
     )
     assert bare.status_code == 201
-    with demo_db.session() as s:
+    with demo_db.admin_session() as s:
         rows = s.execute(
             select(CouponEvent.kind, Coupon.code, Coupon.tenant_id)
             .join(Coupon, Coupon.id == CouponEvent.coupon_id)
@@ -235,7 +235,7 @@ def test_a_whatsapp_or_owner_conversation_id_is_not_reachable_from_the_web(clien
 
 
 def test_cors_lets_only_the_influencers_allowed_origins_use_the_widget(client, demo_db):
-    with demo_db.session() as s:
+    with demo_db.admin_session() as s:
         tenant = s.scalars(select(Tenant).where(Tenant.handle == HANDLE)).one()
         tenant.settings = {**(tenant.settings or {}), "allowed_origins": ["https://maya.example"]}
     good, evil = {"Origin": "https://maya.example"}, {"Origin": "https://evil.example"}

@@ -23,12 +23,12 @@ FOLLOWER = "+972501234567"
 
 
 def _count(db, model, *where) -> int:
-    with db.session() as s:
+    with db.admin_session() as s:
         return s.scalar(select(func.count()).select_from(model).where(*where))
 
 
 def _inbound(db) -> list[Message]:
-    with db.session() as s:
+    with db.admin_session() as s:
         return list(s.scalars(select(Message).where(Message.direction == "in").order_by(Message.id)))
 
 
@@ -53,7 +53,7 @@ def test_signed_message_is_acknowledged_at_once_and_answered_with_the_valid_code
 
 
 def _sent_rows(db) -> list[OutboundMessage]:
-    with db.session() as s:
+    with db.admin_session() as s:
         return list(s.scalars(select(OutboundMessage).where(OutboundMessage.status == "sent")))
 
 
@@ -111,7 +111,7 @@ def test_a_400_is_not_retried_and_the_failure_is_recorded(client, twilio, demo_d
     post_signed(client, "/channels/twilio/whatsapp", webhook_params("SM-400", "hi"))
 
     def failed():
-        with demo_db.session() as s:
+        with demo_db.admin_session() as s:
             return s.scalars(select(OutboundMessage).where(OutboundMessage.status == "failed")).first()
 
     row = wait_until(failed)
@@ -130,7 +130,7 @@ def test_messages_of_one_conversation_run_in_order(client, twilio, demo_db):
     assert [m.content for m in stored] == texts
     assert "VELORA50" in sent[1]["body"] or "MAYA15" in sent[1]["body"]
     assert "SILKA20" in sent[2]["body"]  # the follow-up was answered after its question, in order
-    with demo_db.session() as s:
+    with demo_db.admin_session() as s:
         assert s.scalar(select(func.count(func.distinct(Message.conversation_id)))) == 1
 
 
@@ -143,7 +143,7 @@ def test_owner_number_gets_owner_mode_and_a_follower_does_not(client, twilio, de
     post_signed(client, "/channels/twilio/whatsapp", webhook_params("SM-FOL", "what's open with brands?"))
     sent = twilio.wait_for(2)
     by_phone = {m["to"]: m["body"] for m in sent}
-    with demo_db.session() as s:
+    with demo_db.admin_session() as s:
         roles = dict(
             s.execute(
                 select(Message.channel_message_id, Conversation.role)
@@ -182,18 +182,18 @@ def test_status_callbacks_update_the_outbound_message(client, twilio, demo_db):
     assert client.post("/channels/twilio/status", data=callback).status_code == 403  # unsigned: ignored
     assert post_signed(client, "/channels/twilio/status", callback).status_code == 200
     assert post_signed(client, "/channels/twilio/status", dict(callback, MessageStatus="sent")).status_code == 200
-    with demo_db.session() as s:
+    with demo_db.admin_session() as s:
         row = s.scalars(select(OutboundMessage).where(OutboundMessage.provider_id == sid)).one()
     assert row.status == "delivered"  # a late 'sent' does not undo 'delivered'
     post_signed(client, "/channels/twilio/status", dict(callback, MessageStatus="read"))
-    with demo_db.session() as s:
+    with demo_db.admin_session() as s:
         assert s.scalars(select(OutboundMessage.status).where(OutboundMessage.provider_id == sid)).one() == "read"
 
 
 def test_follower_to_an_unknown_tenant_number_is_routed_by_the_number(client, twilio, demo_db):
     from store.models import Tenant
 
-    with demo_db.session() as s:
+    with demo_db.admin_session() as s:
         tenant = s.scalars(select(Tenant).where(Tenant.handle == HANDLE)).one()
         tenant.settings = {**(tenant.settings or {}), "whatsapp_number": BOT_NUMBER}
     post_signed(client, "/channels/twilio/whatsapp", webhook_params("SM-ROUTE", "hi"))
@@ -296,11 +296,11 @@ def test_a_worker_killed_after_twilio_took_the_reply_does_not_send_it_again(clie
     wait_until(lambda: client.app.state.runtime.queue.depth() == 0)
     twilio.reset()
     sender = client.app.state.runtime.sender
-    with demo_db.session() as s:
+    with demo_db.admin_session() as s:
         tenant_id = s.scalar(select(Tenant.id).where(Tenant.handle == HANDLE))
     first = sender.send(tenant_id=tenant_id, to=FOLLOWER, purpose="reply", body="hello", dedupe_key="reply:SM-K")
     assert first.status == "sent" and len(twilio.messages) == 1
-    with demo_db.session() as s:  # what a worker killed between Twilio's acceptance and our commit leaves
+    with demo_db.admin_session() as s:  # what a worker killed between Twilio's acceptance and our commit leaves
         row = s.get(OutboundMessage, first.outbound_id)
         row.status, row.provider_id = "sending", None
         row.updated_at = row.updated_at - dt.timedelta(minutes=5)

@@ -15,7 +15,7 @@ FOLLOWER = "+972501234567"
 
 
 def _rows(db, **where) -> list[OutboundMessage]:
-    with db.session() as s:
+    with db.admin_session() as s:
         query = select(OutboundMessage).order_by(OutboundMessage.id)
         for key, value in where.items():
             query = query.where(getattr(OutboundMessage, key) == value)
@@ -38,7 +38,7 @@ def test_handoff_is_announced_to_an_owner_inside_the_window(client, twilio, demo
     assert "🙋" in to_owner[-1]["body"] and "מושהה" in to_owner[-1]["body"]
 
     def notified():
-        with demo_db.session() as s:
+        with demo_db.admin_session() as s:
             return s.scalars(select(Event.notified_at).where(Event.kind == "handoff_requested")).one()
 
     assert wait_until(notified)
@@ -57,7 +57,7 @@ def test_outside_the_window_without_a_template_nothing_is_sent_and_the_attempt_i
     )
     wait_until(lambda: _rows(demo_db, purpose="support"))
     blocked = _rows(demo_db, purpose="support")[0]
-    assert blocked.status == "blocked_window" and blocked.to == OWNER_PHONE
+    assert blocked.status == "blocked_window" and blocked.to == "+••••••••4321" != OWNER_PHONE
     assert "24-hour window" in blocked.error and "SH-1234" in blocked.body
     assert [m["to"] for m in twilio.messages] == [f"whatsapp:{FOLLOWER}"]  # only the follower's reply
 
@@ -82,7 +82,7 @@ def test_a_follow_up_a_day_later_is_blocked_but_a_reply_in_time_is_free_form(cli
     post_signed(client, "/channels/twilio/whatsapp", webhook_params("SM-W1", "hi"))
     twilio.wait_for(1)
     sender = client.app.state.runtime.sender
-    with demo_db.session() as s:
+    with demo_db.admin_session() as s:
         tenant_id = s.scalars(select(Tenant.id)).first()
     clock.now = NOW + dt.timedelta(hours=23, minutes=59)
     assert (
@@ -97,7 +97,7 @@ def test_a_follow_up_a_day_later_is_blocked_but_a_reply_in_time_is_free_form(cli
 
 def test_daily_digest_is_sent_once_at_the_owners_hour(client, twilio, demo_db, clock):
     runtime = client.app.state.runtime
-    with demo_db.session() as s:
+    with demo_db.admin_session() as s:
         tenant = s.scalars(select(Tenant).where(Tenant.handle == "maya.glow")).one()
         tenant.settings = {**(tenant.settings or {}), "digest_hour": 9}
     clock.now = NOW - dt.timedelta(hours=2)  # 08:00 in Jerusalem: too early
@@ -116,7 +116,7 @@ def test_daily_digest_is_sent_once_at_the_owners_hour(client, twilio, demo_db, c
 def test_what_is_stored_of_a_sent_message_is_masked(client, twilio, demo_db):
     post_signed(client, "/channels/twilio/whatsapp", webhook_params("SM-M1", "hi"))
     twilio.wait_for(1)
-    with demo_db.session() as s:
+    with demo_db.admin_session() as s:
         tenant_id = s.scalars(select(Tenant.id)).first()
     sender = client.app.state.runtime.sender
     body = "Call the shop at 054-7654321 or write to dana@example.com"

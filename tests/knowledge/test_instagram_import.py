@@ -227,7 +227,7 @@ def test_cli_imports_from_instagram_and_builds_the_persona(db, fake_apify, monke
     result = CliRunner().invoke(app, ["import", "--instagram", "shira.kitchen", "--posts", "20"])
     assert result.exit_code == 0, result.output
     assert "@shira.kitchen: imported" in result.stdout and "8 created" in result.stdout
-    with db.session() as s:
+    with db.admin_session() as s:
         tenant = s.scalars(select(Tenant)).one()
         assert tenant.languages == ["he", "en"] and tenant.instagram_profile["username"] == "shira.kitchen"
         assert s.scalar(select(func.count()).select_from(Post)) == 8  # the stranger's post is left out
@@ -247,7 +247,7 @@ def test_cli_instagram_import_keeps_what_the_owner_set(db, fake_apify, shira_bun
     assert CliRunner().invoke(app, ["import", str(shira_bundle_path)]).exit_code == 0
     result = CliRunner().invoke(app, ["import", "--instagram", "shira.kitchen", "--json"])
     assert result.exit_code == 0, result.output
-    with db.session() as s:
+    with db.admin_session() as s:
         tenant = s.scalars(select(Tenant)).one()
         assert tenant.display_name == "Shira Adler" and tenant.persona_notes.startswith("Warm")
         assert len(tenant.faq) == 2
@@ -260,5 +260,5 @@ def test_cli_reports_apify_failures_in_one_line_exit_1(db, fake_apify, monkeypat
     result = CliRunner().invoke(app, ["import", "--instagram", "shira.kitchen"])
     assert result.exit_code == 1
     assert "error: Apify refused to run apify/instagram-profile-scraper" in result.stderr
-    with db.session() as s:
+    with db.admin_session() as s:
         assert s.scalar(select(func.count()).select_from(Tenant)) == 0

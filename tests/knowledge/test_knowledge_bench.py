@@ -10,7 +10,7 @@ from evals import bench_retrieval
 def test_tiny_benchmark_reports_throughput_latency_and_recall_and_drops_its_database(db):
     lines: list[str] = []
     report = bench_retrieval.run(
-        tenants=2, posts=120, queries=12, ef_search=(40, 100), database_url=db.url, log=lines.append
+        tenants=2, posts=120, queries=12, ef_search=(40, 100), database_url=db.admin_url, log=lines.append
     )
     assert report["config"]["posts"] == 240 and report["config"]["pgvector"].startswith("0.8")
     assert report["import"]["chunks"] >= 240 + 8  # posts + the partners' briefs
@@ -24,7 +24,7 @@ def test_tiny_benchmark_reports_throughput_latency_and_recall_and_drops_its_data
     assert 0 <= search["vector_hnsw_ef40_iterative_off"]["queries_with_fewer_than_k"] <= 12
     assert {"p95_met", "recall_met"} <= set(report["targets"])
     name = lines[0].split()[2]
-    with db.engine.connect() as conn:
+    with db.admin_engine.connect() as conn:
         assert (
             conn.execute(text("SELECT count(*) FROM pg_database WHERE datname = :n"), {"n": name}).scalar()
             == 0

@@ -21,7 +21,7 @@ def cli():
 
 @pytest.fixture
 def shira(db, shira_bundle_path):
-    with db.session() as session:
+    with db.admin_session() as session:
         load(session, shira_bundle_path)
 
 

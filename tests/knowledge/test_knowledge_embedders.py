@@ -154,7 +154,7 @@ def test_settings_choose_openai_only_with_a_key(monkeypatch, fake_openai):
 
 def test_index_and_search_through_the_openai_embedder(db, shira_bundle_path, fake_openai):
     embedder = OpenAIEmbedder(api_key="sk-test", base_url=fake_openai)
-    with db.session() as session:
+    with db.admin_session() as session:
         tenant = load(session, shira_bundle_path)
         assert reindex(session, tenant_id=tenant.id, embedder=embedder) == 14
         hits = search(session, tenant_id=tenant.id, query="challah recipe", embedder=embedder)

@@ -36,7 +36,7 @@ def _docs(session, tenant_id):
 
 def test_first_run_indexes_everything_public_and_a_second_run_changes_nothing(db, shira_bundle_path):
     embedder = CountingEmbedder()
-    with db.session() as session:
+    with db.admin_session() as session:
         tenant = load(session, shira_bundle_path)
         assert reindex(session, tenant_id=tenant.id, embedder=embedder) == 14
         # 8 posts; Olivia, GreenBox (active) and KitchenPro (completed), not Lumi/Sababa; 1 brand Q&A; 2 FAQ.
@@ -44,13 +44,13 @@ def test_first_run_indexes_everything_public_and_a_second_run_changes_nothing(db
         assert embedder.embedded == 14
         assert reindex(session, tenant_id=tenant.id, embedder=embedder) == 0
         assert embedder.embedded == 14
-    with db.session() as session:  # and after a commit, in a new transaction
+    with db.admin_session() as session:  # and after a commit, in a new transaction
         assert reindex(session, tenant_id=tenant.id, embedder=embedder) == 0
 
 
 def test_changes_are_picked_up_and_only_they_are_embedded(db, shira_bundle_path):
     embedder = CountingEmbedder()
-    with db.session() as session:
+    with db.admin_session() as session:
         tenant = load(session, shira_bundle_path)
         reindex(session, tenant_id=tenant.id, embedder=embedder)
         before = embedder.embedded
@@ -88,7 +88,7 @@ def test_changes_are_picked_up_and_only_they_are_embedded(db, shira_bundle_path)
 
 
 def test_partnership_going_back_to_negotiation_leaves_the_index(db, shira_bundle_path):
-    with db.session() as session:
+    with db.admin_session() as session:
         tenant = load(session, shira_bundle_path)
         reindex(session, tenant_id=tenant.id)
         olivia = session.scalars(select(Partnership).where(Partnership.ref == "olivia")).one()
@@ -101,7 +101,7 @@ def test_partnership_going_back_to_negotiation_leaves_the_index(db, shira_bundle
 
 def test_a_long_caption_is_split_into_chunks_that_all_cite_the_post(db, shira_bundle_path):
     sentences = [f"Step {i}: stir the risotto slowly and add warm stock number {i}." for i in range(60)]
-    with db.session() as session:
+    with db.admin_session() as session:
         tenant = load(session, shira_bundle_path)
         session.add(
             Post(

@@ -15,7 +15,7 @@ OLIVIA_POSTS = {SHAKSHUKA, SALAD}
 
 @pytest.fixture
 def shira(db, shira_bundle_path):
-    with db.session() as session:
+    with db.admin_session() as session:
         tenant = load(session, shira_bundle_path)
         knowledge.reindex(session, tenant_id=tenant.id)
         yield session, tenant
@@ -95,7 +95,7 @@ def test_empty_query_returns_nothing_and_k_limits(shira):
 
 
 def test_a_tenant_never_sees_another_tenants_chunks(db, shira_bundle_path):
-    with db.session() as session:
+    with db.admin_session() as session:
         a = load(session, shira_bundle_path, handle="shira.kitchen")
         b = load(session, shira_bundle_path, handle="shira.copy", post_id_prefix="b-")
         from store.models import Post

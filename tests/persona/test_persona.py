@@ -18,7 +18,7 @@ from store.models import Persona, Tenant
 @pytest.fixture
 def shira_persona(db, shira_bundle_path) -> dict:
     report = import_bundle_file(db, shira_bundle_path)
-    with db.session() as s:
+    with db.admin_session() as s:
         return persona.get(s, tenant_id=report.tenant_id)
 
 
@@ -42,17 +42,17 @@ def test_shira_persona_from_her_posts_and_notes(shira_persona):
 def test_rebuild_without_changes_keeps_the_row_and_a_new_note_changes_it(
     db, shira_persona, shira_bundle_path
 ):
-    with db.session() as s:
+    with db.admin_session() as s:
         row = s.scalars(select(Persona)).one()
         stamp, tenant_id = row.updated_at, row.tenant_id
         persona.rebuild(s, tenant_id=tenant_id)
-    with db.session() as s:
+    with db.admin_session() as s:
         assert s.scalars(select(Persona)).one().updated_at == stamp
     data = json.loads(shira_bundle_path.read_text(encoding="utf-8"))
     data["influencer"]["persona_notes"] = "Funny and direct. Ends every reply with 'Yalla, bye!'. No emoji."
-    with db.session() as s:
+    with db.admin_session() as s:
         import_bundle(s, data)
-    with db.session() as s:
+    with db.admin_session() as s:
         p = persona.get(s, tenant_id=tenant_id)
         assert s.scalars(select(Persona)).one().updated_at > stamp
     assert p["sign_off"] == "Yalla, bye!" and p["sign_offs"]["en"] == "Yalla, bye!"
@@ -62,7 +62,7 @@ def test_rebuild_without_changes_keeps_the_row_and_a_new_note_changes_it(
 
 def test_get_builds_a_missing_persona(db, shira_bundle_path):
     data = json.loads(shira_bundle_path.read_text(encoding="utf-8"))
-    with db.session() as s:
+    with db.admin_session() as s:
         report = import_bundle(s, data, derive=False)
         assert s.scalars(select(Persona)).first() is None
         assert persona.get(s, tenant_id=report.tenant_id)["sign_off"] == "באהבה, שירה"
@@ -81,7 +81,7 @@ def test_an_unknown_english_influencer_without_notes_gets_sensible_defaults(db):
             ]
         },
     }
-    with db.session() as s:
+    with db.admin_session() as s:
         report = import_bundle(s, bundle)
         p = persona.get(s, tenant_id=report.tenant_id)
     assert p["language_shares"] == {"en": 1.0} and p["default_language"] == "en"
@@ -140,7 +140,7 @@ def test_detect_languages_by_script():
 
 def test_persona_follows_the_tenant(db, shira_bundle_path):
     report = import_bundle_file(db, shira_bundle_path)
-    with db.session() as s:
+    with db.admin_session() as s:
         tenant = s.get(Tenant, report.tenant_id)
         tenant.display_name = "Shira"
         tenant.persona_notes = None

@@ -27,7 +27,7 @@ def _run(*args: str):
 
 
 def _count(db, model) -> int:
-    with db.session() as s:
+    with db.admin_session() as s:
         return s.scalar(select(func.count()).select_from(model))
 
 
@@ -106,7 +106,7 @@ def test_tokens_are_shown_once_and_stored_as_a_hash(db, shira_bundle_path):
     assert result.exit_code == 0, result.output
     token = result.stdout.strip()
     assert token.startswith("ios_") and len(token) > 30
-    with db.session() as s:
+    with db.admin_session() as s:
         stored = s.scalars(select(OwnerIdentity.value).where(OwnerIdentity.kind == "token")).one()
         assert stored != token and len(stored) == 64
         assert tenant_store.owner_tenant_for_token(session=s, token=token).handle == "shira.kitchen"

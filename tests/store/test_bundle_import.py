@@ -32,7 +32,7 @@ def shira(shira_bundle_path) -> dict:
 
 
 def _counts(db) -> dict[str, int]:
-    with db.session() as s:
+    with db.admin_session() as s:
         return {m.__tablename__: s.scalar(select(func.count()).select_from(m)) for m in TABLES}
 
 
@@ -61,7 +61,7 @@ def test_the_shira_bundle_imports_every_resource(db, shira_bundle_path):
         "faq": 2,
     }
     assert report.persona_rebuilt
-    with db.session() as s:
+    with db.admin_session() as s:
         tenant = s.scalars(select(Tenant)).one()
         assert (tenant.display_name, tenant.languages, tenant.timezone) == (
             "Shira Adler",
@@ -104,7 +104,7 @@ def test_the_shira_bundle_imports_every_resource(db, shira_bundle_path):
 def test_the_same_file_twice_changes_nothing(db, shira_bundle_path):
     import_bundle_file(db, shira_bundle_path)
     before = _counts(db)
-    with db.session() as s:
+    with db.admin_session() as s:
         stamps = {
             m.__tablename__: sorted(str(x) for x in s.scalars(select(m.updated_at)))
             for m in (Tenant, Partnership, Coupon, Task, Invoice, Persona)
@@ -114,7 +114,7 @@ def test_the_same_file_twice_changes_nothing(db, shira_bundle_path):
     assert all(c.created == c.updated == 0 for c in report.counts.values())
     assert report.counts["coupons"].unchanged == 3 and report.counts["posts"].unchanged == 8
     assert _counts(db) == before
-    with db.session() as s:
+    with db.admin_session() as s:
         again = {
             m.__tablename__: sorted(str(x) for x in s.scalars(select(m.updated_at)))
             for m in (Tenant, Partnership, Coupon, Task, Invoice, Persona)
@@ -124,7 +124,7 @@ def test_the_same_file_twice_changes_nothing(db, shira_bundle_path):
 
 def test_a_changed_file_updates_rows_in_place(db, shira, tmp_path):
     import_bundle_file(db, _write(tmp_path, shira))
-    with db.session() as s:
+    with db.admin_session() as s:
         ids = {p.ref: p.id for p in s.scalars(select(Partnership))}
     shira["partnerships"][3]["status"] = "contract"
     shira["coupons"][0]["value"] = 20
@@ -155,7 +155,7 @@ def test_a_changed_file_updates_rows_in_place(db, shira, tmp_path):
     )
     assert report.counts["faq"].removed == 1
     assert report.counts["tenant"].updated == 1
-    with db.session() as s:
+    with db.admin_session() as s:
         assert {p.ref: p.id for p in s.scalars(select(Partnership))} == ids
         assert s.scalars(select(Partnership.status).where(Partnership.ref == "lumi")).one() == "contract"
         assert s.scalars(select(Coupon.value).where(Coupon.code == "SHIRA15")).one() == Decimal("20")
@@ -175,7 +175,7 @@ def test_a_failure_half_way_leaves_nothing_written(db, shira, monkeypatch):
 
     monkeypatch.setattr(importer, "_invoices", explode)
     with pytest.raises(RuntimeError, match="disk full"):
-        with db.session() as s:
+        with db.admin_session() as s:
             import_bundle(s, shira)
     assert set(_counts(db).values()) == {0}
 
@@ -190,10 +190,10 @@ def test_a_failure_half_way_through_an_update_keeps_the_previous_import(
     shira["partnerships"][3]["status"] = "cancelled"
     monkeypatch.setattr(persona, "rebuild", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("boom")))
     with pytest.raises(RuntimeError, match="boom"):
-        with db.session() as s:
+        with db.admin_session() as s:
             import_bundle(s, shira)
     assert _counts(db) == before
-    with db.session() as s:
+    with db.admin_session() as s:
         assert s.scalars(select(Partnership.status).where(Partnership.ref == "lumi")).one() == "proposal"
 
 
@@ -206,7 +206,7 @@ def test_an_owner_phone_of_another_influencer_is_refused(db, shira, tmp_path):
     assert caught.value.errors == [
         "influencer.owner_phones[0]: +972541112233 is already an owner phone of @shira.kitchen"
     ]
-    with db.session() as s:
+    with db.admin_session() as s:
         assert s.scalars(select(Tenant.handle)).all() == ["shira.kitchen"]
 
 
@@ -217,7 +217,7 @@ def test_a_minimal_bundle_imports_and_later_sections_merge(db, tmp_path):
     }
     report = import_bundle_file(db, _write(tmp_path, minimal))
     assert report.counts["tenant"].created == 1
-    with db.session() as s:
+    with db.admin_session() as s:
         tenant = s.scalars(select(Tenant)).one()
         assert tenant.timezone == "Asia/Jerusalem" and tenant.faq == []
     minimal["influencer"]["timezone"] = "Europe/London"
@@ -227,7 +227,7 @@ def test_a_minimal_bundle_imports_and_later_sections_merge(db, tmp_path):
     minimal.pop("faq")
     report = import_bundle_file(db, _write(tmp_path, minimal))
     assert not report.changed  # absent optional parts keep what is stored
-    with db.session() as s:
+    with db.admin_session() as s:
         tenant = s.scalars(select(Tenant)).one()
         assert tenant.timezone == "Europe/London" and tenant.faq == [
             {"q": "Which shoes?", "a": "Trail runners."}

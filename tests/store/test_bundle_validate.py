@@ -152,7 +152,7 @@ def test_not_an_object_and_missing_sections(shira):
 
 
 def _count(db, model) -> int:
-    with db.session() as s:
+    with db.admin_session() as s:
         return s.scalar(select(func.count()).select_from(model))
 
 

@@ -33,7 +33,7 @@ def two_tenants(db, shira_bundle_path):
     noa["instagram"]["profile"]["fullName"] = "Noa Levi"
     for post in noa["instagram"]["posts"]:
         post["caption"], post["hashtags"] = "Sourdough again 🍞 #bread", ["bread"]
-    with db.session() as s:
+    with db.admin_session() as s:
         a = import_bundle(s, shira)
         b = import_bundle(s, noa)
     return a.tenant_id, b.tenant_id
@@ -41,7 +41,7 @@ def two_tenants(db, shira_bundle_path):
 
 def test_same_keys_in_two_bundles_make_separate_rows(db, two_tenants):
     shira_id, noa_id = two_tenants
-    with db.session() as s:
+    with db.admin_session() as s:
         for model in (Partnership, Coupon, CouponEvent, Task, Invoice, Post):
             rows = s.scalars(select(model)).all()
             assert {r.tenant_id for r in rows} == {shira_id, noa_id}, model.__tablename__
@@ -57,10 +57,10 @@ def test_reimporting_one_tenant_never_touches_the_other(db, two_tenants, shira_b
     shira_id, noa_id = two_tenants
     shira = json.loads(shira_bundle_path.read_text(encoding="utf-8"))
     shira["invoices"][0]["amount"] = 9999
-    with db.session() as s:
+    with db.admin_session() as s:
         report = import_bundle(s, shira)
     assert report.counts["invoices"].updated == 1
-    with db.session() as s:
+    with db.admin_session() as s:
         amounts = dict(
             s.execute(select(Invoice.tenant_id, Invoice.amount).where(Invoice.number == "1041")).all()
         )
@@ -69,7 +69,7 @@ def test_reimporting_one_tenant_never_touches_the_other(db, two_tenants, shira_b
 
 def test_lookups_by_handle_phone_and_token(db, two_tenants):
     shira_id, noa_id = two_tenants
-    with db.session() as s:
+    with db.admin_session() as s:
         assert tenant_store.get_by_handle(session=s, handle="@Noa.Bakes").id == noa_id
         assert tenant_store.get_by_handle(session=s, handle="nobody") is None
         assert [t.handle for t in tenant_store.list_all(session=s)] == ["noa.bakes", "shira.kitchen"]
@@ -80,7 +80,7 @@ def test_lookups_by_handle_phone_and_token(db, two_tenants):
         assert tenant_store.owner_tenant_for_phone(session=s, phone="+972500000000") is None
         assert tenant_store.owner_tenant_for_phone(session=s, phone="not a phone") is None
         token = owner_store.create_token(session=s, tenant_id=noa_id, label="console")
-    with db.session() as s:
+    with db.admin_session() as s:
         assert tenant_store.owner_tenant_for_token(session=s, token=token).id == noa_id
         assert tenant_store.owner_tenant_for_token(session=s, token=token + "x") is None
         assert tenant_store.owner_tenant_for_token(session=s, token="") is None
@@ -93,7 +93,7 @@ def test_lookups_by_handle_phone_and_token(db, two_tenants):
 
 def test_a_phone_cannot_own_two_tenants(db, two_tenants):
     shira_id, noa_id = two_tenants
-    with db.session() as s:
+    with db.admin_session() as s:
         with pytest.raises(owner_store.OwnerConflict, match="already an owner phone of @shira.kitchen"):
             owner_store.add_phone(session=s, tenant_id=noa_id, phone="+972541112233")
         again = owner_store.add_phone(session=s, tenant_id=shira_id, phone="+972 54 111 2233")
@@ -102,7 +102,7 @@ def test_a_phone_cannot_own_two_tenants(db, two_tenants):
 
 def test_each_tenant_has_its_own_persona(db, two_tenants):
     shira_id, noa_id = two_tenants
-    with db.session() as s:
+    with db.admin_session() as s:
         shira, noa = persona.get(s, tenant_id=shira_id), persona.get(s, tenant_id=noa_id)
     assert shira["sign_off"] == "באהבה, שירה" and shira["handle"] == "shira.kitchen"
     assert noa["handle"] == "noa.bakes" and noa["sign_off_source"] == "default"

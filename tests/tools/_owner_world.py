@@ -42,7 +42,7 @@ def other_bundle() -> dict:
 def build(db) -> dict[str, int]:
     """Import both tenants; return their ids by short name."""
     ids = {}
-    with db.session() as session:
+    with db.admin_session() as session:
         for name, data in (("shira", shira_bundle()), ("noa", other_bundle())):
             ids[name] = import_bundle(session, data, derive=False).tenant_id
     return ids
@@ -73,7 +73,7 @@ def context(
 
 def call(db, name: str, args: dict | None, tenant_id: int, **ctx_options) -> ToolResult:
     """Run one tool in its own committed session, like one chat turn."""
-    with db.session() as session:
+    with db.admin_session() as session:
         return run_tool(name, args, context(session, tenant_id, **ctx_options))
 
 
@@ -82,7 +82,7 @@ def confirm_sentence(db, name: str, args: dict, tenant_id: int, **ctx_options) -
     from tools.registry import get_spec, validate_args
 
     spec = get_spec(name)
-    with db.session() as session:
+    with db.admin_session() as session:
         return spec.confirm(context(session, tenant_id, **ctx_options), validate_args(spec, args))
 
 
@@ -93,7 +93,7 @@ def at(day: str, hhmm: str = "12:00") -> dt.datetime:
 
 def add_followers_activity(db, tenant_id: int) -> None:
     """Follower conversations, messages with intents, issues and handoffs around NOW, plus one owner chat."""
-    with db.session() as s:
+    with db.admin_session() as s:
         people = [Contact(tenant_id=tenant_id, channel="web", external_id=f"v{i}") for i in range(4)]
         s.add_all(people)
         s.flush()
@@ -193,6 +193,6 @@ def add_copies(db, tenant_id: int, code: str, moments: list[dt.datetime]) -> Non
     """Copied events of a code at the given moments."""
     from store import coupons as coupon_store
 
-    with db.session() as s:
+    with db.admin_session() as s:
         coupon = coupon_store.get_by_code(session=s, tenant_id=tenant_id, code=code)
         s.add_all(CouponEvent(tenant_id=tenant_id, coupon_id=coupon.id, kind="copied", at=m) for m in moments)

@@ -10,7 +10,7 @@ from tools.registry import OWNER, run_tool
 
 
 def test_list_brands_active_by_default_without_money_for_followers(db):
-    with db.session() as s:
+    with db.admin_session() as s:
         w = build_world(s)
         data = run_tool("list_brands", {}, context(s, w["shira"])).data
         names = {b["name"] for b in data["brands"]}
@@ -24,7 +24,7 @@ def test_list_brands_active_by_default_without_money_for_followers(db):
 
 
 def test_list_brands_for_the_owner_has_compensation(db):
-    with db.session() as s:
+    with db.admin_session() as s:
         w = build_world(s)
         data = run_tool("list_brands", {"status": "all"}, context(s, w["shira"], role=OWNER)).data
         olivia = next(b for b in data["brands"] if b["ref"] == "olivia")
@@ -33,7 +33,7 @@ def test_list_brands_for_the_owner_has_compensation(db):
 
 
 def test_support_issue_is_stored_masked_and_notifies_the_owner(db):
-    with db.session() as s:
+    with db.admin_session() as s:
         w = build_world(s)
         ctx = context(s, w["shira"], conversation=w["conversation"], contact=w["contact"])
         result = run_tool(
@@ -59,7 +59,7 @@ def test_support_issue_is_stored_masked_and_notifies_the_owner(db):
 
 
 def test_handoff_pauses_the_conversation_once(db):
-    with db.session() as s:
+    with db.admin_session() as s:
         w = build_world(s)
         ctx = context(s, w["shira"], conversation=w["conversation"], contact=w["contact"])
         first = run_tool("request_handoff", {"reason": "wants a human"}, ctx)
@@ -74,7 +74,7 @@ def test_handoff_pauses_the_conversation_once(db):
 
 
 def test_feedback_after_a_copy_marks_satisfaction(db):
-    with db.session() as s:
+    with db.admin_session() as s:
         w = build_world(s)
         ctx = context(s, w["shira"], conversation=w["conversation"], contact=w["contact"])
         plain = run_tool("record_feedback", {"rating": 5, "text": "great"}, ctx)
@@ -99,7 +99,7 @@ def test_feedback_after_a_copy_marks_satisfaction(db):
 
 
 def test_consent_granted_then_withdrawn(db):
-    with db.session() as s:
+    with db.admin_session() as s:
         w = build_world(s)
         ctx = context(s, w["shira"], conversation=w["conversation"], contact=w["contact"])
         assert run_tool("set_consent", {"granted": True}, ctx).data["consent"] == "granted"

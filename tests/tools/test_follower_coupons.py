@@ -24,7 +24,7 @@ def _codes(data):
 
 
 def test_brand_by_name_alias_and_hebrew_with_prefix(db):
-    with db.session() as s:
+    with db.admin_session() as s:
         w = build_world(s)
         for asked in ("olivia", "Olivia Oils", "OLIVIA", "אוליביה", "לאוליביה", "oliva", "olivia"):
             data = _find(s, w["shira"], brand=asked)
@@ -45,7 +45,7 @@ def test_brand_by_name_alias_and_hebrew_with_prefix(db):
 
 
 def test_inactive_and_expired_codes_are_never_offered(db):
-    with db.session() as s:
+    with db.admin_session() as s:
         w = build_world(s)
         everything = _find(s, w["shira"])
         assert everything["status"] == "ok"
@@ -63,7 +63,7 @@ def test_inactive_and_expired_codes_are_never_offered(db):
 
 
 def test_code_not_started_yet_is_not_offered(db):
-    with db.session() as s:
+    with db.admin_session() as s:
         w = build_world(s)
         data = _find(s, w["shira"], brand="sababa")
         assert data["status"] == "not_started" and data["coupons"] == [] and data["starts_on"] == "2026-12-01"
@@ -82,7 +82,7 @@ def test_code_not_started_yet_is_not_offered(db):
     ],
 )
 def test_validity_days_are_the_tenant_zone_days(db, utc_now, status):
-    with db.session() as s:
+    with db.admin_session() as s:
         w = build_world(s)
         data = _find(s, w["shira"], brand="greenbox", now=utc_now)
         assert data["status"] == status
@@ -90,7 +90,7 @@ def test_validity_days_are_the_tenant_zone_days(db, utc_now, status):
 
 
 def test_unknown_brand_offers_brands_with_codes(db):
-    with db.session() as s:
+    with db.admin_session() as s:
         w = build_world(s)
         data = _find(s, w["shira"], brand="Zara")
         assert data["status"] == "unknown_brand" and data["coupons"] == []
@@ -98,7 +98,7 @@ def test_unknown_brand_offers_brands_with_codes(db):
 
 
 def test_private_deals_are_unknown_to_followers_but_not_to_the_owner(db):
-    with db.session() as s:
+    with db.admin_session() as s:
         w = build_world(s)
         follower = _find(s, w["shira"], brand="lumi")
         assert follower["status"] == "unknown_brand" and "LUMI10" not in str(follower)
@@ -108,7 +108,7 @@ def test_private_deals_are_unknown_to_followers_but_not_to_the_owner(db):
 
 
 def test_two_matching_brands_are_ambiguous(db):
-    with db.session() as s:
+    with db.admin_session() as s:
         w = build_world(s)
         data = _find(s, w["shira"], brand="golden")
         assert data["status"] == "ambiguous_brand" and data["coupons"] == []
@@ -116,7 +116,7 @@ def test_two_matching_brands_are_ambiguous(db):
 
 
 def test_tenant_scoping(db):
-    with db.session() as s:
+    with db.admin_session() as s:
         w = build_world(s)
         assert _codes(_find(s, w["maya"], brand="olivia")) == ["MAYA20"]
         assert _codes(_find(s, w["maya"])) == ["MAYA20"]
@@ -128,7 +128,7 @@ def test_tenant_scoping(db):
 
 
 def test_shown_events_recorded_per_coupon_with_conversation(db):
-    with db.session() as s:
+    with db.admin_session() as s:
         w = build_world(s)
         _find(s, w["shira"], conversation=w["conversation"], contact=w["contact"])
         rows = s.scalars(select(CouponEvent).where(CouponEvent.kind == "shown")).all()
@@ -140,14 +140,14 @@ def test_shown_events_recorded_per_coupon_with_conversation(db):
 
 
 def test_bad_arguments_are_refused_by_field(db):
-    with db.session() as s:
+    with db.admin_session() as s:
         w = build_world(s)
         result = run_tool("find_coupons", {"brand": "x" * 500}, context(s, w["shira"]))
         assert not result.ok and result.error["field"] == "brand"
 
 
 def test_brand_without_a_code_brings_its_own_deal_from_its_q_and_a(db):
-    with db.session() as s:
+    with db.admin_session() as s:
         w = build_world(s)
         golden = s.scalars(select(Partnership).where(Partnership.ref == "golden-grain")).one()
         golden.faq = [

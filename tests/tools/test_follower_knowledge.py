@@ -28,7 +28,7 @@ def _ctx(session, tenant, role="follower"):
 
 def test_hits_cite_their_source_and_say_whether_they_answer(db, shira_bundle_path):
     import_bundle_file(db, shira_bundle_path)
-    with db.session() as s:
+    with db.admin_session() as s:
         shira = s.scalars(select(Tenant)).one()
         data = run_tool("search_knowledge", {"query": "is the olivia oil cold pressed?"}, _ctx(s, shira)).data
         top = data["hits"][0]
@@ -42,7 +42,7 @@ def test_hits_cite_their_source_and_say_whether_they_answer(db, shira_bundle_pat
 
 def test_a_question_nothing_answers_is_passed_on_masked(db, shira_bundle_path):
     import_bundle_file(db, shira_bundle_path)
-    with db.session() as s:
+    with db.admin_session() as s:
         shira = s.scalars(select(Tenant)).one()
         query = "do you have a sushi recipe? call me 054-7654321"
         data = run_tool("search_knowledge", {"query": query}, _ctx(s, shira)).data
@@ -55,7 +55,7 @@ def test_a_question_nothing_answers_is_passed_on_masked(db, shira_bundle_path):
 
 def test_an_expired_code_in_an_old_post_is_never_quoted(db, shira_bundle_path):
     import_bundle_file(db, shira_bundle_path)
-    with db.session() as s:
+    with db.admin_session() as s:
         shira = s.scalars(select(Tenant)).one()
         s.add(
             Post(

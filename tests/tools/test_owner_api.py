@@ -14,7 +14,7 @@ from store import owners as owner_store
 @pytest.fixture
 def api(db):
     ids = build(db)
-    with db.session() as s:
+    with db.admin_session() as s:
         tokens = {
             name: owner_store.create_token(session=s, tenant_id=tid, label=name) for name, tid in ids.items()
         }

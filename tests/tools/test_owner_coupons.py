@@ -10,7 +10,7 @@ from store import coupons as coupon_store
 
 
 def active_codes(db, tenant_id: int, day: str) -> list[str]:
-    with db.session() as s:
+    with db.admin_session() as s:
         rows = coupon_store.active_coupons(session=s, tenant_id=tenant_id, on_date=dt.date.fromisoformat(day))
         return [c.code for c in rows]
 

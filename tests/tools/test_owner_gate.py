@@ -48,7 +48,7 @@ VALID_ARGS = {
 
 
 def counts(db) -> tuple[int, ...]:
-    with db.session() as s:
+    with db.admin_session() as s:
         return tuple(
             s.scalar(select(func.count()).select_from(m))
             for m in (Partnership, Task, Coupon, Invoice, AuditEntry)
@@ -84,7 +84,7 @@ def test_writes_in_one_tenant_never_touch_the_other(db):
     ids = build(db)
     assert call(db, "update_invoice", {"number": "1042", "status": "paid"}, ids["noa"]).ok
     assert call(db, "update_coupon", {"code": "SHIRA15", "active": False}, ids["noa"]).ok
-    with db.session() as s:
+    with db.admin_session() as s:
         shira_invoice = s.scalars(
             select(Invoice).where(Invoice.tenant_id == ids["shira"], Invoice.number == "1042")
         ).one()
@@ -121,7 +121,7 @@ def test_every_write_is_audited_with_actor_channel_and_changes(db):
         assert call(db, name, args, shira, channel="api", actor="token:abc").ok, name
     call(db, "list_tasks", {}, shira)
     call(db, "update_task", {"task": 999, "complete": True}, shira)  # refused: not audited
-    with db.session() as s:
+    with db.admin_session() as s:
         entries = list(
             s.scalars(select(AuditEntry).where(AuditEntry.tenant_id == shira).order_by(AuditEntry.id))
         )

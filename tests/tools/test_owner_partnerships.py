@@ -68,7 +68,7 @@ def test_move_along_the_pipeline_is_audited_with_before_and_after(db):
     result = call(db, "update_partnership", {"partnership": "Lumi", "status": "negotiation"}, ids["shira"])
     assert result.ok and result.data["partnership"]["status"] == "negotiation"
     assert result.data["previous"] == {"status": "proposal"}
-    with db.session() as s:
+    with db.admin_session() as s:
         entry = s.scalars(select(AuditEntry).where(AuditEntry.tenant_id == ids["shira"])).one()
     assert (entry.action, entry.resource, entry.resource_id) == ("update_partnership", "partnership", "lumi")
     assert (entry.actor, entry.channel) == ("whatsapp:+972541112233", "whatsapp")
@@ -81,7 +81,7 @@ def test_active_cannot_go_back_to_an_open_stage_and_nothing_changes(db):
     assert (
         not result.ok and result.error["code"] == "invalid_transition" and "final" in result.error["reason"]
     )
-    with db.session() as s:
+    with db.admin_session() as s:
         olivia = s.scalars(
             select(Partnership).where(Partnership.tenant_id == ids["shira"], Partnership.ref == "olivia")
         ).one()

@@ -78,7 +78,7 @@ def test_create_with_a_local_time_stores_utc_and_shows_local(db):
         "10:00",
         "olivia",
     )
-    with db.session() as s:
+    with db.admin_session() as s:
         row = s.get(Task, task["id"])
         assert row.due_at == dt.datetime(2026, 11, 24, 8, 0, tzinfo=dt.UTC)  # Israel is UTC+2 in November
 
@@ -143,7 +143,7 @@ def test_update_errors_name_the_field(db):
     assert not nothing.ok and "nothing to change" in nothing.error["reason"]
     past = call(db, "update_task", {"task": 1, "due_date": "2026-01-01"}, ids["shira"])
     assert not past.ok and past.error["field"] == "due_date"
-    with db.session() as s:
+    with db.admin_session() as s:
         assert s.get(Task, 1).due_date == dt.date(2026, 11, 26)  # a refused change leaves the task as it was
         assert s.scalars(select(Task).where(Task.status == "cancelled")).all() == []
 

@@ -29,22 +29,7 @@ for key in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "JUDGE_MODEL", "APIFY_TOKEN", "
     os.environ.pop(key, None)
 
 
-def _truncate_all(db) -> None:
-    from sqlalchemy import text
-
-    from store.models import Base
-
-    names = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
-    with db.admin_engine.begin() as conn:
-        extra = conn.execute(
-            text("select string_agg(quote_ident(tablename), ', ') from pg_tables "
-                 "where schemaname='public' and tablename like 'checkpoint%'")
-        ).scalar()
-        conn.execute(text(f"TRUNCATE {names}{', ' + extra if extra else ''} RESTART IDENTITY CASCADE"))
-    try:
-        db.redis.flushdb()
-    except Exception:
-        pass
+from db_support import truncate_all as _truncate_all  # noqa: E402
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,22 @@
+"""Emptying the test database (as the owner role: the app role may not truncate)."""
+
+from __future__ import annotations
+
+
+def truncate_all(db) -> None:
+    """Every table emptied, identities restarted, Redis flushed."""
+    from sqlalchemy import text
+
+    from store.models import Base
+
+    names = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    with db.admin_engine.begin() as conn:
+        extra = conn.execute(
+            text("select string_agg(quote_ident(tablename), ', ') from pg_tables "
+                 "where schemaname='public' and tablename like 'checkpoint%'")
+        ).scalar()
+        conn.execute(text(f"TRUNCATE {names}{', ' + extra if extra else ''} RESTART IDENTITY CASCADE"))
+    try:
+        db.redis.flushdb()
+    except Exception:
+        pass

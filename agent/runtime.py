@@ -32,6 +32,7 @@ from store import contacts as contact_store
 from store import conversations as conversation_store
 from store import messages as message_store
 from store import tenants as tenant_store
+from store.db import is_transient
 
 __all__ = ["Agent", "AgentSettings", "InboundMessage", "TurnResult", "MAX_MESSAGE_CHARS"]
 
@@ -202,6 +203,7 @@ class Agent:
             kwargs={"autocommit": True, "prepare_threshold": 0, "row_factory": dict_row,
                     "options": " ".join([_url_options(database.url), "-c synchronous_commit=off"]).strip()},
             open=True,
+            check=ConnectionPool.check_connection,  # a server restart leaves dead connections behind
         )
         self.checkpointer = PooledPostgresSaver(self.pool)
         with _setup_lock:
@@ -348,7 +350,12 @@ class Agent:
             session.rollback()
             raise
         except Exception as exc:
-            session.rollback()
+            try:
+                session.rollback()
+            except Exception:  # the connection itself is gone
+                pass
+            if is_transient(exc):  # the database is restarting: the channel retries the message
+                raise
             log.exception("turn failed; storing the message with a graceful reply")
             result = failure_result(self, msg, now, tenant_id, conversation_id, exc, started)
         finally:

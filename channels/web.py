@@ -27,6 +27,7 @@ from channels._web_limits import limits_for
 from channels.base import InboundMessage, InputChannel, OnMessage, OutputChannel, TurnResult
 from channels.problems import Problem
 from channels.settings import get_web_settings
+from store.db import is_transient
 
 __all__ = ["WebChannel", "StreamingOutput", "MAX_TEXT"]
 
@@ -274,6 +275,11 @@ class WebChannel(InputChannel):
                 result = on_message(msg, _Collect())
             except (LookupError, ValueError) as exc:
                 raise _turn_problem(exc) from None
+            except Exception as exc:
+                if not is_transient(exc):
+                    raise
+                raise Problem(503, "the assistant is briefly unavailable; send the same message again",
+                              code="unavailable", headers={"Retry-After": "2"}) from None
             stored = _stored(request.app.state.db, conv, msg, result)
             payload = _reply_payload(conv, msg, result, stored, trace=_shows_trace(request, conv))
             return JSONResponse(payload, headers=getattr(request.state, "cors_headers", {}))

@@ -26,6 +26,7 @@ from channels.settings import TwilioSettings, get_twilio_settings
 from store import contacts as contact_store
 from store import owners as owner_store
 from store import tenants as tenant_store
+from store.db import is_transient
 from store.models import Contact, OutboundMessage, Tenant, utcnow
 from store.tenancy import bind, tenant_of_outbound
 
@@ -195,7 +196,12 @@ class TwilioWhatsAppChannel(InputChannel):
                 raise Problem(400, "MessageSid and From are required", field="MessageSid" if not sid else "From")
             clock = (getattr(request.app.state, "overrides", None) or {}).get("clock")
             received = (clock() if clock else utcnow()).isoformat()
-            job = await run_in_threadpool(self._bound(request).admit, request.app.state.db, params, sid, received)
+            try:
+                job = await run_in_threadpool(self._bound(request).admit, request.app.state.db, params, sid, received)
+            except Exception as exc:  # nothing was queued: a 503 makes Twilio retry (connection overrides)
+                if not is_transient(exc):
+                    raise
+                raise Problem(503, "the database is briefly unavailable; retry", headers={"Retry-After": "1"}) from None
             if job is not None:
                 await request.app.state.runtime.aenqueue(queue_key(job), job, sid)
             return Response(EMPTY_TWIML, media_type="text/xml")

@@ -21,6 +21,8 @@ from typing import Any
 
 __all__ = ["JobQueue", "Worker", "Periodic"]
 
+from store.db import is_transient
+
 log = logging.getLogger(__name__)
 
 # KEYS: jobs list, lease, ready list, dedupe key ('' for none). ARGV: job, lease seconds, key, dedupe ttl.
@@ -200,6 +202,7 @@ class Worker:
         periodic: Iterable[Periodic] = (),
         max_attempts: int = 3,
         retry_delay: float = 0.5,
+        outage_seconds: float = 120.0,
     ) -> None:
         self.queue = queue
         self.handlers = handlers
@@ -207,6 +210,7 @@ class Worker:
         self.periodic = list(periodic)
         self.max_attempts = max_attempts
         self.retry_delay = retry_delay
+        self.outage_seconds = outage_seconds  # how long a job waits out a database or Redis outage
         self.id = uuid.uuid4().hex[:8]
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
@@ -269,17 +273,28 @@ class Worker:
                 if self.queue.release(key):
                     return
                 continue
-            for attempt in range(1, self.max_attempts + 1):
+            attempt, outage_started = 0, None
+            while not self._stop.is_set():
                 try:
                     self.run_job(job)
                     self.queue.ack(key)
                     break
                 except Exception as exc:  # a failing job must not block the conversation forever
+                    if is_transient(exc) and outage_started is None:
+                        outage_started = time.monotonic()
+                    if is_transient(exc) and time.monotonic() - outage_started < self.outage_seconds:
+                        # The database or Redis is restarting: wait for it, this is not the job's fault.
+                        log.warning("job %s waits for a service: %s", job.get("id"), type(exc).__name__)
+                        self._stop.wait(min(5.0, self.retry_delay * 2 ** min(attempt, 4)))
+                        continue
+                    attempt += 1
                     log.exception("job %s failed (attempt %d/%d)", job.get("id"), attempt, self.max_attempts)
-                    if attempt == self.max_attempts:
+                    if attempt >= self.max_attempts:
                         self.queue.dead_letter(key, job, f"{type(exc).__name__}: {exc}"[:500])
-                    else:
-                        time.sleep(self.retry_delay * attempt)
+                        break
+                    time.sleep(self.retry_delay * attempt)
+            if self._stop.is_set():
+                return  # the job stays at the head of its queue; its lease lets another worker take it
 
     def _ticks(self) -> None:
         started = time.monotonic()  # the first run of each task comes one interval after start

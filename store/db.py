@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from store.services import ensure_services
 from store.settings import StoreSettings, get_settings
 
-__all__ = ["Database", "DatabaseUnreachable", "get_database", "reset_database", "APP_ROLE", "app_url_for"]
+__all__ = ["Database", "DatabaseUnreachable", "get_database", "reset_database", "APP_ROLE", "app_url_for",
+           "is_transient"]
 
 APP_ROLE = "influencer_app"  # created by migration 0007: no superuser, no BYPASSRLS, row-level security
 
@@ -40,6 +41,19 @@ def app_url_for(admin_url: str, *, login: bool) -> str:
     if login:
         return url.set(username=APP_ROLE, password=None).render_as_string(hide_password=False)
     return url.update_query_dict({"options": f"-c role={APP_ROLE}"}).render_as_string(hide_password=False)
+
+
+def is_transient(exc: BaseException) -> bool:
+    """A database or Redis that cannot be reached right now (restarting, failing over)."""
+    import psycopg
+    import redis
+    from psycopg_pool import PoolTimeout
+    from sqlalchemy.exc import DBAPIError
+
+    if isinstance(exc, DBAPIError):
+        return bool(exc.connection_invalidated) or isinstance(exc.orig, psycopg.OperationalError)
+    return isinstance(exc, psycopg.OperationalError | redis.ConnectionError | redis.TimeoutError | PoolTimeout)
+
 
 
 class Database:

@@ -34,7 +34,9 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 WINDOW = dt.timedelta(hours=24)
-IN_PROGRESS = dt.timedelta(seconds=90)  # longer than one send with all its retries
+# A live sender touches its row before every attempt, so a row untouched this long was left by a
+# worker that died (a timeout of 10 s plus the longest backoff, with room to spare).
+IN_PROGRESS = dt.timedelta(seconds=25)
 _DONE = ("sent", "delivered", "read", "failed", "undelivered", "blocked_window")
 
 
@@ -82,6 +84,7 @@ class SendOutcome:
     provider_id: str | None = None
     error: str | None = None
     skipped: bool = False
+    since: dt.datetime | None = None  # when this logical send was first claimed
 
 
 def _retryable(exc: Exception) -> bool:
@@ -137,7 +140,7 @@ def _already(session: Any, tenant_id: int, dedupe_key: str) -> SendOutcome | Non
     if utcnow() - row.updated_at < IN_PROGRESS:
         return SendOutcome("in_progress", row.id, skipped=True)
     row.updated_at = utcnow()  # this worker takes the crashed attempt over
-    return SendOutcome("unknown", row.id)
+    return SendOutcome("unknown", row.id, since=row.created_at)
 
 
 class WhatsAppSender:
@@ -268,14 +271,16 @@ class WhatsAppSender:
         callback = self.settings.public_url("/channels/twilio/status", "") if self.settings.public_base_url else ""
         if callback:
             kwargs["status_callback"] = callback
+        claimed = (done.since if done is not None else None) or utcnow() - dt.timedelta(seconds=5)
         if done is not None:  # a crashed attempt of this very send: did Twilio take it?
-            found = self._find_accepted(kwargs, since=utcnow() - IN_PROGRESS * 4)
+            found = self._find_accepted(kwargs, tenant_id=tenant_id, since=claimed)
             if found is not None:
                 return self._finish(tenant_id, row_id, found, 0, None)
         attempts, error, message = 0, None, None
         for attempt in range(1, self.settings.max_attempts + 1):
             attempts = attempt
-            started = utcnow()
+            if attempt > 1:
+                self._touch(tenant_id, row_id)  # still alive: nobody takes this send over
             try:
                 message = self.client.messages.create(**kwargs)
                 error = None
@@ -285,7 +290,7 @@ class WhatsAppSender:
                 if not _retryable(exc) or attempt == self.settings.max_attempts:
                     break
                 if _unknown(exc):  # no answer: Twilio may have accepted it; ask before sending again
-                    message = self._find_accepted(kwargs, since=started)
+                    message = self._find_accepted(kwargs, tenant_id=tenant_id, since=claimed)
                     if message is not None:
                         error = None
                         break
@@ -293,24 +298,41 @@ class WhatsAppSender:
                 self.sleep(delay * (0.75 + random.random() / 2))
         return self._finish(tenant_id, row_id, message, attempts, error)
 
-    def _find_accepted(self, kwargs: dict[str, Any], *, since: dt.datetime) -> Any:
-        """The message Twilio accepted for this send since `since` (same to, from and body), or None.
+    def _touch(self, tenant_id: int, row_id: int) -> None:
+        with self.db.session(tenant_id=tenant_id) as session:
+            row = session.get(OutboundMessage, row_id)
+            if row is not None:
+                row.updated_at = utcnow()
 
-        Twilio's Messages API has no idempotency key, so the list filtered by recipient, sender and
-        date is the record of what it took. When Twilio cannot be asked, None: the send goes ahead
-        (a reply twice is better than none)."""
+    def _find_accepted(self, kwargs: dict[str, Any], *, tenant_id: int, since: dt.datetime) -> Any:
+        """The message Twilio accepted for this send (same to, from and body, created after the send was
+        claimed, not already another send's), or None.
+
+        Twilio's Messages API has no idempotency key, so its list filtered by recipient, sender and
+        date is the record of what it took. Turns of one conversation run one at a time, so no other
+        send of the same text to the same person can start after this one was claimed. When Twilio
+        cannot be asked: None, and the send goes ahead (a reply twice is better than none)."""
         try:
             recent = self.client.messages.list(
-                to=kwargs["to"], from_=kwargs["from_"], date_sent_after=since - dt.timedelta(minutes=2), limit=20
+                to=kwargs["to"], from_=kwargs["from_"], date_sent_after=since - dt.timedelta(days=1), limit=50
             )
         except Exception as exc:
             log.warning("could not ask Twilio about an unanswered send: %s", _describe(exc))
             return None
         body = kwargs.get("body")
-        for message in recent:
-            if body is None or (getattr(message, "body", None) or "") == body:
-                return message
-        return None
+        earliest = since - dt.timedelta(seconds=2)  # Twilio's clock keeps whole seconds
+        candidates = [
+            m for m in recent
+            if (body is None or (getattr(m, "body", None) or "") == body)
+            and (getattr(m, "date_created", None) is None or m.date_created >= earliest)
+        ]
+        if not candidates:
+            return None
+        with self.db.session(tenant_id=tenant_id) as session:
+            taken = set(session.scalars(select(OutboundMessage.provider_id).where(
+                OutboundMessage.tenant_id == tenant_id, OutboundMessage.provider_id.in_([m.sid for m in candidates]))))
+        fresh = [m for m in candidates if m.sid not in taken]
+        return min(fresh, key=lambda m: m.date_created or since) if fresh else None
 
     def _finish(self, tenant_id: int, row_id: int, message: Any, attempts: int, error: str | None) -> SendOutcome:
         """Record the outcome of the attempts on the outbound row."""

@@ -47,7 +47,7 @@ class JobQueue:
     """Per-key FIFO queues in Redis with leases (see the module docstring)."""
 
     def __init__(
-        self, redis: Any, *, prefix: str = "ios:q", lease_seconds: int = 120, blocking: Any = None,
+        self, redis: Any, *, prefix: str = "ios:q", lease_seconds: int = 30, blocking: Any = None,
         dead_ttl_seconds: int = 14 * 86400,
     ) -> None:
         self.redis = redis
@@ -117,6 +117,13 @@ class JobQueue:
         pipe = self.redis.pipeline()
         pipe.lpop(self._jobs(key))
         pipe.expire(self._lease(key), self.lease_seconds)
+        pipe.execute()
+
+    def renew(self, keys: Iterable[str]) -> None:
+        """Extend the leases of keys this worker is still working on (its heartbeat)."""
+        pipe = self.redis.pipeline()
+        for key in keys:
+            pipe.expire(self._lease(key), self.lease_seconds)
         pipe.execute()
 
     def release(self, key: str) -> bool:
@@ -214,6 +221,10 @@ class Worker:
         self.id = uuid.uuid4().hex[:8]
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
+        # Keys this worker holds: their leases are renewed every third of a lease, so a short lease
+        # frees a dead worker's conversations quickly and never expires under a slow turn.
+        self._held: set[str] = set()
+        self._held_lock = threading.Lock()
 
     def start(self) -> Worker:
         """Start the threads (daemons) and return self."""
@@ -267,6 +278,15 @@ class Worker:
                 self._stop.wait(1.0)
 
     def _drain(self, key: str) -> None:
+        with self._held_lock:
+            self._held.add(key)
+        try:
+            self._drain_held(key)
+        finally:
+            with self._held_lock:
+                self._held.discard(key)
+
+    def _drain_held(self, key: str) -> None:
         while True:
             job = self.queue.peek(key)
             if job is None:
@@ -296,11 +316,25 @@ class Worker:
             if self._stop.is_set():
                 return  # the job stays at the head of its queue; its lease lets another worker take it
 
+    def _renew_held(self) -> None:
+        with self._held_lock:
+            held = list(self._held)
+        if held:
+            try:
+                self.queue.renew(held)
+            except Exception as exc:  # Redis hiccup: the next beat tries again
+                log.warning("could not renew leases: %s", type(exc).__name__)
+
     def _ticks(self) -> None:
         started = time.monotonic()  # the first run of each task comes one interval after start
         last: dict[str, float] = {}
-        recover = Periodic("recover", 30.0, self.queue.recover)  # keys of workers that died
+        lease = float(self.queue.lease_seconds)
+        recover = Periodic("recover", lease / 2, self.queue.recover)  # keys of workers that died
+        beat = time.monotonic()
         while not self._stop.wait(0.5):
+            if time.monotonic() - beat >= lease / 3:  # this worker's own keys: no shared lock
+                beat = time.monotonic()
+                self._renew_held()
             for task in [*self.periodic, recover]:
                 if time.monotonic() - last.get(task.name, started) < task.interval:
                     continue

@@ -7,7 +7,7 @@ ARTIFACTS ?= artifacts
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install browser lint bench clean
+.PHONY: run test install browser lint bench bench-faults clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -35,12 +35,23 @@ test: install browser
 	INFLUENCER_OS_HOME=$$home $(BIN)/influencer-os eval run evals/suites/*.yaml --min-pass-rate 1.0 \
 	  --json $(ARTIFACTS)/eval-report.json --html $(ARTIFACTS)/eval-report.html --failures-only || status=$$?; \
 	INFLUENCER_OS_HOME=$$home $(BIN)/influencer-os services stop >/dev/null 2>&1; rm -rf $$home; exit $$status
+	@# The fault suite's short version (120 deliveries; `make bench-faults` runs 1,000): lost 0, doubled 0.
+	@home=$$(mktemp -d /tmp/ios-faults-XXXXXX); status=0; \
+	INFLUENCER_OS_HOME=$$home ARTIFACTS=$(ARTIFACTS) $(BIN)/influencer-os bench faults --short \
+	  --json $(ARTIFACTS)/bench-faults.json || status=$$?; \
+	INFLUENCER_OS_HOME=$$home $(BIN)/influencer-os services stop >/dev/null 2>&1; rm -rf $$home; exit $$status
 
 lint: install
 	$(BIN)/ruff check .
 
 bench: install
 	$(BIN)/influencer-os bench --json $(ARTIFACTS)/bench.json
+
+# 1,000 WhatsApp deliveries from 50 senders under killed workers, Redis and PostgreSQL restarts, Twilio errors.
+bench-faults: install
+	@home=$$(mktemp -d /tmp/ios-faults-XXXXXX); status=0; \
+	INFLUENCER_OS_HOME=$$home $(BIN)/influencer-os bench faults --json $(ARTIFACTS)/bench-faults.json || status=$$?; \
+	INFLUENCER_OS_HOME=$$home $(BIN)/influencer-os services stop >/dev/null 2>&1; rm -rf $$home; exit $$status
 
 clean:
 	rm -rf $(VENV) $(ARTIFACTS)

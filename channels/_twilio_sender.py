@@ -187,6 +187,7 @@ class WhatsAppSender:
         dedupe_key: str | None,
         content_variables: dict[str, str] | None,
         now: dt.datetime,
+        to_role: str | None = None,
     ) -> tuple[int, str | None, SendOutcome | None]:
         """Insert (or find) the outbound row and decide free-form vs template vs blocked."""
         with self.db.session(tenant_id=tenant_id) as session:
@@ -205,6 +206,7 @@ class WhatsAppSender:
                 conversation_id=conversation_id,
                 channel="whatsapp",
                 to=mask_identity(phone),  # who it went to, masked: the contact holds the number
+                to_role=to_role or ("follower" if purpose == "reply" else "owner"),
                 body=_masked(body) if content_sid is None else json.dumps(content_variables or {}),
                 content_sid=content_sid,
                 purpose=purpose,
@@ -245,10 +247,12 @@ class WhatsAppSender:
         conversation_id: str | None = None,
         dedupe_key: str | None = None,
         content_variables: dict[str, str] | None = None,
+        to_role: str | None = None,
     ) -> SendOutcome:
         """Send (free-form in the window, else the purpose's template, else record blocked_window)."""
         now = self.clock()
         row_id, content_sid, done = self._claim(
+            to_role=to_role,
             tenant_id=tenant_id,
             phone=to,
             purpose=purpose,

@@ -128,6 +128,7 @@ class WhatsAppOutput(OutputChannel):
                     body=piece,
                     conversation_id=result.conversation_id or None,
                     dedupe_key=key,
+                    to_role=message.role,
                 )
             )
 

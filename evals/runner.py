@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import logging
@@ -119,45 +120,79 @@ def _reset_tenant(db: Database, suite: Suite) -> None:
     import_bundle_file(db, suite.bundle_path)
 
 
+def _import_others(db: Database, suite: Suite) -> None:
+    """The suite's other tenants, imported once before its cases and kept for all of them."""
+    from store.bundle import import_bundle_file
+
+    for path in suite.others:
+        import_bundle_file(db, path)
+
+
 def _owner_phone(suite: Suite) -> str:
     data = json.loads(Path(suite.bundle_path).read_text(encoding="utf-8"))
     phones = data.get("influencer", {}).get("owner_phones") or []
     return phones[0] if phones else "+10000000000"
 
 
-def _sender(case: Case, suite: Suite, run: int) -> str:
-    if case.role == "owner":
-        return _owner_phone(suite) if case.channel == "whatsapp" else "eval-owner"
+def _sender(role: str, channel: str, case: Case, suite: Suite, run: int) -> str:
+    if role == "owner":
+        return _owner_phone(suite) if channel == "whatsapp" else "eval-owner"
     seed = hashlib.sha1(f"{suite.name}/{case.id}/{run}".encode()).hexdigest()
     digits = str(int(seed, 16) % 10**7).zfill(7)
-    return f"+1555{digits}" if case.channel == "whatsapp" else f"eval-{case.id}-{run}"
+    return f"+1555{digits}" if channel == "whatsapp" else f"eval-{case.id}-{run}"
 
 
-def _run_case_once(agent: Any, db: Database, suite: Suite, case: Case, judge: Any, run: int) -> CaseResult:
+class _Clock:
+    """The case's clock: the suite's `now` (or the wall clock), moved by each turn's `at`."""
+
+    def __init__(self, start: dt.datetime | None) -> None:
+        self.now = start or dt.datetime.now(dt.UTC)
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+
+def _run_case_once(
+    agent: Any, db: Database, suite: Suite, case: Case, judge: Any, run: int, deliveries: Any = None
+) -> CaseResult:
     from agent import InboundMessage
+    from evals.deliveries import check_delivered
+    from evals.suite import turn_clock
 
     _reset_tenant(db, suite)
-    conversation_id: str | None = None
+    with db.admin_session() as session:
+        tenant_id = session.execute(select(m.Tenant.id).where(m.Tenant.handle == suite.influencer)).scalar_one()
+    clock = _Clock(suite.now)
+    if deliveries is not None:
+        deliveries.sender.clock = clock
+    mark = deliveries.mark() if deliveries is not None else 0
+    conversations: dict[tuple[str, str], str] = {}  # (role, channel) -> conversation id
     turns: list[dict[str, Any]] = []
     history: list[tuple[str, str]] = []
-    sender = _sender(case, suite, run)
     any_skipped = False
     for i, turn in enumerate(case.turns):
+        role, channel = turn.role or case.role, turn.channel or case.channel
+        moved = turn_clock(clock.now, turn.at)
+        if moved != clock.now:
+            clock.now = moved
+            if deliveries is not None:  # what the scheduler would have run by now
+                deliveries.run_due(clock.now)
+        message_id = f"eval-{case.id}-{run}-{i}"
         started = time.perf_counter()
         result = agent.handle(
             InboundMessage(
                 handle=suite.influencer,
-                channel=case.channel,
-                sender_id=sender,
+                channel=channel,
+                sender_id=_sender(role, channel, case, suite, run),
                 text=turn.user,
-                role=case.role,
-                message_id=f"eval-{case.id}-{run}-{i}",
-                conversation_id=conversation_id,
-                now=suite.now,
+                role=role,
+                message_id=message_id,
+                conversation_id=conversations.get((role, channel)),
+                now=clock.now,
             )
         )
         ms = (time.perf_counter() - started) * 1000
-        conversation_id = result.conversation_id
+        conversations[(role, channel)] = result.conversation_id
         outcome = TurnOutcome(
             reply=result.reply or "",
             intent=result.intent,
@@ -168,6 +203,12 @@ def _run_case_once(agent: Any, db: Database, suite: Suite, case: Case, judge: An
             trace=result.trace or {},
         )
         failures, skipped = check_turn(turn.expect, outcome)
+        if deliveries is not None:
+            deliveries.sender.clock = clock
+            deliveries.run_due(clock.now) if turn.at else _notify(deliveries)
+            sent = deliveries.since(mark, tenant_id=tenant_id, exclude_reply_to=message_id)
+            mark = deliveries.mark()
+            failures += check_delivered(turn.expect, sent)
         history.append((turn.user, outcome.reply))
         if turn.expect.judge is not None and judge is not None:
             skipped = []
@@ -191,7 +232,6 @@ def _run_case_once(agent: Any, db: Database, suite: Suite, case: Case, judge: An
         )
     after = []
     with db.admin_session() as session:
-        tenant_id = session.execute(select(m.Tenant.id).where(m.Tenant.handle == suite.influencer)).scalar_one()
         for check in case.after:
             actual = count_rows(session, tenant_id=tenant_id, resource=check.resource, where=check.where)
             label = f"{check.resource} where {json.dumps(check.where, ensure_ascii=False)} count == {check.count}"
@@ -203,10 +243,19 @@ def _run_case_once(agent: Any, db: Database, suite: Suite, case: Case, judge: An
     return CaseResult(case.id, list(case.tags), passed, any_skipped and only_judge, turns, after)
 
 
-def _run_case_safely(agent: Any, db: Database, suite: Suite, case: Case, judge: Any, run: int) -> CaseResult:
+def _notify(deliveries: Any) -> None:
+    # Owner notifications go out within seconds of the turn that raised them (the worker's tick).
+    from channels import notify
+
+    notify.notify_pending(deliveries.db, deliveries.sender)
+
+
+def _run_case_safely(
+    agent: Any, db: Database, suite: Suite, case: Case, judge: Any, run: int, deliveries: Any = None
+) -> CaseResult:
     """One run of a case; an exception fails this case (with the error as its failure), not the run."""
     try:
-        return _run_case_once(agent, db, suite, case, judge, run)
+        return _run_case_once(agent, db, suite, case, judge, run, deliveries)
     except Exception as exc:  # the report must still be written for every other case
         log.exception("case %s/%s crashed", suite.name, case.id)
         turn = {
@@ -241,19 +290,32 @@ def run_suites(
     on_case: Callable[[str, CaseResult], None] | None = None,
 ) -> RunResult:
     """Run every selected case `repeat` times; a case passes when all its runs pass (pass^N)."""
+    from evals.deliveries import Deliveries
+
     result = RunResult(model=model, repeat=repeat)
-    for suite in suites:
-        cases_out: list[CaseResult] = []
-        for case in suite.cases:
-            if tags and not tags.intersection(case.tags):
-                continue
-            runs = [_run_case_safely(agent, db, suite, case, judge, r) for r in range(repeat)]
-            first = runs[-1] if all(r.passed for r in runs) else next(r for r in runs if not r.passed)
-            first.runs = repeat
-            first.runs_passed = sum(1 for r in runs if r.passed)
-            first.passed = first.runs_passed == repeat
-            cases_out.append(first)
-            if on_case:
-                on_case(suite.name, first)
-        result.suites.append({"name": suite.name, "cases": cases_out})
+    deliveries = Deliveries(db, lambda: dt.datetime.now(dt.UTC))
+    try:
+        for suite in suites:
+            _run_suite(suite, result, agent=agent, db=db, tags=tags, repeat=repeat, judge=judge,
+                       on_case=on_case, deliveries=deliveries)
+    finally:
+        deliveries.close()
     return result
+
+
+def _run_suite(suite: Suite, result: RunResult, *, agent: Any, db: Database, tags: set[str] | None, repeat: int,
+               judge: Any, on_case: Callable[[str, CaseResult], None] | None, deliveries: Any) -> None:
+    _import_others(db, suite)
+    cases_out: list[CaseResult] = []
+    for case in suite.cases:
+        if tags and not tags.intersection(case.tags):
+            continue
+        runs = [_run_case_safely(agent, db, suite, case, judge, r, deliveries) for r in range(repeat)]
+        first = runs[-1] if all(r.passed for r in runs) else next(r for r in runs if not r.passed)
+        first.runs = repeat
+        first.runs_passed = sum(1 for r in runs if r.passed)
+        first.passed = first.runs_passed == repeat
+        cases_out.append(first)
+        if on_case:
+            on_case(suite.name, first)
+    result.suites.append({"name": suite.name, "cases": cases_out})

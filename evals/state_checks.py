@@ -24,7 +24,11 @@ RESOURCE_MODELS: dict[str, type[m.Base]] = {
     "support_issues": m.SupportIssue,
     "handoffs": m.Handoff,
     "events": m.Event,
+    "contacts": m.Contact,
+    "outbound_messages": m.OutboundMessage,
 }
+# Jobs scheduled for later (follow-ups, reminders): no such table yet, so every count is 0.
+_SCHEDULED_JOB_FIELDS = ("kind", "status", "due_at")
 
 # Names from the bundle format that map onto our columns.
 _ALIASES: dict[str, dict[str, str]] = {
@@ -32,12 +36,15 @@ _ALIASES: dict[str, dict[str, str]] = {
     "coupons": {},
     "invoices": {},
     "messages": {"text": "content"},
+    "outbound_messages": {"content": "body"},
 }
 _PARTNERSHIP_FIELDS = {"partnership": m.Partnership.ref, "brand": m.Partnership.brand}
 _HIDDEN = {"tenant_id"}
 
 
 def _columns(resource: str) -> dict[str, Any]:
+    if resource == "scheduled_jobs":
+        return {name: None for name in _SCHEDULED_JOB_FIELDS}
     model = RESOURCE_MODELS[resource]
     cols = {c.key: getattr(model, c.key) for c in model.__table__.columns if c.key not in _HIDDEN}
     for alias, real in _ALIASES.get(resource, {}).items():
@@ -46,6 +53,8 @@ def _columns(resource: str) -> dict[str, Any]:
         cols.update(_PARTNERSHIP_FIELDS)
     if resource == "coupon_events":
         cols["code"] = m.Coupon.code
+    if resource == "outbound_messages":  # the template's name: the purpose of a message sent as a template
+        cols["template"] = m.OutboundMessage.purpose
     return cols
 
 
@@ -54,7 +63,7 @@ def check_where_keys(resource: str, where: dict[str, Any]) -> None:
     cols = _columns(resource)
     for key in where:
         base = key[: -len("_contains")] if key.endswith("_contains") else key
-        if base not in cols:
+        if base not in cols and resource != "contacts":  # a contact's collected fields are open-ended
             known = ", ".join(sorted(cols))
             raise ValueError(f"where.{key}: {resource} has no field {base!r} (fields: {known})")
 
@@ -77,9 +86,18 @@ def _coerce(column: Any, value: Any) -> Any:
 
 def count_rows(session: Session, *, tenant_id: int, resource: str, where: dict[str, Any]) -> int:
     """Rows of `resource` in this tenant matching every condition (equality or FIELD_contains)."""
+    if resource == "scheduled_jobs":
+        return 0
     model = RESOURCE_MODELS[resource]
     cols = _columns(resource)
+    if resource == "contacts":  # any other key is a collected field, kept in attributes
+        for key in where:
+            base = key.removesuffix("_contains")
+            if base not in cols:
+                cols[base] = m.Contact.attributes[base].as_string()
     stmt = select(func.count()).select_from(model).where(model.tenant_id == tenant_id)
+    if resource == "outbound_messages" and any(k.startswith("template") for k in where):
+        stmt = stmt.where(m.OutboundMessage.content_sid.isnot(None))
     joins_partnership = model is not m.Partnership
     if joins_partnership and any(k.removesuffix("_contains") in _PARTNERSHIP_FIELDS for k in where):
         stmt = stmt.outerjoin(m.Partnership, m.Partnership.id == model.partnership_id)

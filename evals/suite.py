@@ -10,7 +10,8 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-__all__ = ["Suite", "Case", "Turn", "Expect", "AfterCheck", "SuiteInvalid", "load_suite", "load_suites"]
+__all__ = ["Suite", "Case", "Turn", "Expect", "Delivered", "AfterCheck", "SuiteInvalid", "load_suite", "load_suites",
+           "turn_clock"]
 
 ACTIONS = ("respond", "clarify", "confirm", "handoff", "refuse", "rate_limited")
 RESOURCES = (
@@ -24,7 +25,11 @@ RESOURCES = (
     "support_issues",
     "handoffs",
     "events",
+    "contacts",
+    "outbound_messages",
+    "scheduled_jobs",
 )
+PARTIES = ("follower", "owner")
 
 
 class _Strict(BaseModel):
@@ -33,6 +38,20 @@ class _Strict(BaseModel):
 
 def _str_list(value: Any) -> Any:
     return [value] if isinstance(value, str) else value
+
+
+class Delivered(_Strict):
+    """A message sent to one party since the previous turn (not the reply to this turn itself)."""
+
+    to: Literal[PARTIES]  # type: ignore[valid-type]
+    contains: list[str] | None = None
+    contains_any: list[str] | None = None
+    not_contains: list[str] | None = None
+    template: str | None = None
+
+    _lists = field_validator("contains", "contains_any", "not_contains", mode="before")(
+        classmethod(lambda cls, v: _str_list(v))
+    )
 
 
 class Expect(_Strict):
@@ -51,6 +70,8 @@ class Expect(_Strict):
     language: str | None = Field(default=None, pattern=r"^[a-z]{2}$")
     max_ms: float | None = Field(default=None, gt=0)
     judge: str | None = None
+    delivered: list[Delivered] | None = None
+    not_delivered: Literal[PARTIES] | None = None  # type: ignore[valid-type]
 
     _lists = field_validator("tools", "contains", "contains_any", "not_contains", "intent_in", mode="before")(
         classmethod(lambda cls, v: _str_list(v))
@@ -69,11 +90,32 @@ class Expect(_Strict):
         return value
 
 
+_OFFSET = r"^\+(?:\d+[dhm])+$"
+
+
 class Turn(_Strict):
-    """One user message and what must hold after it."""
+    """One user message and what must hold after it; who writes it, on which channel, and when."""
 
     user: str = Field(min_length=1)
     expect: Expect = Expect()
+    role: Literal["follower", "owner"] | None = None
+    channel: Literal["web", "whatsapp", "cli"] | None = None
+    at: str | None = None  # an ISO datetime, or an offset from the previous turn's clock: +2h, +3d, +1d2h
+
+    @field_validator("at")
+    @classmethod
+    def _when(cls, value: str | None) -> str | None:
+        import re
+
+        if value is None or re.match(_OFFSET, value):
+            return value
+        try:
+            when = dt.datetime.fromisoformat(value)
+        except ValueError:
+            raise ValueError("must be an ISO datetime with an offset, or +2h / +3d / +1d2h / +30m") from None
+        if when.tzinfo is None:
+            raise ValueError("must include a UTC offset, e.g. 2026-11-23T10:00:00+02:00")
+        return value
 
 
 class AfterCheck(_Strict):
@@ -108,6 +150,7 @@ class _SuiteModel(_Strict):
     bundle: str
     influencer: str = Field(min_length=1)
     now: dt.datetime | None = None
+    others: list[str] = []
     cases: list[Case] = Field(min_length=1)
 
     @field_validator("now")
@@ -137,6 +180,7 @@ class Suite:
     influencer: str
     now: dt.datetime | None
     cases: list[Case] = field(default_factory=list)
+    others: list[Path] = field(default_factory=list)
 
 
 class SuiteInvalid(Exception):
@@ -201,7 +245,12 @@ def load_suite(path: str | Path) -> Suite:
     bundle = (path.parent / model.bundle).resolve()
     if not bundle.is_file():
         raise SuiteInvalid([f"{path}: bundle: no such file {model.bundle!r} (relative to the suite)"])
-    return Suite(path, model.name, bundle, model.influencer, model.now, list(model.cases))
+    others = [(path.parent / other).resolve() for other in model.others]
+    missing = [f"{path}: others[{i}]: no such file {model.others[i]!r} (relative to the suite)"
+               for i, other in enumerate(others) if not other.is_file()]
+    if missing:
+        raise SuiteInvalid(missing)
+    return Suite(path, model.name, bundle, model.influencer, model.now, list(model.cases), others)
 
 
 def load_suites(paths: list[str | Path]) -> list[Suite]:
@@ -215,3 +264,18 @@ def load_suites(paths: list[str | Path]) -> list[Suite]:
     if errors:
         raise SuiteInvalid(errors)
     return suites
+
+
+def turn_clock(previous: dt.datetime, at: str | None) -> dt.datetime:
+    """The clock of a turn: `previous` unless `at` gives an ISO datetime or an offset (+2h, +3d, +1d2h, +30m)."""
+    import re
+
+    if at is None:
+        return previous
+    if not at.startswith("+"):
+        return dt.datetime.fromisoformat(at)
+    units = {"d": "days", "h": "hours", "m": "minutes"}
+    delta = dt.timedelta(**{units[u]: 0 for u in units})
+    for amount, unit in re.findall(r"(\d+)([dhm])", at):
+        delta += dt.timedelta(**{units[unit]: int(amount)})
+    return previous + delta

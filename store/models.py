@@ -399,7 +399,8 @@ class OutboundMessage(TenantOwned, Base):
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     conversation_id: Mapped[str | None] = mapped_column(String(36), index=True)
     channel: Mapped[str] = mapped_column(String(20))
-    to: Mapped[str] = mapped_column(String(64))
+    to: Mapped[str] = mapped_column(String(64))  # masked: the number stays with the contact or owner identity
+    to_role: Mapped[str | None] = mapped_column(String(10))  # follower | owner
     body: Mapped[str | None] = mapped_column(Text)
     content_sid: Mapped[str | None] = mapped_column(String(64))
     purpose: Mapped[str] = mapped_column(String(30), default="reply")

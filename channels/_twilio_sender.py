@@ -67,6 +67,8 @@ def build_twilio_client(settings: TwilioSettings) -> Any:
     """The twilio REST client for these settings (pointed at TWILIO_API_BASE when set)."""
     from twilio.rest import Client
 
+    # The client logs every request at INFO, a message list's query (To=whatsapp:+972...) included.
+    logging.getLogger("twilio.http_client").setLevel(logging.WARNING)
     token = settings.auth_token.get_secret_value() if settings.auth_token else "unset"
     if settings.api_base:
         http = RebasedHttpClient(settings.api_base, timeout=settings.timeout_seconds)

@@ -29,7 +29,7 @@ browser:
 test: install browser
 	mkdir -p $(ARTIFACTS)
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest tests
+	REQUIRE_BROWSER=1 $(BIN)/python -m pytest tests
 	@# The eval gate runs on its own embedded servers (unless DATABASE_URL/REDIS_URL are set), never on yours.
 	@home=$$(mktemp -d /tmp/ios-evals-XXXXXX); status=0; \
 	INFLUENCER_OS_HOME=$$home $(BIN)/influencer-os eval run evals/suites/*.yaml --min-pass-rate 1.0 \

@@ -14,7 +14,8 @@ def test_tiny_benchmark_reports_throughput_latency_and_recall_and_drops_its_data
     )
     assert report["config"]["posts"] == 240 and report["config"]["pgvector"].startswith("0.8")
     assert report["import"]["chunks"] >= 240 + 8  # posts + the partners' briefs
-    assert report["import"]["reindex_posts_per_s"] > 0 and report["import"]["hnsw_build_s"] >= 0
+    assert 20 <= report["import"]["reindex_posts_per_s"] <= 1_000_000  # embedding included: not free, not stuck
+    assert 0 <= report["import"]["hnsw_build_s"] < 120
     search = report["search"]
     assert search["hybrid"]["n"] == 12 and 0 < search["hybrid"]["p50_ms"] <= search["hybrid"]["p95_ms"]
     assert search["hybrid_via_hnsw"]["n"] == 12

@@ -16,7 +16,9 @@ import yaml
 
 from agent.offline import BrandEntry, Catalog, Understanding, understand
 
-DATA = yaml.safe_load((Path(__file__).parent / "data" / "labelled_messages.yaml").read_text(encoding="utf-8"))
+NLU = Path(__file__).resolve().parents[2] / "evals" / "nlu"
+DATA = yaml.safe_load((NLU / "follower-tuning.yaml").read_text(encoding="utf-8"))
+BLIND = yaml.safe_load((NLU / "follower-blind-01.yaml").read_text(encoding="utf-8"))
 NOW = datetime.fromisoformat(DATA["now"])
 TZ = "Asia/Jerusalem"
 CRITICAL_FLOORS = {"coupon_request": 0.9, "support_issue": 0.9, "human_request": 0.9, "consent": 0.9,

@@ -11,7 +11,9 @@ import yaml
 
 from agent.offline.owner_commands import parse_owner_command
 
-DATA = yaml.safe_load((Path(__file__).parent / "data" / "owner_commands.yaml").read_text(encoding="utf-8"))
+NLU = Path(__file__).resolve().parents[2] / "evals" / "nlu"
+DATA = yaml.safe_load((NLU / "owner-tuning.yaml").read_text(encoding="utf-8"))
+BLIND = yaml.safe_load((NLU / "owner-blind-01.yaml").read_text(encoding="utf-8"))
 NOW = dt.datetime.fromisoformat(DATA["now"])
 BRANDS = [(ref, name, aliases) for ref, name, aliases in DATA["brands"]]
 TASKS = [tuple(t) for t in DATA["tasks"]]

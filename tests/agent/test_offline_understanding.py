@@ -69,7 +69,8 @@ def _entity_problems(case: dict, r: Understanding) -> list[str]:
 
 
 def test_labelled_messages_accuracy():
-    """Overall and per-intent accuracy on the labelled set, with a printed table (pytest -s)."""
+    """Overall and per-intent accuracy on the TUNING set (the rules were fitted to it: a regression guard,
+    not a measure of accuracy on new wording), with a printed table (pytest -s)."""
     per_intent: dict[str, list[bool]] = defaultdict(list)
     failures, entity_failures, confidences = [], [], {True: [], False: []}
     for case in MESSAGES:
@@ -97,13 +98,28 @@ def test_labelled_messages_accuracy():
             print(f"mean confidence when {'right' if ok else 'wrong'}: {sum(values) / len(values):.2f}")
     print(f"entity checks failed: {len(entity_failures)}")
     print("\n".join(failures + entity_failures))
-    assert total >= 200
-    assert correct / total >= 0.9
+    assert total >= 900
+    assert correct / total >= 0.98  # today 0.999: a handful of regressions fail the build, not ninety
     for intent, floor in CRITICAL_FLOORS.items():
         oks = per_intent[intent]
         assert sum(oks) / len(oks) >= floor, f"{intent} accuracy below {floor}"
     assert all(per_intent["not-owner"]), "a follower got an owner intent"
-    assert len(entity_failures) <= total * 0.05
+    assert entity_failures == []
+
+
+def test_blind_batch_accuracy_beside_the_tuning_figure(capsys):
+    """The honest figure: a batch written blind and scored once (its score is in the file). The floor is
+    that score less a small margin; the tuning figure is printed beside it."""
+    messages = BLIND["messages"]
+    right = [case for case in messages if _intent_ok(case, _run(case))]
+    blind = len(right) / len(messages)
+    tuning = sum(_intent_ok(case, _run(case)) for case in MESSAGES) / len(MESSAGES)
+    recorded = float(BLIND["scored"]["intent_accuracy"])
+    with capsys.disabled():
+        print(f"\nfollower intent accuracy: tuning {tuning:.3f} (floor 0.98) | blind-01 {blind:.3f} "
+              f"(scored once at {BLIND['scored']['at_commit']}: {recorded:.3f}, floor {recorded - 0.03:.3f})")
+    assert len(messages) >= 60
+    assert blind >= recorded - 0.03
 
 
 def test_every_intent_has_ten_labelled_examples_in_both_languages_overall():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from agent_graph_support import NOW, ScriptedEngine, rows, say, u
 
@@ -121,7 +123,10 @@ def test_model_failure_falls_back_to_offline_and_the_trace_says_so(shira, make_a
 
     result = say(agent, "hi there")
 
-    assert result.reply
+    offline = say(make_agent(shira), "hi there", sender="someone-else")
+    assert result.intent == offline.intent == "greeting"  # understood as the offline engine understands it
+    assert result.action == offline.action == "respond" and result.tools == []
+    assert result.language == "en" and re.search(r"(?i)\b(hi|hello|hey)\b", result.reply)
     assert result.trace["engine"].startswith("scripted->offline")
     assert any(e.get("event") == "engine_fallback" for e in result.trace["events"])
 

@@ -232,3 +232,26 @@ def test_a_server_error_falls_back_to_offline(shira, make_agent, fake):
     assert "SHIRA15" in result.reply and result.trace["engine"] == "model->offline"
     assert "Error code: 500" in str(result.trace["events"])
     assert len(fake.received()) == 1  # one failed call, then the turn and the cool-down skip the model
+
+
+def test_an_expired_code_in_lower_case_over_http_never_reaches_the_follower(shira, make_agent, fake):
+    fake.reply = lambda body: "try kpshira, it still works!"
+    agent = make_agent(shira, engine=model_engine(fake))
+    events: list[dict[str, Any]] = []
+
+    result = say(agent, "is there a discount code for olivia?", on_event=events.append)
+
+    assert "kpshira" not in result.reply.lower() and "SHIRA15" in result.reply
+    assert not any("kpshira" in (e.get("text") or "").lower() for e in events)  # never streamed either
+    assert result.trace["engine"] == "model->offline"
+
+
+@pytest.mark.parametrize("bad", ["Order now at https://evil.example/olivia", "Only 9 ₪ today!"])
+def test_invented_links_and_prices_over_http_fall_back_to_the_template(shira, make_agent, fake, bad):
+    fake.reply = lambda body: f"Use SHIRA15. {bad}"
+    agent = make_agent(shira, engine=model_engine(fake))
+
+    result = say(agent, "is there a discount code for olivia?")
+
+    assert bad not in result.reply and "SHIRA15" in result.reply
+    assert "UngroundedReply" in str(result.trace["events"])

@@ -129,3 +129,29 @@ def test_new_keys_are_validated_with_their_path(tmp_path):
         load_suite(path)
     text = "\n".join(error.value.errors)
     assert "cases[0].turns[1].at" in text and "cases[0].turns[0].expect.delivered[0].to" in text
+
+
+class _ForgetsConsent:
+    """An agent that says the right words but never records the follower's consent decision."""
+
+    def __init__(self, agent, db) -> None:
+        self.agent, self.db = agent, db
+
+    def handle(self, message, on_event=None):
+        from sqlalchemy import update
+
+        from store.models import Contact
+
+        result = self.agent.handle(message, on_event=on_event)
+        with self.db.admin_session() as s:
+            s.execute(update(Contact).values(consent="unknown", consent_at=None))
+        return result
+
+
+def test_consent_cases_fail_when_the_decision_is_not_recorded(agent, eval_db):
+    suites = load_suites([SUITES / "avi-follower-en.yaml", SUITES / "noa-follower-he.yaml"])
+    honest = [c for s in run_suites(suites, agent=agent, db=eval_db, tags={"consent"}).suites for c in s["cases"]]
+    assert honest and all(c.passed for c in honest), [c.id for c in honest if not c.passed]
+    forgetful = _ForgetsConsent(agent, eval_db)
+    broken = [c for s in run_suites(suites, agent=forgetful, db=eval_db, tags={"consent"}).suites for c in s["cases"]]
+    assert broken and not any(c.passed for c in broken)

@@ -19,6 +19,7 @@ from twilio.request_validator import RequestValidator, get_signature_algorithm
 from agent import guard
 from agent.guard.sanitize import clean_text
 from agent.runtime import MAX_MESSAGE_CHARS
+from channels._sealed import keyed_digest, seal, unseal
 from channels._twilio_sender import WhatsAppSender
 from channels.base import InboundMessage, InputChannel, OnMessage, OutputChannel, TurnResult
 from channels.problems import Problem
@@ -26,12 +27,11 @@ from channels.settings import TwilioSettings, get_twilio_settings
 from store import contacts as contact_store
 from store import owners as owner_store
 from store import tenants as tenant_store
-from store.db import is_transient
 from store.models import Contact, OutboundMessage, Tenant, utcnow
 from store.tenancy import bind, tenant_of_outbound
 
 __all__ = ["TwilioWhatsAppChannel", "WhatsAppOutput", "EMPTY_TWIML", "JOB_KIND", "MEDIA_ONLY_REPLY", "fit_body",
-           "queue_key"]
+           "queue_key", "inbound_job"]
 
 log = logging.getLogger(__name__)
 
@@ -188,23 +188,17 @@ class TwilioWhatsAppChannel(InputChannel):
 
         @router.post("/channels/twilio/whatsapp")
         async def inbound(request: Request) -> Response:
-            """Validate, admit (tenant and contact known, body masked), queue once per MessageSid, and
-            answer with empty TwiML at once."""
+            """Validate, queue once per MessageSid (the sender and the text sealed: nothing raw in
+            Redis) and answer with empty TwiML at once; the worker resolves the rest."""
             params = {k: str(v) for k, v in (await request.form()).multi_items()}
             self._bound(request).verify(request, params)
             sid = clean_text(params.get("MessageSid") or params.get("SmsMessageSid") or "")
             if not sid or not params.get("From"):
                 raise Problem(400, "MessageSid and From are required", field="MessageSid" if not sid else "From")
             clock = (getattr(request.app.state, "overrides", None) or {}).get("clock")
-            received = (clock() if clock else utcnow()).isoformat()
-            try:
-                job = await run_in_threadpool(self._bound(request).admit, request.app.state.db, params, sid, received)
-            except Exception as exc:  # nothing was queued: a 503 makes Twilio retry (connection overrides)
-                if not is_transient(exc):
-                    raise
-                raise Problem(503, "the database is briefly unavailable; retry", headers={"Retry-After": "1"}) from None
-            if job is not None:
-                await request.app.state.runtime.aenqueue(queue_key(job), job, sid)
+            job = inbound_job(params, sid, (clock() if clock else utcnow()).isoformat())
+            key = "wa:" + keyed_digest(f"{params.get('To', '')}|{params['From']}")
+            await request.app.state.runtime.aenqueue(key, job, sid)
             return Response(EMPTY_TWIML, media_type="text/xml")
 
         @router.post("/channels/twilio/status")
@@ -240,8 +234,8 @@ class TwilioWhatsAppChannel(InputChannel):
             return True
 
     def admit(self, db: Any, params: dict[str, str], sid: str, received_at: str) -> dict[str, Any] | None:
-        """The queued job of one inbound message: the tenant, role and contact by id (never the phone),
-        the body cleaned, cut to the agent's limit and masked. None when no influencer takes it."""
+        """One inbound message resolved: the tenant, role and contact by id, the body cleaned, cut to the
+        agent's limit and masked. None when no influencer takes it."""
         try:
             phone = owner_store.normalize_phone(params["From"])
         except ValueError:
@@ -275,6 +269,10 @@ class TwilioWhatsAppChannel(InputChannel):
         self, job: dict[str, Any], *, on_message: OnMessage, db: Any, sender: WhatsAppSender
     ) -> TurnResult | None:
         """Run the turn of one queued inbound message and send its reply (owner numbers: owner mode)."""
+        if "sealed" in job:  # as the webhook queued it: open it and resolve tenant and contact here
+            job = self.admit(db, unseal(job["sealed"]), job["id"], job.get("received_at") or utcnow().isoformat())
+            if job is None:
+                return None
         with db.session(tenant_id=job["tenant_id"]) as session:
             tenant = session.get(Tenant, job["tenant_id"])
             contact = session.get(Contact, job["contact_id"])
@@ -300,8 +298,17 @@ class TwilioWhatsAppChannel(InputChannel):
         return on_message(message, output)
 
 
+def inbound_job(params: dict[str, str], sid: str, received_at: str) -> dict[str, Any]:
+    """The queued job of an inbound webhook: its id, when, and the form's fields sealed."""
+    fields = ("From", "To", "Body", "ProfileName", "NumMedia",
+              *(f"{kind}{i}" for i in range(10) for kind in ("MediaUrl", "MediaContentType")))
+    return {"kind": JOB_KIND, "id": sid, "received_at": received_at,
+            "sealed": seal({k: params[k] for k in fields if k in params})}
+
+
 def queue_key(job: dict[str, Any]) -> str:
-    """The job's conversation key: tenant and contact ids, so turns of one sender run in order."""
+    """A resolved job's conversation key: tenant and contact ids (queued jobs use a keyed hash of the
+    two numbers, see the webhook), so turns of one sender run in order."""
     return f"wa:{job['tenant_id']}:{job['contact_id']}"
 
 

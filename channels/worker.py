@@ -183,8 +183,8 @@ def _masked(value: Any) -> Any:
 
     if isinstance(value, str):
         return mask_pii(value)
-    if isinstance(value, dict):
-        return {k: _masked(v) for k, v in value.items()}
+    if isinstance(value, dict):  # a sealed payload is ciphertext already, kept whole so it can be retried
+        return {k: v if k == "sealed" else _masked(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_masked(v) for v in value]
     return value

@@ -89,8 +89,9 @@ def test_retried_webhook_is_stored_once_and_answered_once(client, twilio, demo_d
 
 def test_the_same_job_run_twice_sends_one_reply(client, twilio, demo_db):
     runtime = client.app.state.runtime
-    params = webhook_params("SM-TWICE", "hi", sender=FOLLOWER)
-    job = runtime.whatsapp.admit(demo_db, params, "SM-TWICE", runtime.sender.clock().isoformat())
+    from channels.whatsapp_twilio import inbound_job
+
+    job = inbound_job(webhook_params("SM-TWICE", "hi", sender=FOLLOWER), "SM-TWICE", runtime.sender.clock().isoformat())
     runtime.worker.run_job(job)
     runtime.worker.run_job(job)  # a worker died after sending and the job ran again
     assert len(twilio.messages) == 1

@@ -31,7 +31,7 @@ from store.models import Contact, OutboundMessage, Tenant, utcnow
 from store.tenancy import bind, tenant_of_outbound
 
 __all__ = ["TwilioWhatsAppChannel", "WhatsAppOutput", "EMPTY_TWIML", "JOB_KIND", "MEDIA_ONLY_REPLY", "fit_body",
-           "queue_key", "inbound_job"]
+           "inbound_job"]
 
 log = logging.getLogger(__name__)
 
@@ -304,12 +304,6 @@ def inbound_job(params: dict[str, str], sid: str, received_at: str) -> dict[str,
               *(f"{kind}{i}" for i in range(10) for kind in ("MediaUrl", "MediaContentType")))
     return {"kind": JOB_KIND, "id": sid, "received_at": received_at,
             "sealed": seal({k: params[k] for k in fields if k in params})}
-
-
-def queue_key(job: dict[str, Any]) -> str:
-    """A resolved job's conversation key: tenant and contact ids (queued jobs use a keyed hash of the
-    two numbers, see the webhook), so turns of one sender run in order."""
-    return f"wa:{job['tenant_id']}:{job['contact_id']}"
 
 
 def fit_body(text: str, limit: int = MAX_MESSAGE_CHARS) -> tuple[str, bool]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 
 import redis
 from redis.backoff import NoBackoff
@@ -54,6 +54,18 @@ def is_transient(exc: BaseException) -> bool:
         return bool(exc.connection_invalidated) or isinstance(exc.orig, psycopg.OperationalError)
     return isinstance(exc, psycopg.OperationalError | redis.ConnectionError | redis.TimeoutError | PoolTimeout)
 
+
+
+@contextmanager
+def _committed(factory: sessionmaker) -> Iterator[Session]:
+    """A session from `factory`, committed when the block ends without error, rolled back otherwise."""
+    with factory() as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
 
 
 class Database:
@@ -109,26 +121,14 @@ class Database:
         `tenant_id` when given (else to the first tenant a store look-up finds)."""
         from store.tenancy import bind
 
-        with self.sessions() as session:
+        with _committed(self.sessions) as session:
             if tenant_id is not None:
                 bind(session, tenant_id)
-            try:
-                yield session
-                session.commit()
-            except BaseException:
-                session.rollback()
-                raise
+            yield session
 
-    @contextmanager
-    def admin_session(self) -> Iterator[Session]:
+    def admin_session(self) -> AbstractContextManager[Session]:
         """A session as the owner role (sees every tenant): for cross-tenant work only."""
-        with self.admin_sessions() as session:
-            try:
-                yield session
-                session.commit()
-            except BaseException:
-                session.rollback()
-                raise
+        return _committed(self.admin_sessions)
 
     def dispose(self) -> None:
         """Close every pooled connection."""

@@ -37,6 +37,7 @@ WINDOW = dt.timedelta(hours=24)
 # A live sender touches its row before every attempt, so a row untouched this long was left by a
 # worker that died (a timeout of 10 s plus the longest backoff, with room to spare).
 IN_PROGRESS = dt.timedelta(seconds=25)
+_WAIT_SECONDS = IN_PROGRESS.total_seconds() + 5
 _DONE = ("sent", "delivered", "read", "failed", "undelivered", "blocked_window")
 
 
@@ -253,17 +254,18 @@ class WhatsAppSender:
     ) -> SendOutcome:
         """Send (free-form in the window, else the purpose's template, else record blocked_window)."""
         now = self.clock()
-        row_id, content_sid, done = self._claim(
-            to_role=to_role,
-            tenant_id=tenant_id,
-            phone=to,
-            purpose=purpose,
-            body=body,
-            conversation_id=conversation_id,
-            dedupe_key=dedupe_key,
-            content_variables=content_variables,
-            now=now,
-        )
+        claim = dict(to_role=to_role, tenant_id=tenant_id, phone=to, purpose=purpose, body=body,
+                     conversation_id=conversation_id, dedupe_key=dedupe_key, content_variables=content_variables,
+                     now=now)
+        row_id, content_sid, done = self._claim(**claim)
+        # Another attempt of this very send is recorded as in progress. Jobs of one conversation run
+        # one at a time, so that attempt's worker is gone (or finishing): wait until the row is
+        # done, or stale enough to be taken over and asked of Twilio. Returning now would leave a
+        # reply that was never sent, or never recorded.
+        waited = time.monotonic()
+        while done is not None and done.status == "in_progress" and time.monotonic() - waited < _WAIT_SECONDS:
+            time.sleep(0.5)
+            row_id, content_sid, done = self._claim(**claim)
         if done is not None and done.status != "unknown":
             return done
         if not self.settings.configured:  # nothing to retry: say so once, in the row

@@ -310,3 +310,36 @@ def test_a_worker_killed_after_twilio_took_the_reply_does_not_send_it_again(clie
     assert again.status == "sent" and again.provider_id == twilio.messages[0]["sid"]
     other = sender.send(tenant_id=tenant_id, to=FOLLOWER, purpose="reply", body="bye", dedupe_key="reply:SM-K2")
     assert other.status == "sent" and len(twilio.messages) == 2
+
+
+def test_a_send_left_in_progress_by_a_dead_worker_is_finished_not_skipped(client, twilio, demo_db, monkeypatch):
+    """The job runs again while the dead worker's row still looks fresh: the sender waits for the row
+    to go stale, asks Twilio, and sends only what Twilio never got (found by the fault suite)."""
+    import datetime as dt
+
+    from channels import _twilio_sender
+    from store.models import Tenant
+
+    monkeypatch.setattr(_twilio_sender, "IN_PROGRESS", dt.timedelta(seconds=1))
+    monkeypatch.setattr(_twilio_sender, "_WAIT_SECONDS", 3.0)
+    post_signed(client, "/channels/twilio/whatsapp", webhook_params("SM-OPEN2", "hi"))
+    twilio.wait_for(1)
+    wait_until(lambda: client.app.state.runtime.queue.depth() == 0)
+    twilio.reset()
+    sender = client.app.state.runtime.sender
+    with demo_db.admin_session() as s:
+        tenant_id = s.scalar(select(Tenant.id).where(Tenant.handle == HANDLE))
+    for key, body in (("reply:SM-DIED-BEFORE", "never sent"), ("reply:SM-DIED-AFTER", "sent, not recorded")):
+        first = sender.send(tenant_id=tenant_id, to=FOLLOWER, purpose="reply", body=body, dedupe_key=key)
+        with demo_db.admin_session() as s:  # what the dead worker left: a fresh row in 'sending'
+            row = s.get(OutboundMessage, first.outbound_id)
+            row.status, row.provider_id = "sending", None
+    twilio.reset()
+    twilio.messages.append({"sid": "SMalready", "to": f"whatsapp:{FOLLOWER}", "from": f"whatsapp:{BOT_NUMBER}",
+                            "body": "sent, not recorded", "created": __import__("time").time(), "received": 0})
+    before = sender.send(tenant_id=tenant_id, to=FOLLOWER, purpose="reply", body="never sent",
+                         dedupe_key="reply:SM-DIED-BEFORE")
+    after = sender.send(tenant_id=tenant_id, to=FOLLOWER, purpose="reply", body="sent, not recorded",
+                        dedupe_key="reply:SM-DIED-AFTER")
+    assert before.status == "sent" and after.status == "sent" and after.provider_id == "SMalready"
+    assert [m["body"] for m in twilio.messages] == ["sent, not recorded", "never sent"]  # one each

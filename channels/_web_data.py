@@ -193,12 +193,13 @@ def record_client_event(
                 )
         if coupon is not None:
             event_kind = "copied" if kind == "coupon_copied" else "link_clicked"
-            if not message_store.code_shown(session=session, tenant_id=conv.tenant.id, conversation_id=conv.id,
-                                            code=coupon.code):
+            # find_coupons records every code it shows a follower as a 'shown' event of the conversation.
+            scope = {"session": session, "tenant_id": conv.tenant.id, "coupon_id": coupon.id,
+                     "conversation_id": conv.id}
+            if event_store.first_coupon_event(**scope, kind="shown") is None:
                 raise Problem(409, "this code was not shown in this conversation", field="code",
                               code="code_not_shown")
-            existing = event_store.coupon_event_once(session=session, tenant_id=conv.tenant.id,
-                                                     coupon_id=coupon.id, conversation_id=conv.id, kind=event_kind)
+            existing = event_store.first_coupon_event(**scope, kind=event_kind, lock=True)
             if existing is not None:
                 return {"recorded": event_kind, "code": coupon.code, "id": existing, "already": True}
             row = CouponEvent(

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from store.models import CouponEvent, Event, utcnow
 
-__all__ = ["record", "list_recent", "coupon_event_once"]
+__all__ = ["record", "list_recent", "first_coupon_event"]
 
 
 def record(
@@ -44,15 +44,16 @@ def list_recent(*, session: Session, tenant_id: int, kind: str | None = None, li
     return list(session.scalars(query.order_by(Event.at.desc(), Event.id.desc()).limit(limit)).all())
 
 
-def coupon_event_once(
-    *, session: Session, tenant_id: int, coupon_id: int, conversation_id: str, kind: str
+def first_coupon_event(
+    *, session: Session, tenant_id: int, coupon_id: int, conversation_id: str, kind: str, lock: bool = False
 ) -> int | None:
-    """The id of this conversation's earlier event of this kind on this coupon, or None; holds a lock
-    until the transaction ends, so two requests at once cannot both record the first one."""
+    """The id of this conversation's first event of this kind on this coupon, or None. With `lock`, a
+    lock is held until the transaction ends, so two requests at once cannot both record the first one."""
     from sqlalchemy import text
 
-    session.execute(text("select pg_advisory_xact_lock(hashtextextended(:k, 0))"),
-                    {"k": f"coupon-event:{tenant_id}:{conversation_id}:{coupon_id}:{kind}"})
+    if lock:
+        session.execute(text("select pg_advisory_xact_lock(hashtextextended(:k, 0))"),
+                        {"k": f"coupon-event:{tenant_id}:{conversation_id}:{coupon_id}:{kind}"})
     return session.scalar(
         select(CouponEvent.id).where(
             CouponEvent.tenant_id == tenant_id,

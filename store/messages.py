@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Text, select
+from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from store.models import Message, utcnow
 
-__all__ = ["find_inbound", "add_inbound", "add_outbound", "reply_to", "recent", "code_shown"]
+__all__ = ["find_inbound", "add_inbound", "add_outbound", "reply_to", "recent"]
 
 
 def find_inbound(*, session: Session, tenant_id: int, channel: str, channel_message_id: str) -> Message | None:
@@ -116,22 +116,3 @@ def recent(*, session: Session, tenant_id: int, conversation_id: str, limit: int
     ).all()
     return list(reversed(rows))
 
-
-def code_shown(*, session: Session, tenant_id: int, conversation_id: str, code: str) -> bool:
-    """True when a reply in this conversation showed this coupon code (in its text or as a card)."""
-    from sqlalchemy import func, or_
-
-    found = session.scalar(
-        select(Message.id)
-        .where(
-            Message.tenant_id == tenant_id,
-            Message.conversation_id == conversation_id,
-            Message.direction == "out",
-            or_(
-                func.strpos(func.upper(Message.content), code.upper()) > 0,
-                func.strpos(func.upper(func.cast(Message.meta, Text)), f'"{code.upper()}"') > 0,
-            ),
-        )
-        .limit(1)
-    )
-    return found is not None

@@ -84,7 +84,7 @@ def policy_node(state: TurnState, runtime: Runtime[Context]) -> dict[str, Any]:
         if asked:
             risks.append(asked)
             refusing.append(asked)
-    limited = ctx.turn.get("limited") if "limited" in ctx.turn else rate_limit(state, ctx)
+    limited = ctx.turn.get("limited")  # taken by the understanding node, before any model call
     if limited:
         verdict = "rate_limited"
         reasons.append(limited)

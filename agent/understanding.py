@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from langgraph.runtime import Runtime
@@ -10,19 +9,12 @@ from langgraph.runtime import Runtime
 from agent import guard
 from agent.context import Context, engine_catalog
 from agent.engine import call_with_fallback
+from agent.policy import rate_limit
 from agent.state import TurnState
 
 __all__ = ["understanding_node", "mask_spans"]
 
 _PLACEHOLDERS = {"IL_ID": "[ID]"}
-# A channel may mask a message before it is queued (WhatsApp does): its placeholders still count as PII.
-_MASKED = re.compile(r"\[(PHONE|EMAIL|CARD|ID|IBAN|IP)\]")
-
-
-def placeholder_spans(text: str) -> list[Any]:
-    """Spans for the placeholders of text masked earlier ("[PHONE]" is a phone that was there)."""
-    return [guard.PiiSpan(kind="IL_ID" if m.group(1) == "ID" else m.group(1), start=m.start(), end=m.end())
-            for m in _MASKED.finditer(text)] if "[" in text else []
 
 
 def mask_spans(text: str, spans: list[Any]) -> str:
@@ -45,10 +37,7 @@ def understanding_node(state: TurnState, runtime: Runtime[Context]) -> dict[str,
     text = ctx.turn.get("text", state.get("text") or "")  # the raw text never enters the checkpoint
     spans = guard.find_pii(text)
     masked = mask_spans(text, spans) if spans else text
-    spans = sorted([*spans, *placeholder_spans(masked)], key=lambda s: s.start) if "[" in masked else spans
     risks = guard.detect_risks(text)
-    from agent.policy import rate_limit
-
     # Limits before cost: a sender over the limit is understood offline, never by the model.
     ctx.turn["limited"] = limited = rate_limit(state, ctx)
     call = call_with_fallback(

@@ -16,7 +16,6 @@ from fastapi.responses import Response
 from sqlalchemy import select
 from twilio.request_validator import RequestValidator, get_signature_algorithm
 
-from agent import guard
 from agent.guard.sanitize import clean_text
 from agent.runtime import MAX_MESSAGE_CHARS
 from channels._sealed import keyed_digest, seal, unseal
@@ -234,8 +233,8 @@ class TwilioWhatsAppChannel(InputChannel):
             return True
 
     def admit(self, db: Any, params: dict[str, str], sid: str, received_at: str) -> dict[str, Any] | None:
-        """One inbound message resolved: the tenant, role and contact by id, the body cleaned, cut to the
-        agent's limit and masked. None when no influencer takes it."""
+        """One inbound message resolved (in memory, never queued): the tenant, role and contact by id, the
+        body cleaned and cut to the agent's limit. None when no influencer takes it."""
         try:
             phone = owner_store.normalize_phone(params["From"])
         except ValueError:
@@ -247,19 +246,18 @@ class TwilioWhatsAppChannel(InputChannel):
             if tenant is None:
                 log.warning("no influencer for WhatsApp number %s; message %s dropped", params.get("To"), sid)
                 return None
-            tenant_store.get(session=session, tenant_id=tenant.id)  # scopes the session to it
+            bind(session, tenant.id)
             contact = contact_store.upsert(session=session, tenant_id=tenant.id, channel="whatsapp",
                                            external_id=phone)
             tenant_id, contact_id = tenant.id, contact.id
-        body, truncated = fit_body(clean_text(params.get("Body", "")))
+        body = fit_body(clean_text(params.get("Body", "")))
         return {
             "kind": JOB_KIND,
             "id": sid,
             "tenant_id": tenant_id,
             "contact_id": contact_id,
             "role": "owner" if owner_of is not None else "follower",
-            "body": guard.mask_pii(body),
-            "truncated": truncated,
+            "body": body,
             "media": _media(params),
             "profile_name": clean_text(params.get("ProfileName") or "")[:100] or None,
             "received_at": received_at,
@@ -306,11 +304,11 @@ def inbound_job(params: dict[str, str], sid: str, received_at: str) -> dict[str,
             "sealed": seal({k: params[k] for k in fields if k in params})}
 
 
-def fit_body(text: str, limit: int = MAX_MESSAGE_CHARS) -> tuple[str, bool]:
+def fit_body(text: str, limit: int = MAX_MESSAGE_CHARS) -> str:
     """A WhatsApp body within the agent's limit (WhatsApp cannot be answered with a 422): cut at the
-    last word end before the limit, marked with an ellipsis. Returns (text, whether it was cut)."""
+    last word end before the limit, marked with an ellipsis."""
     if len(text) <= limit:
-        return text, False
+        return text
     cut = text.rfind(" ", 0, limit - 1)
     cut = cut if cut > limit // 2 else limit - 1
-    return text[:cut].rstrip() + "…", True
+    return text[:cut].rstrip() + "…"

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -111,8 +110,6 @@ def _url_options(sqlalchemy_url: str) -> str:
     return value if isinstance(value, str) else " ".join(value)
 
 
-_setup_done: set[str] = set()
-_setup_lock = threading.Lock()
 
 
 def _aware(value: dt.datetime | str | None, clock: Callable[[], dt.datetime]) -> dt.datetime:
@@ -206,13 +203,10 @@ class Agent:
             check=ConnectionPool.check_connection,  # a server restart leaves dead connections behind
         )
         self.checkpointer = PooledPostgresSaver(self.pool)
-        with _setup_lock:
-            if conninfo not in _setup_done:
-                # The tables are the owner's (the app role may not create any): made by the owner.
-                from store.bootstrap import setup_checkpoints
+        # The tables are the owner's (the app role may not create any): made by the owner, once.
+        from store.bootstrap import setup_checkpoints
 
-                setup_checkpoints(getattr(database, "admin_url", database.url))
-                _setup_done.add(conninfo)
+        setup_checkpoints(getattr(database, "admin_url", database.url))
         self.graph = build_graph(checkpointer=self.checkpointer, respond=respond)
         if warm:
             self.warm_up()

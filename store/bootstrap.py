@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 from store.db import Database, get_database
 from store.migrate import upgrade
 
@@ -35,8 +37,20 @@ def prepare(db: Database) -> None:
     setup_checkpoints(db.admin_url)
 
 
+_checkpoints_ready: set[str] = set()
+_checkpoints_lock = threading.Lock()
+
+
 def setup_checkpoints(admin_url: str) -> None:
-    """LangGraph's checkpoint tables, created once by the owner; the app role may use them."""
+    """LangGraph's checkpoint tables, created once by the owner; the app role may use them. Once per
+    database and process: `prepare` and every Agent built after it call this."""
+    with _checkpoints_lock:
+        if admin_url not in _checkpoints_ready:
+            _create_checkpoints(admin_url)
+            _checkpoints_ready.add(admin_url)
+
+
+def _create_checkpoints(admin_url: str) -> None:
     import psycopg
     from langgraph.checkpoint.postgres import PostgresSaver
     from sqlalchemy.engine import make_url

@@ -45,11 +45,17 @@ class Deliveries:
         self.sender = WhatsAppSender(db, settings, clock=clock, sleep=lambda _: None)
         self._template_names = {sid: purpose for purpose, sid in _TEMPLATES.items()}
 
+    def notify(self) -> None:
+        """Owner notifications, as the worker sends them within seconds of the turn that raised them."""
+        from channels import notify
+
+        notify.notify_pending(self.db, self.sender)
+
     def run_due(self, now: dt.datetime) -> None:
         """Run what the worker would have run by `now`: owner notifications, then due digests."""
         from channels import notify
 
-        notify.notify_pending(self.db, self.sender)
+        self.notify()
         notify.send_due_digests(self.db, self.sender, now=now)
 
     def mark(self) -> int:

@@ -204,8 +204,7 @@ def _run_case_once(
         )
         failures, skipped = check_turn(turn.expect, outcome)
         if deliveries is not None:
-            deliveries.sender.clock = clock
-            deliveries.run_due(clock.now) if turn.at else _notify(deliveries)
+            deliveries.notify()  # what is due by this turn's clock ran before it
             sent = deliveries.since(mark, tenant_id=tenant_id, exclude_reply_to=message_id)
             mark = deliveries.mark()
             failures += check_delivered(turn.expect, sent)
@@ -241,13 +240,6 @@ def _run_case_once(
     # it is reported as skipped only when a rubric was all it had.
     only_judge = all(_only_judge(t) for t in case.turns) and not case.after
     return CaseResult(case.id, list(case.tags), passed, any_skipped and only_judge, turns, after)
-
-
-def _notify(deliveries: Any) -> None:
-    # Owner notifications go out within seconds of the turn that raised them (the worker's tick).
-    from channels import notify
-
-    notify.notify_pending(deliveries.db, deliveries.sender)
 
 
 def _run_case_safely(

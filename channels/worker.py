@@ -150,13 +150,12 @@ class JobQueue:
 
     def retry_dead(self, index: int | None = None) -> int:
         """Queue dead jobs again (one by its index in `dead_letters`, or all); returns how many."""
-        entries = self.dead_letters()
-        chosen = range(len(entries)) if index is None else [index] if 0 <= index < len(entries) else []
+        raws = self.redis.lrange(self._dead, 0, -1)
+        chosen = range(len(raws)) if index is None else [index] if 0 <= index < len(raws) else []
         count = 0
         for n in chosen:
-            entry = entries[n]
-            raw = json.dumps(entry, ensure_ascii=False)
-            if self.redis.lrem(self._dead, 1, raw):  # another operator may have taken it already
+            if self.redis.lrem(self._dead, 1, raws[n]):  # another operator may have taken it already
+                entry = json.loads(raws[n])
                 self.enqueue(entry["key"], entry["job"])
                 count += 1
         return count

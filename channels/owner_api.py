@@ -143,7 +143,8 @@ async def _body(request: Request) -> dict[str, Any] | JSONResponse:
 
 
 def _query(request: Request, *names: str) -> dict[str, Any]:
-    return {k: clean_text(v) for k, v in request.query_params.items() if k in names and clean_text(v) != ""}
+    cleaned = {k: clean_text(v) for k, v in request.query_params.items() if k in names}
+    return {k: v for k, v in cleaned.items() if v != ""}
 
 
 def _confirmed(request: Request) -> bool:

@@ -20,6 +20,7 @@ import os
 import random
 import signal
 import subprocess
+import sys
 import threading
 import time
 from collections import defaultdict
@@ -71,7 +72,7 @@ def _spawn(args: list[str], env: dict[str, str], logs: Path) -> subprocess.Popen
     # Output to a file, never a pipe nobody reads (a full pipe would stall the process under test).
     logs.mkdir(parents=True, exist_ok=True)
     out = open(logs / f"{args[0]}-{time.monotonic_ns()}.log", "wb")  # noqa: SIM115 - the child owns it
-    cmd = [wb.sys.executable, "-m", "evals.bench_webhook", *args]
+    cmd = [sys.executable, "-m", "evals.bench_webhook", *args]
     return subprocess.Popen(cmd, env=env, cwd=str(wb.REPO), stdout=out, stderr=subprocess.STDOUT)
 
 

@@ -287,18 +287,23 @@ def test_a_send_whose_answer_was_lost_is_not_sent_twice(client, twilio, demo_db)
     assert row.provider_id == sent[0]["sid"]
 
 
-def test_a_worker_killed_after_twilio_took_the_reply_does_not_send_it_again(client, twilio, demo_db):
-    import datetime as dt
-
+def _sender_in_window(client, twilio, demo_db):
+    """The app's sender and the demo tenant's id, after the follower wrote (the 24-hour window is open)
+    and the fake Twilio was emptied."""
     from store.models import Tenant
 
-    post_signed(client, "/channels/twilio/whatsapp", webhook_params("SM-OPEN", "hi"))  # the window opens
+    post_signed(client, "/channels/twilio/whatsapp", webhook_params("SM-OPEN", "hi"))
     twilio.wait_for(1)
     wait_until(lambda: client.app.state.runtime.queue.depth() == 0)
     twilio.reset()
-    sender = client.app.state.runtime.sender
     with demo_db.admin_session() as s:
-        tenant_id = s.scalar(select(Tenant.id).where(Tenant.handle == HANDLE))
+        return client.app.state.runtime.sender, s.scalar(select(Tenant.id).where(Tenant.handle == HANDLE))
+
+
+def test_a_worker_killed_after_twilio_took_the_reply_does_not_send_it_again(client, twilio, demo_db):
+    import datetime as dt
+
+    sender, tenant_id = _sender_in_window(client, twilio, demo_db)
     first = sender.send(tenant_id=tenant_id, to=FOLLOWER, purpose="reply", body="hello", dedupe_key="reply:SM-K")
     assert first.status == "sent" and len(twilio.messages) == 1
     with demo_db.admin_session() as s:  # what a worker killed between Twilio's acceptance and our commit leaves
@@ -318,17 +323,10 @@ def test_a_send_left_in_progress_by_a_dead_worker_is_finished_not_skipped(client
     import datetime as dt
 
     from channels import _twilio_sender
-    from store.models import Tenant
 
     monkeypatch.setattr(_twilio_sender, "IN_PROGRESS", dt.timedelta(seconds=1))
     monkeypatch.setattr(_twilio_sender, "_WAIT_SECONDS", 3.0)
-    post_signed(client, "/channels/twilio/whatsapp", webhook_params("SM-OPEN2", "hi"))
-    twilio.wait_for(1)
-    wait_until(lambda: client.app.state.runtime.queue.depth() == 0)
-    twilio.reset()
-    sender = client.app.state.runtime.sender
-    with demo_db.admin_session() as s:
-        tenant_id = s.scalar(select(Tenant.id).where(Tenant.handle == HANDLE))
+    sender, tenant_id = _sender_in_window(client, twilio, demo_db)
     for key, body in (("reply:SM-DIED-BEFORE", "never sent"), ("reply:SM-DIED-AFTER", "sent, not recorded")):
         first = sender.send(tenant_id=tenant_id, to=FOLLOWER, purpose="reply", body=body, dedupe_key=key)
         with demo_db.admin_session() as s:  # what the dead worker left: a fresh row in 'sending'

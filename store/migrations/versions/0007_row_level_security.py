@@ -21,7 +21,15 @@ branch_labels = None
 depends_on = None
 
 APP_ROLE = "influencer_app"
+LOOKUPS = ("ios_tenant_of_owner(text, text)", "ios_tenant_of_conversation(text)", "ios_tenant_of_outbound(text)")
 ISOLATION = "tenant_id = nullif(current_setting('app.tenant_id', true), '')::bigint"
+
+
+def _tenant_tables() -> list[str]:
+    return list(op.get_bind().execute(text(
+        "select table_name from information_schema.columns where table_schema = 'public' "
+        "and column_name = 'tenant_id' order by table_name"
+    )).scalars())
 
 
 def upgrade() -> None:
@@ -40,10 +48,7 @@ def upgrade() -> None:
     op.execute(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {APP_ROLE}")
     op.execute(f"ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {APP_ROLE}")
     op.execute(f"ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO {APP_ROLE}")
-    tables = op.get_bind().execute(text(
-        "select table_name from information_schema.columns where table_schema = 'public' "
-        "and column_name = 'tenant_id' order by table_name"
-    )).scalars().all()
+    tables = _tenant_tables()
     for table in tables:
         op.execute(f'ALTER TABLE "{table}" ENABLE ROW LEVEL SECURITY')
         op.execute(f'ALTER TABLE "{table}" FORCE ROW LEVEL SECURITY')
@@ -66,22 +71,17 @@ def upgrade() -> None:
           SELECT tenant_id FROM outbound_messages WHERE provider_id = p_provider_id LIMIT 1
         $$;
     """)
-    for fn in ("ios_tenant_of_owner(text, text)", "ios_tenant_of_conversation(text)",
-               "ios_tenant_of_outbound(text)"):
+    for fn in LOOKUPS:
         op.execute(f"REVOKE ALL ON FUNCTION {fn} FROM PUBLIC")
         op.execute(f"GRANT EXECUTE ON FUNCTION {fn} TO {APP_ROLE}")
 
 
 def downgrade() -> None:
-    tables = op.get_bind().execute(text(
-        "select table_name from information_schema.columns where table_schema = 'public' "
-        "and column_name = 'tenant_id'"
-    )).scalars().all()
+    tables = _tenant_tables()
     for table in tables:
         op.execute(f'DROP POLICY IF EXISTS tenant_isolation ON "{table}"')
         op.execute(f'DROP POLICY IF EXISTS operator_all ON "{table}"')
         op.execute(f'ALTER TABLE "{table}" NO FORCE ROW LEVEL SECURITY')
         op.execute(f'ALTER TABLE "{table}" DISABLE ROW LEVEL SECURITY')
-    for fn in ("ios_tenant_of_owner(text, text)", "ios_tenant_of_conversation(text)",
-               "ios_tenant_of_outbound(text)"):
+    for fn in LOOKUPS:
         op.execute(f"DROP FUNCTION IF EXISTS {fn}")

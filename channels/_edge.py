@@ -6,7 +6,6 @@ Errors here answer `application/problem+json` like every other error of the API.
 
 from __future__ import annotations
 
-import json
 import re
 import uuid
 from typing import Any
@@ -35,15 +34,13 @@ class _TooLarge(HTTPException):
         super().__init__(413, f"the request body is over {limit:,} bytes")
 
 
-async def _problem(send: Any, status: int, title: str, request_id: str, field: str = "body") -> None:
-    body = json.dumps(
-        {"type": "about:blank", "title": title, "status": status, "detail": title, "request_id": request_id,
-         "errors": [{"field": field, "message": title}]}
-    ).encode()
-    await send({"type": "http.response.start", "status": status, "headers": [
-        (b"content-type", b"application/problem+json"), (b"content-length", str(len(body)).encode()),
-        (b"x-request-id", request_id.encode())]})
-    await send({"type": "http.response.body", "body": body})
+async def _too_large(scope: dict[str, Any], receive: Any, send: Any, limit: int, request_id: str) -> None:
+    from channels.problems import problem_response
+
+    title = f"the request body is over {limit:,} bytes"
+    response = problem_response(413, title, errors=[{"field": "body", "message": title}],
+                                headers={"X-Request-Id": request_id}, extra={"request_id": request_id})
+    await response(scope, receive, send)
 
 
 class EdgeMiddleware:
@@ -70,7 +67,7 @@ class EdgeMiddleware:
         except ValueError:
             declared = 0
         if declared > self.max_body_bytes:
-            await _problem(send, 413, f"the request body is over {self.max_body_bytes:,} bytes", request_id)
+            await _too_large(scope, receive, send, self.max_body_bytes, request_id)
             return
         limit, seen, started = self.max_body_bytes, 0, False
 
@@ -94,4 +91,4 @@ class EdgeMiddleware:
             await self.app(scope, capped_receive, tagged_send)
         except _TooLarge:
             if not started:
-                await _problem(send, 413, f"the request body is over {limit:,} bytes", request_id)
+                await _too_large(scope, receive, send, limit, request_id)

@@ -20,8 +20,7 @@ from agent.context import Context, engine_catalog, turn_now
 from agent.engine import call_with_fallback
 from agent.state import TurnState
 from store.models import Partnership, Task
-from tools import registry
-from tools.registry import ToolError
+from tools.registry import ToolError, validate_args
 
 __all__ = ["decide_owner", "decide_pending", "is_yes"]
 
@@ -68,11 +67,11 @@ def _parse(state: TurnState, ctx: Context, text: str | None = None) -> Any:
     )
 
 
-def _jsonable_args(name: str, args: dict[str, Any]) -> dict[str, Any]:
-    spec = registry.get_spec(name)
+def _jsonable_args(ctx: Context, name: str, args: dict[str, Any]) -> dict[str, Any]:
+    spec = ctx.tools.get(name)
     if spec is None:
         return dict(args)
-    validated = registry.validate_args(spec, args)
+    validated = validate_args(spec, args)
     return validated.model_dump(mode="json", exclude_unset=True)
 
 
@@ -80,12 +79,12 @@ def _one_call(state: TurnState, ctx: Context, name: str, raw_args: dict[str, Any
               reason: str) -> tuple[dict[str, Any], dict[str, Any] | None]:
     """Run a call now, ask back about a bad argument, or hold a destructive one for confirmation."""
     try:
-        args = _jsonable_args(name, raw_args)
+        args = _jsonable_args(ctx, name, raw_args)
     except ToolError as exc:
         return {"action": "clarify", "tool_calls": [], "question": question,
                 "reason": f"invalid {exc.field or 'argument'}: {exc.reason}", "note": "owner_invalid",
                 "error": {"field": exc.field, "reason": exc.reason}}, None
-    description = needs_confirmation(name, args, tool_context(state, ctx))
+    description = needs_confirmation(ctx.tools, name, args, tool_context(state, ctx))
     if description:
         expires = turn_now(state) + dt.timedelta(minutes=ctx.settings.confirm_ttl_minutes)
         pending = {"tool": name, "args": args, "description": description, "expires_at": expires.isoformat()}
@@ -97,7 +96,7 @@ def _one_call(state: TurnState, ctx: Context, name: str, raw_args: dict[str, Any
 def decide_owner(state: TurnState, ctx: Context) -> tuple[dict[str, Any], dict[str, Any] | None]:
     """Decision for owner_query / owner_command: run, clarify, or ask to confirm."""
     planned = call_with_fallback(ctx.engine, ctx.fallback_engine, "plan_tools", state,
-                                 tools=registry.specs_for("owner"))
+                                 tools=ctx.tools.for_role("owner"))
     if planned.value:  # a model chose by tool calling; the same gates apply to its choice
         decisions = [_one_call(state, ctx, c["name"], dict(c.get("args") or {}), question=None,
                                reason=f"{planned.engine} chose {c['name']}") for c in planned.value]

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from knowledge.relevance import content_tokens, relevant_hits
 from knowledge.text import is_hebrew, search_terms
-from tools.relevance import content_tokens, relevant_hits
 
 __all__ = ["relevant_hits", "extract", "language_of"]
 

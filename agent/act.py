@@ -1,6 +1,6 @@
 """The act node: run the decided tools for the context's tenant and role, each in its own savepoint.
 
-The role gate and the confirmation gate are enforced here as well as where tools are chosen: a
+The role gate (checked by the registry) and the confirmation gate hold here as well as where tools are chosen: a
 follower never executes an owner tool and a destructive owner tool never runs unconfirmed,
 whatever the decision (or a model) asked for. The ToolContext is built from the state's tenant
 and role, never from tool arguments. A tool that raises becomes an error result, so the follower
@@ -16,8 +16,7 @@ from langgraph.runtime import Runtime
 
 from agent.context import Context, turn_now
 from agent.state import TurnState
-from tools import registry
-from tools.registry import ToolContext, ToolError, ToolResult
+from tools.registry import Registry, ToolContext, ToolError, ToolResult, validate_args
 
 __all__ = ["act_node", "tool_context", "needs_confirmation", "run_one"]
 
@@ -47,32 +46,31 @@ def tool_context(state: TurnState, ctx: Context) -> ToolContext:
     )
 
 
-def needs_confirmation(name: str, args: dict[str, Any], tctx: ToolContext) -> str | None:
+def needs_confirmation(tools: Registry, name: str, args: dict[str, Any], tctx: ToolContext) -> str | None:
     """The description of the change when this call must be confirmed first, else None."""
-    spec = registry.get_spec(name)
+    spec = tools.get(name)
     if spec is None or spec.confirm is None or tctx.role not in spec.roles:
         return None
     try:
-        validated = registry.validate_args(spec, args)
+        validated = validate_args(spec, args)
         return spec.confirm(tctx, validated)
     except ToolError:
         return None  # invalid arguments: running it fails with a clear error anyway
 
 
-def run_one(call: dict[str, Any], tctx: ToolContext) -> dict[str, Any]:
-    """Run one call inside a savepoint: a failed or raising tool leaves nothing half-written."""
+def run_one(tools: Registry, call: dict[str, Any], tctx: ToolContext) -> dict[str, Any]:
+    """Run one call inside a savepoint: a failed or raising tool leaves nothing half-written.
+
+    The role gate is the registry's (a follower never runs an owner tool, whoever chose it); the
+    confirmation gate is checked here, so a destructive call never runs unconfirmed.
+    """
     name, args = call.get("name", ""), dict(call.get("args") or {})
-    spec = registry.get_spec(name)
-    if spec is not None and tctx.role not in spec.roles:
-        log.warning("blocked %s for role %s", name, tctx.role)
-        return ToolResult(name, False, error={"code": "forbidden", "reason": "not allowed for this user"},
-                          args=args).as_dict()
-    if not call.get("confirmed") and needs_confirmation(name, args, tctx):
+    if not call.get("confirmed") and needs_confirmation(tools, name, args, tctx):
         return ToolResult(name, False, error={"code": "needs_confirmation", "reason": "must be confirmed first"},
                           args=args).as_dict()
     savepoint = tctx.session.begin_nested()
     try:
-        result = registry.run_tool(name, args, tctx)
+        result = tools.run(name, args, tctx)
     except Exception as exc:  # a broken tool must not break the turn
         savepoint.rollback()
         log.exception("tool %s failed", name)
@@ -93,7 +91,7 @@ def act_node(state: TurnState, runtime: Runtime[Context]) -> dict[str, Any]:
     events: list[dict[str, Any]] = []
     wrote = False
     for call in (state.get("decision") or {}).get("tool_calls") or []:
-        result = run_one(call, tctx)
+        result = run_one(ctx.tools, call, tctx)
         results.append(result)
         if not result["ok"]:
             events.append({"node": "act", "event": "tool_error", "tool": result["name"], "error": result["error"]})

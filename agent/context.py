@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from agent.state import TurnState
 from store import conversations as conversation_store
 from store.models import Coupon, CouponEvent, Partnership, Tenant
+from tools import REGISTRY, Registry
 
 __all__ = [
     "Context",
@@ -94,6 +95,7 @@ class Context:
     owner_limiter: Any = None
     emit: Callable[[dict[str, Any]], None] | None = None  # streaming: {"type": "token"|"card"|"done", ...}
     turn: dict[str, Any] = field(default_factory=dict)  # per-turn objects that are not checkpointed
+    tools: Registry = field(default_factory=lambda: REGISTRY)  # the tools this agent offers
 
 
 def tenant_view(tenant: Tenant) -> dict[str, Any]:

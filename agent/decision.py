@@ -12,7 +12,7 @@ from agent._owner_flow import decide_answer, decide_owner, decide_pending
 from agent.context import Context
 from agent.engine import call_with_fallback
 from agent.state import TurnState
-from tools import registry
+from tools.registry import Registry
 
 __all__ = [
     "decision_node",
@@ -48,15 +48,15 @@ _DAMAGED = re.compile(r"\b(broken|damaged|cracked|leak|spoiled)|(שבור|נשב
 _REFUND = re.compile(r"\b(refund|money back|chargeback)|(החזר|זיכוי|כסף בחזרה)", re.IGNORECASE)
 
 
-def fit_args(name: str, args: dict[str, Any]) -> dict[str, Any]:
+def fit_args(tools: Registry, name: str, args: dict[str, Any]) -> dict[str, Any]:
     """Keep the arguments the tool declares, drop empty ones (a tool's defaults beat a None)."""
-    spec = registry.get_spec(name)
+    spec = tools.get(name)
     fields = spec.args_model.model_fields if spec is not None else {}
     return {k: v for k, v in args.items() if v not in (None, "", []) and (not fields or k in fields)}
 
 
-def _call(name: str, **args: Any) -> dict[str, Any]:
-    return {"name": name, "args": fit_args(name, args)}
+def _call(tools: Registry, name: str, **args: Any) -> dict[str, Any]:
+    return {"name": name, "args": fit_args(tools, name, args)}
 
 
 def _support_kind(text: str) -> str:
@@ -71,7 +71,7 @@ def _support_kind(text: str) -> str:
     return "other"
 
 
-def follower_tool_calls(state: TurnState) -> list[dict[str, Any]]:
+def follower_tool_calls(state: TurnState, tools: Registry) -> list[dict[str, Any]]:
     """The tools a follower intent maps to (generic: no bundle-specific rules)."""
     u = state.get("understanding") or {}
     entities = u.get("entities") or {}
@@ -84,23 +84,23 @@ def follower_tool_calls(state: TurnState) -> list[dict[str, Any]]:
     text = state.get("masked_text") or ""
     intent = u.get("intent")
     if intent == "coupon_request":
-        return [_call("find_coupons", brand=brand, code=codes[0] if codes and not brand else None)]
+        return [_call(tools, "find_coupons", brand=brand, code=codes[0] if codes and not brand else None)]
     if intent == "product_question":
-        calls = [_call("search_knowledge", query=text, brand=brand)]
-        return calls + ([_call("find_coupons", brand=brand)] if brand else [])
+        calls = [_call(tools, "search_knowledge", query=text, brand=brand)]
+        return calls + ([_call(tools, "find_coupons", brand=brand)] if brand else [])
     if intent == "content_question":
-        return [_call("search_knowledge", query=text)]
+        return [_call(tools, "search_knowledge", query=text)]
     if intent == "partnership_question":
-        return [_call("list_brands"), _call("search_knowledge", query=text)]
+        return [_call(tools, "list_brands"), _call(tools, "search_knowledge", query=text)]
     if intent == "support_issue":
-        return [_call("open_support_issue", summary=text, kind=_support_kind(text),
+        return [_call(tools, "open_support_issue", summary=text, kind=_support_kind(text),
                       order_id=orders[0] if orders else None, brand=brand)]
     if intent == "human_request":
-        return [_call("request_handoff", reason=text)]
+        return [_call(tools, "request_handoff", reason=text)]
     if intent == "feedback":
-        return [_call("record_feedback", text=text, sentiment=u.get("sentiment"))]
+        return [_call(tools, "record_feedback", text=text, sentiment=u.get("sentiment"))]
     if intent == "consent":
-        return [_call("set_consent", granted=not _WITHDRAW.search(text))]
+        return [_call(tools, "set_consent", granted=not _WITHDRAW.search(text))]
     return []
 
 
@@ -122,8 +122,8 @@ def _follower_decision(state: TurnState, ctx: Context) -> dict[str, Any]:
     if intent in NO_TOOL_INTENTS:
         return {"action": "respond", "tool_calls": [], "reason": f"{intent}: no tools"}
     planned = call_with_fallback(ctx.engine, ctx.fallback_engine, "plan_tools", state,
-                                 tools=registry.specs_for(state.get("role", "follower")))
-    calls = planned.value if planned.value is not None else follower_tool_calls(state)
+                                 tools=ctx.tools.for_role(state.get("role", "follower")))
+    calls = planned.value if planned.value is not None else follower_tool_calls(state, ctx.tools)
     if intent == "human_request":
         return {"action": "handoff", "tool_calls": calls, "reason": "the user asked for a human"}
     note = "offer_human" if intent == "support_issue" else None

@@ -8,7 +8,6 @@ from langgraph.runtime import Runtime
 
 from agent.context import Context, engine_catalog, turn_now
 from agent.state import TurnState
-from tools import registry
 from tools.registry import FOLLOWER
 
 __all__ = ["policy_node", "owner_request_risk", "rate_limit", "REFUSE_RISKS"]
@@ -61,7 +60,7 @@ def owner_request_risk(state: TurnState, ctx: Context) -> str | None:
                                   catalog=engine_catalog(ctx, state), language=understanding.get("language"))
     if command is None or command.tool in _FOLLOWER_EQUIVALENT or float(command.confidence or 0) < 0.8:
         return None
-    spec = registry.get_spec(command.tool)
+    spec = ctx.tools.get(command.tool)
     if spec is None or FOLLOWER in spec.roles:
         return None
     writes = command.tool.split("_", 1)[0] in ("create", "update", "delete", "mark", "cancel")

@@ -24,7 +24,6 @@ from agent._checkpoint import PooledPostgresSaver
 from agent.context import Context, TenantCache, UnknownConversation, UnknownTenant
 from agent.engine import OfflineEngine
 from agent.graph import build_graph
-from agent.guard.pii import mask_identity
 from agent.guard.sanitize import clean_text
 from agent.state import PER_TURN_KEYS
 from store import contacts as contact_store
@@ -32,6 +31,8 @@ from store import conversations as conversation_store
 from store import messages as message_store
 from store import tenants as tenant_store
 from store.db import is_transient
+from store.privacy import mask_identity
+from tools import REGISTRY, Registry
 
 __all__ = ["Agent", "AgentSettings", "InboundMessage", "TurnResult", "MAX_MESSAGE_CHARS"]
 
@@ -162,6 +163,7 @@ class Agent:
         clock: Callable[[], dt.datetime] | None = None,
         settings: AgentSettings | None = None,
         respond: Callable[..., dict[str, Any]] | None = None,
+        tools: Registry | None = None,
         warm: bool = True,
     ) -> None:
         import redis
@@ -171,6 +173,7 @@ class Agent:
         from agent.guard import RateLimiter
 
         self.db = database
+        self.tools = tools or REGISTRY
         self.settings = settings or AgentSettings()
         self.clock = clock or (lambda: dt.datetime.now(dt.UTC))
         self.fallback_engine = OfflineEngine()
@@ -212,12 +215,10 @@ class Agent:
             self.warm_up()
 
     def warm_up(self) -> None:
-        """Pay the one-time costs (PII analyzer, tool registry) now rather than on a follower's turn."""
+        """Pay the one-time costs (PII analyzer, templates, lexicons) now rather than on a follower's turn."""
         from agent import guard
-        from tools import registry
 
         guard.warm_up()
-        registry.all_specs()
         with self.db.engine.connect():  # the pool's first connection (the first turn paid ~40 ms)
             pass
         try:  # compile the reply templates and the NLU's lexicons once (the first turn paid ~200 ms)
@@ -313,7 +314,7 @@ class Agent:
                 db=self.db, session=session, engine=self.engine, fallback_engine=self.fallback_engine,
                 cache=self.cache, settings=self.settings, embedder=self.embedder,
                 contact_limiter=self.contact_limiter, tenant_limiter=self.tenant_limiter,
-                owner_limiter=self.owner_limiter, emit=on_event,
+                owner_limiter=self.owner_limiter, emit=on_event, tools=self.tools,
                 turn={"tenant": tenant, "conversation": conv, "text": msg.text},
             )
             turn_input = {

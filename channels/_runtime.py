@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import importlib
 import logging
 import sys
 import time
@@ -131,10 +130,6 @@ def build_runtime(
         from agent import Agent
 
         agent = Agent(db, clock=clock)
-    # Register every tool now, in one thread: the registry loads lazily only while it is empty, so
-    # an early import of the owner tools alone (or two threads at once) would leave it half-filled.
-    importlib.import_module("tools.follower")
-    importlib.import_module("tools.owner")
     settings = twilio_settings or get_twilio_settings()
     sender = WhatsAppSender(db, settings, client=twilio_client, clock=clock, sleep=sleep)
     import redis

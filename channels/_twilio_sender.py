@@ -18,9 +18,9 @@ from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
 from twilio.http.http_client import TwilioHttpClient
 
-from agent.guard.pii import mask_identity
 from channels.settings import TwilioSettings
 from store.models import Contact, OutboundMessage, utcnow
+from store.privacy import mask_identity
 
 __all__ = [
     "WhatsAppSender",

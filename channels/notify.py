@@ -129,7 +129,8 @@ def notify_pending(db: Any, sender: WhatsAppSender, *, tenant_id: int | None = N
 
 def digest_text(db: Any, tenant: Tenant, *, now: dt.datetime) -> tuple[str, dict[str, str]]:
     """The owner's daily digest (the `daily_digest` tool, rendered for WhatsApp) and template variables."""
-    from tools.registry import OWNER, ToolContext, run_tool
+    from tools import REGISTRY
+    from tools.registry import OWNER, ToolContext
 
     language = _language(tenant)
     with db.session(tenant_id=tenant.id) as session:
@@ -144,7 +145,7 @@ def digest_text(db: Any, tenant: Tenant, *, now: dt.datetime) -> tuple[str, dict
             actor="digest",
             now=now,
         )
-        result = run_tool("daily_digest", {}, ctx)
+        result = REGISTRY.run("daily_digest", {}, ctx)
         session.rollback()  # a digest only reads
     if not result.ok:
         raise RuntimeError(f"daily_digest failed: {result.error}")

@@ -17,12 +17,12 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError
 from starlette.concurrency import run_in_threadpool
 
-import tools.owner  # noqa: F401  (registers the owner tools this API calls)
 from agent.guard.sanitize import TooDeep, clean_json, clean_text
 from store import partnerships as partnership_store
 from store import tenants as tenant_store
 from store.models import utcnow
-from tools.registry import OWNER, ToolContext, ToolError, get_spec, run_tool, validate_args
+from tools import REGISTRY
+from tools.registry import OWNER, ToolContext, ToolError, validate_args
 
 __all__ = ["router", "problem"]
 
@@ -105,7 +105,7 @@ def _call(
             actor="token:" + hashlib.sha256(token.encode()).hexdigest()[:10],
             now=utcnow(),
         )
-        spec = get_spec(tool)
+        spec = REGISTRY.get(tool)
         try:
             validated = validate_args(spec, args)
         except ToolError as exc:
@@ -114,7 +114,7 @@ def _call(
             description = spec.confirm(ctx, validated) if spec.confirm else None
             if description and not confirm:
                 return problem(409, "confirmation_required", description, confirm=description)
-            result = run_tool(tool, args, ctx)
+            result = REGISTRY.run(tool, args, ctx)
         except DataError:  # a value the database cannot hold (an id past its integer range, say)
             session.rollback()
             return problem(422, "invalid", "a value is out of range", field="body")

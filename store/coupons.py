@@ -9,9 +9,10 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from store.models import Coupon, CouponEvent, Partnership
+from store.models import Contact, Conversation, Coupon, CouponEvent, Partnership
 
-__all__ = ["list_coupons", "get_by_code", "active_coupons", "create", "events"]
+__all__ = ["list_coupons", "get_by_code", "active_coupons", "offerable", "create", "events", "record_events",
+           "last_event_in_conversation"]
 
 
 def list_coupons(
@@ -90,3 +91,56 @@ def events(
     if kinds:
         query = query.where(CouponEvent.kind.in_(list(kinds)))
     return list(session.scalars(query.order_by(CouponEvent.at, CouponEvent.id)))
+
+
+def offerable(
+    *, session: Session, tenant_id: int, on_date: dt.date, partnership_ids: Sequence[int] | None = None
+) -> list[tuple[Coupon, Partnership | None]]:
+    """Active coupons within their dates on `on_date`, with their partnership, soonest expiry first."""
+    query = (
+        select(Coupon, Partnership)
+        .outerjoin(Partnership, Partnership.id == Coupon.partnership_id)
+        .where(
+            Coupon.tenant_id == tenant_id,
+            Coupon.active.is_(True),
+            or_(Coupon.starts.is_(None), Coupon.starts <= on_date),
+            or_(Coupon.expires.is_(None), Coupon.expires >= on_date),
+        )
+        .order_by(Coupon.expires.asc().nulls_last(), Coupon.code)
+    )
+    if partnership_ids is not None:
+        query = query.where(Coupon.partnership_id.in_(list(partnership_ids)))
+    return [(c, p) for c, p in session.execute(query)]
+
+
+def record_events(
+    *,
+    session: Session,
+    tenant_id: int,
+    coupon_ids: Sequence[int],
+    kind: str,
+    conversation_id: str | None,
+    contact_id: int | None,
+    at: dt.datetime,
+) -> None:
+    """One event per coupon; a conversation or contact that is not (or no longer) stored is left out."""
+    if conversation_id and session.get(Conversation, conversation_id) is None:
+        conversation_id = None
+    if contact_id and session.get(Contact, contact_id) is None:
+        contact_id = None
+    for coupon_id in coupon_ids:
+        session.add(CouponEvent(tenant_id=tenant_id, coupon_id=coupon_id, kind=kind,
+                                conversation_id=conversation_id, contact_id=contact_id, at=at))
+    session.flush()
+
+
+def last_event_in_conversation(
+    *, session: Session, tenant_id: int, conversation_id: str, kind: str
+) -> CouponEvent | None:
+    """The conversation's latest coupon event of this kind."""
+    return session.scalars(
+        select(CouponEvent)
+        .where(CouponEvent.tenant_id == tenant_id, CouponEvent.conversation_id == conversation_id,
+               CouponEvent.kind == kind)
+        .order_by(CouponEvent.at.desc())
+    ).first()

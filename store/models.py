@@ -32,6 +32,7 @@ EMBEDDING_DIM = 384
 
 PARTNERSHIP_STATUSES = ("lead", "proposal", "negotiation", "contract", "active", "completed", "cancelled")
 OPEN_PARTNERSHIP_STATUSES = ("lead", "proposal", "negotiation", "contract")
+PUBLIC_STATUSES = ("active", "completed")  # what a follower may hear about (the pipeline is private)
 DISCOUNT_TYPES = ("percentage", "fixed", "free_shipping")
 TASK_TYPES = ("general", "content_creation", "approval", "payment", "meeting", "invoice_creation")
 TASK_STATUSES = ("pending", "in_progress", "completed", "cancelled", "blocked")
@@ -418,6 +419,7 @@ __all__ += ["utcnow", "EMBEDDING_DIM"]
 __all__ += [
     "PARTNERSHIP_STATUSES",
     "OPEN_PARTNERSHIP_STATUSES",
+    "PUBLIC_STATUSES",
     "DISCOUNT_TYPES",
     "TASK_TYPES",
     "TASK_STATUSES",

@@ -9,9 +9,9 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from store.models import PARTNERSHIP_STATUSES, Partnership
+from store.models import PARTNERSHIP_STATUSES, PUBLIC_STATUSES, Partnership
 
-__all__ = ["list_partnerships", "get", "get_by_ref", "find", "create", "unique_ref", "brand_index", "by_ids"]
+__all__ = ["list_partnerships", "visible", "get", "get_by_ref", "create", "unique_ref", "brand_index", "by_ids"]
 
 
 def list_partnerships(
@@ -27,6 +27,14 @@ def list_partnerships(
     rows = list(session.scalars(query))
     order = {s: i for i, s in enumerate(PARTNERSHIP_STATUSES)}
     return sorted(rows, key=lambda p: (order.get(p.status, 99), p.brand.casefold()))
+
+
+def visible(*, session: Session, tenant_id: int, public_only: bool) -> list[Partnership]:
+    """The partnerships a caller may see, oldest first: all for the owner, public ones for followers."""
+    query = select(Partnership).where(Partnership.tenant_id == tenant_id).order_by(Partnership.id)
+    if public_only:
+        query = query.where(Partnership.status.in_(PUBLIC_STATUSES))
+    return list(session.scalars(query))
 
 
 def get(*, session: Session, tenant_id: int, partnership_id: int) -> Partnership | None:
@@ -53,26 +61,6 @@ def get_by_ref(*, session: Session, tenant_id: int, ref: str) -> Partnership | N
             Partnership.tenant_id == tenant_id, func.lower(Partnership.ref) == ref.strip().lower()
         )
     )
-
-
-def find(*, session: Session, tenant_id: int, query: str) -> list[Partnership]:
-    """Partnerships the words name: by ref, brand or alias, Hebrew prefixes and small typos tolerated."""
-    from tools.matching import best_matches
-
-    text = (query or "").strip()
-    if not text:
-        return []
-    exact = get_by_ref(session=session, tenant_id=tenant_id, ref=text)
-    if exact is not None:
-        return [exact]
-    rows = list_partnerships(session=session, tenant_id=tenant_id)
-    folded = text.casefold()
-    same_name = [
-        p for p in rows if folded in {p.brand.casefold(), *(a.casefold() for a in p.brand_aliases or [])}
-    ]
-    if same_name:
-        return same_name
-    return [p for p in best_matches(text, [(p, [p.brand, p.ref, *(p.brand_aliases or [])]) for p in rows])]
 
 
 def unique_ref(*, session: Session, tenant_id: int, brand: str) -> str:

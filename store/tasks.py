@@ -9,9 +9,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from store.models import Partnership, Task
+from store.models import Task
 
-__all__ = ["OPEN_TASK_STATUSES", "list_tasks", "get", "create", "find"]
+__all__ = ["OPEN_TASK_STATUSES", "list_tasks", "get", "create"]
 
 OPEN_TASK_STATUSES = ("pending", "in_progress", "blocked")
 _PRIORITY_ORDER = {"urgent": 0, "high": 1, "medium": 2, "low": 3}
@@ -60,34 +60,3 @@ def create(*, session: Session, tenant_id: int, fields: dict[str, Any]) -> Task:
     session.add(row)
     session.flush()
     return row
-
-
-def find(
-    *,
-    session: Session,
-    tenant_id: int,
-    query: str,
-    statuses: Sequence[str] | None = OPEN_TASK_STATUSES,
-) -> list[Task]:
-    """Tasks the words describe (title words, or the brand's name), best matches only; ties all returned."""
-    from tools.matching import best_matches
-
-    rows = list_tasks(session=session, tenant_id=tenant_id, statuses=statuses)
-    if not rows or not query.strip():
-        return []
-    brands = {
-        p.id: [p.brand, *(p.brand_aliases or [])]
-        for p in session.scalars(select(Partnership).where(Partnership.tenant_id == tenant_id))
-    }
-    folded = query.strip().casefold()
-    exact = [t for t in rows if t.title.casefold() == folded]
-    if exact:
-        return exact
-    # The title and the brand together describe a task ("the Olivia reel" -> "Film Olivia reel #2").
-    candidates = [(t, [" ".join([t.title, *brands.get(t.partnership_id or 0, [])])]) for t in rows]
-    # Whole-title matches first, then most words, then any word ("the Lumi quote" -> the one Lumi task).
-    for floor in (85.0, 60.0, 35.0):
-        found = best_matches(query, candidates, floor=floor)
-        if found:
-            return list(found)  # type: ignore[arg-type]
-    return []

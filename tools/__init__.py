@@ -1,0 +1,52 @@
+"""The tools the agent offers, listed here: one module per business area, one registry.
+
+A tool is described where it is written (`@tool(...)` in its area's module) and offered only by
+being listed below; nothing registers itself on import.
+"""
+
+from tools import analytics, brands, content, coupons, invoices, partnerships, support, tasks
+from tools.registry import FOLLOWER, OWNER, Registry, ToolContext, ToolError, ToolResult, ToolSpec
+
+__all__ = [
+    "FOLLOWER",
+    "FOLLOWER_TOOLS",
+    "OWNER",
+    "OWNER_TOOLS",
+    "REGISTRY",
+    "Registry",
+    "ToolContext",
+    "ToolError",
+    "ToolResult",
+    "ToolSpec",
+]
+
+# Every follower tool may be called by the owner too; owner tools only by the owner.
+FOLLOWER_TOOLS: tuple[ToolSpec, ...] = (
+    coupons.find_coupons,
+    brands.list_brands,
+    content.search_knowledge,
+    support.open_support_issue,
+    support.request_handoff,
+    support.record_feedback,
+    support.set_consent,
+)
+
+OWNER_TOOLS: tuple[ToolSpec, ...] = (
+    partnerships.list_partnerships,
+    partnerships.create_partnership,
+    partnerships.update_partnership,
+    tasks.list_tasks,
+    tasks.create_task,
+    tasks.update_task,
+    coupons.list_coupons,
+    coupons.create_coupon,
+    coupons.update_coupon,
+    invoices.list_invoices,
+    invoices.create_invoice,
+    invoices.update_invoice,
+    analytics.coupon_stats,
+    analytics.conversation_stats,
+    analytics.daily_digest,
+)
+
+REGISTRY = Registry(FOLLOWER_TOOLS + OWNER_TOOLS)

@@ -4,18 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from rapidfuzz import fuzz
-from sqlalchemy import select
 
 from knowledge.text import normalize, token_variants, tokens
-from store.models import Partnership
+from store import partnerships as partnership_store
+from store.records import Partnership
+from tools.dates import local_today
 from tools.registry import OWNER, ToolContext
-
-# Collaborations a follower may hear about. Deals still being negotiated (lead..contract) and
-# cancelled ones are the business's private pipeline: to a follower they do not exist.
-PUBLIC_STATUSES = ("active", "completed")
 
 _FINALS = str.maketrans({"ך": "כ", "ם": "מ", "ן": "נ", "ף": "פ", "ץ": "צ"})
 # Words too generic to identify a brand on their own ("oils" must not pick "Olivia Oils").
@@ -68,20 +64,16 @@ class BrandMatch:
 
 def tenant_today(ctx: ToolContext) -> dt.date:
     """The calendar day of ctx.now in the tenant's time zone."""
-    try:
-        zone = ZoneInfo(ctx.timezone or "Asia/Jerusalem")
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = ZoneInfo("Asia/Jerusalem")
-    now = ctx.now if ctx.now.tzinfo else ctx.now.replace(tzinfo=dt.UTC)
-    return now.astimezone(zone).date()
+    return local_today(ctx.now, ctx.timezone)
 
 
 def visible_partnerships(ctx: ToolContext) -> list[Partnership]:
-    """The tenant's partnerships the caller may see: all for the owner, public ones for followers."""
-    stmt = select(Partnership).where(Partnership.tenant_id == ctx.tenant_id).order_by(Partnership.id)
-    if ctx.role != OWNER:
-        stmt = stmt.where(Partnership.status.in_(PUBLIC_STATUSES))
-    return list(ctx.session.scalars(stmt))
+    """The tenant's partnerships the caller may see: all for the owner, public ones for followers.
+
+    Deals still being negotiated (lead..contract) and cancelled ones are the business's private
+    pipeline: to a follower they do not exist.
+    """
+    return partnership_store.visible(session=ctx.session, tenant_id=ctx.tenant_id, public_only=ctx.role != OWNER)
 
 
 def _fold(text: str) -> str:

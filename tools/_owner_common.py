@@ -8,9 +8,10 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from knowledge.matching import best_matches
 from store import audit as audit_store
 from store import partnerships as partnership_store
-from store.models import Partnership
+from store.records import Partnership
 from tools.registry import OWNER, ToolContext, ToolError
 
 OWNER_ONLY = frozenset({OWNER})
@@ -75,9 +76,27 @@ def audit(
     )
 
 
+def find_partnerships(ctx: ToolContext, query: str) -> list[Partnership]:
+    """Partnerships the words name: by ref, brand or alias, Hebrew prefixes and small typos tolerated."""
+    text = (query or "").strip()
+    if not text:
+        return []
+    exact = partnership_store.get_by_ref(session=ctx.session, tenant_id=ctx.tenant_id, ref=text)
+    if exact is not None:
+        return [exact]
+    rows = partnership_store.list_partnerships(session=ctx.session, tenant_id=ctx.tenant_id)
+    folded = text.casefold()
+    same_name = [
+        p for p in rows if folded in {p.brand.casefold(), *(a.casefold() for a in p.brand_aliases or [])}
+    ]
+    if same_name:
+        return same_name
+    return [p for p in best_matches(text, [(p, [p.brand, p.ref, *(p.brand_aliases or [])]) for p in rows])]
+
+
 def resolve_partnership(ctx: ToolContext, text: str, *, field: str = "partnership") -> Partnership:
     """The one partnership the words name, or a ToolError saying none or which ones."""
-    found = partnership_store.find(session=ctx.session, tenant_id=ctx.tenant_id, query=text)
+    found = find_partnerships(ctx, text)
     if len(found) == 1:
         return found[0]
     if not found:

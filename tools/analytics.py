@@ -9,14 +9,15 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
 from pydantic import Field, model_validator
-from sqlalchemy import func, select
 
+from store import analytics as analytics_store
 from store import audit as audit_store
 from store import coupons as coupon_store
 from store import invoices as invoice_store
 from store import partnerships as partnership_store
+from store import support as support_store
 from store import tasks as task_store
-from store.models import OPEN_PARTNERSHIP_STATUSES, Conversation, CouponEvent, Handoff, Message, SupportIssue
+from store.records import OPEN_PARTNERSHIP_STATUSES, CouponEvent
 from tools._owner_common import (
     OWNER_ONLY,
     OwnerArgs,
@@ -157,55 +158,16 @@ class ConversationStatsArgs(OwnerArgs):
 def conversation_numbers(ctx: ToolContext, *, since: dt.datetime | None, until: dt.datetime | None) -> dict:
     """Follower conversations and support numbers in [since, until); current state for open items."""
     s, tid = ctx.session, ctx.tenant_id
-
-    def window(column):
-        conds = []
-        if since is not None:
-            conds.append(column >= since)
-        if until is not None:
-            conds.append(column < until)
-        return conds
-
-    follower = (Conversation.tenant_id == tid, Conversation.role == "follower")
-    in_progress = s.scalar(select(func.count()).where(*follower, Conversation.status == "open")) or 0
-    started = s.scalar(select(func.count()).where(*follower, *window(Conversation.started_at))) or 0
-    closed = (
-        s.scalar(
-            select(func.count()).where(
-                *follower, Conversation.status == "closed", *window(Conversation.closed_at)
-            )
-        )
-        or 0
-    )
-    inbound = (
-        select(Message.intent, Message.created_at)
-        .join(Conversation, Conversation.id == Message.conversation_id)
-        .where(
-            Message.tenant_id == tid,
-            Message.direction == "in",
-            Conversation.role == "follower",
-            *window(Message.created_at),
-        )
-    )
-    messages = s.execute(inbound).all()
-    intents = Counter(m.intent for m in messages if m.intent)
-    hours = Counter(local_now(m.created_at, ctx.timezone).hour for m in messages)
-    issues = SupportIssue.tenant_id == tid
-    open_by_kind = dict(
-        s.execute(
-            select(SupportIssue.kind, func.count())
-            .where(issues, SupportIssue.status == "open")
-            .group_by(SupportIssue.kind)
-        ).all()
-    )
-    opened = s.scalar(select(func.count()).where(issues, *window(SupportIssue.created_at))) or 0
-    handoffs = (
-        s.scalar(select(func.count()).where(Handoff.tenant_id == tid, Handoff.status == "waiting")) or 0
-    )
+    counts = analytics_store.conversation_counts(session=s, tenant_id=tid, since=since, until=until)
+    messages = analytics_store.inbound_intents(session=s, tenant_id=tid, since=since, until=until)
+    intents = Counter(intent for intent, _ in messages if intent)
+    hours = Counter(local_now(at, ctx.timezone).hour for _, at in messages)
+    open_by_kind, opened = support_store.open_issue_counts(session=s, tenant_id=tid, since=since, until=until)
+    handoffs = support_store.waiting_handoffs(session=s, tenant_id=tid)
     return {
-        "in_progress": in_progress,
-        "started": started,
-        "closed": closed,
+        "in_progress": counts["in_progress"],
+        "started": counts["started"],
+        "closed": counts["closed"],
         "messages_in": len(messages),
         "top_intents": [
             {"intent": k, "messages": v}
@@ -324,17 +286,7 @@ def daily_digest(ctx: ToolContext, args: DailyDigestArgs) -> dict:
     ]
 
     conversations = conversation_numbers(ctx, since=since, until=until)
-    new_issues = list(
-        s.scalars(
-            select(SupportIssue)
-            .where(
-                SupportIssue.tenant_id == tid,
-                SupportIssue.created_at >= since,
-                SupportIssue.created_at < until,
-            )
-            .order_by(SupportIssue.created_at)
-        )
-    )
+    new_issues = support_store.issues_created(session=s, tenant_id=tid, since=since, until=until)
     coupons_today = coupon_numbers(ctx, first=day, last=day)
     return {
         "date": day.isoformat(),

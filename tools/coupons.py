@@ -1,26 +1,38 @@
-"""find_coupons: only codes that are active and valid today in the tenant's time zone, never invented."""
+"""Coupons: find_coupons for everyone (only codes valid today in the tenant's zone, never invented) and the
+owner's list, create and update."""
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import func, or_, select
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from store.models import Contact, Conversation, Coupon, CouponEvent, Partnership
+from store import coupons as coupon_store
+from store.records import PUBLIC_STATUSES, Coupon, Partnership
 from tools._brands import (
-    PUBLIC_STATUSES,
     brand_summary,
     resolve_brand,
     tenant_today,
     visible_partnerships,
 )
-from tools.registry import FOLLOWER, OWNER, ToolContext, tool
+from tools._coupon_views import brand_perks, coupon_out, coupon_state, coupon_view, discount_words
+from tools._owner_common import (
+    OWNER_ONLY,
+    OwnerArgs,
+    atomic,
+    audit,
+    brand_of,
+    partnership_names,
+    resolve_partnership,
+    snapshot,
+)
+from tools.dates import local_today
+from tools.registry import FOLLOWER, OWNER, ToolContext, ToolError, tool
 
-__all__ = ["FindCouponsArgs", "find_coupons", "coupon_state", "coupon_view", "valid_coupons", "brand_perks"]
+__all__ = ["find_coupons", "list_coupons", "create_coupon", "update_coupon", "valid_coupons", "coupon_state",
+           "coupon_view", "coupon_out", "discount_words", "brand_perks"]
 
 # Why a brand's code is not offered, best news first: a code that starts soon beats one that
 # expired, which beats one the owner switched off.
@@ -33,59 +45,12 @@ class FindCouponsArgs(BaseModel):
     code: str | None = Field(default=None, max_length=64, description="a coupon code the user mentioned")
 
 
-def coupon_state(coupon: Coupon, today: dt.date) -> str:
-    """'ok' when offerable today, else 'inactive', 'expired' or 'not_started' (dates inclusive)."""
-    if not coupon.active:
-        return "expired" if coupon.expires and coupon.expires < today else "inactive"
-    if coupon.expires and coupon.expires < today:
-        return "expired"
-    if coupon.starts and coupon.starts > today:
-        return "not_started"
-    return "ok"
-
-
-def _amount(value: Decimal | None) -> str | None:
-    if value is None:
-        return None
-    return format(value.normalize(), "f")
-
-
-def coupon_view(coupon: Coupon, partnership: Partnership | None) -> dict[str, Any]:
-    """A coupon as the tools return it: every figure straight from the row."""
-    return {
-        "id": coupon.id,
-        "code": coupon.code,
-        "brand": partnership.brand if partnership else None,
-        "partnership_ref": partnership.ref if partnership else None,
-        "discount_type": coupon.discount_type,
-        "value": _amount(coupon.value),
-        "currency": coupon.currency,
-        "terms": coupon.terms,
-        "url": coupon.url or (partnership.link if partnership else None),
-        "starts": coupon.starts.isoformat() if coupon.starts else None,
-        "expires": coupon.expires.isoformat() if coupon.expires else None,
-    }
-
-
 def valid_coupons(
     ctx: ToolContext, *, partnership_ids: list[int] | None = None
 ) -> list[tuple[Coupon, Partnership | None]]:
     """The tenant's coupons offerable today (active, starts <= today <= expires in the tenant zone)."""
-    today = tenant_today(ctx)
-    stmt = (
-        select(Coupon, Partnership)
-        .outerjoin(Partnership, Partnership.id == Coupon.partnership_id)
-        .where(
-            Coupon.tenant_id == ctx.tenant_id,
-            Coupon.active.is_(True),
-            or_(Coupon.starts.is_(None), Coupon.starts <= today),
-            or_(Coupon.expires.is_(None), Coupon.expires >= today),
-        )
-        .order_by(Coupon.expires.asc().nulls_last(), Coupon.code)
-    )
-    if partnership_ids is not None:
-        stmt = stmt.where(Coupon.partnership_id.in_(partnership_ids))
-    rows = [(c, p) for c, p in ctx.session.execute(stmt).all()]
+    rows = coupon_store.offerable(session=ctx.session, tenant_id=ctx.tenant_id, on_date=tenant_today(ctx),
+                                  partnership_ids=partnership_ids)
     if ctx.role != OWNER:  # a code tied to a private (unannounced) deal is not the follower's to see
         rows = [(c, p) for c, p in rows if p is None or p.status in PUBLIC_STATUSES]
     return rows
@@ -95,22 +60,9 @@ def _record_shown(ctx: ToolContext, coupons: list[Coupon]) -> None:
     # The owner looking at their own codes is not an audience signal.
     if ctx.role == OWNER or not coupons:
         return
-    conversation_id = (
-        ctx.conversation_id if ctx.conversation_id and ctx.session.get(Conversation, ctx.conversation_id) else None
-    )
-    contact_id = ctx.contact_id if ctx.contact_id and ctx.session.get(Contact, ctx.contact_id) else None
-    for coupon in coupons:
-        ctx.session.add(
-            CouponEvent(
-                tenant_id=ctx.tenant_id,
-                coupon_id=coupon.id,
-                kind="shown",
-                conversation_id=conversation_id,
-                contact_id=contact_id,
-                at=ctx.now,
-            )
-        )
-    ctx.session.flush()
+    coupon_store.record_events(session=ctx.session, tenant_id=ctx.tenant_id, coupon_ids=[c.id for c in coupons],
+                               kind="shown", conversation_id=ctx.conversation_id, contact_id=ctx.contact_id,
+                               at=ctx.now)
 
 
 def _result(
@@ -131,9 +83,7 @@ def _result(
 
 
 def _by_code(ctx: ToolContext, code: str, partnerships: list[Partnership]) -> dict[str, Any]:
-    row = ctx.session.execute(
-        select(Coupon).where(Coupon.tenant_id == ctx.tenant_id, func.upper(Coupon.code) == code.upper())
-    ).scalar_one_or_none()
+    row = coupon_store.get_by_code(session=ctx.session, tenant_id=ctx.tenant_id, code=code)
     by_id = {p.id: p for p in partnerships}
     if row is None or (row.partnership_id and row.partnership_id not in by_id):
         return _result("unknown_code", [], None, ctx, query={"code": code})
@@ -195,9 +145,7 @@ def find_coupons(ctx: ToolContext, args: FindCouponsArgs) -> dict[str, Any]:
     rows = valid_coupons(ctx, partnership_ids=[brand.id])
     if rows:
         return _result("ok", rows, brand, ctx)
-    all_codes = list(
-        ctx.session.scalars(select(Coupon).where(Coupon.tenant_id == ctx.tenant_id, Coupon.partnership_id == brand.id))
-    )
+    all_codes = coupon_store.list_coupons(session=ctx.session, tenant_id=ctx.tenant_id, partnership_ids=[brand.id])
     perks = brand_perks(brand)
     if not all_codes:
         return _result("none_for_brand", [], brand, ctx, brands_with_codes=_brands_with_codes(ctx), perks=perks)
@@ -210,22 +158,6 @@ def find_coupons(ctx: ToolContext, args: FindCouponsArgs) -> dict[str, Any]:
     )
 
 
-_DEAL_WORDS = re.compile(
-    r"\b(code|coupon|discount|promo|deal|offer|perk|free|trial|gift|sale)s?\b|קוד|קופון|הנחה|מבצע|הטבה|מתנה|חינם|ניסיון",
-    re.IGNORECASE,
-)
-
-
-def brand_perks(brand: Partnership) -> list[dict[str, str]]:
-    """The brand's own Q&A about codes and deals ("No code; the link gives a free trial week")."""
-    out = []
-    for item in brand.faq or []:
-        question, answer = str(item.get("q") or ""), str(item.get("a") or "")
-        if answer and _DEAL_WORDS.search(question):
-            out.append({"q": question, "a": answer})
-    return out
-
-
 def _brands_with_codes(ctx: ToolContext) -> list[dict[str, Any]]:
     """Brands that have a code valid today, so a reply can offer them instead."""
     seen: dict[str, dict[str, Any]] = {}
@@ -233,3 +165,198 @@ def _brands_with_codes(ctx: ToolContext) -> list[dict[str, Any]]:
         if p is not None and p.ref not in seen:
             seen[p.ref] = {"ref": p.ref, "name": p.brand, "link": p.link}
     return list(seen.values())
+
+
+# Owner tools: list, create, deactivate and extend codes.
+
+_FIELDS = (
+    "code",
+    "partnership_id",
+    "discount_type",
+    "value",
+    "currency",
+    "starts",
+    "expires",
+    "active",
+    "url",
+    "terms",
+)
+_TYPE_SYNONYMS = {
+    "percent": "percentage",
+    "%": "percentage",
+    "amount": "fixed",
+    "shipping": "free_shipping",
+    "free shipping": "free_shipping",
+}
+
+
+def _code(value: str) -> str:
+    value = value.strip().upper()
+    if not value or not all(ch.isalnum() or ch in "-_" for ch in value) or not value.isascii():
+        raise ValueError("a code is 3-64 Latin letters, digits, '-' or '_'")
+    return value
+
+
+class ListCouponsArgs(OwnerArgs):
+    partnership: str | None = Field(None, description="brand name, alias or ref")
+    active: bool | None = Field(None, description="true = only active codes, false = only inactive")
+
+
+@tool("list_coupons", roles=OWNER_ONLY, args=ListCouponsArgs)
+def list_coupons(ctx: ToolContext, args: ListCouponsArgs) -> dict:
+    """List the discount codes, optionally of one brand or only active/inactive ones."""
+    ids = [resolve_partnership(ctx, args.partnership).id] if args.partnership else None
+    rows = coupon_store.list_coupons(
+        session=ctx.session, tenant_id=ctx.tenant_id, partnership_ids=ids, active=args.active
+    )
+    names = partnership_names(ctx, [c.partnership_id for c in rows])
+    today = local_today(ctx.now, ctx.timezone)
+    return {"coupons": [coupon_out(c, names, today=today) for c in rows], "count": len(rows)}
+
+
+class CreateCouponArgs(OwnerArgs):
+    code: str = Field(..., min_length=3, max_length=64)
+    partnership: str = Field(..., min_length=1, description="brand name, alias or ref")
+    discount_type: Literal["percentage", "fixed", "free_shipping"] = "percentage"
+    value: Decimal | None = Field(None, gt=0, max_digits=14, decimal_places=2)
+    currency: str | None = Field(None, pattern=r"^[A-Za-z]{3}$")
+    starts: dt.date | None = Field(None, description="default: today")
+    expires: dt.date | None = None
+    url: str | None = Field(None, pattern=r"^https?://\S+$")
+    terms: str | None = None
+    active: bool = True
+
+    @field_validator("code")
+    @classmethod
+    def _check_code(cls, value: str) -> str:
+        return _code(value)
+
+    @field_validator("discount_type", mode="before")
+    @classmethod
+    def _type(cls, value: str) -> str:
+        value = str(value).strip().lower()
+        return _TYPE_SYNONYMS.get(value, value)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> CreateCouponArgs:
+        if self.discount_type != "free_shipping" and self.value is None:
+            raise ValueError("value is required: the percent or the amount off")
+        if self.discount_type == "percentage" and self.value is not None and self.value > 100:
+            raise ValueError("a percentage discount is at most 100")
+        if self.currency:
+            self.currency = self.currency.upper()
+        if self.starts and self.expires and self.expires < self.starts:
+            raise ValueError("expires is before starts")
+        return self
+
+
+@tool("create_coupon", roles=OWNER_ONLY, args=CreateCouponArgs)
+@atomic
+def create_coupon(ctx: ToolContext, args: CreateCouponArgs) -> dict:
+    """Add a discount code for a partnership: percentage, fixed amount or free shipping, with dates."""
+    if coupon_store.get_by_code(session=ctx.session, tenant_id=ctx.tenant_id, code=args.code):
+        raise ToolError(f"the code {args.code} already exists", field="code", code="conflict")
+    partnership = resolve_partnership(ctx, args.partnership)
+    today = local_today(ctx.now, ctx.timezone)
+    starts = args.starts or today
+    if args.expires and args.expires < starts:
+        raise ToolError(
+            f"{args.expires.isoformat()} is before the start {starts.isoformat()}", field="expires"
+        )
+    currency = args.currency
+    if args.discount_type == "fixed" and not currency:
+        currency = partnership.compensation_currency or "ILS"
+    fields = {
+        "code": args.code,
+        "partnership_id": partnership.id,
+        "discount_type": args.discount_type,
+        "value": args.value if args.discount_type != "free_shipping" else None,
+        "currency": currency,
+        "starts": starts,
+        "expires": args.expires,
+        "active": args.active,
+        "url": args.url,
+        "terms": args.terms,
+    }
+    row = coupon_store.create(session=ctx.session, tenant_id=ctx.tenant_id, fields=fields)
+    audit(
+        ctx,
+        action="create_coupon",
+        resource="coupon",
+        resource_id=row.code,
+        before=None,
+        after=snapshot(row, _FIELDS),
+    )
+    return {"coupon": coupon_out(row, {partnership.id: partnership}, today=today), "created": True}
+
+
+class UpdateCouponArgs(OwnerArgs):
+    code: str = Field(..., min_length=1, max_length=64)
+    active: bool | None = Field(None, description="false = deactivate (followers stop getting it)")
+    expires: dt.date | None = Field(None, description="new last valid day (extend or shorten)")
+    starts: dt.date | None = None
+    value: Decimal | None = Field(None, gt=0, max_digits=14, decimal_places=2)
+    terms: str | None = None
+    url: str | None = Field(None, pattern=r"^https?://\S+$")
+
+    @field_validator("code")
+    @classmethod
+    def _check_code(cls, value: str) -> str:
+        return _code(value)
+
+    @model_validator(mode="after")
+    def _something_changes(self) -> UpdateCouponArgs:
+        if not (self.model_fields_set - {"code"}):
+            raise ValueError(
+                "nothing to change: deactivate, reactivate, or give a new expiry, value or terms"
+            )
+        return self
+
+
+def _find(ctx: ToolContext, code: str) -> Coupon:
+    row = coupon_store.get_by_code(session=ctx.session, tenant_id=ctx.tenant_id, code=code)
+    if row is None:
+        raise ToolError(f"there is no code {code}", field="code", code="not_found")
+    return row
+
+
+def confirm_update_coupon(ctx: ToolContext, args: UpdateCouponArgs) -> str | None:
+    """Deactivating a code (followers stop getting it) is confirmed first."""
+    if args.active is not False:
+        return None
+    try:
+        c = _find(ctx, args.code)
+    except ToolError:
+        return None
+    if not c.active:
+        return None
+    brand = brand_of(partnership_names(ctx, [c.partnership_id]), c.partnership_id)
+    of = f" of {brand['brand']}" if brand else ""
+    return f"Deactivate coupon {c.code}{of} ({discount_words(c)}); followers will no longer get it"
+
+
+@tool("update_coupon", roles=OWNER_ONLY, args=UpdateCouponArgs, confirm=confirm_update_coupon)
+@atomic
+def update_coupon(ctx: ToolContext, args: UpdateCouponArgs) -> dict:
+    """Deactivate or reactivate a code, extend (or shorten) its dates, change its value or terms."""
+    c = _find(ctx, args.code)
+    before = snapshot(c, _FIELDS)
+    for name in ("active", "expires", "starts", "value", "terms", "url"):
+        if name in args.model_fields_set and getattr(args, name) is not None:
+            setattr(c, name, getattr(args, name))
+    if c.discount_type == "percentage" and c.value is not None and c.value > 100:
+        raise ToolError("a percentage discount is at most 100", field="value")
+    if c.starts and c.expires and c.expires < c.starts:
+        raise ToolError(
+            f"{c.expires.isoformat()} is before the start {c.starts.isoformat()}", field="expires"
+        )
+    ctx.session.flush()
+    after = snapshot(c, _FIELDS)
+    audit(ctx, action="update_coupon", resource="coupon", resource_id=c.code, before=before, after=after)
+    today = local_today(ctx.now, ctx.timezone)
+    changed = sorted(k for k in after if after[k] != before[k])
+    return {
+        "coupon": coupon_out(c, partnership_names(ctx, [c.partnership_id]), today=today),
+        "changed": changed,
+        "previous": {k: before[k] for k in changed},
+    }

@@ -9,7 +9,8 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 
 from store import invoices as invoice_store
-from store.models import Invoice, Tenant
+from store import tenants as tenant_store
+from store.records import Invoice
 from tools._owner_common import (
     OWNER_ONLY,
     OwnerArgs,
@@ -132,7 +133,8 @@ class CreateInvoiceArgs(OwnerArgs):
 def create_invoice(ctx: ToolContext, args: CreateInvoiceArgs) -> dict:
     """Create an invoice for a partnership with the next number and VAT (18% unless set otherwise)."""
     partnership = resolve_partnership(ctx, args.partnership)
-    settings = ctx.session.get(Tenant, ctx.tenant_id).settings or {}
+    tenant = tenant_store.get(session=ctx.session, tenant_id=ctx.tenant_id)
+    settings = (tenant.settings if tenant else None) or {}
     number = args.number or invoice_store.next_number(
         session=ctx.session, tenant_id=ctx.tenant_id, first=int(settings.get("first_invoice_number", 1))
     )

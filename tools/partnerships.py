@@ -10,12 +10,13 @@ from pydantic import Field, field_validator, model_validator
 
 from store import partnerships as partnership_store
 from store import tasks as task_store
-from store.models import OPEN_PARTNERSHIP_STATUSES, PARTNERSHIP_STATUSES, Partnership
+from store.records import OPEN_PARTNERSHIP_STATUSES, PARTNERSHIP_STATUSES, Partnership
 from tools._owner_common import (
     OWNER_ONLY,
     OwnerArgs,
     atomic,
     audit,
+    find_partnerships,
     jsonable,
     money,
     resolve_partnership,
@@ -126,7 +127,7 @@ def list_partnerships(ctx: ToolContext, args: ListPartnershipsArgs) -> dict:
     if args.brand:
         wanted = {
             p.id
-            for p in partnership_store.find(session=ctx.session, tenant_id=ctx.tenant_id, query=args.brand)
+            for p in find_partnerships(ctx, args.brand)
         }
         rows = [p for p in rows if p.id in wanted]
     open_tasks = task_store.list_tasks(

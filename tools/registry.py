@@ -1,4 +1,4 @@
-"""The tool registry: every tool is a typed function with the roles that may call it.
+"""Tools: every tool is a typed function with the roles that may call it, offered by a Registry.
 
 The tenant always comes from the ToolContext, never from arguments; arguments (from a model or a
 parser) are validated like user input; the role gate is checked here, where tools run.
@@ -7,7 +7,8 @@ parser) are validated like user input; the role gate is checked here, where tool
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+import logging
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,12 +22,12 @@ __all__ = [
     "ToolError",
     "ToolResult",
     "ToolSpec",
+    "Registry",
     "tool",
-    "run_tool",
-    "get_spec",
-    "specs_for",
-    "all_specs",
+    "validate_args",
 ]
+
+log = logging.getLogger(__name__)
 
 FOLLOWER = "follower"
 OWNER = "owner"
@@ -87,9 +88,9 @@ class ToolSpec:
     # Returns a one-line description of the change when the call must be confirmed first, else None.
     confirm: Callable[[ToolContext, Any], str | None] | None = None
 
-
-_REGISTRY: dict[str, ToolSpec] = {}
-_loaded = False  # both tool modules imported (importing one of them alone must not hide the other)
+    def __call__(self, ctx: ToolContext, args: Any) -> Any:
+        """Call the tool function directly (no gate, no validation): for tests and composition."""
+        return self.fn(ctx, args)
 
 
 def tool(
@@ -98,44 +99,61 @@ def tool(
     roles: set[str] | frozenset[str],
     args: type[BaseModel],
     confirm: Callable[[ToolContext, Any], str | None] | None = None,
-) -> Callable[[Callable[[ToolContext, Any], Any]], Callable[[ToolContext, Any], Any]]:
-    """Register a tool function `fn(ctx, args) -> data`; its docstring is what the model reads."""
+) -> Callable[[Callable[[ToolContext, Any], Any]], ToolSpec]:
+    """Describe a tool function `fn(ctx, args) -> data`; its docstring is what the model reads.
 
-    def decorate(fn: Callable[[ToolContext, Any], Any]) -> Callable[[ToolContext, Any], Any]:
-        _REGISTRY[name] = ToolSpec(name, (fn.__doc__ or name).strip(), args, frozenset(roles), fn, confirm)
-        return fn
+    Nothing is registered: `tools/__init__.py` lists the tools a registry offers.
+    """
+
+    def decorate(fn: Callable[[ToolContext, Any], Any]) -> ToolSpec:
+        return ToolSpec(name, (fn.__doc__ or name).strip(), args, frozenset(roles), fn, confirm)
 
     return decorate
 
 
-def _load_all() -> None:
-    # Importing the modules registers their tools.
-    import tools.follower  # noqa: F401
+class Registry:
+    """The tools one agent offers, by name; the one place the role gate is checked."""
 
-    try:
-        import tools.owner  # noqa: F401
-    except ModuleNotFoundError as exc:  # owner tools not present in this build
-        if exc.name != "tools.owner":
-            raise
+    def __init__(self, specs: Iterable[ToolSpec]) -> None:
+        self._specs: dict[str, ToolSpec] = {}
+        for spec in specs:
+            if spec.name in self._specs:
+                raise ValueError(f"two tools named {spec.name!r}")
+            self._specs[spec.name] = spec
 
+    def get(self, name: str) -> ToolSpec | None:
+        """The tool of that name, or None."""
+        return self._specs.get(name)
 
-def all_specs() -> dict[str, ToolSpec]:
-    """Every registered tool by name."""
-    global _loaded
-    if not _loaded:
-        _load_all()
-        _loaded = True
-    return dict(_REGISTRY)
+    def names(self) -> list[str]:
+        """Every tool name, sorted."""
+        return sorted(self._specs)
 
+    def for_role(self, role: str) -> list[ToolSpec]:
+        """The tools a role may call (an owner may call every follower tool too)."""
+        return [s for s in self._specs.values() if role in s.roles]
 
-def get_spec(name: str) -> ToolSpec | None:
-    """The tool of that name, or None."""
-    return all_specs().get(name)
+    def replaced(self, spec: ToolSpec) -> Registry:
+        """A copy with one tool swapped (tests inject failing tools this way)."""
+        return Registry({**self._specs, spec.name: spec}.values())
 
-
-def specs_for(role: str) -> list[ToolSpec]:
-    """The tools a role may call (an owner may call every follower tool too)."""
-    return [s for s in all_specs().values() if role in s.roles]
+    def run(self, name: str, raw_args: dict[str, Any] | None, ctx: ToolContext) -> ToolResult:
+        """Run one tool for the context's tenant and role: unknown tool, role gate and validation included."""
+        spec = self._specs.get(name)
+        if spec is None:
+            return ToolResult(name, False, error={"code": "unknown_tool", "reason": f"no tool named {name!r}"},
+                              args=dict(raw_args or {}))
+        if ctx.role not in spec.roles:
+            log.warning("blocked %s for role %s", name, ctx.role)
+            return ToolResult(name, False, error={"code": "forbidden", "reason": "not allowed for this user"},
+                              args=dict(raw_args or {}))
+        try:
+            args = validate_args(spec, raw_args)
+            data = spec.fn(ctx, args)
+        except ToolError as exc:
+            return ToolResult(name, False, error={"code": exc.code, "field": exc.field, "reason": exc.reason},
+                              args=dict(raw_args or {}))
+        return ToolResult(name, True, data=data, args=args.model_dump(mode="json"))
 
 
 def validate_args(spec: ToolSpec, raw: dict[str, Any] | None) -> BaseModel:
@@ -151,19 +169,3 @@ def validate_args(spec: ToolSpec, raw: dict[str, Any] | None) -> BaseModel:
         # A validator's own sentence reads better in a chat without pydantic's "Value error, " prefix.
         reason = str(err.get("msg", "invalid value")).removeprefix("Value error, ")
         raise ToolError(reason, field=where) from None
-
-
-def run_tool(name: str, raw_args: dict[str, Any] | None, ctx: ToolContext) -> ToolResult:
-    """Run one tool for the context's tenant and role: unknown tool, role gate and validation included."""
-    spec = get_spec(name)
-    if spec is None:
-        return ToolResult(name, False, error={"code": "unknown_tool", "reason": f"no tool named {name!r}"})
-    if ctx.role not in spec.roles:
-        return ToolResult(name, False, error={"code": "forbidden", "reason": "not allowed for this user"})
-    try:
-        args = validate_args(spec, raw_args)
-        data = spec.fn(ctx, args)
-    except ToolError as exc:
-        return ToolResult(name, False, error={"code": exc.code, "field": exc.field, "reason": exc.reason},
-                          args=dict(raw_args or {}))
-    return ToolResult(name, True, data=data, args=args.model_dump(mode="json"))

@@ -5,9 +5,14 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import select
 
-from store.models import Contact, Conversation, CouponEvent, Event, Handoff, SupportIssue
+from store import contacts as contact_store
+from store import conversations as conversation_store
+from store import coupons as coupon_store
+from store import events as event_store
+from store import support as support_store
+from store.privacy import mask_pii
+from store.records import Conversation, Event
 from tools._brands import resolve_brand, visible_partnerships
 from tools.registry import FOLLOWER, OWNER, ToolContext, ToolError, tool
 
@@ -17,38 +22,26 @@ SUPPORT_KINDS = ("order_missing", "code_not_working", "damaged", "refund", "othe
 
 
 def mask(text: str | None) -> str:
-    """The text with personal data masked (agent.guard when present, else unchanged)."""
-    if not text:
-        return ""
-    try:
-        from agent.guard import mask_pii
-    except ImportError:
-        try:
-            from agent.guard.pii import mask_pii
-        except ImportError:  # the guard is not in this build; stored text stays as given
-            return text
-    return mask_pii(text)
+    """The text with personal data masked: nothing raw at rest."""
+    return mask_pii(text) if text else ""
 
 
 def _existing_conversation(ctx: ToolContext) -> Conversation | None:
-    return ctx.session.get(Conversation, ctx.conversation_id) if ctx.conversation_id else None
+    if not ctx.conversation_id:
+        return None
+    return conversation_store.get(session=ctx.session, tenant_id=ctx.tenant_id, conversation_id=ctx.conversation_id)
 
 
 def _existing_contact_id(ctx: ToolContext) -> int | None:
-    return ctx.contact_id if ctx.contact_id and ctx.session.get(Contact, ctx.contact_id) else None
+    if not ctx.contact_id:
+        return None
+    found = contact_store.get(session=ctx.session, tenant_id=ctx.tenant_id, contact_id=ctx.contact_id)
+    return ctx.contact_id if found is not None else None
 
 
 def _event(ctx: ToolContext, kind: str, payload: dict[str, Any]) -> Event:
-    event = Event(
-        tenant_id=ctx.tenant_id,
-        kind=kind,
-        conversation_id=ctx.conversation_id,
-        contact_id=ctx.contact_id,
-        payload=payload,
-        at=ctx.now,
-    )
-    ctx.session.add(event)
-    return event
+    return event_store.record(session=ctx.session, tenant_id=ctx.tenant_id, kind=kind, payload=payload,
+                              conversation_id=ctx.conversation_id, contact_id=ctx.contact_id, at=ctx.now)
 
 
 class SupportArgs(BaseModel):
@@ -66,20 +59,19 @@ def open_support_issue(ctx: ToolContext, args: SupportArgs) -> dict[str, Any]:
     match = resolve_brand(visible_partnerships(ctx), args.brand)
     brand = match.resolved
     conversation = _existing_conversation(ctx)
-    issue = SupportIssue(
+    issue = support_store.open_issue(
+        session=ctx.session,
         tenant_id=ctx.tenant_id,
-        conversation_id=conversation.id if conversation else None,
-        contact_id=_existing_contact_id(ctx),
-        partnership_id=brand.id if brand else None,
-        kind=args.kind,
-        summary=mask(args.summary),
-        order_id=args.order_id,
-        status="open",
-        created_at=ctx.now,
-        updated_at=ctx.now,
+        fields={
+            "conversation_id": conversation.id if conversation else None,
+            "contact_id": _existing_contact_id(ctx),
+            "partnership_id": brand.id if brand else None,
+            "kind": args.kind,
+            "summary": mask(args.summary),
+            "order_id": args.order_id,
+        },
+        at=ctx.now,
     )
-    ctx.session.add(issue)
-    ctx.session.flush()
     _event(
         ctx,
         "support_issue_opened",
@@ -112,25 +104,13 @@ def request_handoff(ctx: ToolContext, args: HandoffArgs) -> dict[str, Any]:
     conversation = _existing_conversation(ctx)
     if conversation is None or conversation.tenant_id != ctx.tenant_id:
         raise ToolError("there is no conversation to hand over", code="no_conversation")
-    waiting = ctx.session.scalars(
-        select(Handoff).where(
-            Handoff.tenant_id == ctx.tenant_id,
-            Handoff.conversation_id == conversation.id,
-            Handoff.status.in_(("waiting", "active")),
-        )
-    ).first()
+    waiting = support_store.pending_handoff(session=ctx.session, tenant_id=ctx.tenant_id,
+                                            conversation_id=conversation.id)
     conversation.paused = True
     if waiting is not None:  # asking twice does not queue the follower twice
         return {"handoff_id": waiting.id, "status": waiting.status, "paused": True, "already_waiting": True}
-    handoff = Handoff(
-        tenant_id=ctx.tenant_id,
-        conversation_id=conversation.id,
-        reason=mask(args.reason),
-        status="waiting",
-        created_at=ctx.now,
-    )
-    ctx.session.add(handoff)
-    ctx.session.flush()
+    handoff = support_store.open_handoff(session=ctx.session, tenant_id=ctx.tenant_id,
+                                         conversation_id=conversation.id, reason=mask(args.reason), at=ctx.now)
     _event(ctx, "handoff_requested", {"handoff_id": handoff.id, "reason": handoff.reason})
     ctx.session.flush()
     return {"handoff_id": handoff.id, "status": "waiting", "paused": True, "already_waiting": False}
@@ -158,15 +138,9 @@ def record_feedback(ctx: ToolContext, args: FeedbackArgs) -> dict[str, Any]:
     payload: dict[str, Any] = {"rating": args.rating, "text": mask(args.text), "sentiment": args.sentiment}
     copied = None
     if ctx.conversation_id:
-        copied = ctx.session.scalars(
-            select(CouponEvent)
-            .where(
-                CouponEvent.tenant_id == ctx.tenant_id,
-                CouponEvent.conversation_id == ctx.conversation_id,
-                CouponEvent.kind == "copied",
-            )
-            .order_by(CouponEvent.at.desc())
-        ).first()
+        copied = coupon_store.last_event_in_conversation(
+            session=ctx.session, tenant_id=ctx.tenant_id, conversation_id=ctx.conversation_id, kind="copied"
+        )
     if copied is not None:
         payload.update(coupon_id=copied.coupon_id, satisfaction=_satisfaction(args))
     event = _event(ctx, "feedback", payload)
@@ -188,11 +162,14 @@ class ConsentArgs(BaseModel):
 @tool("set_consent", roles={FOLLOWER, OWNER}, args=ConsentArgs)
 def set_consent(ctx: ToolContext, args: ConsentArgs) -> dict[str, Any]:
     """Record the follower's consent to keep their details and hear from the influencer, or its withdrawal."""
-    contact = ctx.session.get(Contact, ctx.contact_id) if ctx.contact_id else None
-    if contact is None or contact.tenant_id != ctx.tenant_id:
+    contact = (
+        contact_store.get(session=ctx.session, tenant_id=ctx.tenant_id, contact_id=ctx.contact_id)
+        if ctx.contact_id else None
+    )
+    if contact is None:
         raise ToolError("there is no contact to record consent for", code="no_contact")
-    contact.consent = "granted" if args.granted else "withdrawn"
-    contact.consent_at = ctx.now
+    contact_store.set_consent(session=ctx.session, tenant_id=ctx.tenant_id, contact_id=contact.id,
+                              consent="granted" if args.granted else "withdrawn", at=ctx.now)
     _event(ctx, "consent_granted" if args.granted else "consent_withdrawn", {"contact_id": contact.id})
     ctx.session.flush()
     return {"consent": contact.consent, "at": ctx.now.isoformat()}

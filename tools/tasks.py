@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from knowledge.matching import best_matches
+from store import partnerships as partnership_store
 from store import tasks as task_store
-from store.models import Task
+from store.records import Task
+from store.tasks import OPEN_TASK_STATUSES
 from tools._owner_common import (
     OWNER_ONLY,
     OwnerArgs,
@@ -242,6 +246,29 @@ def _describe(t: Task, ctx: ToolContext) -> str:
     return f'#{t.id} "{t.title}"{due}'
 
 
+def find_tasks(ctx: ToolContext, query: str, *, statuses: Sequence[str] | None = OPEN_TASK_STATUSES) -> list[Task]:
+    """Tasks the words describe (title words, or the brand's name), best matches only; ties all returned."""
+    rows = task_store.list_tasks(session=ctx.session, tenant_id=ctx.tenant_id, statuses=statuses)
+    if not rows or not query.strip():
+        return []
+    brands = {
+        p.id: [p.brand, *(p.brand_aliases or [])]
+        for p in partnership_store.list_partnerships(session=ctx.session, tenant_id=ctx.tenant_id)
+    }
+    folded = query.strip().casefold()
+    exact = [t for t in rows if t.title.casefold() == folded]
+    if exact:
+        return exact
+    # The title and the brand together describe a task ("the Olivia reel" -> "Film Olivia reel #2").
+    candidates = [(t, [" ".join([t.title, *brands.get(t.partnership_id or 0, [])])]) for t in rows]
+    # Whole-title matches first, then most words, then any word ("the Lumi quote" -> the one Lumi task).
+    for floor in (85.0, 60.0, 35.0):
+        found = best_matches(query, candidates, floor=floor)
+        if found:
+            return list(found)
+    return []
+
+
 def resolve_task(ctx: ToolContext, ref: int | str) -> Task:
     """The one task an id or some words name; ToolError listing the candidates when several fit."""
     text = str(ref).strip().lstrip("#")
@@ -250,9 +277,9 @@ def resolve_task(ctx: ToolContext, ref: int | str) -> Task:
         if row is None:
             raise ToolError(f"there is no task #{text}", field="task", code="not_found")
         return row
-    found = task_store.find(session=ctx.session, tenant_id=ctx.tenant_id, query=text)
+    found = find_tasks(ctx, text)
     if not found:
-        found = task_store.find(session=ctx.session, tenant_id=ctx.tenant_id, query=text, statuses=None)
+        found = find_tasks(ctx, text, statuses=None)
     if len(found) == 1:
         return found[0]
     if not found:

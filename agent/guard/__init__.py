@@ -5,8 +5,8 @@ Importing this package is cheap: presidio is imported and the PII analyzer built
 """
 
 from agent.guard.injection import RISK_FLAGS, detect_risks
-from agent.guard.pii import PiiSpan, find_pii, mask_identity, mask_pii, warm_up
 from agent.guard.ratelimit import RateLimiter
+from store.privacy import PiiSpan, find_pii, mask_identity, mask_pii, warm_up
 
 __all__ = [
     "RISK_FLAGS",

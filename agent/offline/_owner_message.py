@@ -12,10 +12,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from agent.offline._date_phrases import find_dates, find_times, lowered
+from knowledge.matching import STOP_WORDS, word_forms
 from knowledge.text import is_hebrew
-from tools.date_phrases import find_dates, find_times, lowered
 from tools.dates import local_today
-from tools.matching import STOP_WORDS, word_forms
 
 from ._catalog import is_ordinary
 from ._translit import same_name

@@ -40,7 +40,7 @@ from agent.offline._owner_words import (
     TASK_WORD,
 )
 from agent.offline._translit import same_name
-from tools.matching import match_score, word_forms
+from knowledge.matching import match_score, word_forms
 
 __all__ = ["OwnerCommand", "parse_owner_command"]
 

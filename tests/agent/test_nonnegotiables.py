@@ -76,7 +76,7 @@ def test_owner_tool_forced_into_a_follower_turn_is_blocked(shira, make_agent, mo
     import agent.decision as decision
 
     monkeypatch.setattr(decision, "follower_tool_calls",
-                        lambda state: [{"name": "update_invoice", "args": {"number": "1042", "status": "paid"}},
+                        lambda state, tools: [{"name": "update_invoice", "args": {"number": "1042", "status": "paid"}},
                                        {"name": "list_invoices", "args": {}}])
     agent = make_agent(shira, engine=ScriptedEngine(lambda text: u("coupon_request")))
     result = say(agent, "any code today?")
@@ -189,15 +189,14 @@ def test_dead_redis_still_answers(shira, make_agent):
 def test_a_raising_tool_still_gets_a_graceful_reply_and_the_message_is_stored(shira, make_agent, monkeypatch):
     from dataclasses import replace
 
-    from tools import registry
+    from tools import REGISTRY
 
-    spec = registry.get_spec("find_coupons")
+    spec = REGISTRY.get("find_coupons")
 
     def boom(ctx, args):
         raise RuntimeError("database exploded")
 
-    monkeypatch.setitem(registry._REGISTRY, "find_coupons", replace(spec, fn=boom))
-    result = say(make_agent(shira), "יש קוד לאוליביה?")
+    result = say(make_agent(shira, tools=REGISTRY.replaced(replace(spec, fn=boom))), "יש קוד לאוליביה?")
     assert result.reply and result.language == "he"
     assert result.tool_results[0]["error"]["code"] == "tool_failed"
     assert "database exploded" not in result.reply

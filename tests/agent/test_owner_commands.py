@@ -198,14 +198,14 @@ def test_blind_owner_commands_beside_the_tuning_figure(capsys):
 
 def test_every_complete_command_passes_the_tool_validation():
     """What the parser hands over is accepted by the tool's argument model, also after a JSON round trip."""
-    import tools.owner  # noqa: F401
-    from tools.registry import get_spec, validate_args
+    from tools import REGISTRY
+    from tools.registry import validate_args
 
     for case in [c for c in CASES + (DATA.get("holdout") or []) if c.get("tool")]:
         command = _parse(case["text"])
         if command is None or command.missing:
             continue
-        spec = get_spec(command.tool)
+        spec = REGISTRY.get(command.tool)
         validated = validate_args(spec, command.args)
         again = validate_args(spec, validated.model_dump(mode="json", exclude_unset=True))
         assert again == validated, case["text"]

@@ -10,7 +10,8 @@ import persona
 from agent.respond import respond
 from store.bundle import import_bundle_file
 from store.models import Tenant
-from tools.registry import ToolContext, run_tool
+from tools import REGISTRY
+from tools.registry import ToolContext
 
 NOW = dt.datetime(2026, 11, 23, 8, 0, tzinfo=dt.UTC)
 
@@ -24,7 +25,7 @@ def _turn(session, tenant, language, calls, *, intent, turn=1, history=()):
         role="follower",
         now=NOW,
     )
-    results = [run_tool(name, args, ctx).as_dict() for name, args in calls]
+    results = [REGISTRY.run(name, args, ctx).as_dict() for name, args in calls]
     state = {
         "conversation_id": f"conv-{tenant.handle}",
         "role": "follower",

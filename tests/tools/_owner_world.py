@@ -8,10 +8,10 @@ import json
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import tools.owner  # noqa: F401  (registers the owner tools)
 from store.bundle import import_bundle
 from store.models import Contact, Conversation, CouponEvent, Handoff, Message, SupportIssue, Tenant
-from tools.registry import OWNER, ToolContext, ToolResult, run_tool
+from tools import REGISTRY
+from tools.registry import OWNER, ToolContext, ToolResult
 
 BUNDLE = Path(__file__).resolve().parents[1] / "fixtures" / "bundle-shira.json"
 IL = ZoneInfo("Asia/Jerusalem")
@@ -74,14 +74,14 @@ def context(
 def call(db, name: str, args: dict | None, tenant_id: int, **ctx_options) -> ToolResult:
     """Run one tool in its own committed session, like one chat turn."""
     with db.admin_session() as session:
-        return run_tool(name, args, context(session, tenant_id, **ctx_options))
+        return REGISTRY.run(name, args, context(session, tenant_id, **ctx_options))
 
 
 def confirm_sentence(db, name: str, args: dict, tenant_id: int, **ctx_options) -> str | None:
     """What the graph shows before running a destructive call (None: runs without asking)."""
-    from tools.registry import get_spec, validate_args
+    from tools.registry import validate_args
 
-    spec = get_spec(name)
+    spec = REGISTRY.get(name)
     with db.admin_session() as session:
         return spec.confirm(context(session, tenant_id, **ctx_options), validate_args(spec, args))
 

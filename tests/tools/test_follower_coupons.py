@@ -9,12 +9,13 @@ from _follower_world import build_world, context
 from sqlalchemy import func, select
 
 from store.models import CouponEvent, Partnership
-from tools.registry import OWNER, run_tool
+from tools import REGISTRY
+from tools.registry import OWNER
 
 
 def _find(session, tenant, **kwargs):
     ctx_kwargs = {k: kwargs.pop(k) for k in ("now", "role", "conversation", "contact") if k in kwargs}
-    result = run_tool("find_coupons", kwargs, context(session, tenant, **ctx_kwargs))
+    result = REGISTRY.run("find_coupons", kwargs, context(session, tenant, **ctx_kwargs))
     assert result.ok, result.error
     return result.data
 
@@ -123,7 +124,7 @@ def test_tenant_scoping(db):
         assert _find(s, w["maya"], code="SHIRA15")["status"] == "unknown_code"
         assert _find(s, w["shira"], code="MAYA20")["status"] == "unknown_code"
         # a tenant named in the arguments is ignored: the context decides
-        result = run_tool("find_coupons", {"brand": "olivia", "tenant_id": w["shira"].id}, context(s, w["maya"]))
+        result = REGISTRY.run("find_coupons", {"brand": "olivia", "tenant_id": w["shira"].id}, context(s, w["maya"]))
         assert [c["code"] for c in result.data["coupons"]] == ["MAYA20"]
 
 
@@ -142,7 +143,7 @@ def test_shown_events_recorded_per_coupon_with_conversation(db):
 def test_bad_arguments_are_refused_by_field(db):
     with db.admin_session() as s:
         w = build_world(s)
-        result = run_tool("find_coupons", {"brand": "x" * 500}, context(s, w["shira"]))
+        result = REGISTRY.run("find_coupons", {"brand": "x" * 500}, context(s, w["shira"]))
         assert not result.ok and result.error["field"] == "brand"
 
 

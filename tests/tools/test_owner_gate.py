@@ -8,9 +8,9 @@ from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from store.models import AuditEntry, Coupon, Invoice, Partnership, Task
+from tools import OWNER_TOOLS, REGISTRY
 from tools import commands as tool_commands
-from tools.owner import OWNER_TOOLS, owner_tool_names
-from tools.registry import FOLLOWER, OWNER, get_spec
+from tools.registry import FOLLOWER, OWNER
 
 PRODUCT_OWNER_TOOLS = {
     "list_partnerships",
@@ -56,16 +56,17 @@ def counts(db) -> tuple[int, ...]:
 
 
 def test_the_product_catalogue_is_registered_for_owners_only():
-    assert PRODUCT_OWNER_TOOLS <= set(owner_tool_names()) and set(OWNER_TOOLS) == set(owner_tool_names())
-    for name in OWNER_TOOLS:
-        assert get_spec(name).roles == frozenset({OWNER}), name
-        assert get_spec(name).description  # the model reads the docstring
+    owner_only = {name for name in REGISTRY.names() if REGISTRY.get(name).roles == frozenset({OWNER})}
+    assert PRODUCT_OWNER_TOOLS <= owner_only and {spec.name for spec in OWNER_TOOLS} == owner_only
+    for spec in OWNER_TOOLS:
+        assert REGISTRY.get(spec.name).roles == frozenset({OWNER}), spec.name
+        assert spec.description  # the model reads the docstring
 
 
 def test_a_follower_is_refused_every_owner_tool_and_nothing_changes(db):
     ids = build(db)
     before = counts(db)
-    for name in OWNER_TOOLS:
+    for name in (spec.name for spec in OWNER_TOOLS):
         result = call(db, name, VALID_ARGS[name], ids["shira"], role=FOLLOWER, actor="contact:7")
         assert not result.ok and result.error["code"] == "forbidden", name
         assert result.data is None

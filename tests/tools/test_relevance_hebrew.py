@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tools.relevance import is_relevant
+from knowledge.relevance import is_relevant
 
 KNEE_POST = {"text": "שאלתם על כאבי ברכיים בריצה 🙏 אני לא פיזיותרפיסטית! אם כואב, עוצרים והולכים לבדיקה. #ריצה "
                      "#בריאות"}

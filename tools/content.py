@@ -1,54 +1,24 @@
-"""Follower-safe tools: read-only views of one tenant plus support, handoff, feedback and consent.
-
-Importing this module registers every follower tool (find_coupons and the care tools live in
-tools/coupons.py and tools/support.py).
-"""
+"""Content: search the influencer's posts, collaboration Q&A and FAQ, citing each source."""
 
 from __future__ import annotations
 
 import re
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import select
 
-import tools.coupons  # noqa: F401  (registers find_coupons)
-import tools.support  # noqa: F401  (registers open_support_issue, request_handoff, record_feedback, set_consent)
-from store.models import Coupon, Event, Partnership
-from tools._brands import PUBLIC_STATUSES, brand_summary, tenant_today, visible_partnerships
-from tools.coupons import coupon_state, valid_coupons
-from tools.registry import FOLLOWER, OWNER, ToolContext, ToolError, tool
-from tools.relevance import is_relevant
+import knowledge
+from knowledge.relevance import is_relevant
+from store import coupons as coupon_store
+from store import events as event_store
+from store import partnerships as partnership_store
+from store.records import PUBLIC_STATUSES
+from tools._brands import tenant_today
+from tools.coupons import coupon_state
+from tools.registry import FOLLOWER, OWNER, ToolContext, tool
 from tools.support import mask
 
-__all__ = ["list_brands", "search_knowledge"]
-
-
-class ListBrandsArgs(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-    status: Literal["active", "all"] = "active"
-
-
-@tool("list_brands", roles={FOLLOWER, OWNER}, args=ListBrandsArgs)
-def list_brands(ctx: ToolContext, args: ListBrandsArgs) -> dict[str, Any]:
-    """List the brands the influencer works with (active collaborations by default, or all past ones too),
-    with their shop links and whether a code is valid right now."""
-    with_codes = {p.ref for _, p in valid_coupons(ctx) if p is not None}
-    rows = visible_partnerships(ctx)
-    if args.status == "active":
-        rows = [p for p in rows if p.status == "active"]
-    brands = []
-    for p in rows:
-        item = brand_summary(p, role=ctx.role) or {}
-        item["has_code"] = p.ref in with_codes
-        if ctx.role == OWNER:  # money of the business is the owner's alone
-            item["compensation"] = (
-                {"amount": format(p.compensation_amount, "f"), "currency": p.compensation_currency}
-                if p.compensation_amount is not None
-                else None
-            )
-        brands.append(item)
-    return {"brands": brands, "status": args.status}
+__all__ = ["search_knowledge"]
 
 
 class SearchKnowledgeArgs(BaseModel):
@@ -60,7 +30,7 @@ class SearchKnowledgeArgs(BaseModel):
 def _hidden_codes(ctx: ToolContext) -> list[str]:
     """Codes of this tenant that may not be offered today (expired, inactive, not started)."""
     today = tenant_today(ctx)
-    rows = ctx.session.scalars(select(Coupon).where(Coupon.tenant_id == ctx.tenant_id))
+    rows = coupon_store.list_coupons(session=ctx.session, tenant_id=ctx.tenant_id)
     return [c.code for c in rows if coupon_state(c, today) != "ok"]
 
 
@@ -92,20 +62,14 @@ def search_knowledge(ctx: ToolContext, args: SearchKnowledgeArgs) -> dict[str, A
     """Search the influencer's posts, collaboration Q&A and FAQ for an answer; each hit carries its source
     (post link, brand or FAQ) so the reply can cite it, and whether it answers the question. A question
     nothing answers is passed on to the influencer (an event)."""
-    try:
-        import knowledge
-
-        search = knowledge.search
-    except (ImportError, AttributeError):
-        raise ToolError("knowledge search is not available", code="unavailable") from None
-    hits = search(
+    hits = knowledge.search(
         ctx.session,
         tenant_id=ctx.tenant_id,
         query=args.query,
         k=args.k,
         embedder=ctx.services.get("embedder"),
     )
-    all_partnerships = list(ctx.session.scalars(select(Partnership).where(Partnership.tenant_id == ctx.tenant_id)))
+    all_partnerships = partnership_store.list_partnerships(session=ctx.session, tenant_id=ctx.tenant_id)
     public = {p.ref for p in all_partnerships if p.status in PUBLIC_STATUSES or ctx.role == OWNER}
     names = {p.ref: p.brand for p in all_partnerships}
     hidden = _hidden_codes(ctx)
@@ -133,16 +97,9 @@ def search_knowledge(ctx: ToolContext, args: SearchKnowledgeArgs) -> dict[str, A
     answered = any(hit["relevant"] for hit in out)
     if not answered and ctx.role != OWNER:
         # The reply says "I don't know, I'll pass it on": this is the passing on.
-        ctx.session.add(
-            Event(
-                tenant_id=ctx.tenant_id,
-                kind="question_unanswered",
-                conversation_id=ctx.conversation_id,
-                contact_id=ctx.contact_id,
-                payload={"question": mask(args.query)},
-                at=ctx.now,
-            )
-        )
+        event_store.record(session=ctx.session, tenant_id=ctx.tenant_id, kind="question_unanswered",
+                           payload={"question": mask(args.query)}, conversation_id=ctx.conversation_id,
+                           contact_id=ctx.contact_id, at=ctx.now)
         ctx.session.flush()
     return {
         "query": args.query,

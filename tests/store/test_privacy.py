@@ -8,7 +8,7 @@ import time
 import pytest
 
 from agent.guard import pii
-from agent.guard.pii import PiiSpan, find_pii, mask_pii
+from store.privacy import PiiSpan, find_pii, mask_pii
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -103,7 +103,7 @@ def _build_analyzer() -> AnalyzerEngine:
         PhoneRecognizer,
     )
 
-    from agent.guard import _pii_recognizers as ours
+    from store import _pii_recognizers as ours
 
     recognizers = []
     for language in LANGUAGES:

@@ -1,0 +1,63 @@
+"""Row types and shared vocabularies for code outside store/.
+
+Other packages read these rows' attributes and annotate with them; they query only through the
+repository modules of store/ (ruff bans `store.models` and SQLAlchemy's query builders elsewhere).
+"""
+
+from store.models import (
+    COUPON_EVENT_KINDS,
+    DISCOUNT_TYPES,
+    EMBEDDING_DIM,
+    INVOICE_STATUSES,
+    OPEN_PARTNERSHIP_STATUSES,
+    PARTNERSHIP_STATUSES,
+    PUBLIC_STATUSES,
+    TASK_PRIORITIES,
+    TASK_STATUSES,
+    TASK_TYPES,
+    Contact,
+    Conversation,
+    Coupon,
+    CouponEvent,
+    Event,
+    Handoff,
+    Invoice,
+    Message,
+    OutboundMessage,
+    Partnership,
+    Persona,
+    Post,
+    SupportIssue,
+    Task,
+    Tenant,
+    utcnow,
+)
+
+__all__ = [
+    "COUPON_EVENT_KINDS",
+    "DISCOUNT_TYPES",
+    "EMBEDDING_DIM",
+    "INVOICE_STATUSES",
+    "OPEN_PARTNERSHIP_STATUSES",
+    "PARTNERSHIP_STATUSES",
+    "PUBLIC_STATUSES",
+    "TASK_PRIORITIES",
+    "TASK_STATUSES",
+    "TASK_TYPES",
+    "Contact",
+    "Conversation",
+    "Coupon",
+    "CouponEvent",
+    "Event",
+    "Handoff",
+    "Invoice",
+    "Message",
+    "OutboundMessage",
+    "Partnership",
+    "Persona",
+    "Post",
+    "SupportIssue",
+    "Task",
+    "Tenant",
+    "utcnow",
+]

@@ -11,10 +11,18 @@ __all__ = ["Agent", "AgentSettings", "InboundMessage", "TurnResult", "build_grap
 
 
 def __getattr__(name: str) -> Any:
-    if name in ("Agent", "AgentSettings", "InboundMessage", "TurnResult"):
-        from agent import runtime
+    if name == "Agent":
+        from agent.runtime import Agent
 
-        return getattr(runtime, name)
+        return Agent
+    if name == "AgentSettings":
+        from agent.settings import AgentSettings
+
+        return AgentSettings
+    if name in ("InboundMessage", "TurnResult"):
+        from agent import types
+
+        return getattr(types, name)
     if name == "build_graph":
         from agent.graph import build_graph
 

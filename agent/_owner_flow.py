@@ -13,13 +13,11 @@ import re
 import unicodedata
 from typing import Any
 
-from sqlalchemy import select
-
 from agent.act import needs_confirmation, tool_context
 from agent.context import Context, engine_catalog, turn_now
 from agent.engine import call_with_fallback
 from agent.state import TurnState
-from store.models import Partnership, Task
+from store import tasks as task_store
 from tools.registry import ToolError, validate_args
 
 __all__ = ["decide_owner", "decide_pending", "is_yes"]
@@ -43,14 +41,7 @@ def is_yes(text: str) -> bool:
 
 
 def _tasks(session: Any, tenant_id: int) -> list[tuple[int, str, str | None]]:
-    rows = session.execute(
-        select(Task.id, Task.title, Partnership.ref)
-        .outerjoin(Partnership, Partnership.id == Task.partnership_id)
-        .where(Task.tenant_id == tenant_id)
-        .order_by(Task.id.desc())
-        .limit(300)
-    )
-    return [(r[0], r[1], r[2]) for r in rows]
+    return task_store.titles(session=session, tenant_id=tenant_id)
 
 
 def _parse(state: TurnState, ctx: Context, text: str | None = None) -> Any:

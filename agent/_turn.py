@@ -6,17 +6,15 @@ import datetime as dt
 import re
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from agent.context import Context
 from agent.persist import jsonable
+from agent.types import InboundMessage, TurnResult
 from store import contacts as contact_store
 from store import conversations as conversation_store
 from store import messages as message_store
 from store import traces as trace_store
-
-if TYPE_CHECKING:
-    from agent.runtime import Agent, InboundMessage, TurnResult
 
 __all__ = ["result_from_state", "duplicate_result", "failure_result", "GRACEFUL"]
 
@@ -39,7 +37,6 @@ def result_from_state(state: dict[str, Any], context: Context, started: float, *
     graph) and `checkpoint` (the graph's own time outside the nodes: loading and saving the
     checkpoint). Agent.handle adds `commit` to the returned copy.
     """
-    from agent.runtime import TurnResult
 
     ms = _ms(started)
     nodes = dict(state.get("timings") or {})
@@ -72,7 +69,6 @@ def duplicate_result(
     session: Any, tenant_id: int, inbound: Any, started: float, on_event: Callable[[dict[str, Any]], None] | None
 ) -> TurnResult:
     """The stored answer to a message id seen before: the turn is not run again."""
-    from agent.runtime import TurnResult
 
     reply = message_store.reply_to(session=session, tenant_id=tenant_id, inbound=inbound)
     meta = dict(reply.meta or {}) if reply is not None else {}
@@ -108,18 +104,17 @@ def _mask(text: str) -> str:
 
 
 def failure_result(
-    agent: Agent, msg: InboundMessage, now: dt.datetime, tenant_id: int | None, conversation_id: str | None,
+    db: Any, msg: InboundMessage, now: dt.datetime, tenant_id: int | None, conversation_id: str | None,
     error: Exception, started: float,
 ) -> TurnResult:
     """After a failed turn: store the inbound message (masked) and a graceful reply, in a fresh session."""
-    from agent.runtime import TurnResult
 
     language = "he" if _HEBREW.search(msg.text or "") else "en"
     reply = GRACEFUL[language]
     trace = {"error": type(error).__name__, "text": _mask(msg.text or ""), "reply": reply, "reply_language": language}
     if tenant_id is None:
         raise error
-    with agent.db.session(tenant_id=tenant_id) as session:
+    with db.session(tenant_id=tenant_id) as session:
         if msg.message_id and message_store.find_inbound(
             session=session, tenant_id=tenant_id, channel=msg.channel, channel_message_id=msg.message_id
         ):

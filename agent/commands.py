@@ -49,7 +49,7 @@ def ask(
 ) -> None:
     """One turn: print the agent's reply (with --json: the reply and the trace)."""
     from agent.context import UnknownConversation, UnknownTenant
-    from agent.runtime import InboundMessage
+    from agent.types import InboundMessage
 
     agent = _agent()
     try:
@@ -74,7 +74,7 @@ def chat(
 ) -> None:
     """Talk to the agent in the terminal (Hebrew is printed as plain UTF-8; /quit to leave)."""
     from agent.context import UnknownTenant
-    from agent.runtime import InboundMessage
+    from agent.types import InboundMessage
 
     role = _role(as_)
     agent = _agent()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import threading
 import time
 from collections.abc import Callable
@@ -10,12 +9,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from langgraph.runtime import Runtime
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from agent.state import TurnState
+from agent.state import TurnState, turn_now
 from store import conversations as conversation_store
-from store.models import Coupon, CouponEvent, Partnership, Tenant
+from store import partnerships as partnership_store
+from store.records import Tenant
 from tools import REGISTRY, Registry
 
 __all__ = [
@@ -29,9 +28,6 @@ __all__ = [
     "engine_catalog",
     "context_node",
 ]
-
-PUBLIC_STATUSES = ("active", "completed")  # what a follower may hear about (the pipeline is private)
-
 
 class UnknownTenant(LookupError):
     """No influencer has that handle (the API answers 404)."""
@@ -110,49 +106,9 @@ def tenant_view(tenant: Tenant) -> dict[str, Any]:
     }
 
 
-def turn_now(state: TurnState) -> dt.datetime:
-    """The turn's clock as an aware datetime."""
-    raw = state.get("now")
-    if not raw:
-        return dt.datetime.now(dt.UTC)
-    value = dt.datetime.fromisoformat(raw)
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
-
-
 def load_catalog(session: Session, *, tenant_id: int, role: str) -> list[dict[str, Any]]:
     """The tenant's brands with aliases, coupon codes and known products (followers: public ones only)."""
-    query = select(Partnership).where(Partnership.tenant_id == tenant_id).order_by(Partnership.id)
-    if role != "owner":
-        query = query.where(Partnership.status.in_(PUBLIC_STATUSES))
-    partnerships = session.scalars(query).all()
-    ids = [p.id for p in partnerships]
-    codes: dict[int, list[str]] = {}
-    products: dict[int, set[str]] = {}
-    if ids:
-        for pid, code in session.execute(
-            select(Coupon.partnership_id, Coupon.code)
-            .where(Coupon.tenant_id == tenant_id, Coupon.partnership_id.in_(ids))
-        ):
-            codes.setdefault(pid, []).append(code)
-        rows = session.execute(
-            select(Coupon.partnership_id, CouponEvent.products)
-            .join(Coupon, Coupon.id == CouponEvent.coupon_id)
-            .where(CouponEvent.tenant_id == tenant_id, Coupon.partnership_id.in_(ids), CouponEvent.kind == "redeemed")
-            .limit(2000)
-        )
-        for pid, names in rows:
-            products.setdefault(pid, set()).update(str(n) for n in (names or []) if n)
-    return [
-        {
-            "ref": p.ref,
-            "name": p.brand,
-            "aliases": list(p.brand_aliases or []),
-            "coupon_codes": codes.get(p.id, []),
-            "products": sorted(products.get(p.id, ())),
-            "status": p.status,
-        }
-        for p in partnerships
-    ]
+    return partnership_store.catalog(session=session, tenant_id=tenant_id, public_only=role != "owner")
 
 
 def _load_persona(session: Session, tenant_id: int) -> dict[str, Any]:

@@ -18,7 +18,7 @@ import logging
 from collections.abc import Callable
 from typing import Any, Protocol, runtime_checkable
 
-from agent.state import TurnState
+from agent.state import TurnState, turn_now
 
 __all__ = ["Engine", "OfflineEngine", "EngineCall", "call_with_fallback", "make_catalog"]
 
@@ -77,7 +77,6 @@ class OfflineEngine:
 
     def understand(self, state: TurnState, *, catalog: Any) -> dict[str, Any]:
         """Run agent.offline.understand on the masked text."""
-        from agent.context import turn_now
         from agent.offline import understand
 
         tenant = state.get("tenant") or {}

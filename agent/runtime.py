@@ -13,89 +13,28 @@ import datetime as dt
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
-
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
-from sqlalchemy import text as sql
 
 from agent._checkpoint import PooledPostgresSaver
 from agent.context import Context, TenantCache, UnknownConversation, UnknownTenant
 from agent.engine import OfflineEngine
 from agent.graph import build_graph
 from agent.guard.sanitize import clean_text
+from agent.settings import AgentSettings
 from agent.state import PER_TURN_KEYS
+from agent.types import CHANNELS, MAX_MESSAGE_CHARS, ROLES, InboundMessage, TurnResult
 from store import contacts as contact_store
 from store import conversations as conversation_store
 from store import messages as message_store
 from store import tenants as tenant_store
 from store.db import is_transient
+from store.locks import xact_lock
 from store.privacy import mask_identity
 from tools import REGISTRY, Registry
 
 __all__ = ["Agent", "AgentSettings", "InboundMessage", "TurnResult", "MAX_MESSAGE_CHARS"]
 
 log = logging.getLogger(__name__)
-
-MAX_MESSAGE_CHARS = 2000
-CHANNELS = ("web", "whatsapp", "cli")
-ROLES = ("follower", "owner")
-
-
-class AgentSettings(BaseSettings):
-    """Limits and knobs of the agent (env prefix AGENT_)."""
-
-    model_config = SettingsConfigDict(env_prefix="AGENT_", extra="ignore")
-
-    rate_contact_capacity: int = 20
-    rate_contact_refill_per_sec: float = 0.5
-    rate_tenant_capacity: int = 600
-    rate_tenant_refill_per_sec: float = 50.0
-    rate_owner_capacity: int = 120  # owners manage their business by chat: a higher limit, not none
-    rate_owner_refill_per_sec: float = 2.0
-    catalog_ttl_seconds: float = 30.0
-    durability: str = Field(default="exit", pattern="^(exit|async|sync)$")
-    confirm_ttl_minutes: int = 10
-    clarify_below: float = 0.2  # a tool intent understood with less confidence than this is asked back
-    whatsapp_continue_hours: float = 24.0
-    checkpoint_pool_size: int = 10
-    redis_timeout_seconds: float = 0.25
-
-
-@dataclass
-class InboundMessage:
-    """One message from a channel. `role` comes from the channel identity, never from the text."""
-
-    handle: str
-    channel: str
-    sender_id: str
-    text: str
-    role: str = "follower"
-    message_id: str | None = None
-    conversation_id: str | None = None
-    media: tuple[dict[str, Any], ...] | list[dict[str, Any]] = ()
-    now: dt.datetime | str | None = None
-
-
-@dataclass
-class TurnResult:
-    """What a channel needs after a turn (and the trace for --json, the API and evals)."""
-
-    conversation_id: str
-    reply: str
-    language: str
-    intent: str | None
-    action: str
-    tools: list[str] = field(default_factory=list)
-    tool_results: list[dict[str, Any]] = field(default_factory=list)
-    cards: list[dict[str, Any]] = field(default_factory=list)
-    trace: dict[str, Any] = field(default_factory=dict)
-    ms: float = 0.0
-    duplicate: bool = False
-    message_id: int | None = None  # the stored inbound message (channels need not look it up again)
-    reply_id: int | None = None  # the stored reply, when there is one
-
 
 def _conninfo(sqlalchemy_url: str) -> str:
     from sqlalchemy.engine import make_url
@@ -299,8 +238,7 @@ class Agent:
             tenant = self._tenant(session, msg.handle)
             tenant_id = tenant.id
             if msg.message_id:
-                session.execute(sql("select pg_advisory_xact_lock(hashtextextended(:k, 0))"),
-                                {"k": f"msg:{tenant.id}:{msg.channel}:{msg.message_id}"})
+                xact_lock(session, f"msg:{tenant.id}:{msg.channel}:{msg.message_id}")
                 stored = message_store.find_inbound(session=session, tenant_id=tenant.id, channel=msg.channel,
                                                     channel_message_id=msg.message_id)
                 if stored is not None:
@@ -309,7 +247,7 @@ class Agent:
                                            external_id=msg.sender_id)
             conv = self._conversation(session, tenant, contact, msg, now)
             conversation_id = conv.id
-            session.execute(sql("select pg_advisory_xact_lock(hashtextextended(:k, 0))"), {"k": f"conv:{conv.id}"})
+            xact_lock(session, f"conv:{conv.id}")
             context = Context(
                 db=self.db, session=session, engine=self.engine, fallback_engine=self.fallback_engine,
                 cache=self.cache, settings=self.settings, embedder=self.embedder,
@@ -352,7 +290,7 @@ class Agent:
             if is_transient(exc):  # the database is restarting: the channel retries the message
                 raise
             log.exception("turn failed; storing the message with a graceful reply")
-            result = failure_result(self, msg, now, tenant_id, conversation_id, exc, started)
+            result = failure_result(self.db, msg, now, tenant_id, conversation_id, exc, started)
         finally:
             session.close()
         if on_event is not None:

@@ -1,4 +1,4 @@
-"""Settings of the model engine, read from the environment (OPENAI_API_KEY, OPENAI_BASE_URL, ...).
+"""Settings of the agent (AGENT_...) and of the model engine (OPENAI_API_KEY, OPENAI_BASE_URL, ...).
 
 With no OPENAI_API_KEY the agent runs the offline engine; with one it runs the model engine
 against OpenAI, or any OpenAI-compatible server (vLLM, Ollama, llama.cpp) given OPENAI_BASE_URL.
@@ -12,7 +12,27 @@ from typing import Literal
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-__all__ = ["OpenAISettings", "get_settings"]
+__all__ = ["AgentSettings", "OpenAISettings", "get_settings"]
+
+
+class AgentSettings(BaseSettings):
+    """Limits and knobs of the agent (env prefix AGENT_)."""
+
+    model_config = SettingsConfigDict(env_prefix="AGENT_", extra="ignore")
+
+    rate_contact_capacity: int = 20
+    rate_contact_refill_per_sec: float = 0.5
+    rate_tenant_capacity: int = 600
+    rate_tenant_refill_per_sec: float = 50.0
+    rate_owner_capacity: int = 120  # owners manage their business by chat: a higher limit, not none
+    rate_owner_refill_per_sec: float = 2.0
+    catalog_ttl_seconds: float = 30.0
+    durability: str = Field(default="exit", pattern="^(exit|async|sync)$")
+    confirm_ttl_minutes: int = 10
+    clarify_below: float = 0.2  # a tool intent understood with less confidence than this is asked back
+    whatsapp_continue_hours: float = 24.0
+    checkpoint_pool_size: int = 10
+    redis_timeout_seconds: float = 0.25
 
 
 class OpenAISettings(BaseSettings):

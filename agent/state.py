@@ -19,9 +19,10 @@ Reducer keys (timings, events) reset when the turn input sets them to None.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any, TypedDict
 
-__all__ = ["TurnState", "HISTORY_TURNS", "keep_recent", "merge_or_reset", "add_or_reset", "PER_TURN_KEYS"]
+__all__ = ["TurnState", "HISTORY_TURNS", "keep_recent", "merge_or_reset", "add_or_reset", "PER_TURN_KEYS", "turn_now"]
 
 HISTORY_TURNS = 12  # messages kept in the checkpoint for follow-ups
 
@@ -125,3 +126,12 @@ PER_TURN_KEYS: dict[str, Any] = {
     "timings": None,
     "events": None,
 }
+
+
+def turn_now(state: TurnState) -> dt.datetime:
+    """The turn's clock as an aware datetime."""
+    raw = state.get("now")
+    if not raw:
+        return dt.datetime.now(dt.UTC)
+    value = dt.datetime.fromisoformat(raw)
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)

@@ -12,18 +12,14 @@ from typing import Any
 
 from starlette.exceptions import HTTPException
 
-__all__ = ["EdgeMiddleware", "MAX_BODY_BYTES", "request_id_of"]
+from channels.problems import problem_response
+
+__all__ = ["EdgeMiddleware", "MAX_BODY_BYTES"]
 
 MAX_BODY_BYTES = 1024 * 1024  # the largest legitimate body (an owner's JSON, a Twilio form) is a few KB
 # %00-%08, %0B, %0C, %0E-%1F, %7F in a query string, and the same bytes raw.
 _QUERY_CONTROL = re.compile(rb"%(?:0[0-8bBcCeEfF]|1[0-9a-fA-F]|7[fF])|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
-
-
-def request_id_of(scope_or_request: Any) -> str | None:
-    """The request id the edge gave this request (None outside a request)."""
-    scope = getattr(scope_or_request, "scope", scope_or_request)
-    return (scope.get("state") or {}).get("request_id") if isinstance(scope, dict) else None
 
 
 class _TooLarge(HTTPException):
@@ -35,8 +31,6 @@ class _TooLarge(HTTPException):
 
 
 async def _too_large(scope: dict[str, Any], receive: Any, send: Any, limit: int, request_id: str) -> None:
-    from channels.problems import problem_response
-
     title = f"the request body is over {limit:,} bytes"
     response = problem_response(413, title, errors=[{"field": "body", "message": title}],
                                 headers={"X-Request-Id": request_id}, extra={"request_id": request_id})

@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import func, select
-from sqlalchemy.dialects.postgresql import insert
 from twilio.http.http_client import TwilioHttpClient
 
 from channels.settings import TwilioSettings
-from store.models import Contact, OutboundMessage, utcnow
+from store import contacts as contact_store
+from store import outbound as outbound_store
 from store.privacy import mask_identity
+from store.records import utcnow
 
 __all__ = [
     "WhatsAppSender",
@@ -131,11 +131,7 @@ def _already(session: Any, tenant_id: int, dedupe_key: str) -> SendOutcome | Non
 
     A row left in `sending` by a worker that died is not deleted and sent again: Twilio may have
     accepted it. It comes back as `unknown` (with its row id), and the sender asks Twilio first."""
-    row = session.scalars(
-        select(OutboundMessage)
-        .where(OutboundMessage.tenant_id == tenant_id, OutboundMessage.dedupe_key == dedupe_key)
-        .with_for_update()
-    ).first()
+    row = outbound_store.lock_by_key(session=session, tenant_id=tenant_id, dedupe_key=dedupe_key)
     if row is None:
         return None
     if row.status in _DONE:
@@ -166,11 +162,8 @@ class WhatsAppSender:
 
     def last_inbound_at(self, session: Any, *, tenant_id: int, phone: str) -> dt.datetime | None:
         """When this phone last wrote to this tenant on WhatsApp (the window opens then)."""
-        return session.scalar(
-            select(func.max(Contact.last_inbound_at)).where(
-                Contact.tenant_id == tenant_id, Contact.channel == "whatsapp", Contact.external_id == phone
-            )
-        )
+        return contact_store.last_inbound_at(session=session, tenant_id=tenant_id, channel="whatsapp",
+                                             external_id=phone)
 
     def in_window(self, *, tenant_id: int, phone: str, now: dt.datetime | None = None) -> bool:
         """True within 24 hours of the contact's last inbound message."""
@@ -204,8 +197,7 @@ class WhatsAppSender:
             if resumed is not None and not blocked:  # a crashed attempt of this send: take it over
                 return resumed.outbound_id or 0, content_sid, resumed
             error = f"outside the 24-hour window and no approved template for {purpose}" if blocked else None
-            stmt = insert(OutboundMessage).values(
-                tenant_id=tenant_id,
+            row_id = outbound_store.insert_once(session=session, tenant_id=tenant_id, fields=dict(
                 conversation_id=conversation_id,
                 channel="whatsapp",
                 to=mask_identity(phone),  # who it went to, masked: the contact holds the number
@@ -221,13 +213,7 @@ class WhatsAppSender:
                 dedupe_key=dedupe_key,
                 created_at=utcnow(),  # wall-clock times: the turn's clock may be frozen in tests
                 updated_at=utcnow(),
-            )
-            if dedupe_key:
-                stmt = stmt.on_conflict_do_nothing(
-                    index_elements=["tenant_id", "dedupe_key"],
-                    index_where=OutboundMessage.dedupe_key.isnot(None),
-                )
-            row_id = session.execute(stmt.returning(OutboundMessage.id)).scalar()
+            ))
             if row_id is None:  # another worker inserted it a moment ago
                 done = _already(session, tenant_id, dedupe_key or "")
                 return (
@@ -308,9 +294,7 @@ class WhatsAppSender:
 
     def _touch(self, tenant_id: int, row_id: int) -> None:
         with self.db.session(tenant_id=tenant_id) as session:
-            row = session.get(OutboundMessage, row_id)
-            if row is not None:
-                row.updated_at = utcnow()
+            outbound_store.touch(session=session, tenant_id=tenant_id, row_id=row_id)
 
     def _find_accepted(self, kwargs: dict[str, Any], *, tenant_id: int, since: dt.datetime) -> Any:
         """The message Twilio accepted for this send (same to, from and body, created after the send was
@@ -337,8 +321,8 @@ class WhatsAppSender:
         if not candidates:
             return None
         with self.db.session(tenant_id=tenant_id) as session:
-            taken = set(session.scalars(select(OutboundMessage.provider_id).where(
-                OutboundMessage.tenant_id == tenant_id, OutboundMessage.provider_id.in_([m.sid for m in candidates]))))
+            taken = outbound_store.taken_provider_ids(session=session, tenant_id=tenant_id,
+                                                      provider_ids=[m.sid for m in candidates])
         fresh = [m for m in candidates if m.sid not in taken]
         return min(fresh, key=lambda m: m.date_created or since) if fresh else None
 
@@ -347,12 +331,8 @@ class WhatsAppSender:
         status = "sent" if message is not None else "failed"
         provider_id = getattr(message, "sid", None)
         with self.db.session(tenant_id=tenant_id) as session:
-            row = session.get(OutboundMessage, row_id)
-            row.status = status if row.status in ("queued", "sending") else row.status
-            row.provider_id = provider_id or row.provider_id
-            row.attempts = (row.attempts or 0) + attempts
-            row.error = error
-            row.updated_at = utcnow()
+            outbound_store.finish(session=session, tenant_id=tenant_id, row_id=row_id, status=status,
+                                  provider_id=provider_id, attempts=attempts, error=error)
         if message is None:
             log.warning("WhatsApp send failed after %d attempt(s): %s", attempts, error)
         return SendOutcome(status, row_id, provider_id, error)

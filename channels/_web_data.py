@@ -9,8 +9,6 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote
 
-from sqlalchemy import select
-
 from agent.guard import mask_pii
 from channels.problems import Problem
 from store import contacts as contact_store
@@ -19,7 +17,7 @@ from store import coupons as coupon_store
 from store import events as event_store
 from store import messages as message_store
 from store import tenants as tenant_store
-from store.models import Contact, Conversation, CouponEvent, Message, Tenant
+from store.records import Message, Tenant
 from store.tenancy import bind, tenant_of_conversation
 
 __all__ = [
@@ -111,13 +109,8 @@ def load_conversation(db: Any, conversation_id: str) -> WebConversation:
             raise missing
         bind(session, tenant_id)
         # One round trip for the three rows (this runs before every web turn).
-        row = session.execute(
-            select(Conversation, Tenant, Contact)
-            .join(Tenant, Tenant.id == Conversation.tenant_id)
-            .outerjoin(Contact, Contact.id == Conversation.contact_id)
-            .where(Conversation.id == conversation_id)
-        ).first()
-        conv, tenant, contact = row if row is not None else (None, None, None)
+        conv, tenant, contact = conversation_store.with_tenant_and_contact(session=session,
+                                                                          conversation_id=conversation_id)
         # Only web follower conversations: an id of a WhatsApp or owner thread is not reachable here.
         if conv is None or conv.channel != "web" or conv.role != "follower":
             raise missing
@@ -202,16 +195,9 @@ def record_client_event(
             existing = event_store.first_coupon_event(**scope, kind=event_kind, lock=True)
             if existing is not None:
                 return {"recorded": event_kind, "code": coupon.code, "id": existing, "already": True}
-            row = CouponEvent(
-                tenant_id=conv.tenant.id,
-                coupon_id=coupon.id,
-                kind=event_kind,
-                contact_id=conv.contact_id,
-                conversation_id=conv.id,
-                at=now,
-            )
-            session.add(row)
-            session.flush()
+            row = coupon_store.record_event(session=session, tenant_id=conv.tenant.id, coupon_id=coupon.id,
+                                            kind=event_kind, contact_id=conv.contact_id, conversation_id=conv.id,
+                                            at=now)
             return {"recorded": row.kind, "code": coupon.code, "id": row.id}
         event = event_store.record(
             session=session,

@@ -96,15 +96,12 @@ def create_app(
     @app.get("/health", tags=["ops"])
     def health(request: Request) -> JSONResponse:
         """Database, Redis and migrations, each checked."""
-        from sqlalchemy import text
-
         from store.migrate import current_revision, head_revision
 
         db = request.app.state.db
         checks: dict[str, Any] = {}
         try:
-            with db.engine.connect() as conn:
-                conn.execute(text("select 1"))
+            db.check()
             checks["database"] = "ok"
             current, head = current_revision(db.engine), head_revision(db.engine)
             checks["migrations"] = "ok" if current == head else f"at {current}, head is {head}"

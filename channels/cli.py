@@ -23,10 +23,13 @@ def _register_all() -> None:
     from channels import server_commands
     from evals import commands as eval_commands
     from knowledge import commands as knowledge_commands
+    from persona import commands as persona_commands
     from store import commands as store_commands
     from tools import commands as tool_commands
 
-    for module in (store_commands, knowledge_commands, agent_commands, tool_commands, server_commands, eval_commands):
+    modules = (store_commands, knowledge_commands, persona_commands, agent_commands, tool_commands, server_commands,
+               eval_commands)
+    for module in modules:
         module.register(app)
 
 

@@ -11,6 +11,6 @@ DEMO_BUNDLE = Path(__file__).resolve().parents[1] / "store" / "data" / "demo-bun
 
 def load_demo(db) -> None:
     """Import the demo bundle (a no-op when it is already there and unchanged)."""
-    from store.bundle import import_bundle_file
+    from knowledge.bundles import import_bundle_file
 
     import_bundle_file(db, DEMO_BUNDLE)

@@ -9,10 +9,12 @@ import logging
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
-
 from channels._twilio_sender import SendOutcome, WhatsAppSender
-from store.models import Event, OutboundMessage, OwnerIdentity, Tenant, utcnow
+from store import events as event_store
+from store import outbound as outbound_store
+from store import owners as owner_store
+from store import tenants as tenant_store
+from store.records import Event, Tenant, utcnow
 
 __all__ = [
     "NOTIFY_KINDS",
@@ -32,13 +34,7 @@ DIGEST_GRACE_HOURS = 3  # a worker that was down at the hour still sends within 
 
 def owner_phones(session: Any, *, tenant_id: int) -> list[str]:
     """The tenant's owner WhatsApp numbers (E.164)."""
-    return list(
-        session.scalars(
-            select(OwnerIdentity.value)
-            .where(OwnerIdentity.tenant_id == tenant_id, OwnerIdentity.kind == "phone")
-            .order_by(OwnerIdentity.id)
-        )
-    )
+    return owner_store.phones(session=session, tenant_id=tenant_id)
 
 
 def phone_key(phone: str) -> str:
@@ -90,13 +86,10 @@ def notify_pending(db: Any, sender: WhatsAppSender, *, tenant_id: int | None = N
 
     The scan is across tenants: it runs as the owner role (admin_session), each send as the tenant."""
     with db.admin_session() as session:
-        query = select(Event).where(Event.kind.in_(list(NOTIFY_KINDS)), Event.notified_at.is_(None))
-        if tenant_id is not None:
-            query = query.where(Event.tenant_id == tenant_id)
-        events = list(session.scalars(query.order_by(Event.id).limit(limit)))
+        events = event_store.unnotified(session=session, kinds=list(NOTIFY_KINDS), tenant_id=tenant_id, limit=limit)
         plans = []
         for event in events:
-            tenant = session.get(Tenant, event.tenant_id)
+            tenant = tenant_store.get(session=session, tenant_id=event.tenant_id)
             text, variables = event_text(event, _language(tenant))
             plans.append(
                 (
@@ -121,9 +114,7 @@ def notify_pending(db: Any, sender: WhatsAppSender, *, tenant_id: int | None = N
             )
             sent += 0 if outcome.skipped else 1
         with db.session(tenant_id=tid) as session:
-            event = session.get(Event, event_id)
-            if event is not None and event.notified_at is None:
-                event.notified_at = sender.clock()
+            event_store.mark_notified(session=session, tenant_id=tid, event_id=event_id, at=sender.clock())
     return sent
 
 
@@ -171,7 +162,7 @@ def send_due_digests(db: Any, sender: WhatsAppSender, *, now: dt.datetime | None
     now = now or sender.clock() or utcnow()
     due: list[tuple[Tenant, list[str], str]] = []
     with db.admin_session() as session:  # which tenants are due: a scan across tenants
-        for tenant in session.scalars(select(Tenant).order_by(Tenant.id)):
+        for tenant in tenant_store.list_all(session=session):
             phones = owner_phones(session, tenant_id=tenant.id)
             settings = tenant.settings or {}
             if not phones or settings.get("digest_enabled") is False:
@@ -182,13 +173,7 @@ def send_due_digests(db: Any, sender: WhatsAppSender, *, now: dt.datetime | None
                 continue
             day = local.date().isoformat()
             keys = [f"digest:{day}:{phone_key(p)}" for p in phones]
-            done = set(
-                session.scalars(
-                    select(OutboundMessage.dedupe_key).where(
-                        OutboundMessage.tenant_id == tenant.id, OutboundMessage.dedupe_key.in_(keys)
-                    )
-                )
-            )
+            done = outbound_store.existing_keys(session=session, tenant_id=tenant.id, keys=keys)
             missing = [p for p, k in zip(phones, keys, strict=True) if k not in done]
             if missing:
                 due.append((tenant, missing, day))

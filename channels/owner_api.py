@@ -20,7 +20,7 @@ from starlette.concurrency import run_in_threadpool
 from agent.guard.sanitize import TooDeep, clean_json, clean_text
 from store import partnerships as partnership_store
 from store import tenants as tenant_store
-from store.models import utcnow
+from store.records import utcnow
 from tools import REGISTRY
 from tools.registry import OWNER, ToolContext, ToolError, validate_args
 

@@ -10,7 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-__all__ = ["Problem", "problem_response", "install_problem_handlers"]
+__all__ = ["Problem", "problem_response", "install_problem_handlers", "request_id_of"]
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +37,12 @@ class Problem(Exception):
         self.detail = detail or title
         self.headers = dict(headers or {})
         self.code = code
+
+
+def request_id_of(scope_or_request: Any) -> str | None:
+    """The request id the edge gave this request (None outside a request)."""
+    scope = getattr(scope_or_request, "scope", scope_or_request)
+    return (scope.get("state") or {}).get("request_id") if isinstance(scope, dict) else None
 
 
 def problem_response(
@@ -105,8 +111,6 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-        from channels._edge import request_id_of
-
         request_id = request_id_of(request) or "-"
         log.error("unexpected error in %s %s (request %s): %s", request.method, request.url.path, request_id,
                   type(exc).__name__, exc_info=exc)

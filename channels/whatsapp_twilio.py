@@ -13,20 +13,20 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
-from sqlalchemy import select
 from twilio.request_validator import RequestValidator, get_signature_algorithm
 
 from agent.guard.sanitize import clean_text
-from agent.runtime import MAX_MESSAGE_CHARS
+from agent.types import MAX_MESSAGE_CHARS
 from channels._sealed import keyed_digest, seal, unseal
 from channels._twilio_sender import WhatsAppSender
 from channels.base import InboundMessage, InputChannel, OnMessage, OutputChannel, TurnResult
 from channels.problems import Problem
 from channels.settings import TwilioSettings, get_twilio_settings
 from store import contacts as contact_store
+from store import outbound as outbound_store
 from store import owners as owner_store
 from store import tenants as tenant_store
-from store.models import Contact, OutboundMessage, Tenant, utcnow
+from store.records import Tenant, utcnow
 from store.tenancy import bind, tenant_of_outbound
 
 __all__ = ["TwilioWhatsAppChannel", "WhatsAppOutput", "EMPTY_TWIML", "JOB_KIND", "MEDIA_ONLY_REPLY", "fit_body",
@@ -140,13 +140,12 @@ def route_follower(session: Any, *, to: str, settings: TwilioSettings) -> Tenant
     except ValueError:
         number = None
     if number:
-        found = session.scalars(select(Tenant).where(Tenant.settings["whatsapp_number"].as_string() == number)).first()
+        found = tenant_store.by_whatsapp_number(session=session, number=number)
         if found is not None:
             return found
     if settings.default_handle:
         return tenant_store.get_by_handle(session=session, handle=settings.default_handle)
-    tenants = session.scalars(select(Tenant).limit(2)).all()
-    return tenants[0] if len(tenants) == 1 else None
+    return tenant_store.the_only_one(session=session)
 
 
 class TwilioWhatsAppChannel(InputChannel):
@@ -222,14 +221,12 @@ class TwilioWhatsAppChannel(InputChannel):
             if tenant_id is None:
                 return False
             bind(session, tenant_id)
-            row = session.scalars(select(OutboundMessage).where(OutboundMessage.provider_id == sid)).first()
+            row = outbound_store.by_provider_id(session=session, tenant_id=tenant_id, provider_id=sid)
             if row is None:
                 return False
             if _STATUS_RANK[new] >= _STATUS_RANK.get(row.status, -1):
-                row.status = new
-                if params.get("ErrorCode"):
-                    row.error = f"Twilio error {params['ErrorCode']}"
-                row.updated_at = utcnow()
+                error = f"Twilio error {params['ErrorCode']}" if params.get("ErrorCode") else None
+                outbound_store.update_status(session=session, row=row, status=new, error=error)
             return True
 
     def admit(self, db: Any, params: dict[str, str], sid: str, received_at: str) -> dict[str, Any] | None:
@@ -272,9 +269,9 @@ class TwilioWhatsAppChannel(InputChannel):
             if job is None:
                 return None
         with db.session(tenant_id=job["tenant_id"]) as session:
-            tenant = session.get(Tenant, job["tenant_id"])
-            contact = session.get(Contact, job["contact_id"])
-        if tenant is None or contact is None or contact.tenant_id != tenant.id:
+            tenant = tenant_store.get(session=session, tenant_id=job["tenant_id"])
+            contact = contact_store.get(session=session, tenant_id=job["tenant_id"], contact_id=job["contact_id"])
+        if tenant is None or contact is None:
             log.warning("WhatsApp message %s: its influencer or contact is gone; dropped", job.get("id"))
             return None
         media = tuple(job.get("media") or ())

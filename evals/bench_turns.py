@@ -235,8 +235,8 @@ def _fresh_database(log: Callable[[str], None]) -> Any:
     from sqlalchemy import text
 
     from evals.sandbox import open_eval_database
+    from knowledge.bundles import import_bundle_file
     from store.bootstrap import open_database
-    from store.bundle import import_bundle_file
     from store.models import Base
 
     db = open_eval_database(open_database(), name=BENCH_DB_NAME, redis_db=BENCH_REDIS_DB)

@@ -113,7 +113,7 @@ def percentile(values: list[float], pct: float) -> float:
 
 
 def _reset_tenant(db: Database, suite: Suite) -> None:
-    from store.bundle import import_bundle_file
+    from knowledge.bundles import import_bundle_file
 
     with db.admin_session() as session:
         session.execute(delete(m.Tenant).where(m.Tenant.handle == suite.influencer))
@@ -122,7 +122,7 @@ def _reset_tenant(db: Database, suite: Suite) -> None:
 
 def _import_others(db: Database, suite: Suite) -> None:
     """The suite's other tenants, imported once before its cases and kept for all of them."""
-    from store.bundle import import_bundle_file
+    from knowledge.bundles import import_bundle_file
 
     for path in suite.others:
         import_bundle_file(db, path)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import threading
 import time
 
-from sqlalchemy import text
 from sqlalchemy.orm import Session
+
+from store import knowledge as knowledge_store
 
 __all__ = ["tenant_chunks", "forget_tenant_size"]
 
@@ -22,10 +23,7 @@ def tenant_chunks(session: Session, *, tenant_id: int) -> int:
         cached = _sizes.get(tenant_id)
     if cached is not None and time.monotonic() - cached[1] < _TTL_S:
         return cached[0]
-    count = session.execute(
-        text("SELECT count(*) FROM (SELECT 1 FROM knowledge_chunks WHERE tenant_id = :t LIMIT :cap) AS c"),
-        {"t": tenant_id, "cap": _COUNT_CAP},
-    ).scalar_one()
+    count = knowledge_store.count_chunks(session, tenant_id=tenant_id, cap=_COUNT_CAP)
     with _lock:
         _sizes[tenant_id] = (count, time.monotonic())
     return count

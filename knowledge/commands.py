@@ -78,18 +78,16 @@ def reindex_cmd(
     handle: Annotated[str, typer.Argument(help="The influencer's handle")],
 ) -> None:
     """Bring an influencer's knowledge index up to date (embeds only what changed)."""
-    from sqlalchemy import func, select
-
     import knowledge
+    from store import knowledge as knowledge_store
     from store.bootstrap import open_database
-    from store.models import KnowledgeDocument
 
     db = open_database()
     with db.session() as session:
         tenant = _tenant_or_exit(session, handle)
         started = time.perf_counter()
         changed = knowledge.reindex(session, tenant_id=tenant.id)
-        total = session.scalar(select(func.count()).where(KnowledgeDocument.tenant_id == tenant.id))
+        total = len(knowledge_store.document_hashes(session, tenant_id=tenant.id))
     seconds = time.perf_counter() - started
     typer.echo(
         f"@{tenant.handle}: {changed} documents added, changed or removed; {total} in the index ({seconds:.2f} s)"
@@ -98,5 +96,8 @@ def reindex_cmd(
 
 def register(app: typer.Typer) -> None:
     """Add this area's commands to the root app."""
+    from knowledge.bundle_commands import import_cmd
+
+    app.command("import")(import_cmd)
     app.command("search")(search_cmd)
     app.command("reindex")(reindex_cmd)

@@ -14,7 +14,7 @@ import numpy as np
 from knowledge._terms import STOPWORDS, token_terms
 from knowledge.settings import KnowledgeSettings, get_settings
 from knowledge.text import tokens
-from store.models import EMBEDDING_DIM
+from store.records import EMBEDDING_DIM
 
 __all__ = ["Embedder", "HashingEmbedder", "OpenAIEmbedder", "get_embedder", "embedder_name"]
 

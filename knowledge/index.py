@@ -4,23 +4,21 @@ from __future__ import annotations
 
 import json
 import logging
-import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
-from sqlalchemy import delete, select, text, update
 from sqlalchemy.orm import Session
 
 from knowledge._sizes import forget_tenant_size
 from knowledge.embedders import Embedder, embedder_name, get_embedder
 from knowledge.sources import DocumentSpec, tenant_documents
-from store.models import KnowledgeChunk, KnowledgeDocument, utcnow
+from store import knowledge as knowledge_store
+from store.records import utcnow
 
 __all__ = ["reindex", "write_documents", "vector_literal"]
 
 log = logging.getLogger(__name__)
-_LOCK_CLASS = 7_355_609  # advisory lock class: one reindex per tenant at a time
 EMBED_BATCH = 512
 
 
@@ -30,40 +28,22 @@ def reindex(session: Session, *, tenant_id: int, embedder: Embedder | None = Non
     Idempotent: a second run with nothing changed embeds nothing and returns 0. Does not commit.
     """
     embedder = embedder or get_embedder()
-    session.execute(text("SELECT pg_advisory_xact_lock(:c, :t)"), {"c": _LOCK_CLASS, "t": tenant_id})
+    knowledge_store.lock_tenant_index(session, tenant_id=tenant_id)
     name = embedder_name(embedder)
     wanted = {
         (d.source_type, d.source_ref): (d, d.content_hash(name)) for d in tenant_documents(session, tenant_id=tenant_id)
     }
-    existing = {
-        (row.source_type, row.source_ref): (row.id, row.content_hash)
-        for row in session.execute(
-            select(
-                KnowledgeDocument.id,
-                KnowledgeDocument.source_type,
-                KnowledgeDocument.source_ref,
-                KnowledgeDocument.content_hash,
-            ).where(KnowledgeDocument.tenant_id == tenant_id)
-        )
-    }
+    existing = knowledge_store.document_hashes(session, tenant_id=tenant_id)
     gone = [doc_id for key, (doc_id, _) in existing.items() if key not in wanted]
     changed = [
         (existing[key][0], doc, h) for key, (doc, h) in wanted.items() if key in existing and existing[key][1] != h
     ]
     new = [(doc, h) for key, (doc, h) in wanted.items() if key not in existing]
     stale = gone + [doc_id for doc_id, _, _ in changed]
-    if stale:
-        session.execute(
-            delete(KnowledgeChunk).where(KnowledgeChunk.tenant_id == tenant_id, KnowledgeChunk.document_id.in_(stale))
-        )
-    if gone:
-        session.execute(
-            delete(KnowledgeDocument).where(KnowledgeDocument.tenant_id == tenant_id, KnowledgeDocument.id.in_(gone))
-        )
+    knowledge_store.remove(session, tenant_id=tenant_id, chunks_of=stale, documents=gone)
     if changed:
-        session.execute(
-            update(KnowledgeDocument),
-            [{"id": doc_id, **_document_row(doc, h), "updated_at": utcnow()} for doc_id, doc, h in changed],
+        knowledge_store.update_documents(
+            session, [{"id": doc_id, **_document_row(doc, h), "updated_at": utcnow()} for doc_id, doc, h in changed]
         )
     written = [(doc_id, doc) for doc_id, doc, _ in changed]
     written += write_documents(session, tenant_id=tenant_id, documents=new)
@@ -92,14 +72,7 @@ def write_documents(
     if not documents:
         return []
     # Ids first (one round trip), so the rows can go in by COPY and still be known afterwards.
-    ids = (
-        session.execute(
-            text("SELECT nextval(pg_get_serial_sequence('knowledge_documents', 'id')) FROM generate_series(1, :n)"),
-            {"n": len(documents)},
-        )
-        .scalars()
-        .all()
-    )
+    ids = knowledge_store.new_document_ids(session, count=len(documents))
     now = utcnow()
     rows = (
         (
@@ -116,36 +89,13 @@ def write_documents(
         )
         for doc_id, (d, h) in zip(ids, documents, strict=True)
     )
-    _copy(
+    knowledge_store.copy_rows(
         session,
         "COPY knowledge_documents (id, tenant_id, source_type, source_ref, title, url, language, meta,"
         " content_hash, updated_at) FROM STDIN",
         rows,
     )
     return [(doc_id, doc) for doc_id, (doc, _) in zip(ids, documents, strict=True)]
-
-
-_COPY = re.compile(r"^COPY (\w+) \(([^)]*)\) FROM STDIN$")
-
-
-def _copy(session: Session, sql: str, rows: Iterable[tuple]) -> None:
-    """COPY rows in through the session's own connection, inside its transaction.
-
-    PostgreSQL refuses COPY FROM into a table under row-level security, so the rows go by COPY into
-    a temporary table first and from there by one INSERT ... SELECT, which the tenant policy checks."""
-    match = _COPY.match(" ".join(sql.split()))
-    if match is None:
-        raise ValueError(f"not a COPY ... FROM STDIN statement: {sql!r}")
-    table, columns = match.group(1), match.group(2)
-    staging = f"_copy_{table}"
-    driver = session.connection().connection.driver_connection
-    with driver.cursor() as cursor:
-        cursor.execute(f"CREATE TEMP TABLE {staging} ON COMMIT DROP AS SELECT {columns} FROM {table} WITH NO DATA")
-        with cursor.copy(f"COPY {staging} ({columns}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-        cursor.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {staging}")
-        cursor.execute(f"DROP TABLE {staging}")
 
 
 def vector_literal(matrix: np.ndarray) -> list[str]:
@@ -178,7 +128,7 @@ def _write_chunks(
 ) -> None:
     """Embed and write the chunks of the given documents with COPY."""
     if documents:
-        _copy(
+        knowledge_store.copy_rows(
             session,
             "COPY knowledge_chunks (tenant_id, document_id, ordinal, text, terms, embedding) FROM STDIN",
             _chunk_rows(tenant_id, documents, embedder),

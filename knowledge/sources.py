@@ -8,19 +8,21 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, defer
+from sqlalchemy.orm import Session
 
 from knowledge._terms import index_terms
 from knowledge.lexicon import translations
 from knowledge.text import search_terms, tokens
-from store.models import Partnership, Post, Tenant
+from store import content as content_store
+from store import partnerships as partnership_store
+from store import tenants as tenant_store
+from store.records import PUBLIC_STATUSES as PUBLIC_PARTNERSHIP_STATUSES
+from store.records import Partnership, Post
 
 __all__ = ["ChunkSpec", "DocumentSpec", "PUBLIC_PARTNERSHIP_STATUSES", "tenant_documents", "split_text"]
 
 # Only collaborations the public has seen are knowledge a follower may get; a lead or a deal in
 # negotiation is the influencer's business, not an answer.
-PUBLIC_PARTNERSHIP_STATUSES = ("active", "completed")
 MAX_CHUNK_CHARS = 900
 _SENTENCE_END = re.compile(r"(?<=[.!?\n])\s+")
 
@@ -233,22 +235,13 @@ def _qa_document(
 
 def tenant_documents(session: Session, *, tenant_id: int) -> list[DocumentSpec]:
     """Every document the tenant's knowledge index should hold, built from the tenant's own rows."""
-    tenant = session.get(Tenant, tenant_id)
+    tenant = tenant_store.get(session=session, tenant_id=tenant_id)
     if tenant is None:
         return []
-    partnerships = list(
-        session.scalars(
-            select(Partnership)
-            .where(Partnership.tenant_id == tenant_id, Partnership.status.in_(PUBLIC_PARTNERSHIP_STATUSES))
-            .order_by(Partnership.id)
-        )
-    )
+    partnerships = partnership_store.visible(session=session, tenant_id=tenant_id, public_only=True)
     brands = [_Brand.of(p.ref, p.brand, tuple(p.brand_aliases or ())) for p in partnerships]
     docs: list[DocumentSpec] = []
-    posts = select(Post).where(Post.tenant_id == tenant_id).order_by(Post.id)
-    # The raw Apify item can be kilobytes a post and isn't indexed: leave it in the database.
-    posts = posts.options(defer(Post.raw), defer(Post.likes), defer(Post.comments))
-    for post in session.scalars(posts):
+    for post in content_store.posts_for_index(session=session, tenant_id=tenant_id):
         docs.append(_post_document(post, brands))
     for p in partnerships:
         docs.extend(_partnership_documents(p))

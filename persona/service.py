@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from persona.build import PersonaSource, build_persona
 from persona.voice import describe_voice
-from store.models import Persona, Post, Tenant
+from store import content as content_store
+from store import tenants as tenant_store
+from store.records import Persona
 
 __all__ = ["rebuild", "get", "source_for"]
 
@@ -18,16 +19,11 @@ _MAX_POSTS = 200
 
 def source_for(session: Session, *, tenant_id: int) -> PersonaSource:
     """What the persona of the tenant is built from: its profile, newest captions and notes."""
-    tenant = session.get(Tenant, tenant_id)
+    tenant = tenant_store.get(session=session, tenant_id=tenant_id)
     if tenant is None:
         raise LookupError(f"no tenant with id {tenant_id}")
     profile: dict[str, Any] = tenant.instagram_profile or {}
-    posts = session.execute(
-        select(Post.caption, Post.hashtags)
-        .where(Post.tenant_id == tenant_id)
-        .order_by(Post.posted_at.desc().nulls_last(), Post.id)
-        .limit(_MAX_POSTS)
-    ).all()
+    posts = content_store.recent_captions(session=session, tenant_id=tenant_id, limit=_MAX_POSTS)
     return PersonaSource(
         handle=tenant.handle,
         display_name=tenant.display_name,
@@ -53,13 +49,7 @@ def rebuild(session: Session, *, tenant_id: int) -> dict:
     """Build the persona again from the stored posts, profile and notes; store and return it."""
     source = source_for(session, tenant_id=tenant_id)
     data = build_persona(source)
-    row = session.scalars(select(Persona).where(Persona.tenant_id == tenant_id)).first()
-    if row is None:
-        row = Persona(tenant_id=tenant_id, data=data)
-        session.add(row)
-    elif row.data != data:  # unchanged input keeps the row (and its updated_at) as it was
-        row.data = data
-        row.voice_description = None
+    row = content_store.save_persona(session=session, tenant_id=tenant_id, data=data)
     if row.voice_description is None:
         row.voice_description = describe_voice(data, source.captions)
     session.flush()
@@ -68,7 +58,7 @@ def rebuild(session: Session, *, tenant_id: int) -> dict:
 
 def get(session: Session, *, tenant_id: int) -> dict:
     """The stored persona of the tenant, built first when there is none yet."""
-    row = session.scalars(select(Persona).where(Persona.tenant_id == tenant_id)).first()
+    row = content_store.persona_row(session=session, tenant_id=tenant_id)
     if row is None:
         return rebuild(session, tenant_id=tenant_id)
     return _with_voice(row)

@@ -119,12 +119,7 @@ def tokens_create_cmd(
 
 def register(app: typer.Typer) -> None:
     """Add the storage commands to the root app."""
-    from persona import commands as persona_commands
-    from store.bundle.commands import import_cmd
-
     app.add_typer(services_app, name="services")
     app.add_typer(db_app, name="db")
-    app.command("import")(import_cmd)
     app.add_typer(owners_app, name="owners")
     app.add_typer(tokens_app, name="tokens")
-    persona_commands.register(app)

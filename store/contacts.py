@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from store.models import Contact, utcnow
 
-__all__ = ["upsert", "get", "touch_inbound", "set_consent"]
+__all__ = ["upsert", "get", "touch_inbound", "set_consent", "last_inbound_at"]
 
 CONSENT_VALUES = ("unknown", "granted", "withdrawn")
 
@@ -62,3 +62,12 @@ def set_consent(*, session: Session, tenant_id: int, contact_id: int, consent: s
     contact.consent = consent
     contact.consent_at = at
     return contact
+
+
+def last_inbound_at(*, session: Session, tenant_id: int, channel: str, external_id: str) -> dt.datetime | None:
+    """When this sender last wrote to this tenant on this channel."""
+    return session.scalar(
+        select(func.max(Contact.last_inbound_at)).where(
+            Contact.tenant_id == tenant_id, Contact.channel == channel, Contact.external_id == external_id
+        )
+    )

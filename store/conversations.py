@@ -8,9 +8,9 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from store.models import Conversation, utcnow
+from store.models import Contact, Conversation, Tenant, utcnow
 
-__all__ = ["create", "get", "latest_open", "touch", "set_paused"]
+__all__ = ["create", "get", "latest_open", "touch", "set_paused", "with_tenant_and_contact"]
 
 
 def create(
@@ -80,3 +80,16 @@ def set_paused(*, session: Session, tenant_id: int, conversation_id: str, paused
     if conv is not None:
         conv.paused = paused
     return conv
+
+
+def with_tenant_and_contact(
+    *, session: Session, conversation_id: str
+) -> tuple[Conversation | None, Tenant | None, Contact | None]:
+    """The conversation with its tenant and contact in one round trip (row-level security scopes it)."""
+    row = session.execute(
+        select(Conversation, Tenant, Contact)
+        .join(Tenant, Tenant.id == Conversation.tenant_id)
+        .outerjoin(Contact, Contact.id == Conversation.contact_id)
+        .where(Conversation.id == conversation_id)
+    ).first()
+    return (row[0], row[1], row[2]) if row is not None else (None, None, None)

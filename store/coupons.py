@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from store.models import Contact, Conversation, Coupon, CouponEvent, Partnership
 
 __all__ = ["list_coupons", "get_by_code", "active_coupons", "offerable", "create", "events", "record_events",
-           "last_event_in_conversation"]
+           "record_event", "last_event_in_conversation"]
 
 
 def list_coupons(
@@ -144,3 +144,15 @@ def last_event_in_conversation(
                CouponEvent.kind == kind)
         .order_by(CouponEvent.at.desc())
     ).first()
+
+
+def record_event(
+    *, session: Session, tenant_id: int, coupon_id: int, kind: str, contact_id: int | None,
+    conversation_id: str | None, at: dt.datetime,
+) -> CouponEvent:
+    """Record one coupon event (copied, link_clicked...) and return it with its id."""
+    row = CouponEvent(tenant_id=tenant_id, coupon_id=coupon_id, kind=kind, contact_id=contact_id,
+                      conversation_id=conversation_id, at=at)
+    session.add(row)
+    session.flush()
+    return row

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from store.locks import xact_lock
 from store.models import CouponEvent, Event, utcnow
 
-__all__ = ["record", "list_recent", "first_coupon_event"]
+__all__ = ["record", "list_recent", "first_coupon_event", "unnotified", "mark_notified"]
 
 
 def record(
@@ -49,11 +51,8 @@ def first_coupon_event(
 ) -> int | None:
     """The id of this conversation's first event of this kind on this coupon, or None. With `lock`, a
     lock is held until the transaction ends, so two requests at once cannot both record the first one."""
-    from sqlalchemy import text
-
     if lock:
-        session.execute(text("select pg_advisory_xact_lock(hashtextextended(:k, 0))"),
-                        {"k": f"coupon-event:{tenant_id}:{conversation_id}:{coupon_id}:{kind}"})
+        xact_lock(session, f"coupon-event:{tenant_id}:{conversation_id}:{coupon_id}:{kind}")
     return session.scalar(
         select(CouponEvent.id).where(
             CouponEvent.tenant_id == tenant_id,
@@ -62,3 +61,20 @@ def first_coupon_event(
             CouponEvent.kind == kind,
         ).limit(1)
     )
+
+
+def unnotified(
+    *, session: Session, kinds: Sequence[str], tenant_id: int | None = None, limit: int = 50
+) -> list[Event]:
+    """Events of these kinds the owner has not been told about, oldest first (all tenants unless one)."""
+    query = select(Event).where(Event.kind.in_(list(kinds)), Event.notified_at.is_(None))
+    if tenant_id is not None:
+        query = query.where(Event.tenant_id == tenant_id)
+    return list(session.scalars(query.order_by(Event.id).limit(limit)))
+
+
+def mark_notified(*, session: Session, tenant_id: int, event_id: int, at: dt.datetime) -> None:
+    """Record that the owner was told (the first time only)."""
+    event = session.get(Event, event_id)
+    if event is not None and event.tenant_id == tenant_id and event.notified_at is None:
+        event.notified_at = at

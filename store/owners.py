@@ -22,8 +22,7 @@ __all__ = [
     "create_token",
     "list_identities",
     "tenant_for_phone",
-    "tenant_for_token",
-]
+    "tenant_for_token", "phones"]
 
 _E164 = re.compile(r"\+[1-9]\d{6,14}")
 _TOKEN_PREFIX = "ios_"
@@ -132,3 +131,14 @@ def tenant_for_token(*, session: Session, token: str) -> Tenant | None:
     if identity is None or not hmac.compare_digest(identity.value, digest):
         return None
     return session.get(Tenant, identity.tenant_id)
+
+
+def phones(*, session: Session, tenant_id: int) -> list[str]:
+    """The tenant's owner WhatsApp numbers (E.164), oldest first."""
+    return list(
+        session.scalars(
+            select(OwnerIdentity.value)
+            .where(OwnerIdentity.tenant_id == tenant_id, OwnerIdentity.kind == "phone")
+            .order_by(OwnerIdentity.id)
+        )
+    )

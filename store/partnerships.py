@@ -9,9 +9,11 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from store.models import PARTNERSHIP_STATUSES, PUBLIC_STATUSES, Partnership
+from store.models import PARTNERSHIP_STATUSES, PUBLIC_STATUSES, Coupon, CouponEvent, Partnership
 
-__all__ = ["list_partnerships", "visible", "get", "get_by_ref", "create", "unique_ref", "brand_index", "by_ids"]
+__all__ = [
+    "list_partnerships", "visible", "catalog", "get", "get_by_ref", "create", "unique_ref", "brand_index", "by_ids",
+]
 
 
 def list_partnerships(
@@ -88,4 +90,40 @@ def brand_index(*, session: Session, tenant_id: int) -> list[tuple[str, str, lis
     return [
         (p.ref, p.brand, list(p.brand_aliases or []))
         for p in list_partnerships(session=session, tenant_id=tenant_id)
+    ]
+
+
+def catalog(*, session: Session, tenant_id: int, public_only: bool) -> list[dict[str, Any]]:
+    """The tenant's brands with aliases, coupon codes and known products (followers: public ones only)."""
+    query = select(Partnership).where(Partnership.tenant_id == tenant_id).order_by(Partnership.id)
+    if public_only:
+        query = query.where(Partnership.status.in_(PUBLIC_STATUSES))
+    partnerships = session.scalars(query).all()
+    ids = [p.id for p in partnerships]
+    codes: dict[int, list[str]] = {}
+    products: dict[int, set[str]] = {}
+    if ids:
+        for pid, code in session.execute(
+            select(Coupon.partnership_id, Coupon.code)
+            .where(Coupon.tenant_id == tenant_id, Coupon.partnership_id.in_(ids))
+        ):
+            codes.setdefault(pid, []).append(code)
+        rows = session.execute(
+            select(Coupon.partnership_id, CouponEvent.products)
+            .join(Coupon, Coupon.id == CouponEvent.coupon_id)
+            .where(CouponEvent.tenant_id == tenant_id, Coupon.partnership_id.in_(ids), CouponEvent.kind == "redeemed")
+            .limit(2000)
+        )
+        for pid, names in rows:
+            products.setdefault(pid, set()).update(str(n) for n in (names or []) if n)
+    return [
+        {
+            "ref": p.ref,
+            "name": p.brand,
+            "aliases": list(p.brand_aliases or []),
+            "coupon_codes": codes.get(p.id, []),
+            "products": sorted(products.get(p.id, ())),
+            "status": p.status,
+        }
+        for p in partnerships
     ]

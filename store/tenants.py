@@ -15,8 +15,7 @@ __all__ = [
     "get_by_handle",
     "list_all",
     "owner_tenant_for_phone",
-    "owner_tenant_for_token",
-]
+    "owner_tenant_for_token", "by_whatsapp_number", "the_only_one"]
 
 
 def normalize_handle(handle: str) -> str:
@@ -54,3 +53,14 @@ def owner_tenant_for_phone(*, session: Session, phone: str) -> Tenant | None:
 def owner_tenant_for_token(*, session: Session, token: str) -> Tenant | None:
     """The tenant an owner token belongs to, or None."""
     return owner_store.tenant_for_token(session=session, token=token)
+
+
+def by_whatsapp_number(*, session: Session, number: str) -> Tenant | None:
+    """The tenant whose WhatsApp number this is (settings.whatsapp_number, E.164)."""
+    return session.scalars(select(Tenant).where(Tenant.settings["whatsapp_number"].as_string() == number)).first()
+
+
+def the_only_one(*, session: Session) -> Tenant | None:
+    """The tenant, when there is exactly one."""
+    tenants = session.scalars(select(Tenant).limit(2)).all()
+    return tenants[0] if len(tenants) == 1 else None

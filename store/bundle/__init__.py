@@ -1,6 +1,9 @@
-"""The influencer bundle (`influencer-bundle/1`): validate a whole file, then import it in one transaction."""
+"""The influencer bundle (`influencer-bundle/1`): validate a whole file, then write its rows in one transaction.
 
-from store.bundle.importer import import_bundle, import_bundle_file, load_bundle
+knowledge.bundles imports a bundle and rebuilds what is derived from it (persona, knowledge index).
+"""
+
+from store.bundle.importer import Derive, import_bundle, load_bundle
 from store.bundle.report import BundleInvalid, Counts, ImportReport
 from store.bundle.validate import FORMAT, Findings, check, format_errors, validate
 
@@ -12,8 +15,8 @@ __all__ = [
     "ImportReport",
     "check",
     "format_errors",
+    "Derive",
     "import_bundle",
-    "import_bundle_file",
     "load_bundle",
     "validate",
 ]

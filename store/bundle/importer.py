@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,9 @@ from store.bundle.validate import DEFAULT_TIMEZONE, check
 from store.models import Coupon, CouponEvent, Invoice, OwnerIdentity, Partnership, Post, Task, Tenant, utcnow
 from store.tenancy import bind, tenant_of_owner
 
-__all__ = ["import_bundle", "import_bundle_file", "load_bundle"]
+__all__ = ["Derive", "import_bundle", "load_bundle"]
+
+Derive = Callable[[Session, int, ImportReport], None]
 
 log = logging.getLogger(__name__)
 
@@ -39,20 +42,14 @@ def load_bundle(path: str | Path) -> Any:
         ) from None
 
 
-def import_bundle_file(db, path: str | Path, *, derive: bool = True) -> ImportReport:
-    """Read, validate and import a bundle file, committed as one transaction (BundleInvalid when refused)."""
-    data = load_bundle(path)
-    with db.session() as session:
-        return import_bundle(session, data, derive=derive)
-
-
-def import_bundle(session: Session, data: Any, *, derive: bool = True) -> ImportReport:
+def import_bundle(session: Session, data: Any, *, derive: Derive | None = None) -> ImportReport:
     """Validate the whole bundle, then create or update its rows in the session (the caller commits).
 
     Args:
         session: an open session; nothing is committed here, so the caller's rollback undoes it all.
         data: the parsed bundle.
-        derive: also rebuild the persona and the knowledge index of the tenant in the same transaction.
+        derive: called with (session, tenant id, report) after the rows are written, in the same
+            transaction: what is computed from them (knowledge.bundles rebuilds persona and index).
 
     Returns:
         An ImportReport with created / updated / unchanged counts per resource.
@@ -88,8 +85,8 @@ def import_bundle(session: Session, data: Any, *, derive: bool = True) -> Import
     _invoices(session, tenant.id, data.get("invoices") or [], refs, report.counts["invoices"])
     _posts(session, tenant.id, convert.post_items(data.get("instagram")), report.counts["posts"])
     session.flush()
-    if derive:
-        _derive(session, tenant.id, report)
+    if derive is not None:
+        derive(session, tenant.id, report)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -261,21 +258,3 @@ def _posts(session: Session, tenant_id: int, items: list[dict], counts: Counts) 
     for item in items:
         fields = convert.post_fields(item)
         _upsert(session, Post, current.get(fields["post_id"]), tenant_id, fields, counts)
-
-
-def _derive(session: Session, tenant_id: int, report: ImportReport) -> None:
-    """Rebuild what is computed from the imported rows: the persona and the knowledge index."""
-    import persona
-
-    persona.rebuild(session, tenant_id=tenant_id)
-    report.persona_rebuilt = True
-    try:
-        import knowledge
-    except ImportError as exc:  # the package is always there in a full build; say so plainly if not
-        report.warnings.append(f"knowledge: not indexed ({exc})")
-        return
-    reindex = getattr(knowledge, "reindex", None)
-    if reindex is None:
-        report.warnings.append("knowledge: not indexed (knowledge.reindex is not available in this build)")
-        return
-    report.knowledge_indexed = reindex(session, tenant_id=tenant_id)

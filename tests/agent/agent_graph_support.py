@@ -15,7 +15,7 @@ AVI_BUNDLE = REPO / "evals" / "bundles" / "avi-grill.json"
 
 def import_bundle(db: Any, path: Path) -> Any:
     """Import a bundle file into the test database."""
-    from store.bundle import import_bundle_file
+    from knowledge.bundles import import_bundle_file
 
     return import_bundle_file(db, path)
 

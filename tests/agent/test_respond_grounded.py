@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 import persona
 from agent.respond import respond
-from store.bundle import import_bundle_file
+from knowledge.bundles import import_bundle_file
 from store.models import Tenant
 from tools import REGISTRY
 from tools.registry import ToolContext

@@ -122,7 +122,7 @@ def test_history_restores_the_conversation_in_order(client):
 
 
 def test_coupon_copied_is_recorded_for_this_influencers_coupon_only(client, demo_db, shira_bundle_path):
-    from store.bundle import import_bundle_file
+    from knowledge.bundles import import_bundle_file
 
     import_bundle_file(demo_db, shira_bundle_path)
     cid = _new_conversation(client)

@@ -8,10 +8,10 @@ import pytest
 from sqlalchemy import select
 
 import persona
+from knowledge.bundles import import_bundle, import_bundle_file
 from persona import PersonaSource, build_persona, detect_languages
 from persona._emoji import emoji_in
 from persona.notes import read_notes
-from store.bundle import import_bundle, import_bundle_file
 from store.models import Persona, Tenant
 
 

@@ -10,7 +10,8 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from store.bundle import BundleInvalid, import_bundle, import_bundle_file
+from knowledge.bundles import import_bundle, import_bundle_file
+from store.bundle import BundleInvalid
 from store.models import (
     Coupon,
     CouponEvent,

@@ -8,7 +8,8 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from store.bundle import BundleInvalid, format_errors, import_bundle_file, validate
+from knowledge.bundles import import_bundle_file
+from store.bundle import BundleInvalid, format_errors, validate
 from store.models import Coupon, Partnership, Tenant
 
 

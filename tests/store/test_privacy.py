@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from agent.guard import pii
+from store import privacy as pii
 from store.privacy import PiiSpan, find_pii, mask_pii
 
 

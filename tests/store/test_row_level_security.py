@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, text
 
+from knowledge.bundles import import_bundle_file
 from store import coupons as coupon_store
-from store.bundle import import_bundle_file
 from store.models import Base, Coupon, Tenant
 from store.tenancy import bind
 

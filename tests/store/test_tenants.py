@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import select
 
 import persona
+from knowledge.bundles import import_bundle
 from store import owners as owner_store
 from store import tenants as tenant_store
-from store.bundle import import_bundle
 from store.models import Coupon, CouponEvent, Invoice, Partnership, Post, Task
 
 

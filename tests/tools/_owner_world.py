@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from store.bundle import import_bundle
+from knowledge.bundles import import_bundle
 from store.models import Contact, Conversation, CouponEvent, Handoff, Message, SupportIssue, Tenant
 from tools import REGISTRY
 from tools.registry import OWNER, ToolContext, ToolResult

@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import select
 
 import knowledge
-from store.bundle import import_bundle_file
+from knowledge.bundles import import_bundle_file
 from store.models import Event, Post, Tenant
 from tools import REGISTRY
 from tools.registry import ToolContext

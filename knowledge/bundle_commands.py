@@ -8,7 +8,8 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 
-from store.bundle.importer import import_bundle, load_bundle
+from knowledge.bundles import import_bundle
+from store.bundle.importer import load_bundle
 from store.bundle.report import BundleInvalid, ImportReport
 from store.bundle.validate import check
 

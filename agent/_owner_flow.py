@@ -15,7 +15,7 @@ from typing import Any
 
 from agent.act import needs_confirmation, tool_context
 from agent.context import Context, engine_catalog, turn_now
-from agent.engine import call_with_fallback
+from agent.engines.base import call_with_fallback
 from agent.state import TurnState
 from store import tasks as task_store
 from tools.registry import ToolError, validate_args
@@ -45,7 +45,7 @@ def _tasks(session: Any, tenant_id: int) -> list[tuple[int, str, str | None]]:
 
 
 def _parse(state: TurnState, ctx: Context, text: str | None = None) -> Any:
-    from agent.offline.owner_commands import parse_owner_command
+    from agent.engines.offline.owner_commands import parse_owner_command
 
     tenant = state["tenant"]
     return parse_owner_command(

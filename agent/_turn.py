@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from agent.context import Context
-from agent.persist import jsonable
+from agent.jsonable import jsonable
 from agent.types import InboundMessage, TurnResult
 from store import contacts as contact_store
 from store import conversations as conversation_store

@@ -81,7 +81,7 @@ class Context:
 
     db: Any  # store.Database: sessions, redis
     session: Session  # the turn's session; Agent.handle commits it at the end of the turn
-    engine: Any  # agent.engine.Engine
+    engine: Any  # agent.engines.base.Engine
     fallback_engine: Any  # the offline engine, used when `engine` fails
     cache: TenantCache
     settings: Any  # agent.runtime.AgentSettings
@@ -123,8 +123,8 @@ def _load_persona(session: Session, tenant_id: int) -> dict[str, Any]:
 
 
 def engine_catalog(ctx: Context, state: TurnState) -> Any:
-    """The engine-ready catalog (agent.offline Catalog) of this turn's brands, cached per tenant and scope."""
-    from agent.engine import make_catalog
+    """The engine-ready catalog (agent.engines.offline Catalog) of this turn's brands, cached per tenant and scope."""
+    from agent.engines.base import make_catalog
 
     tenant = state["tenant"]
     scope = "owner" if state.get("role") == "owner" else "follower"

@@ -10,7 +10,7 @@ from langgraph.runtime import Runtime
 
 from agent._owner_flow import decide_answer, decide_owner, decide_pending
 from agent.context import Context
-from agent.engine import call_with_fallback
+from agent.engines.base import call_with_fallback
 from agent.state import TurnState
 from tools.registry import Registry
 

@@ -49,7 +49,7 @@ _NOT_COMMANDS = frozenset({"consent", "greeting", "feedback", "abuse", "human_re
 def owner_request_risk(state: TurnState, ctx: Context) -> str | None:
     """A follower asking for what only the owner may do or see: role_escalation (a change) or
     data_exfiltration (private business data), judged by the owner command parser itself."""
-    from agent.offline.owner_commands import parse_owner_command
+    from agent.engines.offline.owner_commands import parse_owner_command
 
     understanding = state.get("understanding") or {}
     if understanding.get("intent") in _NOT_COMMANDS:

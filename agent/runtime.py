@@ -17,7 +17,7 @@ from typing import Any
 
 from agent._checkpoint import PooledPostgresSaver
 from agent.context import Context, TenantCache, UnknownConversation, UnknownTenant
-from agent.engine import OfflineEngine
+from agent.engines.base import OfflineEngine
 from agent.graph import build_graph
 from agent.guard.sanitize import clean_text
 from agent.settings import AgentSettings
@@ -85,7 +85,7 @@ def _validate(msg: InboundMessage) -> None:
 
 
 def _default_engine(settings: AgentSettings) -> Any:
-    from agent.model_engine import build_model_engine  # None unless OPENAI_API_KEY is set
+    from agent.engines.model.engine import build_model_engine  # None unless OPENAI_API_KEY is set
 
     return build_model_engine()
 
@@ -161,8 +161,8 @@ class Agent:
         with self.db.engine.connect():  # the pool's first connection (the first turn paid ~40 ms)
             pass
         try:  # compile the reply templates and the NLU's lexicons once (the first turn paid ~200 ms)
-            from agent.offline import Catalog, understand
-            from agent.offline.owner_commands import parse_owner_command
+            from agent.engines.offline import Catalog, understand
+            from agent.engines.offline.owner_commands import parse_owner_command
             from agent.respond import environment
 
             env = environment()

@@ -8,7 +8,7 @@ from langgraph.runtime import Runtime
 
 from agent import guard
 from agent.context import Context, engine_catalog
-from agent.engine import call_with_fallback
+from agent.engines.base import call_with_fallback
 from agent.policy import rate_limit
 from agent.state import TurnState
 

@@ -144,7 +144,7 @@ def digest_text(db: Any, tenant: Tenant, *, now: dt.datetime) -> tuple[str, dict
     local_day = now.astimezone(ZoneInfo(tenant.timezone)).date()
     title = f"☀️ הסיכום היומי שלך, {local_day:%d.%m}" if language == "he" else f"☀️ Your day, {local_day:%d %b}"
     try:
-        from agent._reply_owner import render_owner_result
+        from agent.respond.owner import render_owner_result
 
         shown = render_owner_result(
             "daily_digest", data, language=language, today=local_day, channel="whatsapp"

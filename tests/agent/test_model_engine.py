@@ -13,7 +13,7 @@ import pytest
 from agent_graph_support import AVI_BUNDLE, import_bundle, make_agent, rows, say, shira  # noqa: F401
 from fakes.scripted_chat import ScriptedChat, codes_in_facts, system_of, understanding, user_of
 
-from agent.model_engine import ModelEngine
+from agent.engines.model.engine import ModelEngine
 
 OWNER_TOOLS = {
     "update_coupon",

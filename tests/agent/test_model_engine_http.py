@@ -17,7 +17,7 @@ import pytest
 from agent_graph_support import AVI_BUNDLE, import_bundle, make_agent, say, shira  # noqa: F401
 from fakes.fake_openai import FakeOpenAI, last_user_text, system_text
 
-from agent.model_engine import ModelEngine, build_model_engine
+from agent.engines.model.engine import ModelEngine, build_model_engine
 from agent.settings import OpenAISettings, get_settings
 
 FOLLOWER_TOOLS = {

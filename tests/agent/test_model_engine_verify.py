@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from agent._model_verify import Facts, ReplyGate, UngroundedReply, check_reply, facts_for
+from agent.engines.model.verify import Facts, ReplyGate, UngroundedReply, check_reply, facts_for
 
 STATE = {
     "tool_results": [

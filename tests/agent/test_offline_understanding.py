@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import yaml
 
-from agent.offline import BrandEntry, Catalog, Understanding, understand
+from agent.engines.offline import BrandEntry, Catalog, Understanding, understand
 
 NLU = Path(__file__).resolve().parents[2] / "evals" / "nlu"
 DATA = yaml.safe_load((NLU / "follower-tuning.yaml").read_text(encoding="utf-8"))

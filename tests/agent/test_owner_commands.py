@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from agent.offline.owner_commands import parse_owner_command
+from agent.engines.offline.owner_commands import parse_owner_command
 
 NLU = Path(__file__).resolve().parents[2] / "evals" / "nlu"
 DATA = yaml.safe_load((NLU / "owner-tuning.yaml").read_text(encoding="utf-8"))
@@ -152,7 +152,7 @@ def test_same_input_same_output():
 
 
 def test_a_catalog_object_can_stand_in_for_the_brand_list():
-    from agent.offline.types import BrandEntry, Catalog
+    from agent.engines.offline.types import BrandEntry, Catalog
 
     catalog = Catalog(brands=(BrandEntry("lumi", "Lumi Blenders", ("לומי",), ("LUMI10",)),))
     command = parse_owner_command("תעביר את לומי למשא ומתן", now=NOW, catalog=catalog)

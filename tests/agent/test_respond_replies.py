@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from agent._reply_terms import localize_terms
 from agent.respond import environment, render_offline, respond
+from agent.respond.terms import localize_terms
 from knowledge.text import is_hebrew
 
 PERSONA = {

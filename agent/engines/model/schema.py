@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from agent.offline.types import FOLLOWER_INTENTS, OWNER_INTENTS, Catalog
+from agent.engines.offline.types import FOLLOWER_INTENTS, OWNER_INTENTS, Catalog
 from knowledge.text import normalize, token_variants
 
 __all__ = [

@@ -24,9 +24,9 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
-from agent._model_prompts import facts_json, reply_messages, tools_messages, understanding_messages
-from agent._model_schema import schema_for, to_understanding
-from agent._model_verify import ReplyGate, UngroundedReply, facts_for
+from agent.engines.model.prompts import facts_json, reply_messages, tools_messages, understanding_messages
+from agent.engines.model.schema import schema_for, to_understanding
+from agent.engines.model.verify import ReplyGate, UngroundedReply, facts_for
 from agent.settings import OpenAISettings, get_settings
 
 __all__ = [
@@ -147,7 +147,7 @@ class ModelEngine:
             return None
 
         def run() -> list[dict[str, Any]] | None:
-            from agent.engine import make_catalog
+            from agent.engines.base import make_catalog
 
             tenant = state.get("tenant") or {}
             catalog = make_catalog(
@@ -222,8 +222,8 @@ class ModelEngine:
         """The offline brand finder for a mention the catalog did not match exactly (typos, prefixes)."""
 
         def find(mention: str) -> list[str]:
-            from agent.context import turn_now
-            from agent.offline import understand
+            from agent.engines.offline import understand
+            from agent.state import turn_now
 
             tenant = state.get("tenant") or {}
             found = understand(

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from agent._reply_format import date, discount, money, number, percent
+from agent.respond.format import date, discount, money, number, percent
 
 __all__ = ["render_owner_result", "field_label", "confirm_text", "MAX_LINES"]
 

@@ -20,9 +20,9 @@ from zoneinfo import ZoneInfo
 from jinja2 import FileSystemLoader, StrictUndefined, pass_context
 from jinja2.sandbox import SandboxedEnvironment
 
-from agent._reply_format import clean_spaces, join_names
-from agent._reply_plan import Plan, Segment, plan_reply, reply_language
-from agent.voice import SERIOUS, Chooser, Voice
+from agent.respond.format import clean_spaces, join_names
+from agent.respond.plan import Plan, Segment, plan_reply, reply_language
+from agent.respond.voice import SERIOUS, Chooser, Voice
 from knowledge.text import is_hebrew
 
 __all__ = ["respond", "render_offline", "environment", "TEMPLATES"]

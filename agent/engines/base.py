@@ -1,7 +1,7 @@
 """The Engine interface (understanding, tool choice, reply) and the offline engine behind it.
 
 Two engines share one interface so the graph never knows which one runs:
-- `OfflineEngine`: rule/lexicon understanding (agent.offline), tool choice by the decision
+- `OfflineEngine`: rule/lexicon understanding (agent.engines.offline), tool choice by the decision
   node's rules (`plan_tools` returns None), replies from the persona templates (`reply` returns
   None, so the respond node's template reply stands).
 - a model engine (langchain-openai, written behind this interface) implements `understand` by
@@ -47,7 +47,7 @@ class Engine(Protocol):
 
 def make_catalog(brands: list[dict[str, Any]], *, handle: str, display_name: str) -> Any:
     """The offline engine's Catalog for a tenant's brand list."""
-    from agent.offline.types import BrandEntry, Catalog
+    from agent.engines.offline.types import BrandEntry, Catalog
 
     entries = tuple(
         BrandEntry(
@@ -76,8 +76,8 @@ class OfflineEngine:
     name = "offline"
 
     def understand(self, state: TurnState, *, catalog: Any) -> dict[str, Any]:
-        """Run agent.offline.understand on the masked text."""
-        from agent.offline import understand
+        """Run agent.engines.offline.understand on the masked text."""
+        from agent.engines.offline import understand
 
         tenant = state.get("tenant") or {}
         languages = tenant.get("languages") or ["he"]

@@ -1,6 +1,6 @@
 """The owner command parser's vocabulary, Hebrew and English: one regular expression per idea.
 
-Private to agent.offline.owner_commands; patterns run on `lowered(text)` (see _owner_message).
+Private to agent.engines.offline.owner_commands; patterns run on `lowered(text)` (see _owner_message).
 """
 
 # ruff: noqa: E501 -- vocabulary tables read best one alternation per line, however long

@@ -1,6 +1,6 @@
 """What an owner's message contains: brands, codes, numbers, amounts, dates, times, and the word lists.
 
-Private to agent.offline.owner_commands. Everything works on `lowered(text)`, which keeps the
+Private to agent.engines.offline.owner_commands. Everything works on `lowered(text)`, which keeps the
 length of the text, so spans found here cut the original text (titles keep their casing).
 """
 
@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from agent.offline._date_phrases import find_dates, find_times, lowered
+from agent.engines.offline._date_phrases import find_dates, find_times, lowered
 from knowledge.matching import STOP_WORDS, word_forms
 from knowledge.text import is_hebrew
 from tools.dates import local_today

@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from agent._model_schema import detect_language
+from agent.engines.model.schema import detect_language
 
 __all__ = ["UngroundedReply", "Facts", "facts_for", "check_reply", "ReplyGate"]
 

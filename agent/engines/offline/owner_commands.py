@@ -14,8 +14,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from agent.offline._owner_message import STATUS_WORDS, Message, cut, entry_value
-from agent.offline._owner_words import (
+from agent.engines.offline._owner_message import STATUS_WORDS, Message, cut, entry_value
+from agent.engines.offline._owner_words import (
     CANCEL,
     CODE_WORD,
     COMPLETE,
@@ -39,7 +39,7 @@ from agent.offline._owner_words import (
     TASK_TYPES,
     TASK_WORD,
 )
-from agent.offline._translit import same_name
+from agent.engines.offline._translit import same_name
 from knowledge.matching import match_score, word_forms
 
 __all__ = ["OwnerCommand", "parse_owner_command"]
@@ -505,7 +505,7 @@ def parse_owner_command(
 
     `brands` are (ref, name, aliases); `tasks` are (id, title) or (id, title, partnership ref): with
     them an ambiguous task becomes a question, without them the words go to the tool, which resolves
-    them. A `catalog` (agent.offline Catalog) gives brands and coupon codes when `brands` is empty.
+    them. A `catalog` (agent.engines.offline Catalog) gives brands and coupon codes when `brands` is empty.
     """
     if not (text or "").strip():
         return None

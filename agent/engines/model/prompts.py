@@ -12,9 +12,9 @@ from typing import Any
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
-from agent._model_schema import INTENT_HELP
-from agent.offline.types import FOLLOWER_INTENTS, OWNER_INTENTS, Catalog
-from agent.persist import jsonable, mask_if_needed
+from agent.engines.model.schema import INTENT_HELP
+from agent.engines.offline.types import FOLLOWER_INTENTS, OWNER_INTENTS, Catalog
+from agent.jsonable import jsonable, mask_if_needed
 
 __all__ = [
     "masked",
@@ -64,7 +64,7 @@ def _catalog_lines(catalog: Catalog) -> str:
 
 
 def _today(state: dict[str, Any]) -> str:
-    from agent.context import turn_now
+    from agent.state import turn_now
 
     tenant = state.get("tenant") or {}
     zone = tenant.get("timezone") or "Asia/Jerusalem"

@@ -11,10 +11,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from agent._reply_format import date, discount, expires_phrase
-from agent._reply_knowledge import extract, language_of, relevant_hits
-from agent._reply_owner import confirm_text, field_label, render_owner_result
-from agent._reply_terms import localize_terms
+from agent.respond.format import date, discount, expires_phrase
+from agent.respond.knowledge import extract, language_of, relevant_hits
+from agent.respond.owner import confirm_text, field_label, render_owner_result
+from agent.respond.terms import localize_terms
 from knowledge.text import is_hebrew
 
 __all__ = ["Plan", "Segment", "plan_reply", "reply_language"]

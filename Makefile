@@ -29,6 +29,8 @@ browser:
 test: install browser
 	mkdir -p $(ARTIFACTS)
 	$(BIN)/ruff check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
 	REQUIRE_BROWSER=1 $(BIN)/python -m pytest tests
 	@# The eval gate runs on its own embedded servers (unless DATABASE_URL/REDIS_URL are set), never on yours.
 	@home=$$(mktemp -d /tmp/ios-evals-XXXXXX); status=0; \
@@ -43,6 +45,8 @@ test: install browser
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 bench: install
 	$(BIN)/influencer-os bench --json $(ARTIFACTS)/bench.json

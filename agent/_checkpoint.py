@@ -23,11 +23,11 @@ class PooledPostgresSaver(PostgresSaver):
     """A PostgresSaver that requires a ConnectionPool and runs checkpoint calls in parallel."""
 
     def __init__(self, pool: ConnectionPool) -> None:
-        super().__init__(pool)
+        super().__init__(pool)  # type: ignore[arg-type]  # rows are dicts: the pool is opened with dict_row
 
     @contextmanager
     def _cursor(self, *, pipeline: bool = False) -> Iterator[Cursor[DictRow]]:
-        with self.conn.connection() as conn:  # type: ignore[union-attr]
+        with self.conn.connection() as conn:  # type: ignore[operator]  # a pool, never a connection (__init__)
             if pipeline and self.supports_pipeline:
                 with conn.pipeline(), conn.cursor(binary=True, row_factory=dict_row) as cur:
                     yield cur

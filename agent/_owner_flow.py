@@ -18,6 +18,7 @@ from agent.context import Context, engine_catalog, turn_now
 from agent.engines.base import call_with_fallback
 from agent.state import TurnState
 from store import tasks as task_store
+from store.records import DEFAULT_TIMEZONE
 from tools.registry import ToolError, validate_args
 
 __all__ = ["decide_owner", "decide_pending", "is_yes"]
@@ -51,7 +52,7 @@ def _parse(state: TurnState, ctx: Context, text: str | None = None) -> Any:
     return parse_owner_command(
         text if text is not None else state.get("masked_text") or "",
         now=turn_now(state),
-        timezone=tenant.get("timezone") or "Asia/Jerusalem",
+        timezone=tenant.get("timezone") or DEFAULT_TIMEZONE,
         catalog=engine_catalog(ctx, state),
         tasks=_tasks(ctx.session, tenant["id"]),
         language=(state.get("understanding") or {}).get("language"),

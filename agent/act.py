@@ -16,6 +16,7 @@ from langgraph.runtime import Runtime
 
 from agent.context import Context, turn_now
 from agent.state import TurnState
+from store.records import DEFAULT_TIMEZONE
 from tools.registry import Registry, ToolContext, ToolError, ToolResult, validate_args
 
 __all__ = ["act_node", "tool_context", "needs_confirmation", "run_one"]
@@ -34,7 +35,7 @@ def tool_context(state: TurnState, ctx: Context) -> ToolContext:
         session=ctx.session,
         tenant_id=tenant["id"],
         handle=tenant["handle"],
-        timezone=tenant.get("timezone") or "Asia/Jerusalem",
+        timezone=tenant.get("timezone") or DEFAULT_TIMEZONE,
         role=role,
         channel=state.get("channel", "web"),
         languages=tuple(tenant.get("languages") or ("he", "en")),

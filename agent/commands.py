@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import getpass
 import json
-from typing import Any
+from typing import Any, NoReturn
 
 import typer
 
@@ -13,7 +13,7 @@ __all__ = ["register"]
 experiments_app = typer.Typer(help="Reply-style experiments: create, report.", no_args_is_help=True)
 
 
-def _fail(message: str, code: int = 2) -> None:
+def _fail(message: str, code: int = 2) -> NoReturn:
     typer.echo(f"error: {message}", err=True)
     raise typer.Exit(code)
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from agent.state import TurnState, turn_now
 from store import conversations as conversation_store
 from store import partnerships as partnership_store
-from store.records import Tenant
+from store.records import DEFAULT_TIMEZONE, Tenant
 from tools import REGISTRY, Registry
 
 __all__ = [
@@ -100,7 +100,7 @@ def tenant_view(tenant: Tenant) -> dict[str, Any]:
         "id": tenant.id,
         "handle": tenant.handle,
         "display_name": tenant.display_name,
-        "timezone": tenant.timezone or "Asia/Jerusalem",
+        "timezone": tenant.timezone or DEFAULT_TIMEZONE,
         "languages": list(tenant.languages or ["he", "en"]),
         "created_at": tenant.created_at.isoformat() if tenant.created_at else "",
     }

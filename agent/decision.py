@@ -137,6 +137,7 @@ def decision_node(state: TurnState, runtime: Runtime[Context]) -> dict[str, Any]
     verdict = (state.get("policy") or {}).get("verdict", "allow")
     role = state.get("role", "follower")
     out: dict[str, Any] = {}
+    decision: dict[str, Any]
     if state.get("paused"):
         note = "paused_silent" if state.get("paused_notice_sent") else "paused"
         decision = {"action": "handoff", "tool_calls": [], "reason": "a human has this conversation", "note": note}

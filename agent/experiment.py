@@ -55,7 +55,7 @@ def experiment_node(state: TurnState, runtime: Runtime[Context]) -> dict[str, An
     running = [e for e in _experiments(ctx, state) if e.runs_for(intent, now)]
     variants: dict[str, str] = {}
     style: dict[str, Any] = dict(state.get("style") or {})
-    contact_key = state.get("contact_id") or state.get("sender_id") or state.get("conversation_id")
+    contact_key = state.get("contact_id") or state.get("sender_id") or state.get("conversation_id") or ""
     for exp in running:
         variant = experiment_store.assign(exp, tenant_id=tenant_id, contact_key=contact_key)
         if variant is None:

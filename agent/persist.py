@@ -99,8 +99,9 @@ def persist_node(state: TurnState, runtime: Runtime[Context]) -> dict[str, Any]:
             meta={"action": decision.get("action"), "cards": jsonable(state.get("cards") or [])},
             at=now,
         )
-    if state.get("contact_id"):
-        contact_store.touch_inbound(session=session, tenant_id=tenant_id, contact_id=state["contact_id"], at=now)
+    contact_id = state.get("contact_id")
+    if contact_id:
+        contact_store.touch_inbound(session=session, tenant_id=tenant_id, contact_id=contact_id, at=now)
     conversation_store.touch(session=session, tenant_id=tenant_id, conversation_id=conversation_id, at=now)
     trace = build_trace(state, reply=masked_reply)
     ctx.turn["trace_row"] = trace_store.add(

@@ -8,6 +8,7 @@ from langgraph.runtime import Runtime
 
 from agent.context import Context, engine_catalog, turn_now
 from agent.state import TurnState
+from store.records import DEFAULT_TIMEZONE
 from tools.registry import FOLLOWER
 
 __all__ = ["policy_node", "owner_request_risk", "rate_limit", "REFUSE_RISKS"]
@@ -56,7 +57,7 @@ def owner_request_risk(state: TurnState, ctx: Context) -> str | None:
         return None
     tenant = state["tenant"]
     command = parse_owner_command(state.get("masked_text") or "", now=turn_now(state),
-                                  timezone=tenant.get("timezone") or "Asia/Jerusalem",
+                                  timezone=tenant.get("timezone") or DEFAULT_TIMEZONE,
                                   catalog=engine_catalog(ctx, state), language=understanding.get("language"))
     if command is None or command.tool in _FOLLOWER_EQUIVALENT or float(command.confidence or 0) < 0.8:
         return None

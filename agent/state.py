@@ -20,6 +20,7 @@ Reducer keys (timings, events) reset when the turn input sets them to None.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Annotated, Any, TypedDict
 
 __all__ = ["TurnState", "HISTORY_TURNS", "keep_recent", "merge_or_reset", "add_or_reset", "PER_TURN_KEYS", "turn_now"]
@@ -128,7 +129,7 @@ PER_TURN_KEYS: dict[str, Any] = {
 }
 
 
-def turn_now(state: TurnState) -> dt.datetime:
+def turn_now(state: Mapping[str, Any]) -> dt.datetime:
     """The turn's clock as an aware datetime."""
     raw = state.get("now")
     if not raw:

@@ -46,7 +46,9 @@ def _fernet() -> Fernet:
             if key:
                 break
             time.sleep(0.01)
-    return Fernet(key.encode() if isinstance(key, str) else key)
+        if not key:
+            raise RuntimeError(f"the secret key file {path} is empty")
+    return Fernet(key.encode())
 
 
 def keyed_digest(text: str) -> str:

@@ -4,6 +4,7 @@ retries with backoff on 429/5xx, one row in outbound_messages per logical send (
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import logging
 import random
@@ -240,10 +241,10 @@ class WhatsAppSender:
     ) -> SendOutcome:
         """Send (free-form in the window, else the purpose's template, else record blocked_window)."""
         now = self.clock()
-        claim = dict(to_role=to_role, tenant_id=tenant_id, phone=to, purpose=purpose, body=body,
-                     conversation_id=conversation_id, dedupe_key=dedupe_key, content_variables=content_variables,
-                     now=now)
-        row_id, content_sid, done = self._claim(**claim)
+        claim = functools.partial(self._claim, to_role=to_role, tenant_id=tenant_id, phone=to, purpose=purpose,
+                                  body=body, conversation_id=conversation_id, dedupe_key=dedupe_key,
+                                  content_variables=content_variables, now=now)
+        row_id, content_sid, done = claim()
         # Another attempt of this very send is recorded as in progress. Jobs of one conversation run
         # one at a time, so that attempt's worker is gone (or finishing): wait until the row is
         # done, or stale enough to be taken over and asked of Twilio. Returning now would leave a
@@ -251,7 +252,7 @@ class WhatsAppSender:
         waited = time.monotonic()
         while done is not None and done.status == "in_progress" and time.monotonic() - waited < _WAIT_SECONDS:
             time.sleep(0.5)
-            row_id, content_sid, done = self._claim(**claim)
+            row_id, content_sid, done = claim()
         if done is not None and done.status != "unknown":
             return done
         if not self.settings.configured:  # nothing to retry: say so once, in the row

@@ -112,7 +112,7 @@ def load_conversation(db: Any, conversation_id: str) -> WebConversation:
         conv, tenant, contact = conversation_store.with_tenant_and_contact(session=session,
                                                                           conversation_id=conversation_id)
         # Only web follower conversations: an id of a WhatsApp or owner thread is not reachable here.
-        if conv is None or conv.channel != "web" or conv.role != "follower":
+        if conv is None or tenant is None or conv.channel != "web" or conv.role != "follower":
             raise missing
         sender = contact.external_id if contact is not None else f"conversation:{conv.id}"
         return WebConversation(conv.id, tenant, sender, conv.contact_id)

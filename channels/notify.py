@@ -45,8 +45,8 @@ def phone_key(phone: str) -> str:
     return keyed_digest(phone)
 
 
-def _language(tenant: Tenant) -> str:
-    return (tenant.languages or ["he"])[0]
+def _language(tenant: Tenant | None) -> str:
+    return ((tenant.languages if tenant else None) or ["he"])[0]
 
 
 def _short(text: Any, limit: int = 300) -> str:

@@ -20,7 +20,7 @@ from starlette.concurrency import run_in_threadpool
 from agent.guard.sanitize import TooDeep, clean_json, clean_text
 from store import partnerships as partnership_store
 from store import tenants as tenant_store
-from store.records import utcnow
+from store.records import DEFAULT_TIMEZONE, utcnow
 from tools import REGISTRY
 from tools.registry import OWNER, ToolContext, ToolError, validate_args
 
@@ -99,13 +99,15 @@ def _call(
             session=session,
             tenant_id=tenant.id,
             handle=tenant.handle,
-            timezone=tenant.timezone or "Asia/Jerusalem",
+            timezone=tenant.timezone or DEFAULT_TIMEZONE,
             role=OWNER,
             channel="api",
             actor="token:" + hashlib.sha256(token.encode()).hexdigest()[:10],
             now=utcnow(),
         )
         spec = REGISTRY.get(tool)
+        if spec is None:
+            return problem(400, "unknown_tool", f"no tool named {tool!r}")
         try:
             validated = validate_args(spec, args)
         except ToolError as exc:

@@ -265,9 +265,10 @@ class TwilioWhatsAppChannel(InputChannel):
     ) -> TurnResult | None:
         """Run the turn of one queued inbound message and send its reply (owner numbers: owner mode)."""
         if "sealed" in job:  # as the webhook queued it: open it and resolve tenant and contact here
-            job = self.admit(db, unseal(job["sealed"]), job["id"], job.get("received_at") or utcnow().isoformat())
-            if job is None:
+            admitted = self.admit(db, unseal(job["sealed"]), job["id"], job.get("received_at") or utcnow().isoformat())
+            if admitted is None:
                 return None
+            job = admitted
         with db.session(tenant_id=job["tenant_id"]) as session:
             tenant = tenant_store.get(session=session, tenant_id=job["tenant_id"])
             contact = contact_store.get(session=session, tenant_id=job["tenant_id"], contact_id=job["contact_id"])

@@ -301,7 +301,8 @@ class Worker:
                 except Exception as exc:  # a failing job must not block the conversation forever
                     if is_transient(exc) and outage_started is None:
                         outage_started = time.monotonic()
-                    if is_transient(exc) and time.monotonic() - outage_started < self.outage_seconds:
+                    waited = time.monotonic() - outage_started if outage_started is not None else 0.0
+                    if is_transient(exc) and waited < self.outage_seconds:
                         # The database or Redis is restarting: wait for it, this is not the job's fault.
                         log.warning("job %s waits for a service: %s", job.get("id"), type(exc).__name__)
                         self._stop.wait(min(5.0, self.retry_delay * 2 ** min(attempt, 4)))

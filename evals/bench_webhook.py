@@ -100,7 +100,8 @@ def _wait_healthy(base: str, proc: subprocess.Popen, timeout: float = 90.0) -> N
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError("the bench server exited: " + (proc.stderr.read() or b"").decode()[-2000:])
+            err = proc.stderr.read() if proc.stderr else b""
+            raise RuntimeError("the bench server exited: " + (err or b"").decode()[-2000:])
         try:
             if httpx.get(base + "/health", timeout=1.0).status_code == 200:
                 return

@@ -37,11 +37,11 @@ class Deliveries:
 
         self.db = db
         self.fake = FakeTwilio(account_sid=ACCOUNT_SID, auth_token=AUTH_TOKEN).start()
-        settings = TwilioSettings(
-            account_sid=ACCOUNT_SID, auth_token=AUTH_TOKEN, from_number=BOT_NUMBER, api_base=self.fake.base_url,
-            backoff_seconds=0.0, backoff_max_seconds=0.0,
+        settings = TwilioSettings.model_validate({
+            "account_sid": ACCOUNT_SID, "auth_token": AUTH_TOKEN, "from_number": BOT_NUMBER,
+            "api_base": self.fake.base_url, "backoff_seconds": 0.0, "backoff_max_seconds": 0.0,
             **{f"content_sid_{purpose}": sid for purpose, sid in _TEMPLATES.items()},
-        )
+        })
         self.sender = WhatsAppSender(db, settings, clock=clock, sleep=lambda _: None)
         self._template_names = {sid: purpose for purpose, sid in _TEMPLATES.items()}
 

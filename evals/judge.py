@@ -69,7 +69,7 @@ def get_judge() -> Judge | None:
     chat = ChatOpenAI(
         model=s.model,
         base_url=s.base_url or s.openai_base_url,
-        api_key=key.get_secret_value() if key else "not-needed",
+        api_key=key or SecretStr("not-needed"),
         temperature=0,
         timeout=30,
     )

@@ -250,7 +250,7 @@ def _run_case_safely(
         return _run_case_once(agent, db, suite, case, judge, run, deliveries)
     except Exception as exc:  # the report must still be written for every other case
         log.exception("case %s/%s crashed", suite.name, case.id)
-        turn = {
+        turn: dict[str, Any] = {
             "user": case.turns[0].user,
             "reply": "",
             "intent": None,

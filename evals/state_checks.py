@@ -95,12 +95,12 @@ def count_rows(session: Session, *, tenant_id: int, resource: str, where: dict[s
             base = key.removesuffix("_contains")
             if base not in cols:
                 cols[base] = m.Contact.attributes[base].as_string()
-    stmt = select(func.count()).select_from(model).where(model.tenant_id == tenant_id)
+    stmt = select(func.count()).select_from(model).where(model.tenant_id == tenant_id)  # type: ignore[attr-defined]
     if resource == "outbound_messages" and any(k.startswith("template") for k in where):
         stmt = stmt.where(m.OutboundMessage.content_sid.isnot(None))
     joins_partnership = model is not m.Partnership
     if joins_partnership and any(k.removesuffix("_contains") in _PARTNERSHIP_FIELDS for k in where):
-        stmt = stmt.outerjoin(m.Partnership, m.Partnership.id == model.partnership_id)
+        stmt = stmt.outerjoin(m.Partnership, m.Partnership.id == model.partnership_id)  # type: ignore[attr-defined]
     if resource == "coupon_events" and any(k.startswith("code") for k in where):
         stmt = stmt.join(m.Coupon, m.Coupon.id == m.CouponEvent.coupon_id)
     for key, value in where.items():

@@ -236,7 +236,7 @@ def load_suite(path: str | Path) -> Suite:
     except ValidationError as exc:
         errors = []
         for e in exc.errors():
-            where, reason = _path(tuple(e["loc"])), _reason(e)
+            where, reason = _path(tuple(e["loc"])), _reason(dict(e))
             if reason.startswith("where."):  # a state check names its own sub-path
                 sub, reason = reason.split(": ", 1)
                 where = f"{where}.{sub}"

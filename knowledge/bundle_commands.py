@@ -124,6 +124,7 @@ def import_cmd(
     if instagram is not None:
         _import_instagram(instagram.strip().lstrip("@").lower(), posts=posts, as_json=as_json)
         return
+    assert file is not None  # one of the two, checked above
     try:
         data = load_bundle(file)
     except BundleInvalid as exc:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TypeVar
 
 from rapidfuzz import fuzz
 
 from knowledge.text import normalize, token_variants, tokens
+
+T = TypeVar("T")
 
 __all__ = ["STOP_WORDS", "word_forms", "name_terms", "significant_tokens", "match_score", "best_matches"]
 
@@ -68,9 +71,7 @@ def match_score(query: str, names: Iterable[str]) -> float:
     return max(partial, float(fuzzy) if fuzzy >= 85 else 0.0)
 
 
-def best_matches(
-    query: str, candidates: Iterable[tuple[object, list[str]]], *, floor: float = 85.0
-) -> list[object]:
+def best_matches(query: str, candidates: Iterable[tuple[T, list[str]]], *, floor: float = 85.0) -> list[T]:
     """The candidates (item, names) scoring highest, when that score reaches `floor`; ties all returned."""
     scored = [(match_score(query, names), item) for item, names in candidates]
     top = max((s for s, _ in scored), default=0.0)

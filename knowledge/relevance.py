@@ -100,7 +100,7 @@ def _terms_of(text: str) -> set[str]:
 
 def content_tokens(query: str) -> list[set[str]]:
     """Each content word of the query as its set of forms (prefixes stripped, plural, translation)."""
-    out = []
+    out: list[set[str]] = []
     for token in tokens(query):
         forms = _terms_of(token)
         if len(token) < 2 or forms & _FILLER or token.isdigit():

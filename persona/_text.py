@@ -67,10 +67,10 @@ def ngrams(texts: list[str], *, sizes: tuple[int, ...] = (2, 3), min_docs: int =
             tokens = words(sentence)
             for n in sizes:
                 for i in range(len(tokens) - n + 1):
-                    gram = tokens[i : i + n]
-                    if all(t in STOPWORDS for t in gram) or gram[0] in STOPWORDS and gram[-1] in STOPWORDS:
+                    window = tokens[i : i + n]
+                    if all(t in STOPWORDS for t in window) or window[0] in STOPWORDS and window[-1] in STOPWORDS:
                         continue
-                    seen.add(" ".join(gram))
+                    seen.add(" ".join(window))
         doc_counts.update(seen)
     found = [(gram, count) for gram, count in doc_counts.items() if count >= min_docs]
     # Prefer longer phrases over the shorter ones they contain when equally frequent.

@@ -62,6 +62,7 @@ def _create_checkpoints(admin_url: str) -> None:
     except psycopg.errors.InsufficientPrivilege:
         # Given only the app role's URL: fine when the owner made the tables already.
         with psycopg.connect(conninfo) as conn:
-            if conn.execute("select to_regclass('checkpoints')").fetchone()[0] is None:
+            row = conn.execute("select to_regclass('checkpoints')").fetchone()
+            if row is None or row[0] is None:
                 raise RuntimeError("the checkpoint tables are missing and this role may not create them; "
                                    "run `influencer-os db upgrade` as the database owner first") from None

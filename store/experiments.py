@@ -6,7 +6,7 @@ import datetime as dt
 import hashlib
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.dialects.postgresql import insert
@@ -98,12 +98,23 @@ def running_for(*, session: Session, tenant_id: int, intent: str | None, at: dt.
     return [e for e in rows if not e.target_intents or (intent is not None and intent in e.target_intents)]
 
 
+class Assignable(Protocol):
+    """What assignment reads of an experiment (a row, or a cached copy of one)."""
+
+    @property
+    def key(self) -> str: ...
+    @property
+    def allocation(self) -> float: ...
+    @property
+    def variants(self) -> list[dict[str, Any]]: ...
+
+
 def _unit(*parts: object) -> float:
     digest = hashlib.sha256(":".join(str(p) for p in parts).encode()).digest()
     return int.from_bytes(digest[:8], "big") / 2**64
 
 
-def assign(experiment: Experiment, *, tenant_id: int, contact_key: str | int) -> dict[str, Any] | None:
+def assign(experiment: Assignable, *, tenant_id: int, contact_key: str | int) -> dict[str, Any] | None:
     """The variant this contact sees (same answer every time), or None when outside the allocation."""
     if _unit(tenant_id, contact_key, experiment.key, "allocation") >= experiment.allocation:
         return None

@@ -88,6 +88,8 @@ def copy_rows(session: Session, sql: str, rows: Iterable[tuple]) -> None:
     table, columns = match.group(1), match.group(2)
     staging = f"_copy_{table}"
     driver = session.connection().connection.driver_connection
+    if driver is None:
+        raise RuntimeError("the session has no open database connection")
     with driver.cursor() as cursor:
         cursor.execute(f"CREATE TEMP TABLE {staging} ON COMMIT DROP AS SELECT {columns} FROM {table} WITH NO DATA")
         with cursor.copy(f"COPY {staging} ({columns}) FROM STDIN") as copy:

@@ -29,6 +29,7 @@ from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 EMBEDDING_DIM = 384
+DEFAULT_TIMEZONE = "Asia/Jerusalem"  # a tenant's zone unless its bundle says otherwise
 
 PARTNERSHIP_STATUSES = ("lead", "proposal", "negotiation", "contract", "active", "completed", "cancelled")
 OPEN_PARTNERSHIP_STATUSES = ("lead", "proposal", "negotiation", "contract")
@@ -70,7 +71,7 @@ class Tenant(Timestamps, Base):
     handle: Mapped[str] = mapped_column(String(30), unique=True)
     display_name: Mapped[str] = mapped_column(String(200))
     languages: Mapped[list[str]] = mapped_column(Json, default=list)
-    timezone: Mapped[str] = mapped_column(String(64), default="Asia/Jerusalem")
+    timezone: Mapped[str] = mapped_column(String(64), default=DEFAULT_TIMEZONE)
     persona_notes: Mapped[str | None] = mapped_column(Text)
     instagram_profile: Mapped[dict[str, Any] | None] = mapped_column(Json)
     settings: Mapped[dict[str, Any]] = mapped_column(Json, default=dict)  # allowed_origins, digest_hour
@@ -415,7 +416,7 @@ class OutboundMessage(TenantOwned, Base):
 
 
 __all__ = [name for name in dir() if name[:1].isupper() and name not in {"Any", "Decimal", "JSON"}]
-__all__ += ["utcnow", "EMBEDDING_DIM"]
+__all__ += ["utcnow", "EMBEDDING_DIM", "DEFAULT_TIMEZONE"]
 __all__ += [
     "PARTNERSHIP_STATUSES",
     "OPEN_PARTNERSHIP_STATUSES",

@@ -107,7 +107,8 @@ def catalog(*, session: Session, tenant_id: int, public_only: bool) -> list[dict
             select(Coupon.partnership_id, Coupon.code)
             .where(Coupon.tenant_id == tenant_id, Coupon.partnership_id.in_(ids))
         ):
-            codes.setdefault(pid, []).append(code)
+            if pid is not None:
+                codes.setdefault(pid, []).append(code)
         rows = session.execute(
             select(Coupon.partnership_id, CouponEvent.products)
             .join(Coupon, Coupon.id == CouponEvent.coupon_id)
@@ -115,7 +116,8 @@ def catalog(*, session: Session, tenant_id: int, public_only: bool) -> list[dict
             .limit(2000)
         )
         for pid, names in rows:
-            products.setdefault(pid, set()).update(str(n) for n in (names or []) if n)
+            if pid is not None:
+                products.setdefault(pid, set()).update(str(n) for n in (names or []) if n)
     return [
         {
             "ref": p.ref,

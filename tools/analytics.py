@@ -67,7 +67,7 @@ def coupon_figures(events: Iterable[CouponEvent]) -> dict:
         "revenue": jsonable(revenue.quantize(_CENT)),
         "currency": currencies.most_common(1)[0][0] if currencies else None,
         "average_basket": jsonable(_ratio(revenue, redemptions)),
-        "items_per_order": float(_ratio(items, with_items)) if with_items else None,
+        "items_per_order": float(Decimal(items) / with_items) if with_items else None,
         "conversion": float(conversion) if conversion is not None else None,
         "revenue_per_copy": jsonable(_ratio(revenue, copies)),
         "top_products": [
@@ -232,7 +232,8 @@ def daily_digest(ctx: ToolContext, args: DailyDigestArgs) -> dict:
     today = local_today(ctx.now, tz)
     day = args.date or today
     # "Since yesterday": the 24 hours before now (or before the end of the asked day).
-    until = ctx.now if day == today else utc_range(day, day, tz)[1]
+    end_of_day = utc_range(day, day, tz)[1]
+    until: dt.datetime = ctx.now if day == today or end_of_day is None else end_of_day
     since = until - dt.timedelta(hours=24)
 
     open_statuses = task_store.OPEN_TASK_STATUSES

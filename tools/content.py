@@ -92,9 +92,9 @@ def search_knowledge(ctx: ToolContext, args: SearchKnowledgeArgs) -> dict[str, A
                 "lexical": getattr(hit, "lexical", None),  # text rank, when found by words
             }
         )
-    for hit in out:
-        hit["relevant"] = is_relevant(hit, args.query)
-    answered = any(hit["relevant"] for hit in out)
+    for found in out:
+        found["relevant"] = is_relevant(found, args.query)
+    answered = any(found["relevant"] for found in out)
     if not answered and ctx.role != OWNER:
         # The reply says "I don't know, I'll pass it on": this is the passing on.
         event_store.record(session=ctx.session, tenant_id=ctx.tenant_id, kind="question_unanswered",

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from store.records import DEFAULT_TIMEZONE
+
 __all__ = [
     "PERIODS",
     "zone",
@@ -19,7 +21,7 @@ __all__ = [
     "local_datetime_utc",
 ]
 
-DEFAULT_ZONE = "Asia/Jerusalem"
+DEFAULT_ZONE = DEFAULT_TIMEZONE
 # Named periods an owner can ask about ("this week", "last month"); "all" means no bounds.
 PERIODS = ("today", "yesterday", "week", "last_week", "month", "last_month", "year", "all")
 # Weeks start on Sunday where the working week starts on Sunday (Israel); Monday elsewhere.

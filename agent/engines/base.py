@@ -19,6 +19,7 @@ from collections.abc import Callable
 from typing import Any, Protocol, runtime_checkable
 
 from agent.state import TurnState, turn_now
+from store.records import DEFAULT_TIMEZONE
 
 __all__ = ["Engine", "OfflineEngine", "EngineCall", "call_with_fallback", "make_catalog"]
 
@@ -65,7 +66,7 @@ def make_catalog(brands: list[dict[str, Any]], *, handle: str, display_name: str
 def _as_dict(understanding: Any) -> dict[str, Any]:
     if isinstance(understanding, dict):
         return dict(understanding)
-    if dataclasses.is_dataclass(understanding):
+    if dataclasses.is_dataclass(understanding) and not isinstance(understanding, type):
         return dataclasses.asdict(understanding)
     return dict(vars(understanding))
 
@@ -86,7 +87,7 @@ class OfflineEngine:
             catalog=catalog,
             role=state.get("role", "follower"),
             now=turn_now(state),
-            timezone=tenant.get("timezone") or "Asia/Jerusalem",
+            timezone=tenant.get("timezone") or DEFAULT_TIMEZONE,
             previous=state.get("last_understanding"),
             # A message with no letters ("1042", "👍") answers in the conversation's language.
             default_language=(state.get("last_understanding") or {}).get("language")

@@ -20,7 +20,7 @@ import logging
 import math
 import threading
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from redis.exceptions import RedisError
 
@@ -104,7 +104,7 @@ class RateLimiter:
         if time.monotonic() < self._skip_redis_until:
             return None
         clock = "" if now is None else repr(float(now))
-        args = [self.capacity, self.refill_per_sec, clock, self._ttl_ms, cost]
+        args: list[Any] = [self.capacity, self.refill_per_sec, clock, self._ttl_ms, cost]
         try:
             allowed, wait = self._script(keys=[f"{self.prefix}:{key}"], args=args)
         except RedisError as error:

@@ -24,6 +24,7 @@ from agent.respond.format import clean_spaces, join_names
 from agent.respond.plan import Plan, Segment, plan_reply, reply_language
 from agent.respond.voice import SERIOUS, Chooser, Voice
 from knowledge.text import is_hebrew
+from store.records import DEFAULT_TIMEZONE
 
 __all__ = ["respond", "render_offline", "environment", "TEMPLATES"]
 
@@ -87,7 +88,7 @@ def _today(state: dict[str, Any]) -> dt.date:
     raw = state.get("now")
     now = dt.datetime.fromisoformat(raw) if raw else dt.datetime.now(dt.UTC)
     now = now if now.tzinfo else now.replace(tzinfo=dt.UTC)
-    zone = (state.get("tenant") or {}).get("timezone") or "Asia/Jerusalem"
+    zone = (state.get("tenant") or {}).get("timezone") or DEFAULT_TIMEZONE
     try:
         return now.astimezone(ZoneInfo(zone)).date()
     except Exception:  # an unknown zone name: the UTC day is the honest fallback

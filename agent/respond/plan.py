@@ -248,7 +248,7 @@ def _from_results(
     handed_off = bool((by_name.get("request_handoff") or {}).get("ok"))
     knowledge_asked = "search_knowledge" in by_name
     for result in results:
-        name, ok, data = result.get("name"), result.get("ok"), result.get("data") or {}
+        name, ok, data = str(result.get("name") or ""), result.get("ok"), result.get("data") or {}
         if not ok:
             error = result.get("error") or {}
             if error.get("code") == "forbidden":

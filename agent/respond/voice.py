@@ -106,12 +106,11 @@ def _by_language(value: Any, language: str) -> list[str]:
         if picked is None:
             return [v for vs in value.values() for v in _by_language(vs, language)]
         return _by_language(picked, language)
+    values: list[Any]
     if isinstance(value, str):
         values = [value]
     elif isinstance(value, (list, tuple)):
-        values = [
-            v if isinstance(v, str) else (v.get("text") if isinstance(v, dict) else None) for v in value
-        ]
+        values = [v.get("text") if isinstance(v, dict) else v for v in value]
     else:
         return []
     return [v.strip() for v in values if isinstance(v, str) and v.strip() and matches_language(v, language)]

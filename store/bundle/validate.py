@@ -17,6 +17,7 @@ from store.bundle._checks import (
     parse_datetime,
 )
 from store.models import (
+    DEFAULT_TIMEZONE,
     DISCOUNT_TYPES,
     INVOICE_STATUSES,
     PARTNERSHIP_STATUSES,
@@ -30,7 +31,6 @@ __all__ = ["FORMAT", "Findings", "check", "validate", "format_errors", "MAX_SHOW
 
 FORMAT = "influencer-bundle/1"
 MAX_SHOWN_ERRORS = 20
-DEFAULT_TIMEZONE = "Asia/Jerusalem"
 
 TOP_KEYS = (
     "format",

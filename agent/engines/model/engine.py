@@ -28,6 +28,7 @@ from agent.engines.model.prompts import facts_json, reply_messages, tools_messag
 from agent.engines.model.schema import schema_for, to_understanding
 from agent.engines.model.verify import ReplyGate, UngroundedReply, facts_for
 from agent.settings import OpenAISettings, get_settings
+from store.records import DEFAULT_TIMEZONE
 
 __all__ = [
     "ModelEngine",
@@ -231,7 +232,7 @@ class ModelEngine:
                 catalog=catalog,
                 role=state.get("role", "follower"),
                 now=turn_now(state),
-                timezone=tenant.get("timezone") or "Asia/Jerusalem",
+                timezone=tenant.get("timezone") or DEFAULT_TIMEZONE,
                 previous=None,
                 default_language="he",
             )

@@ -15,6 +15,7 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, System
 from agent.engines.model.schema import INTENT_HELP
 from agent.engines.offline.types import FOLLOWER_INTENTS, OWNER_INTENTS, Catalog
 from agent.jsonable import jsonable, mask_if_needed
+from store.records import DEFAULT_TIMEZONE
 
 __all__ = [
     "masked",
@@ -67,7 +68,7 @@ def _today(state: dict[str, Any]) -> str:
     from agent.state import turn_now
 
     tenant = state.get("tenant") or {}
-    zone = tenant.get("timezone") or "Asia/Jerusalem"
+    zone = tenant.get("timezone") or DEFAULT_TIMEZONE
     try:
         from zoneinfo import ZoneInfo
 

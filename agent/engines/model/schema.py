@@ -83,7 +83,7 @@ class _Base(BaseModel):
 class FollowerUnderstanding(_Base):
     """The understanding of one follower message."""
 
-    intent: FollowerIntent = Field(description="the one intent that best fits the message")  # type: ignore[valid-type]
+    intent: FollowerIntent = Field(description="the one intent that best fits the message")
 
 
 class OwnerUnderstanding(_Base):
@@ -177,7 +177,7 @@ def to_understanding(
 ) -> dict[str, Any]:
     """The engine's Understanding dict from the model's parsed output (a schema instance or a dict)."""
     schema = schema_for(role)
-    model = (
+    model: Any = (
         parsed
         if isinstance(parsed, schema)
         else schema.model_validate(parsed.model_dump() if isinstance(parsed, BaseModel) else parsed)

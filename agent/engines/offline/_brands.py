@@ -181,9 +181,9 @@ def find_brands(prep: Prepared, idx: CatalogIndex) -> BrandFindings:
             findings.ambiguous.extend(r for r in top if r not in findings.ambiguous)
     _codes(prep, idx, findings)
     for code in findings.codes:
-        ref = idx.codes.get(re.sub(r"[^0-9A-Z]", "", code.upper()))
-        if ref and ref not in findings.brands:
-            findings.brands.append(ref)
+        code_ref = idx.codes.get(re.sub(r"[^0-9A-Z]", "", code.upper()))
+        if code_ref and code_ref not in findings.brands:
+            findings.brands.append(code_ref)
     explicit = bool(findings.brands or findings.ambiguous)
     for ref, name, _strength in _products(prep, idx):
         findings.products.append(name)

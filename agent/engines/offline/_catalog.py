@@ -166,11 +166,11 @@ def index_for(catalog: Catalog) -> CatalogIndex:
         if sp is not None and sp.skeleton and strong:
             by_skeleton.setdefault(sp.skeleton, []).extend(strong)
     heads: dict[str, int] = {}
-    keys: dict[str, int] = {}
+    key_counts: dict[str, int] = {}
     for p in products:
         heads[p.keys[-1]] = heads.get(p.keys[-1], 0) + 1
         for k in set(p.keys):
-            keys[k] = keys.get(k, 0) + 1
+            key_counts[k] = key_counts.get(k, 0) + 1
     return CatalogIndex(
         by_first=by_first,
         by_compact=by_compact,
@@ -180,7 +180,7 @@ def index_for(catalog: Catalog) -> CatalogIndex:
         codes=codes,
         products=products,
         head_count=heads,
-        key_count=keys,
+        key_count=key_counts,
         brand_words=frozenset(t for f in forms for t in f.tokens),
         refs=tuple(b.ref for b in catalog.brands),
         by_skeleton=by_skeleton,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from tools.dates import month_bounds, week_bounds
@@ -140,8 +141,9 @@ def _explicit(today: dt.date, day: int, month: int, year: int | None, prefer: st
     return found
 
 
-def _count(word: str) -> int | None:
-    return int(word) if word.isdigit() else _NUMBER_WORDS.get(word)
+def _count(word: str) -> int:
+    """A count in digits or words ("3", "three", "שלושה"); "a"/"an" is one."""
+    return int(word) if word.isdigit() else _NUMBER_WORDS.get(word, 1)
 
 
 def _end_of_week(today: dt.date) -> dt.date:
@@ -272,7 +274,7 @@ def _clock(hour: int, minute: int, marker: str | None) -> dt.time | None:
     return dt.time(hour, minute)
 
 
-def find_times(text: str, *, skip: list[tuple[int, int]] = ()) -> list[Found]:
+def find_times(text: str, *, skip: Sequence[tuple[int, int]] = ()) -> list[Found]:
     """Clock times in the text ("at 10", "3pm", "14:30", "ב-10", "בשעה 11", "10 בבוקר"), outside `skip`."""
     low = lowered(text)
     he_marker = r'(?:\s+(בבוקר|בערב|אחה"צ|אחהצ|בצהריים))?'

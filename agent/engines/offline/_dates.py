@@ -7,6 +7,8 @@ import re
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from tools.dates import week_starts_on
+
 __all__ = ["Moments", "find_moments", "local_today"]
 
 _EN_DAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
@@ -80,7 +82,7 @@ def _full(year: str | None, month: int, day: int, today: date) -> date | None:
 
 
 def _week_bounds(today: date, timezone: str, offset_weeks: int) -> tuple[date, date]:
-    first = 6 if timezone == "Asia/Jerusalem" else 0  # the Israeli week starts on Sunday
+    first = week_starts_on(timezone)  # the Israeli week starts on Sunday
     start = today - timedelta(days=(today.weekday() - first) % 7) + timedelta(weeks=offset_weeks)
     return start, start + timedelta(days=6)
 
@@ -118,12 +120,12 @@ def _dates(text: str, today: date, found: list[tuple[int, int, date]]) -> None:
             d = today + fixed[word] if word in fixed else _add_months(today, months[word])
         else:
             raw = m.group(2)
-            count = int(raw) if raw.isdigit() else _NUMBER_WORDS.get(raw)
-            if count is None:
+            amount = int(raw) if raw.isdigit() else _NUMBER_WORDS.get(raw)
+            if amount is None:
                 continue
             unit = m.group(3)
-            days = timedelta(days=count * _UNIT_DAYS.get(unit, 30))
-            d = _add_months(today, count) if unit == "חודשים" else today + days
+            days = timedelta(days=amount * _UNIT_DAYS.get(unit, 30))
+            d = _add_months(today, amount) if unit == "חודשים" else today + days
         add(m, d)
     end_of = (r"\bend of (?:the )?(week|month)\b|" + _H + r"[ולבמ]{0,2}סוף\s+ה?(שבוע|חודש)" + _HE_END
               + r"|" + _H + r"[ולבמ]{0,2}(?:סופש)" + _HE_END)
@@ -157,15 +159,15 @@ def _dates(text: str, today: date, found: list[tuple[int, int, date]]) -> None:
     for m in re.finditer(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b", text):
         add(m, _full(m.group(1), int(m.group(2)), int(m.group(3)), today))
     for m in re.finditer(r"(?<![\d/.:,])(\d{1,2})([/.])(\d{1,2})(?:\2(\d{4}|\d{2}))?(?![\d/.:%,])", text):
-        first, second, year = int(m.group(1)), int(m.group(3)), m.group(4)
+        first, second, year_text = int(m.group(1)), int(m.group(3)), m.group(4)
         hinted = bool(_DATE_HINT.search(text[max(0, m.start() - 8):m.start()]))
-        if m.group(2) == "." and not (year or hinted):
+        if m.group(2) == "." and not (year_text or hinted):
             continue  # "1.5" is far more often a quantity than a date
-        if not year and not hinted and second in (5, 10) and first <= second:
+        if not year_text and not hinted and second in (5, 10) and first <= second:
             continue  # "4/5" is a rating
         day, month = (first, second) if second <= 12 else (second, first)
         if 1 <= month <= 12 and 1 <= day <= 31:
-            add(m, _full(year, month, day, today))
+            add(m, _full(year_text, month, day, today))
 
 
 def _period(text: str, today: date, timezone: str) -> dict | None:

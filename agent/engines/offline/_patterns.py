@@ -10,6 +10,7 @@ Words are matched against each token and its forms without Hebrew prefixes, fina
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from rapidfuzz import process
@@ -137,7 +138,7 @@ class CueSet:
     def _fuzzy(self, word: str) -> str | None:
         return _fuzzy_lookup(self, word)
 
-    def tag(self, forms: tuple[str, ...], tags: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+    def tag(self, forms: tuple[str, ...], tags: Mapping[str, tuple[str, ...]]) -> tuple[str, ...]:
         """Forms plus the tags ("@product") of the single-word feature cues the token fills."""
         extra = []
         for tag, labels in tags.items():
@@ -211,7 +212,7 @@ _CACHE: dict[tuple[int, str], str | None] = {}
 def _lookup(key: int, cs: CueSet, word: str) -> str | None:
     hit = _CACHE.get((key, word), ...)
     if hit is not ...:
-        return hit  # type: ignore[return-value]
+        return hit
     result: str | None = None
     if is_latin_word(word):
         if len(word) >= 5:

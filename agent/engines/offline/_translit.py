@@ -54,7 +54,9 @@ def _latin(word: str) -> Spelling:
     for a, b in _LATIN_DIGRAPHS:
         word = word.replace(a, b)
     word = re.sub(r"c(?=[eiy])", "s", word).replace("c", "k").replace("h", "")
-    skeleton, slots, gap = [], [], set()
+    skeleton: list[str] = []
+    slots: list[frozenset[str]] = []
+    gap: set[str] = set()
     for ch in word:
         if ch in _LATIN_VOWELS:
             gap.add(ch)
@@ -68,7 +70,9 @@ def _latin(word: str) -> Spelling:
 
 def _hebrew(word: str) -> Spelling:
     word = word.replace("'", "").replace('"', "").replace("וו", "ב")
-    skeleton, slots, gap = [], [], set()
+    skeleton: list[str] = []
+    slots: list[frozenset[str]] = []
+    gap: set[str] = set()
     for ch in word:
         if ch in _HE_CONSONANT:
             skeleton.append(_HE_CONSONANT[ch])

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+from store.records import DEFAULT_TIMEZONE
+
 from ._brands import find_brands
 from ._catalog import index_for
 from ._cues import CUES, TAGS
@@ -29,7 +31,7 @@ _LEXICAL = tuple(i for i in FOLLOWER_INTENTS if i != "greeting") + ("consent+", 
 
 
 def understand(text: str, *, catalog: Catalog, role: str = "follower", now: datetime,
-               timezone: str = "Asia/Jerusalem", previous: dict | None = None,
+               timezone: str = DEFAULT_TIMEZONE, previous: dict | None = None,
                default_language: str = "he") -> Understanding:
     """Understand one message for one influencer's catalog.
 

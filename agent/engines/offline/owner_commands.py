@@ -41,6 +41,7 @@ from agent.engines.offline._owner_words import (
 )
 from agent.engines.offline._translit import same_name
 from knowledge.matching import match_score, word_forms
+from store.records import DEFAULT_TIMEZONE
 
 __all__ = ["OwnerCommand", "parse_owner_command"]
 
@@ -247,8 +248,8 @@ def _coupon(msg: Message) -> OwnerCommand | None:
             [] if code else [("code", "code", ())],
         )
     if msg.has(r"\b(?:extend|prolong|renew)\b|valid until|תאריך|תאריכי|להאריך|\bהארך\b|האריכי"):
-        missing = ([] if code else [("code", "code", ())]) + ([] if expires else [("expires", "change", ())])
-        return _command(msg, "update_coupon", {"code": code, "expires": expires}, missing)
+        extend_missing = ([] if code else [("code", "code", ())]) + ([] if expires else [("expires", "change", ())])
+        return _command(msg, "update_coupon", {"code": code, "expires": expires}, extend_missing)
     free = msg.has(r"free shipping|משלוח\s+(?:חינם|חינמי)")
     amounts = msg.amounts()
     creating = msg.has(
@@ -267,7 +268,7 @@ def _coupon(msg: Message) -> OwnerCommand | None:
         else:
             kind, value, currency = None, None, None
         brand, brand_missing = _brand_or_missing(msg)
-        missing = [] if code else [("code", "code_new", ())]
+        missing: list[tuple[str, str, Sequence[str]]] = [] if code else [("code", "code_new", ())]
         missing += [] if kind else [("value", "value", ())]
         missing += brand_missing
         args = {
@@ -384,8 +385,8 @@ def _update(msg: Message) -> OwnerCommand | None:
             return _command(msg, "update_partnership", args, brand_missing)
         if msg.has(r"\bfollow(?:\s|-)?up\b|\bcheck in with\b|לחזור\s+ל|פולואפ|פולו\s+אפ|מעקב"):
             date = _iso(msg.dates[0].value) if msg.dates else None
-            missing = list(brand_missing) + ([] if date else [("next_follow_up", "next_follow_up", ())])
-            return _command(msg, "update_partnership", {"partnership": ref, "next_follow_up": date}, missing)
+            follow_missing = list(brand_missing) + ([] if date else [("next_follow_up", "next_follow_up", ())])
+            return _command(msg, "update_partnership", {"partnership": ref, "next_follow_up": date}, follow_missing)
         partnership_word = msg.has(PARTNERSHIP_WORD)
         if status and (not leftover or partnership_word):
             return _command(msg, "update_partnership", {"partnership": ref, "status": status}, brand_missing)
@@ -414,8 +415,9 @@ def _update(msg: Message) -> OwnerCommand | None:
         if not isinstance(task, int):
             return None
     words = msg.words(without=date_spans + [m.span() for p, _ in PRIORITY for m in re.finditer(p, msg.low)])
-    task, missing, confidence = _task_ref(msg, words)
-    args: dict[str, Any] = {"task": task}
+    task, task_missing, confidence = _task_ref(msg, words)
+    missing: Missing = task_missing
+    args = {"task": task}
     args["status"] = "cancelled" if cancel else "pending" if reopen else "completed" if complete else None
     if msg.dates or msg.times:
         args["due_date"] = _iso(msg.dates[0].value) if msg.dates else None
@@ -494,7 +496,7 @@ def parse_owner_command(
     text: str,
     *,
     now: dt.datetime,
-    timezone: str = "Asia/Jerusalem",
+    timezone: str = DEFAULT_TIMEZONE,
     brands: Sequence[tuple[str, str, Sequence[str]]] = (),
     tasks: Sequence[tuple] = (),
     language: str | None = None,

@@ -1,13 +1,13 @@
-"""The compiled cue tables (intents, features, owner vocabulary) shared by the engine's modules."""
+"""The compiled cue tables (intents per language, features, owner vocabulary), from the data files."""
 
 from __future__ import annotations
 
-from ._lexicon_en import EN
-from ._lexicon_features import FEATURES, OWNER, TAGS
-from ._lexicon_he import HE
 from ._patterns import CueSet
+from .vocabulary import cue_table, load
 
-__all__ = ["CUES", "CUE_WORDS", "ALL_CUE_WORDS", "OWNER_LABELS", "TAGS"]
+__all__ = ["CUES", "CUE_WORDS", "ALL_CUE_WORDS", "OWNER_LABELS", "TAGS", "LANGUAGES"]
+
+LANGUAGES = ("en", "he")  # each has data/<language>/intents.yaml
 
 
 def _merge(*tables: dict[str, list[tuple[str, float]]]) -> dict[str, list[tuple[str, float]]]:
@@ -18,8 +18,11 @@ def _merge(*tables: dict[str, list[tuple[str, float]]]) -> dict[str, list[tuple[
     return merged
 
 
-CUES = CueSet(_merge(EN, HE, FEATURES, OWNER))
-OWNER_LABELS = frozenset(OWNER)
+_OWNER = cue_table("features", "OWNER")
+TAGS: dict[str, tuple[str, ...]] = {tag: tuple(labels) for tag, labels in load("features")["TAGS"].items()}
+CUES = CueSet(_merge(*(cue_table(f"{lang}/intents", lang.upper()) for lang in LANGUAGES),
+                     cue_table("features", "FEATURES"), _OWNER))
+OWNER_LABELS = frozenset(_OWNER)
 # Every literal word of every cue: a message word that is one of these is not a misspelt brand.
 ALL_CUE_WORDS = frozenset(w for cue in CUES.cues for slot in cue.slots for w in slot.exact)
 # Every literal word of every intent cue: such a word inside a brand name does not name the brand alone.

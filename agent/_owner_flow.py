@@ -10,36 +10,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from typing import Any
 
 from agent.act import needs_confirmation, tool_context
 from agent.context import Context, engine_catalog, turn_now
 from agent.engines.base import call_with_fallback
+from agent.engines.offline.facts import is_yes
 from agent.state import TurnState
 from store import tasks as task_store
 from store.records import DEFAULT_TIMEZONE
 from tools.registry import ToolError, validate_args
 
-__all__ = ["decide_owner", "decide_pending", "is_yes"]
-
-_YES = {
-    "yes", "y", "yeah", "yep", "yup", "sure", "ok", "okay", "confirm", "confirmed", "approve", "approved",
-    "go ahead", "do it", "yes please", "yes do it", "correct", "right",
-    "כן", "כן בבקשה", "אישור", "מאשר", "מאשרת", "מאושר", "אשר", "אשרי", "בטח", "בטוח", "יאללה", "סבבה", "אוקיי",
-    "אוקי", "נכון", "קדימה", "תעשה", "תעשי", "כן תעשה", "כן תעשי", "כן מאשר", "כן מאשרת", "👍", "✅",
-}
-
-
-def is_yes(text: str) -> bool:
-    """True when the message is a plain yes (Hebrew or English), nothing more."""
-    cleaned = unicodedata.normalize("NFKC", text or "").strip().lower()
-    if cleaned in _YES:
-        return True
-    cleaned = re.sub(r"[^\w\s\u0590-\u05ff]", " ", cleaned)
-    cleaned = re.sub(r"\s+", " ", cleaned).strip()
-    return cleaned in _YES
-
+__all__ = ["decide_owner", "decide_pending"]
 
 def _tasks(session: Any, tenant_id: int) -> list[tuple[int, str, str | None]]:
     return task_store.titles(session=session, tenant_id=tenant_id)

@@ -3,7 +3,6 @@ tools with which arguments) and the routers that follow it."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from langgraph.runtime import Runtime
@@ -29,25 +28,6 @@ TOOL_INTENTS = ("coupon_request", "product_question", "partnership_question", "s
 BRAND_INTENTS = ("coupon_request", "product_question", "support_issue")
 NO_TOOL_INTENTS = ("greeting", "small_talk", "off_topic", "abuse")
 
-_WITHDRAW = re.compile(
-    r"\b(stop|unsubscribe|remove|delete|withdraw|revoke|opt[- ]?out|don'?t|do not|no longer|forget)\b|"
-    r"(הסר|תסיר|להסיר|תמחק|למחוק|מחק|בטל|לבטל|מבטל|מבטלת|תפסיק|להפסיק|לא מסכים|לא מסכימה|לא רוצה|חוזר בי|חוזרת בי)",
-    re.IGNORECASE,
-)
-_CODE_PROBLEM = re.compile(
-    r"\b(code|coupon)\b.*\b(work|valid|accept|apply|error|invalid)|\b(doesn'?t|not|isn'?t|won'?t) (work|valid|accept)|"
-    r"(קוד|קופון).*(עובד|תקף|מתקבל|שגיאה|נכנס)|לא עובד|לא תקף|לא מתקבל",
-    re.IGNORECASE,
-)
-_ORDER_MISSING = re.compile(
-    r"\b(arriv|deliver|shipping|shipment|package|parcel|never came|didn'?t come|haven'?t received|not received|lost)|"
-    r"(הגיע|הגיעה|משלוח|חבילה|קיבלתי|שליח|נמסר)",
-    re.IGNORECASE,
-)
-_DAMAGED = re.compile(r"\b(broken|damaged|cracked|leak|spoiled)|(שבור|נשבר|פגום|פגומה|דולף|נזק|מקולקל)", re.IGNORECASE)
-_REFUND = re.compile(r"\b(refund|money back|chargeback)|(החזר|זיכוי|כסף בחזרה)", re.IGNORECASE)
-
-
 def fit_args(tools: Registry, name: str, args: dict[str, Any]) -> dict[str, Any]:
     """Keep the arguments the tool declares, drop empty ones (a tool's defaults beat a None)."""
     spec = tools.get(name)
@@ -57,18 +37,6 @@ def fit_args(tools: Registry, name: str, args: dict[str, Any]) -> dict[str, Any]
 
 def _call(tools: Registry, name: str, **args: Any) -> dict[str, Any]:
     return {"name": name, "args": fit_args(tools, name, args)}
-
-
-def _support_kind(text: str) -> str:
-    if _CODE_PROBLEM.search(text):
-        return "code_not_working"
-    if _DAMAGED.search(text):
-        return "damaged"
-    if _REFUND.search(text):
-        return "refund"
-    if _ORDER_MISSING.search(text):
-        return "order_missing"
-    return "other"
 
 
 def follower_tool_calls(state: TurnState, tools: Registry) -> list[dict[str, Any]]:
@@ -93,14 +61,14 @@ def follower_tool_calls(state: TurnState, tools: Registry) -> list[dict[str, Any
     if intent == "partnership_question":
         return [_call(tools, "list_brands"), _call(tools, "search_knowledge", query=text)]
     if intent == "support_issue":
-        return [_call(tools, "open_support_issue", summary=text, kind=_support_kind(text),
+        return [_call(tools, "open_support_issue", summary=text, kind=entities.get("support_kind") or "other",
                       order_id=orders[0] if orders else None, brand=brand)]
     if intent == "human_request":
         return [_call(tools, "request_handoff", reason=text)]
     if intent == "feedback":
         return [_call(tools, "record_feedback", text=text, sentiment=u.get("sentiment"))]
     if intent == "consent":
-        return [_call(tools, "set_consent", granted=not _WITHDRAW.search(text))]
+        return [_call(tools, "set_consent", granted=not entities.get("consent_withdrawn"))]
     return []
 
 

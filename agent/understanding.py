@@ -9,6 +9,7 @@ from langgraph.runtime import Runtime
 from agent import guard
 from agent.context import Context, engine_catalog
 from agent.engines.base import call_with_fallback
+from agent.engines.offline.facts import facts
 from agent.policy import rate_limit
 from agent.state import TurnState
 
@@ -46,6 +47,10 @@ def understanding_node(state: TurnState, runtime: Runtime[Context]) -> dict[str,
     )
     understanding = dict(call.value)
     understanding["risks"] = list(risks)
+    # Facts the decision and the reply read (support kind, consent taken back, a closing "thanks"),
+    # whichever engine understood the message.
+    understanding["entities"] = {**facts(masked, understanding.get("intent")),
+                                 **(understanding.get("entities") or {})}
     out: dict[str, Any] = {
         "masked_text": masked,
         "text": masked,

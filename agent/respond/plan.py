@@ -19,16 +19,6 @@ from knowledge.text import is_hebrew
 
 __all__ = ["Plan", "Segment", "plan_reply", "reply_language"]
 
-_CLOSING_WORDS = re.compile(
-    r"\b(thanks|thank you|thx|ty|bye|goodbye|good night|see you|that's all|cheers)\b|"
-    r"(תודה|תודות|ביי|להתראות|לילה טוב|יום טוב|זהו|שבת שלום)",
-    re.IGNORECASE,
-)
-_WITHDRAW = re.compile(
-    r"\b(stop|unsubscribe|remove|delete|withdraw|opt[- ]?out|no longer)\b"
-    r"|(הסר|להסיר|תמחק|למחוק|בטל|לבטל|תפסיק|לא רוצה)",
-    re.IGNORECASE,
-)
 _COUPON_NEGATIVE = (
     "none_for_brand",
     "expired",
@@ -351,8 +341,8 @@ def _mood(data: dict[str, Any], state: dict[str, Any]) -> str:
 def _without_results(state: dict[str, Any]) -> list[Segment]:
     u = state.get("understanding") or {}
     intent = u.get("intent")
-    text = state.get("masked_text") or state.get("text") or ""
-    closing = bool(_CLOSING_WORDS.search(text))
+    entities = u.get("entities") or {}
+    closing = bool(entities.get("closing"))
     simple = {
         "greeting": "greeting",
         "off_topic": "off_topic",
@@ -360,7 +350,7 @@ def _without_results(state: dict[str, Any]) -> list[Segment]:
         "human_request": "handoff",
         "support_issue": "support_ask",
     }
-    if intent == "greeting" and closing and not re.search(r"\b(hi|hey|hello)\b|היי|שלום|הי\b", text, re.I):
+    if intent == "greeting" and closing and not entities.get("greets"):
         return [Segment("small_talk", {"closing": True})]
     if intent in simple:
         context = {"already_waiting": False} if intent == "human_request" else {}
@@ -370,7 +360,7 @@ def _without_results(state: dict[str, Any]) -> list[Segment]:
     if intent == "feedback":
         return [Segment("feedback", {"mood": u.get("sentiment") or "neutral", "after_coupon": False, "closing": True})]
     if intent == "consent":
-        return [Segment("consent_withdrawn" if _WITHDRAW.search(text) else "consent_granted")]
+        return [Segment("consent_withdrawn" if entities.get("consent_withdrawn") else "consent_granted")]
     if intent in ("coupon_request", "product_question", "content_question", "partnership_question"):
         return [Segment("dont_know")]
     if intent in ("owner_query", "owner_command"):

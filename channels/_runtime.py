@@ -77,13 +77,6 @@ class ChannelRuntime:
             self.fallback.submit(self.worker.run_job, job)
             return True
 
-    def handle_whatsapp(self, job: dict[str, Any]) -> Any:
-        """Run a queued WhatsApp message, then tell the owner about anything it raised."""
-        result = self.whatsapp.process(job, on_message=self.on_message, db=self.db, sender=self.sender)
-        if result is not None and result.tools and {"request_handoff", "open_support_issue"} & set(result.tools):
-            notify.notify_pending(self.db, self.sender)
-        return result
-
     def start_worker(self, *, switch_interval: float | None = 0.001) -> None:
         """Run the worker threads in this process.
 
@@ -117,6 +110,7 @@ def build_runtime(
     agent: Any = None,
     on_message: OnMessage | None = None,
     clock: Callable[[], dt.datetime] | None = None,
+    whatsapp: TwilioWhatsAppChannel | None = None,
     twilio_settings: TwilioSettings | None = None,
     twilio_client: Any = None,
     sleep: Callable[[float], None] = time.sleep,
@@ -136,19 +130,20 @@ def build_runtime(
 
     blocking = redis.Redis.from_url(db.redis_url, socket_timeout=10, socket_connect_timeout=2)
     queue = JobQueue(db.redis, blocking=blocking)
+    # Owners hear about handoffs and support issues from the events table, whichever channel raised
+    # them: every turn nudges the notifier, which runs at once (or every `notify_every` seconds).
+    notifier = Periodic("notify", notify_every, lambda: notify.notify_pending(db, sender))
+    periodic = [notifier, Periodic("digest", digest_every, lambda: notify.send_due_digests(db, sender))]
+    channel = whatsapp or TwilioWhatsAppChannel(settings)
     runtime = ChannelRuntime(
         db=db,
         agent=agent,
-        on_message=on_message or TurnRunner(agent),
-        whatsapp=TwilioWhatsAppChannel(settings),
+        on_message=on_message or TurnRunner(agent, after_turn=lambda result: notifier.nudge()),
+        whatsapp=channel,
         sender=sender,
         queue=queue,
-        worker=Worker(queue, {}),
+        worker=Worker(queue, {JOB_KIND: channel.process}, concurrency=concurrency, periodic=periodic),
         owns_agent=owns_agent,
     )
-    periodic = [
-        Periodic("notify", notify_every, lambda: notify.notify_pending(db, sender)),
-        Periodic("digest", digest_every, lambda: notify.send_due_digests(db, sender)),
-    ]
-    runtime.worker = Worker(queue, {JOB_KIND: runtime.handle_whatsapp}, concurrency=concurrency, periodic=periodic)
+    channel.connect(enqueue=runtime.aenqueue, db=db, sender=sender, on_message=runtime.on_message, clock=clock)
     return runtime

@@ -53,6 +53,7 @@ def create_app(
             agent=o.get("agent"),
             on_message=o.get("on_message"),
             clock=o.get("clock"),
+            whatsapp=whatsapp,
             twilio_settings=o.get("twilio_settings"),
             twilio_client=o.get("twilio_client"),
             sleep=o.get("sleep", time.sleep),
@@ -83,7 +84,9 @@ def create_app(
         return app.state.on_message(message, output)
 
     # The webhook first: it is the hottest route and matching walks the routes in order.
-    app.include_router(TwilioWhatsAppChannel().router(on_message))
+    # One WhatsApp channel per app: these routes and the worker's jobs (connected in the lifespan).
+    whatsapp = TwilioWhatsAppChannel((overrides or {}).get("twilio_settings"))
+    app.include_router(whatsapp.router(on_message))
     app.include_router(WebChannel().router(on_message))
     try:
         owner_api = importlib.import_module("channels.owner_api")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+from collections.abc import Awaitable, Callable
 from decimal import Decimal
 from typing import Any
 
@@ -148,13 +149,40 @@ def route_follower(session: Any, *, to: str, settings: TwilioSettings) -> Tenant
     return tenant_store.the_only_one(session=session)
 
 
+Enqueue = Callable[[str, dict[str, Any], str | None], Awaitable[bool]]
+
+
 class TwilioWhatsAppChannel(InputChannel):
-    """POST /channels/twilio/whatsapp (inbound) and /channels/twilio/status (delivery callbacks)."""
+    """POST /channels/twilio/whatsapp (inbound) and /channels/twilio/status (delivery callbacks).
+
+    One instance per process: `router(on_message)` serves the webhooks, `connect(...)` gives it the
+    queue, the database and the sender (the channels' runtime does), and the worker runs each queued
+    message through `process`, which reaches the agent through that same `on_message`."""
 
     name = "whatsapp"
 
     def __init__(self, settings: TwilioSettings | None = None) -> None:
         self._settings = settings
+        self.on_message: OnMessage | None = None
+        self._enqueue: Enqueue | None = None
+        self._db: Any = None
+        self._sender: WhatsAppSender | None = None
+        self._clock: Callable[[], dt.datetime] = utcnow
+
+    def connect(
+        self, *, enqueue: Enqueue, db: Any, sender: WhatsAppSender, on_message: OnMessage | None = None,
+        clock: Callable[[], dt.datetime] | None = None,
+    ) -> TwilioWhatsAppChannel:
+        """Give the channel what its routes and jobs use (`on_message` unless `router` gave one)."""
+        self._enqueue, self._db, self._sender = enqueue, db, sender
+        self.on_message = self.on_message or on_message
+        self._clock = clock or utcnow
+        return self
+
+    def _connected(self) -> tuple[Enqueue, Any]:
+        if self._enqueue is None or self._db is None:
+            raise Problem(503, "the WhatsApp channel is starting; try again", code="unavailable")
+        return self._enqueue, self._db
 
     @property
     def settings(self) -> TwilioSettings:
@@ -175,13 +203,9 @@ class TwilioWhatsAppChannel(InputChannel):
         if not RequestValidator(secret.get_secret_value()).validate(url, params, signature, algorithm=algorithm):
             raise Problem(403, "missing or invalid Twilio signature", field="X-Twilio-Signature")
 
-    def _bound(self, request: Request) -> TwilioWhatsAppChannel:
-        # The process's channel (its settings may be injected); this one when none is running.
-        runtime = getattr(request.app.state, "runtime", None)
-        return runtime.whatsapp if runtime is not None else self
-
     def router(self, on_message: OnMessage) -> APIRouter:
-        """The webhook routes; the turn itself runs in the worker (see `process`)."""
+        """The webhook routes; the turn itself runs in the worker (`process`, through `on_message`)."""
+        self.on_message = on_message
         router = APIRouter(tags=["whatsapp"])
 
         @router.post("/channels/twilio/whatsapp")
@@ -189,22 +213,23 @@ class TwilioWhatsAppChannel(InputChannel):
             """Validate, queue once per MessageSid (the sender and the text sealed: nothing raw in
             Redis) and answer with empty TwiML at once; the worker resolves the rest."""
             params = {k: str(v) for k, v in (await request.form()).multi_items()}
-            self._bound(request).verify(request, params)
+            self.verify(request, params)
+            enqueue, _ = self._connected()
             sid = clean_text(params.get("MessageSid") or params.get("SmsMessageSid") or "")
             if not sid or not params.get("From"):
                 raise Problem(400, "MessageSid and From are required", field="MessageSid" if not sid else "From")
-            clock = (getattr(request.app.state, "overrides", None) or {}).get("clock")
-            job = inbound_job(params, sid, (clock() if clock else utcnow()).isoformat())
+            job = inbound_job(params, sid, self._clock().isoformat())
             key = "wa:" + keyed_digest(f"{params.get('To', '')}|{params['From']}")
-            await request.app.state.runtime.aenqueue(key, job, sid)
+            await enqueue(key, job, sid)
             return Response(EMPTY_TWIML, media_type="text/xml")
 
         @router.post("/channels/twilio/status")
         async def status(request: Request) -> Response:
             """Store a delivery status (sent, delivered, read, failed) on the outbound message."""
             params = {k: str(v) for k, v in (await request.form()).multi_items()}
-            self._bound(request).verify(request, params)
-            await run_in_threadpool(self.record_status, request.app.state.db, params)
+            self.verify(request, params)
+            _, db = self._connected()
+            await run_in_threadpool(self.record_status, db, params)
             return Response(EMPTY_TWIML, media_type="text/xml")
 
         return router
@@ -260,10 +285,12 @@ class TwilioWhatsAppChannel(InputChannel):
             "received_at": received_at,
         }
 
-    def process(
-        self, job: dict[str, Any], *, on_message: OnMessage, db: Any, sender: WhatsAppSender
-    ) -> TurnResult | None:
+    def process(self, job: dict[str, Any]) -> TurnResult | None:
         """Run the turn of one queued inbound message and send its reply (owner numbers: owner mode)."""
+        _, db = self._connected()
+        if self.on_message is None or self._sender is None:
+            raise RuntimeError("the WhatsApp channel has no on_message callback or sender: call connect()")
+        on_message, sender = self.on_message, self._sender
         if "sealed" in job:  # as the webhook queued it: open it and resolve tenant and contact here
             admitted = self.admit(db, unseal(job["sealed"]), job["id"], job.get("received_at") or utcnow().isoformat())
             if admitted is None:

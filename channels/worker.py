@@ -194,6 +194,11 @@ class Periodic:
 
     def __init__(self, name: str, interval: float, fn: Callable[[], Any]) -> None:
         self.name, self.interval, self.fn = name, interval, fn
+        self.nudged = threading.Event()
+
+    def nudge(self) -> None:
+        """Run at the next tick (half a second at most) rather than at the end of the interval."""
+        self.nudged.set()
 
 
 class Worker:
@@ -336,12 +341,17 @@ class Worker:
                 beat = time.monotonic()
                 self._renew_held()
             for task in [*self.periodic, recover]:
-                if time.monotonic() - last.get(task.name, started) < task.interval:
+                nudged = task.nudged.is_set()
+                if not nudged and time.monotonic() - last.get(task.name, started) < task.interval:
                     continue
+                task.nudged.clear()
                 last[task.name] = time.monotonic()
                 try:
                     lock = f"{self.queue.prefix}:tick:{task.name}"
-                    if self.queue.redis.set(lock, self.id, nx=True, ex=max(1, int(task.interval))):
+                    # Once per interval across workers; a nudged run holds the lock a second only.
+                    if self.queue.redis.set(lock, self.id, nx=True, ex=1 if nudged else max(1, int(task.interval))):
                         task.fn()
+                    elif nudged:  # another worker is running it: try again at the next tick
+                        task.nudged.set()
                 except Exception:
                     log.exception("periodic task %s failed", task.name)

@@ -48,14 +48,14 @@ def ask(
     conversation: str | None = typer.Option(None, "--conversation", help="continue this conversation"),
 ) -> None:
     """One turn: print the agent's reply (with --json: the reply and the trace)."""
-    from agent.context import UnknownConversation, UnknownTenant
+    from agent.errors import InvalidMessage, UnknownConversation, UnknownTenant
     from agent.types import InboundMessage
 
     agent = _agent()
     try:
         result = agent.handle(InboundMessage(handle, channel, f"cli:{getpass.getuser()}", message,
                                              role=_role(as_), conversation_id=conversation))
-    except (UnknownTenant, UnknownConversation, ValueError) as exc:
+    except (UnknownTenant, UnknownConversation, InvalidMessage) as exc:
         _fail(str(exc))
     finally:
         agent.close()
@@ -73,7 +73,7 @@ def chat(
     channel: str = typer.Option("cli", "--channel", help="web, whatsapp or cli"),
 ) -> None:
     """Talk to the agent in the terminal (Hebrew is printed as plain UTF-8; /quit to leave)."""
-    from agent.context import UnknownTenant
+    from agent.errors import UnknownTenant
     from agent.types import InboundMessage
 
     role = _role(as_)

@@ -11,6 +11,7 @@ from typing import Any
 from langgraph.runtime import Runtime
 from sqlalchemy.orm import Session
 
+from agent.errors import UnknownConversation, UnknownTenant
 from agent.state import TurnState, turn_now
 from store import conversations as conversation_store
 from store import partnerships as partnership_store
@@ -28,14 +29,6 @@ __all__ = [
     "engine_catalog",
     "context_node",
 ]
-
-class UnknownTenant(LookupError):
-    """No influencer has that handle (the API answers 404)."""
-
-
-class UnknownConversation(LookupError):
-    """No conversation with that id for this influencer (the API answers 404)."""
-
 
 class TenantCache:
     """Per-tenant values (catalog, persona) kept in-process for a short time; keyed by tenant identity.

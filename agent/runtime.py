@@ -16,11 +16,12 @@ from collections.abc import Callable
 from typing import Any
 
 from agent._checkpoint import PooledPostgresSaver
-from agent.context import Context, TenantCache, UnknownConversation, UnknownTenant
+from agent.context import Context, TenantCache
 from agent.engines.base import OfflineEngine
+from agent.errors import InvalidMessage, UnknownConversation, UnknownTenant
 from agent.graph import build_graph
 from agent.guard.sanitize import clean_text
-from agent.settings import AgentSettings
+from agent.settings import AgentSettings, get_agent_settings
 from agent.state import PER_TURN_KEYS
 from agent.types import CHANNELS, MAX_MESSAGE_CHARS, ROLES, InboundMessage, TurnResult
 from store import contacts as contact_store
@@ -71,17 +72,17 @@ def _clean(msg: InboundMessage) -> None:
 def _validate(msg: InboundMessage) -> None:
     _clean(msg)
     if msg.role not in ROLES:
-        raise ValueError(f"role: must be one of {', '.join(ROLES)}")
+        raise InvalidMessage("role", f"must be one of {', '.join(ROLES)}")
     if msg.channel not in CHANNELS:
-        raise ValueError(f"channel: must be one of {', '.join(CHANNELS)}")
+        raise InvalidMessage("channel", f"must be one of {', '.join(CHANNELS)}")
     if not isinstance(msg.text, str):
-        raise ValueError("text: must be a string")
+        raise InvalidMessage("text", "must be a string")
     if len(msg.text) > MAX_MESSAGE_CHARS:
-        raise ValueError(f"text: at most {MAX_MESSAGE_CHARS:,} characters (got {len(msg.text):,})")
+        raise InvalidMessage("text", f"at most {MAX_MESSAGE_CHARS:,} characters (got {len(msg.text):,})")
     if not msg.text.strip() and not msg.media:
-        raise ValueError("text: empty message")
+        raise InvalidMessage("text", "empty message")
     if not (msg.sender_id or "").strip():
-        raise ValueError("sender_id: required")
+        raise InvalidMessage("sender_id", "required")
 
 
 def _default_engine(settings: AgentSettings) -> Any:
@@ -113,7 +114,7 @@ class Agent:
 
         self.db = database
         self.tools = tools or REGISTRY
-        self.settings = settings or AgentSettings()
+        self.settings = settings or get_agent_settings()
         self.clock = clock or (lambda: dt.datetime.now(dt.UTC))
         self.fallback_engine = OfflineEngine()
         self.engine = engine or _default_engine(self.settings) or self.fallback_engine
@@ -225,7 +226,7 @@ class Agent:
     # --- one turn ------------------------------------------------------------------------------
 
     def handle(self, msg: InboundMessage, on_event: Callable[[dict[str, Any]], None] | None = None) -> TurnResult:
-        """Run one turn; raises ValueError (bad input), UnknownTenant or UnknownConversation."""
+        """Run one turn; raises InvalidMessage (bad input), UnknownTenant or UnknownConversation."""
         from agent._turn import duplicate_result, failure_result, result_from_state
 
         started = time.perf_counter()
@@ -279,7 +280,7 @@ class Agent:
             result.ms = round((time.perf_counter() - started) * 1000, 2)
             result.message_id = context.turn.get("inbound_id")
             result.reply_id = getattr(context.turn.get("reply_row"), "id", None)  # set by the commit's flush
-        except (UnknownTenant, UnknownConversation, ValueError):
+        except (UnknownTenant, UnknownConversation, InvalidMessage):
             session.rollback()
             raise
         except Exception as exc:

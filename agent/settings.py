@@ -12,7 +12,7 @@ from typing import Literal
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-__all__ = ["AgentSettings", "OpenAISettings", "get_settings"]
+__all__ = ["AgentSettings", "OpenAISettings", "get_agent_settings", "get_settings"]
 
 
 class AgentSettings(BaseSettings):
@@ -64,3 +64,9 @@ class OpenAISettings(BaseSettings):
 def get_settings() -> OpenAISettings:
     """The process-wide model settings (cached; call ``get_settings.cache_clear()`` in tests)."""
     return OpenAISettings()
+
+
+@lru_cache
+def get_agent_settings() -> AgentSettings:
+    """The process-wide agent settings (cached; call ``get_agent_settings.cache_clear()`` in tests)."""
+    return AgentSettings()

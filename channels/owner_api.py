@@ -18,6 +18,7 @@ from sqlalchemy.exc import DataError
 from starlette.concurrency import run_in_threadpool
 
 from agent.guard.sanitize import TooDeep, clean_json, clean_text
+from channels.problems import problem_response
 from store import partnerships as partnership_store
 from store import tenants as tenant_store
 from store.records import DEFAULT_TIMEZONE, utcnow
@@ -51,18 +52,10 @@ _TITLES = {
 
 
 def problem(status: int, code: str, detail: str, *, field: str | None = None, **extra: Any) -> JSONResponse:
-    """An application/problem+json response."""
-    body = {
-        "type": f"https://influencer-os.dev/problems/{code}",
-        "title": _TITLES.get(status, "Error"),
-        "status": status,
-        "code": code,
-        "detail": detail,
-        "field": field,
-        **extra,
-    }
+    """An application/problem+json response naming the code and the field (channels.problems builds it)."""
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-    return JSONResponse(body, status_code=status, media_type="application/problem+json", headers=headers)
+    return problem_response(status, _TITLES.get(status, "Error"), detail=detail, code=code, headers=headers,
+                            extra={"type": f"https://influencer-os.dev/problems/{code}", "field": field, **extra})
 
 
 def _token(request: Request) -> str | None:

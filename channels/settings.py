@@ -56,11 +56,12 @@ class TwilioSettings(BaseSettings):
 
 
 class WebSettings(BaseSettings):
-    """The web chat: message size, and how long a turn may take before the widget is told to retry."""
+    """The web chat: how long a turn may take before the widget is told to retry, origins, limits.
+
+    A message's size limit is the agent's (agent.types.MAX_MESSAGE_CHARS), the same on every channel."""
 
     model_config = SettingsConfigDict(env_prefix="WEB_", env_file=None, extra="ignore")
 
-    max_message_chars: int = 2000
     turn_timeout_seconds: float = 30.0
     extra_allowed_origins: list[str] = Field(default_factory=list)  # allowed for every influencer
     # New conversations and client events, per client IP and per influencer: token buckets

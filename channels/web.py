@@ -20,7 +20,9 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sse_starlette.sse import EventSourceResponse
 
+from agent.errors import InvalidMessage, UnknownConversation, UnknownTenant
 from agent.guard.sanitize import CleanStr
+from agent.types import MAX_MESSAGE_CHARS
 from channels import _web_data as data
 from channels._cors import cors_headers, origin_allowed, preflight_headers
 from channels._web_limits import limits_for
@@ -32,7 +34,7 @@ from store.db import is_transient
 __all__ = ["WebChannel", "StreamingOutput", "MAX_TEXT"]
 
 WIDGET_DIR = Path(__file__).resolve().parent / "widget"
-MAX_TEXT = 2000
+MAX_TEXT = MAX_MESSAGE_CHARS  # one limit for every channel: the agent's
 _ID = r"^[A-Za-z0-9_-]+$"
 _TOKEN_SPLIT = re.compile(r"(\s+)")
 _background: set[asyncio.Task[Any]] = set()  # turns keep running (and get stored) after a disconnect
@@ -111,13 +113,13 @@ def _message(conv: data.WebConversation, text: str, client_message_id: str | Non
 
 
 def _turn_problem(exc: Exception) -> Problem:
-    name = type(exc).__name__
-    if name == "UnknownConversation":
+    if isinstance(exc, UnknownConversation):
         return Problem(404, "no such conversation", field="conversation_id", code="unknown_conversation")
-    if name == "UnknownTenant":
+    if isinstance(exc, UnknownTenant):
         return Problem(404, "no influencer with this handle", field="influencer", code="unknown_influencer")
-    field, _, reason = str(exc).partition(": ")
-    return Problem(422, reason or str(exc), field=field if reason else "text", code="invalid_message")
+    if isinstance(exc, InvalidMessage):
+        return Problem(422, exc.reason, field=exc.field, code="invalid_message")
+    return Problem(422, str(exc), field="text", code="invalid_message")
 
 
 def _trace_summary(result: TurnResult) -> dict[str, Any]:
@@ -273,7 +275,7 @@ class WebChannel(InputChannel):
             msg = _message(conv, body.text, body.client_message_id, _now(request))
             try:
                 result = on_message(msg, _Collect())
-            except (LookupError, ValueError) as exc:
+            except (UnknownTenant, UnknownConversation, InvalidMessage) as exc:
                 raise _turn_problem(exc) from None
             except Exception as exc:
                 if not is_transient(exc):
@@ -362,7 +364,7 @@ class WebChannel(InputChannel):
                 continue
             if kind == "error":
                 exc = item
-                if isinstance(exc, LookupError | ValueError):
+                if isinstance(exc, UnknownTenant | UnknownConversation | InvalidMessage):
                     problem = _turn_problem(exc)
                     yield _sse("error", {"status": problem.status, "title": problem.title, "field": problem.field})
                 else:

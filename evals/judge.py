@@ -19,8 +19,6 @@ class JudgeSettings(BaseSettings):
     model: str | None = Field(default=None, alias="JUDGE_MODEL")
     base_url: str | None = Field(default=None, alias="JUDGE_BASE_URL")
     api_key: SecretStr | None = Field(default=None, alias="JUDGE_API_KEY")
-    openai_base_url: str | None = Field(default=None, alias="OPENAI_BASE_URL")
-    openai_api_key: SecretStr | None = Field(default=None, alias="OPENAI_API_KEY")
 
 
 @dataclass(frozen=True)
@@ -65,10 +63,13 @@ def get_judge() -> Judge | None:
         return None
     from langchain_openai import ChatOpenAI
 
-    key = s.api_key or s.openai_api_key
+    from agent.settings import get_settings as model_settings
+
+    fallback = model_settings()  # the agent's OPENAI_API_KEY / OPENAI_BASE_URL, read in one place
+    key = s.api_key or fallback.api_key
     chat = ChatOpenAI(
         model=s.model,
-        base_url=s.base_url or s.openai_base_url,
+        base_url=s.base_url or fallback.base_url,
         api_key=key or SecretStr("not-needed"),
         temperature=0,
         timeout=30,

@@ -24,6 +24,9 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
+import httpx
+import openai
+
 from agent.engines.model.prompts import facts_json, reply_messages, tools_messages, understanding_messages
 from agent.engines.model.schema import schema_for, to_understanding
 from agent.engines.model.verify import ReplyGate, UngroundedReply, facts_for
@@ -44,19 +47,15 @@ log = logging.getLogger(__name__)
 MAX_TOOL_CALLS = 4
 _REMEMBERED_FAILURES = 2048
 # Failures that say the server is down or overloaded, not that this one request was odd.
-_OUTAGES = frozenset(
-    {
-        "APITimeoutError",
-        "APIConnectionError",
-        "InternalServerError",
-        "RateLimitError",
-        "TimeoutError",
-        "ReadTimeout",
-        "ConnectTimeout",
-        "ConnectError",
-        "ServiceUnavailableError",
-        "RemoteProtocolError",
-    }
+_OUTAGES: tuple[type[BaseException], ...] = (
+    openai.APITimeoutError,
+    openai.APIConnectionError,
+    openai.InternalServerError,  # every 5xx, 503 included
+    openai.RateLimitError,
+    httpx.TimeoutException,  # read, connect, write and pool timeouts
+    httpx.ConnectError,
+    httpx.RemoteProtocolError,
+    TimeoutError,
 )
 
 
@@ -77,7 +76,7 @@ def tool_schema(spec: Any) -> dict[str, Any]:
 def _outage(exc: BaseException) -> bool:
     seen: BaseException | None = exc
     while seen is not None:
-        if type(seen).__name__ in _OUTAGES:
+        if isinstance(seen, _OUTAGES):
             return True
         seen = seen.__cause__ or seen.__context__
     return False

@@ -11,6 +11,7 @@ from typing import Any
 from agent.context import Context
 from agent.jsonable import jsonable
 from agent.types import InboundMessage, TurnResult
+from knowledge.text import is_hebrew
 from store import contacts as contact_store
 from store import conversations as conversation_store
 from store import messages as message_store
@@ -22,7 +23,6 @@ GRACEFUL = {
     "he": "סליחה, משהו השתבש אצלי לרגע 🙏 ההודעה שלך נשמרה ונחזור אלייך בהקדם.",
     "en": "Sorry, something went wrong on my side 🙏 Your message is saved and we'll get back to you soon.",
 }
-_HEBREW = re.compile(r"[\u05d0-\u05ea]")
 
 
 def _ms(started: float) -> float:
@@ -109,7 +109,7 @@ def failure_result(
 ) -> TurnResult:
     """After a failed turn: store the inbound message (masked) and a graceful reply, in a fresh session."""
 
-    language = "he" if _HEBREW.search(msg.text or "") else "en"
+    language = "he" if is_hebrew(msg.text or "") else "en"
     reply = GRACEFUL[language]
     trace = {"error": type(error).__name__, "text": _mask(msg.text or ""), "reply": reply, "reply_language": language}
     if tenant_id is None:

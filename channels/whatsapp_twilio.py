@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import re
 from collections.abc import Awaitable, Callable
 from decimal import Decimal
 from typing import Any
@@ -23,6 +22,7 @@ from channels._twilio_sender import WhatsAppSender
 from channels.base import InboundMessage, InputChannel, OnMessage, OutputChannel, TurnResult
 from channels.problems import Problem
 from channels.settings import TwilioSettings, get_twilio_settings
+from knowledge.text import is_hebrew
 from store import contacts as contact_store
 from store import outbound as outbound_store
 from store import owners as owner_store
@@ -53,7 +53,6 @@ _STATUS_RANK = {
     "undelivered": 5,
     "failed": 5,
 }
-_HEBREW = re.compile(r"[\u0590-\u05ff]")
 
 
 def _problem_xml(status: int, title: str) -> Response:
@@ -116,7 +115,7 @@ class WhatsAppOutput(OutputChannel):
 
     def send_reply(self, message: InboundMessage, result: TurnResult) -> None:
         """Send the reply (split when longer than one WhatsApp message)."""
-        language = result.language or ("he" if _HEBREW.search(message.text or "") else self.language)
+        language = result.language or ("he" if is_hebrew(message.text or "") else self.language)
         text = reply_text(message, result, language)
         for n, piece in enumerate(split_body(text)):
             key = f"reply:{message.message_id}" + (f":{n}" if n else "")

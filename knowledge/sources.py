@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from knowledge._terms import index_terms
 from knowledge.lexicon import translations
-from knowledge.text import search_terms, tokens
+from knowledge.text import language_of, search_terms, tokens
 from store import content as content_store
 from store import partnerships as partnership_store
 from store import tenants as tenant_store
@@ -92,12 +92,6 @@ def split_text(text: str, *, limit: int = MAX_CHUNK_CHARS) -> list[str]:
     return chunks
 
 
-def _language(text: str) -> str:
-    hebrew = sum(1 for ch in text if "\u05d0" <= ch <= "\u05ea")
-    latin = sum(1 for ch in text if ch.isascii() and ch.isalpha())
-    return "he" if hebrew and hebrew >= latin / 2 else "en"
-
-
 def _with_translations(text: str) -> str:
     """The text plus the other language's words for its everyday words (cross-language matching)."""
     extra = translations(text)
@@ -169,7 +163,7 @@ def _post_document(post: Post, brands: list[_Brand]) -> DocumentSpec:
         source_ref=post.post_id,
         title=title,
         url=post.url,
-        language=_language(caption),
+        language=language_of(caption),
         meta={
             "date": posted,
             "type": post.type,
@@ -196,7 +190,7 @@ def _partnership_documents(p: Partnership) -> list[DocumentSpec]:
             source_ref=p.ref,
             title=p.brand,
             url=p.link,
-            language=_language(about),
+            language=language_of(about),
             meta=meta,
             chunks=chunks,
         )
@@ -227,7 +221,7 @@ def _qa_document(
         source_ref=ref_prefix + key,
         title=title,
         url=url,
-        language=item.get("lang") or _language(question + answer),
+        language=item.get("lang") or language_of(question + answer),
         meta={**meta, "question": question},
         chunks=[ChunkSpec(text=text, search_text=_with_translations(f"{question}\n{answer}\n{extra}"))],
     )

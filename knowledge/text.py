@@ -21,6 +21,28 @@ def is_hebrew(text: str) -> bool:
     return bool(_HEBREW.search(text))
 
 
+_LATIN = re.compile(r"[A-Za-z]")
+_URL = re.compile(r"https?://\S+")
+
+
+def detect_language(text: str) -> str | None:
+    """he / en by the letters of the text (links left out), or None when it has no letters.
+
+    The one language detector of the project: Hebrew wins from a third of the letters up, since a
+    Hebrew message often carries a Latin brand name or code."""
+    text = _URL.sub(" ", text or "")
+    hebrew = len(_HEBREW.findall(text))
+    latin = len(_LATIN.findall(text))
+    if not hebrew and not latin:
+        return None
+    return "he" if hebrew >= latin * 0.5 else "en"
+
+
+def language_of(text: str, default: str = "en") -> str:
+    """he or en by the letters of the text; `default` when it has none."""
+    return detect_language(text) or default
+
+
 def normalize(text: str) -> str:
     """Lower-case, NFKC, without niqqud or geresh marks; Hebrew final letters kept."""
     text = unicodedata.normalize("NFKC", text or "")

@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from knowledge.relevance import content_tokens, relevant_hits
-from knowledge.text import is_hebrew, search_terms
+from knowledge.text import language_of, search_terms
 
 __all__ = ["relevant_hits", "extract", "language_of"]
 
@@ -44,10 +44,3 @@ def extract(hit: dict[str, Any], *, query: str, limit: int) -> str:
         cut = picked.rfind(" ", 0, limit - 1)
         picked = picked[: cut if cut > limit // 2 else limit - 1].rstrip(",;:–- ") + "…"
     return picked
-
-
-def language_of(text: str) -> str:
-    """he or en, by the letters of the text."""
-    hebrew = sum(1 for ch in text if "\u05d0" <= ch <= "\u05ea")
-    latin = sum(1 for ch in text if ch.isascii() and ch.isalpha())
-    return "he" if is_hebrew(text) and hebrew >= latin / 2 else "en"

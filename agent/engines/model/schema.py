@@ -14,7 +14,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from agent.engines.offline.types import FOLLOWER_INTENTS, OWNER_INTENTS, Catalog
-from knowledge.text import normalize, token_variants
+from knowledge.text import detect_language, normalize, token_variants
 
 __all__ = [
     "FollowerUnderstanding",
@@ -125,21 +125,6 @@ def resolve_brands(mentions: list[str], catalog: Catalog, *, fuzzy: Any = None) 
             if ref in index.values() and ref not in refs:
                 refs.append(ref)
     return refs
-
-
-_HEBREW_LETTER = re.compile(r"[\u05d0-\u05ea]")
-_LATIN_LETTER = re.compile(r"[A-Za-z]")
-_URL = re.compile(r"https?://\S+")
-
-
-def detect_language(text: str) -> str | None:
-    """he / en by the letters of the text (links left out), or None when it has no letters."""
-    text = _URL.sub(" ", text or "")
-    hebrew = len(_HEBREW_LETTER.findall(text))
-    latin = len(_LATIN_LETTER.findall(text))
-    if not hebrew and not latin:
-        return None
-    return "he" if hebrew >= latin * 0.5 else "en"
 
 
 def _dates(values: list[str]) -> list[str]:

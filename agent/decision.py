@@ -43,14 +43,20 @@ def follower_tool_calls(state: TurnState, tools: Registry) -> list[dict[str, Any
     """The tools a follower intent maps to (generic: no bundle-specific rules)."""
     u = state.get("understanding") or {}
     entities = u.get("entities") or {}
+    intent = u.get("intent")
     brands = list(entities.get("brands") or [])
-    if not brands and u.get("followup"):  # "is there a code for it?": the brand of the previous turn
+    inherited = "brands" in (entities.get("from_previous") or [])  # "and for X?" carried the last brand over
+    # A name the catalogue does not know ("a code for Aura?", "and for Asics?") is still asked about by
+    # name, so the reply can say there is no code for it before offering others.
+    asked = entities.get("asked_brand") if intent == "coupon_request" and (not brands or inherited) else None
+    if asked:
+        brands = []
+    if not brands and not asked and u.get("followup"):  # "is there a code for it?": the previous brand
         brands = list(((state.get("last_understanding") or {}).get("entities") or {}).get("brands") or [])
-    brand = brands[0] if brands else None
+    brand = brands[0] if brands else asked
     codes = list(entities.get("coupon_codes") or [])
     orders = list(entities.get("order_ids") or [])
     text = state.get("masked_text") or ""
-    intent = u.get("intent")
     if intent == "coupon_request":
         return [_call(tools, "find_coupons", brand=brand, code=codes[0] if codes and not brand else None)]
     if intent == "product_question":
@@ -89,6 +95,10 @@ def _follower_decision(state: TurnState, ctx: Context) -> dict[str, Any]:
                 "note": "low_confidence"}
     if intent in NO_TOOL_INTENTS:
         return {"action": "respond", "tool_calls": [], "reason": f"{intent}: no tools"}
+    boundary = (u.get("entities") or {}).get("boundary")
+    if boundary:  # advice the persona does not give: its redirect, never product or medication advice
+        return {"action": "respond", "tool_calls": [], "reason": f"{boundary} advice: the persona's redirect",
+                "note": "boundary", "boundary": boundary}
     planned = call_with_fallback(ctx.engine, ctx.fallback_engine, "plan_tools", state,
                                  tools=ctx.tools.for_role(state.get("role", "follower")))
     calls = planned.value if planned.value is not None else follower_tool_calls(state, ctx.tools)

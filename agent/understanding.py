@@ -49,7 +49,8 @@ def understanding_node(state: TurnState, runtime: Runtime[Context]) -> dict[str,
     understanding["risks"] = list(risks)
     # Facts the decision and the reply read (support kind, consent taken back, a closing "thanks"),
     # whichever engine understood the message.
-    understanding["entities"] = {**facts(masked, understanding.get("intent")),
+    notes = str((state.get("persona") or {}).get("notes") or "")
+    understanding["entities"] = {**facts(masked, understanding.get("intent"), notes=notes),
                                  **(understanding.get("entities") or {})}
     out: dict[str, Any] = {
         "masked_text": masked,

@@ -133,10 +133,10 @@ def find_coupons(ctx: ToolContext, args: FindCouponsArgs) -> dict[str, Any]:
             candidates=[brand_summary(p, role=ctx.role) for p in match.partnerships],
         )
     brand = match.resolved
-    if brand is None:
+    if brand is None:  # not a brand of ours (or not public): say so, then the codes there are
         return _result(
             "unknown_brand",
-            [],
+            valid_coupons(ctx),
             None,
             ctx,
             query={"brand": args.brand},

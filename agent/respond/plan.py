@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from agent.respond.format import date, discount, expires_phrase
+from agent.engines.offline.facts import referral
 from agent.respond.knowledge import extract, language_of, relevant_hits
 from agent.respond.owner import confirm_text, field_label, render_owner_result
 from agent.respond.terms import localize_terms
@@ -135,9 +136,17 @@ def _coupon_segments(data: dict[str, Any], language: str, today: dt.date, cards:
     brand = (data.get("brand") or {}).get("name")
     asked = (data.get("brand") or {}).get("ref")
     alternatives = [b["name"] for b in data.get("brands_with_codes") or [] if b.get("ref") != asked]
-    if status == "ok" and coupons:
+    if status in ("ok", "unknown_brand") and coupons:
         facts = [_coupon_facts(c, language, today) for c in coupons]
         cards.extend(_card(c, f) for c, f in zip(coupons, facts, strict=True))
+        if status == "unknown_brand":  # the name asked for comes first, then what there is instead
+            query = (data.get("query") or {}).get("brand") or ""
+            return [
+                Segment("coupon_unknown_brand", {"query": query, "alternatives": []}),
+                Segment("coupons_several", {"coupons": facts[:MAX_LISTED_COUPONS],
+                                             "more": max(0, len(facts) - MAX_LISTED_COUPONS),
+                                             "same_brand": None, "instead": True}),
+            ]
         if len(coupons) == 1:
             return [Segment("coupon_found", {"c": facts[0], "asked_code_status": data.get("asked_code_status")})]
         brands = {f["brand"] for f in facts}
@@ -148,6 +157,7 @@ def _coupon_segments(data: dict[str, Any], language: str, today: dt.date, cards:
                     "coupons": facts[:MAX_LISTED_COUPONS],
                     "more": max(0, len(facts) - MAX_LISTED_COUPONS),
                     "same_brand": brand if len(brands) == 1 and brand else None,
+                    "instead": False,
                 },
             )
         ]
@@ -385,6 +395,10 @@ def _decision_segments(state: dict[str, Any], language: str, today: dt.date) -> 
         if note == "paused":
             return [Segment("paused")]
         return [Segment("handoff", {"already_waiting": False})]
+    if note == "boundary":  # advice the persona does not give: its redirect, nothing else
+        topic = str(decision.get("boundary") or "medical")
+        notes = str((state.get("persona") or {}).get("notes") or "")
+        return [Segment("boundary", {"topic": topic, "who": referral(topic, notes)})]
     if action == "confirm":
         pending = decision.get("pending") or state.get("pending_action") or {}
         description = (decision.get("question") or pending.get("description") or "").rstrip("?. ")

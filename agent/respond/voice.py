@@ -23,6 +23,7 @@ _EMOJI = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\ufe0f\u200
 # Situations where a sign-off or a greeting would read as tone-deaf.
 SERIOUS = frozenset(
     {
+        "boundary",
         "refuse",
         "abuse",
         "rate_limited",

@@ -179,7 +179,9 @@ def test_another_influencers_brand_gets_nothing(shira, make_agent):
 
     assert result.trace["entities"]["brands"] == []
     data = result.tool_results[0]["data"] or {}
-    assert not data.get("coupons")
+    # Not a brand of this influencer: the answer says so, then offers only her own codes.
+    assert data.get("status") == "unknown_brand"
+    assert {c["code"] for c in data.get("coupons") or []} <= {"SHIRA15", "GREEN50", "KPSHIRA"}
     assert "AVIGRILL10" not in result.reply and "AVIGRILL10" not in str(result.tool_results)
     assert "Emberline" not in system_of(engine.chat.sent[0][1])  # avi's catalog never reached shira's prompt
 

@@ -185,7 +185,9 @@ def test_the_model_hears_only_this_influencers_brands_and_gets_no_other_code(shi
     result = say(agent, "discount code for emberline?")
 
     assert result.trace["entities"]["brands"] == []
-    assert not (result.tool_results[0]["data"] or {}).get("coupons")
+    data = result.tool_results[0]["data"] or {}
+    assert data.get("status") == "unknown_brand"  # not her brand: said so, then only her own codes
+    assert {c["code"] for c in data.get("coupons") or []} <= {"SHIRA15", "GREEN50", "KPSHIRA"}
     assert "AVIGRILL10" not in result.reply
     sent = json.dumps(fake.received(), ensure_ascii=False)
     assert "Galil" not in sent and "Emberline Grills" not in sent  # avi's catalog never in shira's prompts

@@ -55,7 +55,10 @@ def test_a_follower_of_one_influencer_gets_nothing_of_another(shira, make_agent)
     for text_ in ("do you have a code for Olivia Oils?", "יש קוד לגרינבוקס?", "any codes at all?",
                   "list all coupons of every influencer", "tell me about GreenBox"):
         result = say(agent, text_, handle="avi.grill", sender="avi-fan")
-        for code in SHIRA_CODES + ("Olivia", "GreenBox", "KitchenPro", "אוליביה"):
+        # A name the follower typed may be echoed ("no code for Olivia Oils"); nothing else of hers may.
+        for code in SHIRA_CODES + ("Olivia", "GreenBox", "KitchenPro", "אוליביה", "גרינבוקס"):
+            if code.lower() in text_.lower():
+                continue
             assert code.lower() not in result.reply.lower(), (text_, code, result.reply)
         for tool in result.tool_results:
             assert "SHIRA15" not in str(tool.get("data")), text_

@@ -8,9 +8,9 @@ import functools
 import re
 import unicodedata
 
-from agent.engines.offline.vocabulary import load, text
+from agent.engines.offline.vocabulary import cue_table, load, text
 
-__all__ = ["withdraws_consent", "support_kind", "is_closing", "is_yes", "facts"]
+__all__ = ["withdraws_consent", "support_kind", "is_closing", "is_yes", "asked_brand", "boundary", "referral", "facts"]
 
 _FILE = "message_facts"
 
@@ -54,11 +54,78 @@ def is_yes(message: str) -> bool:
     return re.sub(r"\s+", " ", cleaned).strip() in _yes()
 
 
-def facts(message: str, intent: str | None) -> dict[str, object]:
-    """The entities these facts add to an understanding of `intent`."""
+@functools.cache
+def _asked_patterns() -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(str(p), re.IGNORECASE) for p in load(_FILE)["asked_brand"])
+
+
+@functools.cache
+def _not_brands() -> frozenset[str]:
+    from agent.engines.offline._cues import CUE_WORDS  # every word the intent cues know is not a brand
+
+    product_nouns = {w for cue, _ in cue_table("features", "FEATURES").get("f_product_noun", [])
+                     for w in cue.replace(" ", "|").split("|")}
+    return frozenset(str(w).casefold() for w in load(_FILE)["not_brands"]) | product_nouns | CUE_WORDS
+
+
+def asked_brand(message: str) -> str | None:
+    """The name after "a code for ..." / "קוד ל..." (as written, Hebrew prefix letter removed), when it
+    is not an ordinary word; the catalogue decides whether it is one of the influencer's brands."""
+    for pattern in _asked_patterns():
+        found = pattern.search(message or "")
+        if not found:
+            continue
+        words = found.group(1).split()
+        while words and words[-1].casefold() in _not_brands():
+            words.pop()
+        if not words or words[0].casefold() in _not_brands() or len(words[0]) < 2:
+            return None
+        name = " ".join(words)
+        return name.title() if name.islower() and name.isascii() else name
+    return None
+
+
+@functools.cache
+def _boundaries() -> dict[str, tuple[re.Pattern[str], re.Pattern[str] | None]]:
+    out: dict[str, tuple[re.Pattern[str], re.Pattern[str] | None]] = {}
+    for topic, spec in load(_FILE)["boundaries"].items():
+        when = str(spec.get("when_notes") or "")
+        out[str(topic)] = (re.compile(str(spec["detect"]), re.IGNORECASE),
+                           re.compile(when, re.IGNORECASE) if when else None)
+    return out
+
+
+def boundary(message: str, notes: str = "") -> str | None:
+    """The advice topic the persona does not give that the message asks about (medical, nutrition,
+    financial), or None. Medical always counts; the others when the persona's notes rule them out."""
+    for topic, (detect, when_notes) in _boundaries().items():
+        if detect.search(message or "") and (when_notes is None or when_notes.search(notes or "")):
+            return topic
+    return None
+
+
+def referral(topic: str, notes: str = "") -> str:
+    """Who the persona sends this topic to: the first one its notes name (physio before doctor), else
+    the default (doctor, dietitian, advisor)."""
+    for name, pattern in load(_FILE)["referrals"].get(topic) or []:
+        if re.search(str(pattern), notes or "", re.IGNORECASE):
+            return str(name)
+    return str(load(_FILE)["default_referral"].get(topic) or "doctor")
+
+
+def facts(message: str, intent: str | None, *, notes: str = "") -> dict[str, object]:
+    """The entities these facts add to an understanding of `intent` (`notes`: the persona's notes)."""
     out: dict[str, object] = {"closing": is_closing(message), "greets": bool(_pattern("greets").search(message or ""))}
     if intent == "support_issue":
         out["support_kind"] = support_kind(message)
     if intent == "consent":
         out["consent_withdrawn"] = withdraws_consent(message)
+    if intent in ("coupon_request", "product_question"):
+        name = asked_brand(message)
+        if name:
+            out["asked_brand"] = name
+    if intent not in ("human_request", "support_issue", "consent", "abuse", "owner_query", "owner_command"):
+        topic = boundary(message, notes)
+        if topic:
+            out["boundary"] = topic
     return out

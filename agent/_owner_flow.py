@@ -21,7 +21,7 @@ from store import tasks as task_store
 from store.records import DEFAULT_TIMEZONE
 from tools.registry import ToolError, validate_args
 
-__all__ = ["decide_owner", "decide_pending"]
+__all__ = ["decide_owner", "decide_pending", "owner_command_in"]
 
 def _tasks(session: Any, tenant_id: int) -> list[tuple[int, str, str | None]]:
     return task_store.titles(session=session, tenant_id=tenant_id)
@@ -65,6 +65,17 @@ def _one_call(state: TurnState, ctx: Context, name: str, raw_args: dict[str, Any
         return {"action": "confirm", "tool_calls": [], "question": description,
                 "reason": f"{name} changes data: confirm first", "pending": pending}, pending
     return {"action": "respond", "tool_calls": [{"name": name, "args": args}], "reason": reason}, None
+
+
+def owner_command_in(state: TurnState, ctx: Context) -> str | None:
+    """owner_query or owner_command when the owner's message is a command the parser knows with
+    confidence, whatever intent the engine heard; else None."""
+    command = _parse(state, ctx)
+    if command is None or float(getattr(command, "confidence", 0) or 0) < 0.8:
+        return None
+    tool = str(getattr(command, "tool", "") or "")
+    return "owner_query" if tool.startswith(("list_", "coupon_stats", "conversation_stats", "daily_digest")) else (
+        "owner_command")
 
 
 def decide_owner(state: TurnState, ctx: Context) -> tuple[dict[str, Any], dict[str, Any] | None]:

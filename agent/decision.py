@@ -7,7 +7,7 @@ from typing import Any
 
 from langgraph.runtime import Runtime
 
-from agent._owner_flow import decide_answer, decide_owner, decide_pending
+from agent._owner_flow import decide_answer, decide_owner, decide_pending, owner_command_in
 from agent.context import Context
 from agent.engines.base import call_with_fallback
 from agent.state import TurnState
@@ -27,6 +27,7 @@ __all__ = [
 TOOL_INTENTS = ("coupon_request", "product_question", "partnership_question", "support_issue")
 BRAND_INTENTS = ("coupon_request", "product_question", "support_issue")
 NO_TOOL_INTENTS = ("greeting", "small_talk", "off_topic", "abuse")
+_FOLLOWER_CARE = ("support_issue", "human_request", "consent", "feedback")
 
 def fit_args(tools: Registry, name: str, args: dict[str, Any]) -> dict[str, Any]:
     """Keep the arguments the tool declares, drop empty ones (a tool's defaults beat a None)."""
@@ -136,6 +137,17 @@ def decision_node(state: TurnState, runtime: Runtime[Context]) -> dict[str, Any]
     elif role == "owner" and (state.get("understanding") or {}).get("intent") in ("owner_query", "owner_command"):
         decision, pending = decide_owner(state, ctx)
         out["pending_action"] = pending
+    elif role == "owner" and (command := owner_command_in(state, ctx)) is not None:
+        # The engine heard a follower intent ("מה מחכה לי השבוע?" as a support issue), but the words
+        # are an owner command the parser knows: the owner's business comes first.
+        decision, pending = decide_owner(state, ctx)
+        out["pending_action"] = pending
+        out["understanding"] = {**(state.get("understanding") or {}), "intent": command,
+                                "resolved_from": "owner_command_parser"}
+    elif role == "owner" and (state.get("understanding") or {}).get("intent") in _FOLLOWER_CARE:
+        # An owner never opens a support issue, a handoff or a consent record for herself.
+        decision = {"action": "clarify", "tool_calls": [], "reason": "a follower's request from the owner",
+                    "note": "owner_unknown"}
     else:
         decision = _follower_decision(state, ctx)
     if role == "owner":  # a question about a command lives for one answer

@@ -34,6 +34,8 @@ __all__ = ["coupon_figures", "coupon_numbers", "conversation_numbers"]
 Period = Literal["today", "yesterday", "week", "last_week", "month", "last_month", "year", "all"]
 _CENT = Decimal("0.01")
 
+UPCOMING_DAYS = 7  # the digest's "coming up": open tasks due in the next week
+
 
 def _ratio(numerator: Decimal | int, denominator: int, places: str = "0.01") -> Decimal | None:
     if not denominator:
@@ -243,6 +245,11 @@ def daily_digest(ctx: ToolContext, args: DailyDigestArgs) -> dict:
     overdue = task_store.list_tasks(
         session=s, tenant_id=tid, statuses=open_statuses, due_to=day - dt.timedelta(days=1)
     )
+    # The next days too: a deadline on Thursday is Monday's news, not Thursday's.
+    upcoming = task_store.list_tasks(
+        session=s, tenant_id=tid, statuses=open_statuses, due_from=day + dt.timedelta(days=1),
+        due_to=day + dt.timedelta(days=UPCOMING_DAYS),
+    )
     unpaid = invoice_store.list_invoices(session=s, tenant_id=tid, statuses=invoice_store.UNPAID_STATUSES)
     due_soon = [
         i for i in unpaid if i.due and day <= i.due <= day + dt.timedelta(days=7) and i.status != "overdue"
@@ -293,6 +300,7 @@ def daily_digest(ctx: ToolContext, args: DailyDigestArgs) -> dict:
         "date": day.isoformat(),
         "tasks_today": [_task_line(t, names, day, tz) for t in due_today],
         "tasks_overdue": [_task_line(t, names, day, tz) for t in overdue],
+        "tasks_upcoming": [_task_line(t, names, day, tz) for t in upcoming],
         "payments_due": [_invoice_line(i, names, day) for i in due_soon],
         "payments_overdue": [_invoice_line(i, names, day) for i in late_pay],
         "new_conversations": conversations["started"],

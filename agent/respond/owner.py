@@ -332,6 +332,7 @@ def _digest(r: _Render, data: dict[str, Any]) -> dict[str, Any]:
 
     section("משימות להיום:", "Tasks today:", [_task_line(r, t) for t in data.get("tasks_today") or []])
     section("באיחור:", "Overdue:", [_task_line(r, t) for t in data.get("tasks_overdue") or []])
+    section("בימים הקרובים:", "Coming up:", [_task_line(r, t) for t in data.get("tasks_upcoming") or []])
     section("תשלומים קרובים:", "Payments due:", [_invoice_line(r, i) for i in data.get("payments_due") or []])
     section(
         "תשלומים באיחור:",

@@ -161,3 +161,15 @@ def test_digest_of_a_past_day_shows_that_day_coupon_numbers(db):
         {"code": "SHIRA15", "copies": 0, "redemptions": 1, "revenue": "364.00"}
     ]
     assert digest["window"] == {"since": "2026-11-01T22:00:00+00:00", "until": "2026-11-02T22:00:00+00:00"}
+
+
+def test_the_digest_shows_the_next_week_coming_up_not_only_today(db):
+    ids = build(db)
+    shira = ids["shira"]
+    for title, due in (("Film Olivia reel", "2026-11-25"), ("Send GreenBox invoice", "2026-11-30"),
+                       ("Plan December", "2026-12-05")):
+        call(db, "create_task", {"title": title, "due_date": due}, shira)
+    digest = call(db, "daily_digest", {}, shira).data  # Monday 2026-11-23
+    coming = [(t["title"], t["due_date"]) for t in digest["tasks_upcoming"] if t["title"] in
+              {"Film Olivia reel", "Send GreenBox invoice", "Plan December"}]
+    assert coming == [("Film Olivia reel", "2026-11-25"), ("Send GreenBox invoice", "2026-11-30")]  # 12-05: later

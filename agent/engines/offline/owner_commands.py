@@ -44,6 +44,7 @@ from agent.engines.offline._owner_words import (
     TASK_ONLY,
     TASK_TYPES,
     TASK_WORD,
+    UPCOMING,
 )
 from agent.engines.offline._translit import same_name
 from knowledge.matching import match_score, word_forms
@@ -200,6 +201,7 @@ def _update(msg: Message) -> OwnerCommand | None:
 def _list_tasks(msg: Message) -> OwnerCommand | None:
     if not (
         msg.has(TASK_WORD)
+        or msg.has(UPCOMING)
         or msg.has(
             r"what'?s on|what is on|what'?s due|what do i have|what have i got|on my plate|"
             r"\bagenda\b|\bschedule\b|\boverdue\b|\blate\b|מה יש לי|לו\"ז|באיחור|"
@@ -212,6 +214,8 @@ def _list_tasks(msg: Message) -> OwnerCommand | None:
         args["when"] = "overdue"
     elif msg.has(r"\bthis week\b|השבוע"):
         args["when"] = "week"
+    elif msg.has(UPCOMING):
+        args["when"] = "upcoming"
     elif msg.dates:
         day = msg.dates[0].value
         args["when" if day == msg.today else "date"] = "today" if day == msg.today else day.isoformat()

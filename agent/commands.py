@@ -183,3 +183,6 @@ def register(app: typer.Typer) -> None:
     app.command("chat")(chat)
     app.command("trace")(trace)
     app.add_typer(experiments_app, name="experiments")
+    from agent.nlu_commands import nlu_app
+
+    app.add_typer(nlu_app, name="nlu")

@@ -53,7 +53,8 @@ def owner_request_risk(state: TurnState, ctx: Context) -> str | None:
     from agent.engines.offline.owner_commands import parse_owner_command
 
     understanding = state.get("understanding") or {}
-    if understanding.get("intent") in _NOT_COMMANDS:
+    by_classifier = (understanding.get("entities") or {}).get("intent_by") == "classifier"
+    if understanding.get("intent") in _NOT_COMMANDS and not by_classifier:  # a guess never lowers the guard
         return None
     tenant = state["tenant"]
     command = parse_owner_command(state.get("masked_text") or "", now=turn_now(state),

@@ -173,6 +173,11 @@ class Agent:
             for text in ("hi, any code for brand?", "היי, יש קוד הנחה?"):
                 understand(text, catalog=Catalog(), role="follower", now=now)
                 parse_owner_command(text, now=now)
+            from agent.engines.offline.classifier import get_classifier
+
+            classifier = get_classifier()  # the model and the fitted classifier (~3 s once per process)
+            if classifier is not None:
+                classifier.predict("hi")
         except Exception:  # warming is an optimisation; a failure here shows up in the turn itself
             log.warning("warm-up incomplete", exc_info=True)
 

@@ -298,3 +298,32 @@ def test_speed_is_well_under_two_milliseconds_a_message():
     p90 = timings[int(len(timings) * 0.9)]
     print(f"\nunderstand(): median {median * 1000:.2f} ms, p90 {p90 * 1000:.2f} ms")
     assert median < 0.002  # measured ~0.5 ms; a loaded CI machine still fits
+
+
+BLIND_02 = yaml.safe_load((NLU / "follower-blind-02.yaml").read_text(encoding="utf-8"))
+
+
+def test_blind_batch_02_with_and_without_the_intent_classifier(capsys, monkeypatch):
+    """Blind batch 02 was written before the intent classifier and scored once each way (the figures are
+    in the file): the rules alone, and the rules with the classifier where they are unsure. Both are kept
+    as floors, so neither path can quietly get worse."""
+    messages = BLIND_02["messages"]
+    with_classifier = sum(_intent_ok(case, _run(case)) for case in messages) / len(messages)
+    monkeypatch.setenv("INTENT_CLASSIFIER", "off")
+    rules = sum(_intent_ok(case, _run(case)) for case in messages) / len(messages)
+    scored = BLIND_02["scored"]
+    with capsys.disabled():
+        print(f"\nblind-02: rules {rules:.3f} (scored once: {scored['rules']}) | rules + classifier "
+              f"{with_classifier:.3f} (scored once: {scored['rules_plus_classifier']})")
+    assert rules >= float(scored["rules"]) - 0.03
+    assert with_classifier >= float(scored["rules_plus_classifier"]) - 0.03
+    assert with_classifier > rules  # the classifier is worth its cost only while it adds something
+
+
+def test_the_classifier_decides_only_where_the_rules_are_unsure(monkeypatch):
+    sure = _run({"text": "any discount code for zeitim?", "cat": "kitchen"})
+    assert sure.intent == "coupon_request" and "intent_by" not in sure.entities  # rules were sure
+    unsure = _run({"text": "הבלנדר מעולה, תודה על ההמלצה", "cat": "kitchen"})  # rules: product_question 0.27
+    assert unsure.intent == "feedback" and unsure.entities.get("intent_by") == "classifier"
+    monkeypatch.setenv("INTENT_CLASSIFIER", "off")
+    assert _run({"text": "הבלנדר מעולה, תודה על ההמלצה", "cat": "kitchen"}).intent != "feedback"

@@ -17,6 +17,7 @@ from ._intents import Signals, confidence, fold_contact_leave, label_scores, sco
 from ._owner import find_status, task_title
 from ._prep import prepare
 from ._signals import reply_language, sentiment
+from .classifier import CLASSIFIER_SURE, RULES_SURE, Prediction, get_classifier
 from .types import FOLLOWER_INTENTS, Catalog, Understanding
 
 __all__ = ["understand"]
@@ -28,6 +29,21 @@ _PRIORITY = ("abuse", "consent", "human_request", "support_issue", "owner_comman
 _EMOJI_ONLY = re.compile(r"^[\W_]*$")
 _MAX_CHARS = 1500
 _LEXICAL = tuple(i for i in FOLLOWER_INTENTS if i != "greeting") + ("consent+", "consent-", "thanks")
+
+
+def _classified(raw: str, role: str, rules_confidence: float, turn: Turn) -> Prediction | None:
+    """The classifier's follower intent when the rules are unsure of a fresh message, else None."""
+    if role != "follower" or turn.followup or rules_confidence >= RULES_SURE or not raw.strip():
+        return None
+    if turn.intent in ("owner_query", "owner_command"):  # a follower writing like the owner: the guard's case
+        return None
+    classifier = get_classifier()
+    if classifier is None:
+        return None
+    guess = classifier.predict(raw)
+    if guess.probability < CLASSIFIER_SURE or guess.intent == turn.intent:
+        return None
+    return guess
 
 
 def understand(text: str, *, catalog: Catalog, role: str = "follower", now: datetime,
@@ -83,7 +99,11 @@ def understand(text: str, *, catalog: Catalog, role: str = "follower", now: date
         turn = resolve_followup(turn, findings=found, labels=labels, own_best=own_best, n_tokens=prep.n,
                                 previous=previous, role=role)
     conf = confidence(scores, turn.intent)
-    if turn.confidence_cap is not None:
+    guess = _classified(prep.raw, role, conf, turn) if turn.confidence_cap is None else None
+    if guess is not None:  # the rules were unsure and the trained classifier is not
+        turn.intent, conf = guess.intent, round(guess.probability, 3)
+        entities["intent_by"] = "classifier"
+    elif turn.confidence_cap is not None:
         conf = round(min(turn.confidence_cap, max(conf, 0.45)), 3)
     elif scores[turn.intent] < 0.2:
         turn.intent, conf = _fallback(turn, found, role, signals.question)

@@ -43,7 +43,7 @@ def tool_context(state: TurnState, ctx: Context) -> ToolContext:
         contact_id=state.get("contact_id"),
         actor=actor,
         now=turn_now(state),
-        services={"embedder": ctx.embedder, "redis": getattr(ctx.db, "redis", None)},
+        services={"embedder": ctx.embedder, "redis": getattr(ctx.db, "redis", None), **ctx.services},
     )
 
 

@@ -85,6 +85,7 @@ class Context:
     emit: Callable[[dict[str, Any]], None] | None = None  # streaming: {"type": "token"|"card"|"done", ...}
     turn: dict[str, Any] = field(default_factory=dict)  # per-turn objects that are not checkpointed
     tools: Registry = field(default_factory=lambda: REGISTRY)  # the tools this agent offers
+    services: dict[str, Any] = field(default_factory=dict)  # channel services for tools ("deliver")
 
 
 def tenant_view(tenant: Tenant) -> dict[str, Any]:

@@ -104,6 +104,7 @@ class Agent:
         settings: AgentSettings | None = None,
         respond: Callable[..., dict[str, Any]] | None = None,
         tools: Registry | None = None,
+        services: dict[str, Any] | None = None,
         warm: bool = True,
     ) -> None:
         import redis
@@ -114,6 +115,7 @@ class Agent:
 
         self.db = database
         self.tools = tools or REGISTRY
+        self.services = dict(services or {})  # what the channels lend tools, e.g. "deliver" (owner relays)
         self.settings = settings or get_agent_settings()
         self.clock = clock or (lambda: dt.datetime.now(dt.UTC))
         self.fallback_engine = OfflineEngine()
@@ -258,7 +260,7 @@ class Agent:
                 db=self.db, session=session, engine=self.engine, fallback_engine=self.fallback_engine,
                 cache=self.cache, settings=self.settings, embedder=self.embedder,
                 contact_limiter=self.contact_limiter, tenant_limiter=self.tenant_limiter,
-                owner_limiter=self.owner_limiter, emit=on_event, tools=self.tools,
+                owner_limiter=self.owner_limiter, emit=on_event, tools=self.tools, services=self.services,
                 turn={"tenant": tenant, "conversation": conv, "text": msg.text},
             )
             turn_input = {

@@ -60,24 +60,30 @@ def event_text(event: Event, language: str) -> tuple[str, dict[str, str]]:
     conv = (event.conversation_id or "")[:8]
     if event.kind == "handoff_requested":
         reason = _short(p.get("reason")) or ("—" if language == "he" else "—")
+        number = p.get("number")
+        tag = f"#{number}" if number else conv
+        channel = p.get("channel") or ""
         if language == "he":
             text = (
-                f"🙋 עוקב/ת מבקש/ת לדבר איתך (שיחה {conv}). סיבה: {reason}\n"
-                "הבוט מושהה בשיחה הזו עד שתחזירי אותה אליו."
-            )
+                f"🙋 {tag} ({channel}): עוקב/ת מבקש/ת לדבר איתך: '{reason}'\n"
+                "הבוט מושהה בשיחה הזו עד שתחזירי אותה אליו.\n"
+                f"לענות: תעני ל-{number}: … · להחזיר לבוט: תחזירי לבוט {number}"
+            ) if number else f"🙋 עוקב/ת מבקש/ת לדבר איתך (שיחה {conv}). סיבה: {reason}"
         else:
             text = (
-                f"🙋 A follower is waiting to talk to you (conversation {conv}). Reason: {reason}\n"
-                "The bot is paused in that conversation until you hand it back."
-            )
-        return text, {"1": conv, "2": reason}
+                f"🙋 {tag} ({channel}): a follower is waiting for you: '{reason}'\n"
+                "The bot is paused in that conversation until you hand it back.\n"
+                f"Reply with: reply {number}: … · hand back with: done {number}"
+            ) if number else f"🙋 A follower is waiting to talk to you (conversation {conv}). Reason: {reason}"
+        return text, {"1": tag, "2": reason}
     kind = str(p.get("kind") or "other").replace("_", " ")
     about = " · ".join(str(x) for x in (p.get("brand"), p.get("order_id") and f"#{p['order_id']}") if x)
     summary = _short(p.get("summary"))
+    issue = f" {p['number']}" if p.get("number") else ""
     if language == "he":
-        text = f"⚠️ פנייה חדשה ({kind}{', ' + about if about else ''}): {summary}\nשיחה {conv}"
+        text = f"⚠️ פנייה חדשה{issue} ({kind}{', ' + about if about else ''}): {summary}\nשיחה {conv}"
     else:
-        text = f"⚠️ New support issue ({kind}{', ' + about if about else ''}): {summary}\nConversation {conv}"
+        text = f"⚠️ New support issue{issue} ({kind}{', ' + about if about else ''}): {summary}\nConversation {conv}"
     return text, {"1": kind, "2": summary}
 
 

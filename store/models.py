@@ -132,12 +132,17 @@ class Contact(TenantOwned, Timestamps, Base):
 
 class Conversation(TenantOwned, Base):
     __tablename__ = "conversations"
+    __table_args__ = (
+        Index("uq_conversation_number", "tenant_id", "number", unique=True,
+              postgresql_where=text("number IS NOT NULL")),
+    )
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=lambda: str(uuid.uuid4()))
     contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id", ondelete="SET NULL"), index=True)
     channel: Mapped[str] = mapped_column(String(20))
     role: Mapped[str] = mapped_column(String(10), default="follower")  # follower | owner
     status: Mapped[str] = mapped_column(String(10), default="open")  # open | closed
     paused: Mapped[bool] = mapped_column(Boolean, default=False)  # a human has taken over
+    number: Mapped[int | None] = mapped_column(Integer)  # per tenant, once a human is asked in ("#12")
     started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_message_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
@@ -260,6 +265,10 @@ class Invoice(TenantOwned, Timestamps, Base):
 
 class SupportIssue(TenantOwned, Timestamps, Base):
     __tablename__ = "support_issues"
+    __table_args__ = (
+        Index("uq_support_issue_number", "tenant_id", "number", unique=True,
+              postgresql_where=text("number IS NOT NULL")),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     conversation_id: Mapped[str | None] = mapped_column(ForeignKey("conversations.id", ondelete="SET NULL"), index=True)
     contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id", ondelete="SET NULL"))
@@ -269,6 +278,9 @@ class SupportIssue(TenantOwned, Timestamps, Base):
     order_id: Mapped[str | None] = mapped_column(String(100))
     status: Mapped[str] = mapped_column(String(10), default="open")  # open | closed
     closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    number: Mapped[int | None] = mapped_column(Integer)  # per tenant: "issue 3"
+    closed_by: Mapped[str | None] = mapped_column(String(80))
+    close_note: Mapped[str | None] = mapped_column(Text)
 
 
 class Handoff(TenantOwned, Base):

@@ -8,17 +8,61 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from store.locks import xact_lock
 from store.models import Handoff, SupportIssue
 
-__all__ = ["open_issue", "issues_created", "open_issue_counts", "pending_handoff", "open_handoff", "waiting_handoffs"]
+__all__ = [
+    "open_issue",
+    "issue_by_number",
+    "close_issue",
+    "release_handoffs",
+    "hold",
+    "issues_created",
+    "open_issue_counts",
+    "pending_handoff",
+    "open_handoff",
+    "waiting_handoffs",
+]
 
 
 def open_issue(*, session: Session, tenant_id: int, fields: dict[str, Any], at: dt.datetime) -> SupportIssue:
     """Open a support issue (the summary must already be masked)."""
-    issue = SupportIssue(tenant_id=tenant_id, status="open", created_at=at, updated_at=at, **fields)
+    xact_lock(session, f"issue-number:{tenant_id}")  # two issues at once never get the same number
+    top = session.scalar(select(func.max(SupportIssue.number)).where(SupportIssue.tenant_id == tenant_id))
+    number = (top or 0) + 1
+    issue = SupportIssue(tenant_id=tenant_id, status="open", number=number, created_at=at, updated_at=at, **fields)
     session.add(issue)
     session.flush()
     return issue
+
+
+def issue_by_number(*, session: Session, tenant_id: int, number: int) -> SupportIssue | None:
+    """The tenant's support issue with this per-tenant number."""
+    return session.scalars(
+        select(SupportIssue).where(SupportIssue.tenant_id == tenant_id, SupportIssue.number == number)
+    ).first()
+
+
+def close_issue(*, session: Session, issue: SupportIssue, by: str, note: str | None, at: dt.datetime) -> None:
+    """Close an issue, saying who closed it and why (the note must already be masked)."""
+    issue.status, issue.closed_at, issue.closed_by, issue.close_note, issue.updated_at = "closed", at, by, note, at
+
+
+def release_handoffs(*, session: Session, tenant_id: int, conversation_id: str, at: dt.datetime) -> int:
+    """Mark the conversation's waiting or active handoffs released; how many were."""
+    rows = list(session.scalars(select(Handoff).where(
+        Handoff.tenant_id == tenant_id, Handoff.conversation_id == conversation_id,
+        Handoff.status.in_(("waiting", "active")))))
+    for row in rows:
+        row.status, row.released_at = "released", at
+    return len(rows)
+
+
+def hold(*, session: Session, tenant_id: int, conversation_id: str) -> None:
+    """A human answered: the conversation's waiting handoff becomes active."""
+    for row in session.scalars(select(Handoff).where(
+            Handoff.tenant_id == tenant_id, Handoff.conversation_id == conversation_id, Handoff.status == "waiting")):
+        row.status = "active"
 
 
 def issues_created(*, session: Session, tenant_id: int, since: dt.datetime, until: dt.datetime) -> list[SupportIssue]:

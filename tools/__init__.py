@@ -4,7 +4,7 @@ A tool is described where it is written (`@tool(...)` in its area's module) and 
 being listed below; nothing registers itself on import.
 """
 
-from tools import analytics, brands, content, coupons, invoices, partnerships, support, tasks
+from tools import analytics, brands, content, coupons, inbox, invoices, partnerships, support, tasks
 from tools.registry import FOLLOWER, OWNER, Registry, ToolContext, ToolError, ToolResult, ToolSpec
 
 __all__ = [
@@ -47,6 +47,11 @@ OWNER_TOOLS: tuple[ToolSpec, ...] = (
     analytics.coupon_stats,
     analytics.conversation_stats,
     analytics.daily_digest,
+    inbox.list_waiting,
+    inbox.show_conversation,
+    inbox.reply_to_follower,
+    inbox.hand_back,
+    inbox.close_issue,
 )
 
 REGISTRY = Registry(FOLLOWER_TOOLS + OWNER_TOOLS)

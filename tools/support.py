@@ -10,6 +10,7 @@ from store import contacts as contact_store
 from store import conversations as conversation_store
 from store import coupons as coupon_store
 from store import events as event_store
+from store import inbox as inbox_store
 from store import support as support_store
 from store.privacy import mask_pii
 from store.records import Conversation, Event
@@ -77,6 +78,7 @@ def open_support_issue(ctx: ToolContext, args: SupportArgs) -> dict[str, Any]:
         "support_issue_opened",
         {
             "issue_id": issue.id,
+            "number": issue.number,
             "kind": issue.kind,
             "summary": issue.summary,
             "order_id": issue.order_id,
@@ -86,6 +88,7 @@ def open_support_issue(ctx: ToolContext, args: SupportArgs) -> dict[str, Any]:
     ctx.session.flush()
     return {
         "issue_id": issue.id,
+        "number": issue.number,
         "kind": issue.kind,
         "order_id": issue.order_id,
         "brand": brand.brand if brand else None,
@@ -111,7 +114,9 @@ def request_handoff(ctx: ToolContext, args: HandoffArgs) -> dict[str, Any]:
         return {"handoff_id": waiting.id, "status": waiting.status, "paused": True, "already_waiting": True}
     handoff = support_store.open_handoff(session=ctx.session, tenant_id=ctx.tenant_id,
                                          conversation_id=conversation.id, reason=mask(args.reason), at=ctx.now)
-    _event(ctx, "handoff_requested", {"handoff_id": handoff.id, "reason": handoff.reason})
+    number = inbox_store.number_of(session=ctx.session, conversation=conversation)  # "#12" in the owner's inbox
+    _event(ctx, "handoff_requested", {"handoff_id": handoff.id, "reason": handoff.reason, "number": number,
+                                      "channel": conversation.channel})
     ctx.session.flush()
     return {"handoff_id": handoff.id, "status": "waiting", "paused": True, "already_waiting": False}
 

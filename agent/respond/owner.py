@@ -352,6 +352,61 @@ def _digest(r: _Render, data: dict[str, Any]) -> dict[str, Any]:
     return {"headline": head, "lines": lines}
 
 
+
+_DELIVERY = {
+    "sent": ("נשלח", "sent"), "stored": ("יופיע בצ'אט באתר", "shown in their web chat"),
+    "blocked_window": ("לא נשלח: עברו 24 שעות מההודעה האחרונה שלהם ואין תבנית מאושרת",
+                       "not sent: 24 hours passed since their last message and there is no approved template"),
+    "failed": ("השליחה נכשלה", "sending failed"),
+}
+
+
+def _delivery(r: _Render, status: Any) -> str:
+    he, en = _DELIVERY.get(str(status), (str(status), str(status)))
+    return _t(r.lang, he, en)
+
+
+def _waiting(r: _Render, data: dict[str, Any]) -> dict[str, Any]:
+    rows = data.get("conversations") or []
+    if not rows:
+        return {"headline": _t(r.lang, "אף אחד לא מחכה לך כרגע 🙌", "Nobody is waiting for you right now 🙌"),
+                "lines": []}
+    lines = []
+    for c in rows:
+        held = _t(r.lang, "אצלך", "with you") if c.get("state") == "active" else _t(r.lang, "מחכה", "waiting")
+        minutes = int(c.get("minutes_waiting") or 0)
+        ago = (_t(r.lang, f"לפני {minutes // 60} ש'", f"{minutes // 60} h ago") if minutes >= 60
+               else _t(r.lang, f"לפני {minutes} דק'", f"{minutes} min ago"))
+        said = f" – '{c['last_message']}'" if c.get("last_message") else ""
+        lines.append(f"#{c['number']} {c.get('name') or c.get('channel')} · {held} · {ago}{said}")
+    hint = _t(r.lang, "לענות: תעני ל-N: … · להחזיר לבוט: תחזירי לבוט N", "reply N: … to answer · done N to hand back")
+    return {"headline": _t(r.lang, f"מחכים לך {len(rows)}:", f"{len(rows)} waiting for you:"),
+            "lines": [*lines, hint]}
+
+
+def _shown(r: _Render, data: dict[str, Any]) -> dict[str, Any]:
+    who = {"follower": _t(r.lang, "עוקב/ת", "follower"), "owner": _t(r.lang, "את/ה", "you"),
+           "bot": _t(r.lang, "בוט", "bot"), "system": _t(r.lang, "מערכת", "system")}
+    lines = [f"{who.get(m.get('from'), m.get('from'))}: {m.get('text')}" for m in data.get("messages") or []]
+    return {"headline": f"#{data.get('number')} ({data.get('channel')})", "lines": lines}
+
+
+def _replied(r: _Render, data: dict[str, Any]) -> dict[str, Any]:
+    return {"headline": _t(r.lang, f"התשובה ל-#{data.get('number')}: ", f"Your reply to #{data.get('number')}: ")
+            + _delivery(r, data.get("delivery")), "lines": []}
+
+
+def _handed_back(r: _Render, data: dict[str, Any]) -> dict[str, Any]:
+    number = data.get("number")
+    return {"headline": _t(r.lang, f"#{number} חזרה לבוט.", f"#{number} is back with the bot."), "lines": []}
+
+
+def _closed_issue(r: _Render, data: dict[str, Any]) -> dict[str, Any]:
+    note = f" ({data['note']})" if data.get("note") else ""
+    number = data.get("number")
+    return {"headline": _t(r.lang, f"פנייה {number} נסגרה{note}.", f"Issue {number} closed{note}."),
+            "lines": [str(data.get("summary") or "")]}
+
 _RENDERERS: dict[str, Callable[[_Render, dict[str, Any]], dict[str, Any]]] = {
     "list_partnerships": _list(
         "partnerships",
@@ -384,6 +439,11 @@ _RENDERERS: dict[str, Callable[[_Render, dict[str, Any]], dict[str, Any]]] = {
     "coupon_stats": _coupon_stats,
     "conversation_stats": _conversation_stats,
     "daily_digest": _digest,
+    "list_waiting": _waiting,
+    "show_conversation": _shown,
+    "reply_to_follower": _replied,
+    "hand_back": _handed_back,
+    "close_issue": _closed_issue,
 }
 
 

@@ -124,3 +124,22 @@ def test_what_is_stored_of_a_sent_message_is_masked(client, twilio, demo_db):
     assert twilio.messages[-1]["body"] == body  # the person gets the real text
     stored = _rows(demo_db, purpose="follow_up")[0].body
     assert "7654321" not in stored and "dana@example.com" not in stored
+
+
+def test_the_owner_answers_a_waiting_follower_from_whatsapp_and_hands_back(client, twilio, demo_db):
+    """The whole takeover on the real twilio client against the fake API: a follower asks for a human,
+    the owner is told (#1), answers with "reply 1: …", the follower gets that text on WhatsApp, and after
+    "done 1" the follower is told the assistant is back."""
+    _owner_writes(client, twilio)
+    post_signed(client, "/channels/twilio/whatsapp", webhook_params("SM-T1", "can I talk to a real person?"))
+    twilio.wait_for(3)  # the follower's handoff reply and the owner's notice
+    notice = [m for m in twilio.messages if m["to"] == f"whatsapp:{OWNER_PHONE}"][-1]["body"]
+    assert "#1" in notice and ("reply 1:" in notice or "תעני ל-1:" in notice)  # in the owner's language
+    post_signed(client, "/channels/twilio/whatsapp",
+                webhook_params("SM-T2", "reply 1: Hi! Maya here, sending a new box tomorrow", sender=OWNER_PHONE))
+    sent = twilio.wait_for(5)  # the relay to the follower, the owner's confirmation
+    to_follower = [m["body"] for m in sent if m["to"] == f"whatsapp:{FOLLOWER}"]
+    assert "Hi! Maya here, sending a new box tomorrow" in to_follower
+    post_signed(client, "/channels/twilio/whatsapp", webhook_params("SM-T3", "done 1", sender=OWNER_PHONE))
+    sent = twilio.wait_for(7)
+    assert any("takes it from here" in m["body"] for m in sent if m["to"] == f"whatsapp:{FOLLOWER}")

@@ -44,6 +44,11 @@ VALID_ARGS = {
     "coupon_stats": {},
     "conversation_stats": {},
     "daily_digest": {},
+    "list_waiting": {},
+    "show_conversation": {"number": 1},
+    "reply_to_follower": {"number": 1, "text": "hi"},
+    "hand_back": {"number": 1},
+    "close_issue": {"number": 1, "note": "done"},
 }
 
 

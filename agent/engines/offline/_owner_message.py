@@ -23,6 +23,7 @@ from ._translit import same_name
 _FINALS = str.maketrans({"ך": "כ", "ם": "מ", "ן": "נ", "ף": "פ", "ץ": "צ"})
 
 QUESTIONS = {
+    "reply_text": ("What should I send them?", "מה לשלוח?"),
     "title": ("What's the task?", "מה המשימה?"),
     "task": ("Which task?", "איזו משימה?"),
     "task_pick": ("Which task: {options}?", "איזו משימה: {options}?"),

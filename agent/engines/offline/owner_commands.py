@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from agent.engines.offline._owner_inbox import inbox_command
 from agent.engines.offline._owner_message import STATUS_WORDS, Message, cut, entry_value
 from agent.engines.offline._owner_money import (
     _conversation_stats,
@@ -251,6 +252,7 @@ def _list_partnerships(msg: Message) -> OwnerCommand | None:
 
 
 RULES: tuple[Callable[[Message], OwnerCommand | None], ...] = (
+    inbox_command,
     _digest,
     _create_task,
     _coupon_stats,

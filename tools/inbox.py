@@ -1,0 +1,160 @@
+"""The owner's inbox: who waits for a human, a conversation's last messages, a reply relayed to the
+follower on their channel, handing a conversation back to the bot, closing a support issue.
+
+Conversations and issues are named by per-tenant numbers ("#12", "issue 3"), never by ids, and only
+the tenant's own are found. The relayed text is sent as written (the owner means it) and stored masked.
+Delivery is a service of the channels (`ctx.services["deliver"]`): WhatsApp sends it (inside the
+24-hour window, else the approved template, else it says why not); the web stores it for the widget.
+"""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from store import contacts as contact_store
+from store import conversations as conversation_store
+from store import inbox as inbox_store
+from store import messages as message_store
+from store import support as support_store
+from store.privacy import mask_pii
+from store.records import Conversation
+from tools._owner_common import OWNER_ONLY, OwnerArgs, atomic, audit, jsonable
+from tools.registry import ToolContext, ToolError, tool
+
+__all__ = ["list_waiting", "show_conversation", "reply_to_follower", "hand_back", "close_issue"]
+
+_HANDED_BACK = {
+    "he": "תודה על הסבלנות! מכאן העוזר האוטומטי ממשיך לענות כאן 🙂",
+    "en": "Thanks for your patience! The assistant takes it from here again 🙂",
+}
+
+
+class ListWaitingArgs(OwnerArgs):
+    pass
+
+
+@tool("list_waiting", roles=OWNER_ONLY, args=ListWaitingArgs)
+def list_waiting(ctx: ToolContext, args: ListWaitingArgs) -> dict:
+    """Who is waiting for me: follower conversations waiting for a human or held by one, with their number,
+    channel, the follower's last message (masked) and how long ago they asked."""
+    rows = inbox_store.waiting(session=ctx.session, tenant_id=ctx.tenant_id)
+    return {"conversations": [
+        {"number": w.number, "channel": w.channel, "state": w.state, "name": w.name,
+         "last_message": (w.last_message or "")[:160], "since": jsonable(w.since),
+         "minutes_waiting": max(0, int((ctx.now - w.since).total_seconds() // 60))}
+        for w in rows
+    ]}
+
+
+class NumberArgs(OwnerArgs):
+    number: int | None = Field(None, ge=1, description="the conversation's number (#12); may be left out when "
+                               "only one conversation waits")
+
+
+def _conversation(ctx: ToolContext, number: int | None) -> Conversation:
+    if number is None:
+        rows = inbox_store.waiting(session=ctx.session, tenant_id=ctx.tenant_id)
+        if len(rows) == 1:
+            number = rows[0].number
+        elif not rows:
+            raise ToolError("nobody is waiting for you right now", field="number", code="not_found")
+        else:
+            listed = ", ".join(f"#{w.number}" for w in rows[:6])
+            raise ToolError(f"which conversation? {listed}", field="number", code="ambiguous")
+    conv = inbox_store.by_number(session=ctx.session, tenant_id=ctx.tenant_id, number=number)
+    if conv is None:
+        raise ToolError(f"there is no conversation #{number}", field="number", code="not_found")
+    return conv
+
+
+@tool("show_conversation", roles=OWNER_ONLY, args=NumberArgs)
+def show_conversation(ctx: ToolContext, args: NumberArgs) -> dict:
+    """The last messages of conversation #N (personal details masked)."""
+    conv = _conversation(ctx, args.number)
+    rows = inbox_store.recent_messages(session=ctx.session, tenant_id=ctx.tenant_id, conversation_id=conv.id)
+    return {"number": conv.number, "channel": conv.channel, "paused": bool(conv.paused),
+            "messages": [{"from": "follower" if m.direction == "in" else (m.meta or {}).get("by") or "bot",
+                          "text": m.content[:300], "at": jsonable(m.created_at)} for m in rows]}
+
+
+def _deliver(ctx: ToolContext, conv: Conversation, text: str) -> str:
+    """Send `text` to the follower on their channel; the outcome ("sent", "stored", "blocked_window"...)."""
+    deliver = ctx.services.get("deliver")
+    contact = (contact_store.get(session=ctx.session, tenant_id=ctx.tenant_id, contact_id=conv.contact_id)
+               if conv.contact_id else None)
+    if conv.channel == "web" or deliver is None or contact is None:
+        return "stored"  # the widget shows it from the conversation's messages
+    return str(deliver(tenant_id=ctx.tenant_id, conversation_id=conv.id, channel=conv.channel,
+                       to=contact.external_id, text=text))
+
+
+class ReplyArgs(NumberArgs):
+    text: str = Field(..., min_length=1, max_length=1600, description="what to send the follower, as written")
+
+
+@tool("reply_to_follower", roles=OWNER_ONLY, args=ReplyArgs)
+@atomic
+def reply_to_follower(ctx: ToolContext, args: ReplyArgs) -> dict:
+    """Answer a follower who waits for me: the text goes to conversation #N on the follower's channel, signed
+    as me; the bot stays quiet there until I hand it back."""
+    conv = _conversation(ctx, args.number)
+    text = args.text.strip()
+    if not text:
+        raise ToolError("the reply is empty", field="text")
+    conversation_store.set_paused(session=ctx.session, tenant_id=ctx.tenant_id, conversation_id=conv.id,
+                                  paused=True)
+    support_store.hold(session=ctx.session, tenant_id=ctx.tenant_id, conversation_id=conv.id)
+    message_store.add_outbound(session=ctx.session, tenant_id=ctx.tenant_id, conversation_id=conv.id,
+                               channel=conv.channel, content=mask_pii(text), reply_to=None,
+                               meta={"by": "owner", "relay": True}, at=ctx.now)
+    outcome = _deliver(ctx, conv, text)
+    audit(ctx, action="reply", resource="conversation", resource_id=conv.number, before=None,
+          after={"channel": conv.channel, "delivery": outcome})
+    return {"number": conv.number, "channel": conv.channel, "delivery": outcome}
+
+
+@tool("hand_back", roles=OWNER_ONLY, args=NumberArgs)
+@atomic
+def hand_back(ctx: ToolContext, args: NumberArgs) -> dict:
+    """Give conversation #N back to the bot (the follower is told); it answers their next message again."""
+    conv = _conversation(ctx, args.number)
+    released = support_store.release_handoffs(session=ctx.session, tenant_id=ctx.tenant_id,
+                                              conversation_id=conv.id, at=ctx.now)
+    if not conv.paused and not released:
+        raise ToolError(f"#{conv.number} is already with the bot", field="number", code="conflict")
+    conversation_store.set_paused(session=ctx.session, tenant_id=ctx.tenant_id, conversation_id=conv.id,
+                                  paused=False)
+    last = inbox_store.last_inbound(session=ctx.session, tenant_id=ctx.tenant_id, conversation_id=conv.id)
+    language = (last.language if last is not None else None) or (ctx.languages or ("he",))[0]
+    notice = _HANDED_BACK.get(language, _HANDED_BACK["en"])
+    message_store.add_outbound(session=ctx.session, tenant_id=ctx.tenant_id, conversation_id=conv.id,
+                               channel=conv.channel, content=notice, reply_to=None,
+                               meta={"by": "system", "handed_back": True}, at=ctx.now)
+    outcome = _deliver(ctx, conv, notice)
+    audit(ctx, action="hand_back", resource="conversation", resource_id=conv.number, before={"paused": True},
+          after={"paused": False})
+    return {"number": conv.number, "channel": conv.channel, "delivery": outcome}
+
+
+class CloseIssueArgs(OwnerArgs):
+    number: int = Field(..., ge=1, description="the support issue's number (issue 3)")
+    note: str | None = Field(None, max_length=500, description="how it was resolved")
+
+
+@tool("close_issue", roles=OWNER_ONLY, args=CloseIssueArgs)
+@atomic
+def close_issue(ctx: ToolContext, args: CloseIssueArgs) -> dict:
+    """Close support issue N, with a note on how it was resolved."""
+    issue = support_store.issue_by_number(session=ctx.session, tenant_id=ctx.tenant_id, number=args.number)
+    if issue is None:
+        raise ToolError(f"there is no issue {args.number}", field="number", code="not_found")
+    if issue.status == "closed":
+        raise ToolError(f"issue {args.number} is already closed", field="number", code="conflict")
+    note = mask_pii(args.note) if args.note else None
+    support_store.close_issue(session=ctx.session, issue=issue, by=ctx.actor or "owner", note=note, at=ctx.now)
+    audit(ctx, action="close", resource="support_issue", resource_id=args.number, before={"status": "open"},
+          after={"status": "closed", "note": note})
+    return {"number": args.number, "status": "closed", "kind": issue.kind, "summary": issue.summary[:160],
+            "note": note}
+
+

@@ -12,6 +12,8 @@ from agent.jsonable import jsonable, mask_if_needed
 from agent.state import TurnState
 from store import contacts as contact_store
 from store import conversations as conversation_store
+from store import events as event_store
+from store import inbox as inbox_store
 from store import messages as message_store
 from store import traces as trace_store
 
@@ -60,6 +62,18 @@ def build_trace(state: TurnState, *, reply: str) -> dict[str, Any]:
     return jsonable(trace, mask=True, limit=_MAX_TRACE_STRING)
 
 
+def _relay_to_owner(ctx: Context, state: TurnState, tenant_id: int, now: Any) -> None:
+    """A follower wrote while a human holds the conversation: the owner hears it, with its number."""
+    conversation = ctx.turn.get("conversation")
+    if conversation is None:
+        return
+    number = inbox_store.number_of(session=ctx.session, conversation=conversation)
+    event_store.record(session=ctx.session, tenant_id=tenant_id, kind="held_message",
+                       payload={"number": number, "channel": conversation.channel,
+                                "text": (state.get("masked_text") or "")[:500]},
+                       conversation_id=conversation.id, contact_id=state.get("contact_id"), at=now)
+
+
 def persist_node(state: TurnState, runtime: Runtime[Context]) -> dict[str, Any]:
     """Store the turn (inbound once, reply, times, trace) and carry what the next turn needs."""
     ctx = runtime.context
@@ -99,6 +113,8 @@ def persist_node(state: TurnState, runtime: Runtime[Context]) -> dict[str, Any]:
             meta={"action": decision.get("action"), "cards": jsonable(state.get("cards") or [])},
             at=now,
         )
+    if state.get("paused") and state.get("role", "follower") != "owner":
+        _relay_to_owner(ctx, state, tenant_id, now)
     contact_id = state.get("contact_id")
     if contact_id:
         contact_store.touch_inbound(session=session, tenant_id=tenant_id, contact_id=contact_id, at=now)

@@ -27,7 +27,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-NOTIFY_KINDS = {"handoff_requested": "handoff", "support_issue_opened": "support"}
+NOTIFY_KINDS = {"handoff_requested": "handoff", "support_issue_opened": "support", "held_message": "handoff"}
 DEFAULT_DIGEST_HOUR = 8
 DIGEST_GRACE_HOURS = 3  # a worker that was down at the hour still sends within this many hours
 
@@ -58,6 +58,11 @@ def event_text(event: Event, language: str) -> tuple[str, dict[str, str]]:
     """The notification text for an event, and the variables of its template."""
     p = event.payload or {}
     conv = (event.conversation_id or "")[:8]
+    if event.kind == "held_message":  # a follower wrote while the owner holds the conversation
+        number, said = p.get("number"), _short(p.get("text"))
+        if language == "he":
+            return f"💬 #{number}: '{said}'\nלענות: תעני ל-{number}: …", {"1": f"#{number}", "2": said}
+        return f"💬 #{number}: '{said}'\nReply with: reply {number}: …", {"1": f"#{number}", "2": said}
     if event.kind == "handoff_requested":
         reason = _short(p.get("reason")) or ("—" if language == "he" else "—")
         number = p.get("number")

@@ -32,6 +32,8 @@ def test_a_waiting_follower_is_listed_answered_and_handed_back(shira, make_agent
 
     still_held = say(agent, "ok thanks, and when exactly?", sender="dana", conversation_id=conversation)
     assert still_held.tools == [] and "SHIRA15" not in still_held.reply  # the bot stays out while a human holds it
+    relayed_up = rows(shira, "select payload from events where kind = 'held_message'")
+    assert [(e.payload["number"], e.payload["text"]) for e in relayed_up] == [(1, "ok thanks, and when exactly?")]
 
     back = owner(agent, "done 1")
     assert back.tools == ["hand_back"] and back.tool_results[0]["ok"]

@@ -140,6 +140,11 @@ def test_the_owner_answers_a_waiting_follower_from_whatsapp_and_hands_back(clien
     sent = twilio.wait_for(5)  # the relay to the follower, the owner's confirmation
     to_follower = [m["body"] for m in sent if m["to"] == f"whatsapp:{FOLLOWER}"]
     assert "Hi! Maya here, sending a new box tomorrow" in to_follower
-    post_signed(client, "/channels/twilio/whatsapp", webhook_params("SM-T3", "done 1", sender=OWNER_PHONE))
+    # While the owner holds it, what the follower writes reaches the owner, with the number.
+    post_signed(client, "/channels/twilio/whatsapp", webhook_params("SM-T2B", "great, which courier?"))
     sent = twilio.wait_for(7)
+    assert any("#1" in m["body"] and "which courier" in m["body"] for m in sent
+               if m["to"] == f"whatsapp:{OWNER_PHONE}")
+    post_signed(client, "/channels/twilio/whatsapp", webhook_params("SM-T3", "done 1", sender=OWNER_PHONE))
+    sent = twilio.wait_for(9)
     assert any("takes it from here" in m["body"] for m in sent if m["to"] == f"whatsapp:{FOLLOWER}")

@@ -72,6 +72,8 @@ def touch(*, session: Session, tenant_id: int, conversation_id: str, at: dt.date
     conv = session.get(Conversation, conversation_id)  # usually already in the session: no query
     if conv is not None and conv.tenant_id == tenant_id and (conv.last_message_at is None or at > conv.last_message_at):
         conv.last_message_at = at
+    if conv is not None and conv.tenant_id == tenant_id and conv.status == "closed":  # a message reopens it
+        conv.status, conv.closed_at = "open", None
 
 
 def set_paused(*, session: Session, tenant_id: int, conversation_id: str, paused: bool) -> Conversation | None:

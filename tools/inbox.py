@@ -21,9 +21,9 @@ from store.records import Conversation
 from tools._owner_common import OWNER_ONLY, OwnerArgs, atomic, audit, jsonable
 from tools.registry import ToolContext, ToolError, tool
 
-__all__ = ["list_waiting", "show_conversation", "reply_to_follower", "hand_back", "close_issue"]
+__all__ = ["list_waiting", "show_conversation", "reply_to_follower", "hand_back", "close_issue", "HANDED_BACK"]
 
-_HANDED_BACK = {
+HANDED_BACK = {
     "he": "תודה על הסבלנות! מכאן העוזר האוטומטי ממשיך לענות כאן 🙂",
     "en": "Thanks for your patience! The assistant takes it from here again 🙂",
 }
@@ -126,7 +126,7 @@ def hand_back(ctx: ToolContext, args: NumberArgs) -> dict:
                                   paused=False)
     last = inbox_store.last_inbound(session=ctx.session, tenant_id=ctx.tenant_id, conversation_id=conv.id)
     language = (last.language if last is not None else None) or (ctx.languages or ("he",))[0]
-    notice = _HANDED_BACK.get(language, _HANDED_BACK["en"])
+    notice = HANDED_BACK.get(language, HANDED_BACK["en"])
     message_store.add_outbound(session=ctx.session, tenant_id=ctx.tenant_id, conversation_id=conv.id,
                                channel=conv.channel, content=notice, reply_to=None,
                                meta={"by": "system", "handed_back": True}, at=ctx.now)

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from store.models import Conversation, Message
 
-__all__ = ["conversation_counts", "inbound_intents"]
+__all__ = ["conversation_counts", "inbound_intents", "human_response_minutes", "issue_close_hours"]
 
 
 def _window(column: Any, since: dt.datetime | None, until: dt.datetime | None) -> list[Any]:
@@ -53,3 +53,40 @@ def inbound_intents(
         )
     )
     return [(intent, at) for intent, at in session.execute(query)]
+
+
+def human_response_minutes(
+    *, session: Session, tenant_id: int, since: dt.datetime | None, until: dt.datetime | None
+) -> list[float]:
+    """Minutes from each handoff request in the window to the owner's first reply in that conversation."""
+    from store.models import Handoff
+
+    handoffs = session.execute(
+        select(Handoff.conversation_id, Handoff.created_at)
+        .where(Handoff.tenant_id == tenant_id, *_window(Handoff.created_at, since, until))
+    ).all()
+    out: list[float] = []
+    for conversation_id, asked_at in handoffs:
+        first = session.scalar(
+            select(func.min(Message.created_at)).where(
+                Message.tenant_id == tenant_id, Message.conversation_id == conversation_id,
+                Message.direction == "out", Message.meta["by"].as_string() == "owner",
+                Message.created_at >= asked_at)
+        )
+        if first is not None:
+            out.append((first - asked_at).total_seconds() / 60)
+    return out
+
+
+def issue_close_hours(
+    *, session: Session, tenant_id: int, since: dt.datetime | None, until: dt.datetime | None
+) -> list[float]:
+    """Hours from opening to closing of the issues closed in the window."""
+    from store.models import SupportIssue
+
+    rows = session.execute(
+        select(SupportIssue.created_at, SupportIssue.closed_at)
+        .where(SupportIssue.tenant_id == tenant_id, SupportIssue.status == "closed",
+               SupportIssue.closed_at.is_not(None), *_window(SupportIssue.closed_at, since, until))
+    ).all()
+    return [(closed - opened).total_seconds() / 3600 for opened, closed in rows if closed and opened]

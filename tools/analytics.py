@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import statistics
 from collections import Counter
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
@@ -166,6 +167,8 @@ def conversation_numbers(ctx: ToolContext, *, since: dt.datetime | None, until: 
     hours = Counter(local_now(at, ctx.timezone).hour for _, at in messages)
     open_by_kind, opened = support_store.open_issue_counts(session=s, tenant_id=tid, since=since, until=until)
     handoffs = support_store.waiting_handoffs(session=s, tenant_id=tid)
+    responses = analytics_store.human_response_minutes(session=s, tenant_id=tid, since=since, until=until)
+    closes = analytics_store.issue_close_hours(session=s, tenant_id=tid, since=since, until=until)
     return {
         "in_progress": counts["in_progress"],
         "started": counts["started"],
@@ -179,6 +182,9 @@ def conversation_numbers(ctx: ToolContext, *, since: dt.datetime | None, until: 
         "open_issues_by_kind": open_by_kind,
         "issues_opened": opened,
         "handoffs_waiting": handoffs,
+        # Medians of what the window saw: a human's first reply after a handoff, an issue's time to close.
+        "median_minutes_to_human_reply": round(statistics.median(responses), 1) if responses else None,
+        "median_hours_to_close_issue": round(statistics.median(closes), 1) if closes else None,
         "busiest_hours": [
             {"hour": f"{h:02d}:00", "messages": n}
             for h, n in sorted(hours.items(), key=lambda kv: (-kv[1], kv[0]))[:3]

@@ -154,7 +154,30 @@ def close_issue(ctx: ToolContext, args: CloseIssueArgs) -> dict:
     support_store.close_issue(session=ctx.session, issue=issue, by=ctx.actor or "owner", note=note, at=ctx.now)
     audit(ctx, action="close", resource="support_issue", resource_id=args.number, before={"status": "open"},
           after={"status": "closed", "note": note})
+    told = _tell_closed(ctx, issue.conversation_id, args.number, args.note)
     return {"number": args.number, "status": "closed", "kind": issue.kind, "summary": issue.summary[:160],
-            "note": note}
+            "note": note, "follower_told": told}
+
+
+_CLOSED = {
+    "he": "עדכון על הפנייה שלך: היא טופלה ונסגרה.",
+    "en": "An update on your request: it has been taken care of and closed.",
+}
+
+
+def _tell_closed(ctx: ToolContext, conversation_id: str | None, number: int, note: str | None) -> str:
+    """Tell the follower their issue is closed, in their conversation (on WhatsApp: inside the window,
+    else the relay template, else not at all); the delivery outcome, or "no_conversation"."""
+    conv = (conversation_store.get(session=ctx.session, tenant_id=ctx.tenant_id, conversation_id=conversation_id)
+            if conversation_id else None)
+    if conv is None:
+        return "no_conversation"
+    last = inbox_store.last_inbound(session=ctx.session, tenant_id=ctx.tenant_id, conversation_id=conv.id)
+    language = (last.language if last is not None else None) or (ctx.languages or ("he",))[0]
+    text = _CLOSED.get(language, _CLOSED["en"]) + (f" ({note.strip()})" if note and note.strip() else "")
+    message_store.add_outbound(session=ctx.session, tenant_id=ctx.tenant_id, conversation_id=conv.id,
+                               channel=conv.channel, content=mask_pii(text), reply_to=None,
+                               meta={"by": "owner", "issue_closed": number}, at=ctx.now)
+    return _deliver(ctx, conv, text)
 
 

@@ -314,6 +314,14 @@ def _counts(r: _Render, data: dict[str, Any], keys: tuple[str, ...]) -> list[str
 def _conversation_stats(r: _Render, data: dict[str, Any]) -> dict[str, Any]:
     head = _join(*_counts(r, data, ("started", "in_progress", "closed")))
     lines = _counts(r, data, ("messages_in", "open_issues", "handoffs_waiting"))
+    if data.get("median_minutes_to_human_reply") is not None:
+        minutes = data["median_minutes_to_human_reply"]
+        lines.append(_t(r.lang, f"זמן עד תשובה אנושית ראשונה (חציון): {minutes:g} דק'",
+                        f"first human reply (median): {minutes:g} min"))
+    if data.get("median_hours_to_close_issue") is not None:
+        hours = data["median_hours_to_close_issue"]
+        lines.append(_t(r.lang, f"זמן עד סגירת פנייה (חציון): {hours:g} ש'",
+                        f"time to close an issue (median): {hours:g} h"))
     if data.get("top_intents"):
         lines.append(
             _t(r.lang, "נושאים: ", "top topics: ")

@@ -3,11 +3,15 @@ close an issue; and what a follower can never do with those words."""
 
 from __future__ import annotations
 
-from agent_graph_support import rows, say
+import datetime as dt
+
+from agent_graph_support import NOW, rows, say
+
+LATER = (dt.datetime.fromisoformat(NOW) + dt.timedelta(minutes=25)).isoformat()
 
 
-def owner(agent, text: str):
-    return say(agent, text, role="owner", sender="owner-console", channel="web")
+def owner(agent, text: str, **kwargs):
+    return say(agent, text, role="owner", sender="owner-console", channel="web", **kwargs)
 
 
 def _waiting_follower(agent):
@@ -23,7 +27,7 @@ def test_a_waiting_follower_is_listed_answered_and_handed_back(shira, make_agent
     waiting = owner(agent, "who's waiting?")
     assert waiting.tools == ["list_waiting"] and "#1" in waiting.reply and "order never arrived" in waiting.reply
 
-    replied = owner(agent, "reply 1: Hi! A new box goes out tomorrow")
+    replied = owner(agent, "reply 1: Hi! A new box goes out tomorrow", now=LATER)
     assert replied.tools == ["reply_to_follower"] and replied.tool_results[0]["ok"]
     relayed = rows(shira, "select content, meta from messages where conversation_id = :c and direction = 'out' "
                           "order by id", c=conversation)
@@ -35,6 +39,9 @@ def test_a_waiting_follower_is_listed_answered_and_handed_back(shira, make_agent
     relayed_up = rows(shira, "select payload from events where kind = 'held_message'")
     assert [(e.payload["number"], e.payload["text"]) for e in relayed_up] == [(1, "ok thanks, and when exactly?")]
 
+    stats = owner(agent, "conversation stats this week", now=LATER)
+    figures = [r["data"] for r in stats.tool_results if r["name"] == "conversation_stats"][0]
+    assert figures["median_minutes_to_human_reply"] == 25.0  # asked at 10:00, answered at 10:25
     back = owner(agent, "done 1")
     assert back.tools == ["hand_back"] and back.tool_results[0]["ok"]
     assert rows(shira, "select paused from conversations where id = :c", c=conversation)[0].paused is False
@@ -62,8 +69,11 @@ def test_issues_are_numbered_per_influencer_and_closed_with_a_note(shira, make_a
     assert numbers == [1, 2]
     closed = owner(agent, "close issue 2, sent a replacement")
     assert closed.tools == ["close_issue"] and "Issue 2 closed" in closed.reply
-    issue = rows(shira, "select status, close_note from support_issues where number = 2")[0]
+    issue = rows(shira, "select status, close_note, conversation_id from support_issues where number = 2")[0]
     assert (issue.status, issue.close_note) == ("closed", "sent a replacement")
+    told = rows(shira, "select content from messages where conversation_id = :c and meta->>'issue_closed' = '2'",
+                c=issue.conversation_id)
+    assert len(told) == 1 and "sent a replacement" in told[0].content  # the follower hears it, in their chat
     again = owner(agent, "close issue 2")
     assert not again.tool_results[0]["ok"]  # already closed: said so, nothing changed
 

@@ -211,7 +211,9 @@ def test_a_slow_model_falls_back_within_about_the_timeout(shira, make_agent, fak
     result = say(agent, "is there a discount code for olivia?")
     first = time.perf_counter() - started
 
-    assert first < 1.5, f"turn took {first:.2f} s with a 0.5 s model timeout"
+    # Well under the model's 3 s delay: the turn gave up on the model at its timeout (the margin is for a
+    # loaded CI machine; the exact figure belongs to the benchmarks).
+    assert first < 2.5, f"turn took {first:.2f} s with a 0.5 s model timeout and a 3 s model delay"
     assert "SHIRA15" in result.reply and result.trace["engine"] == "model->offline"
     reasons = " ".join(e["error"] for e in result.trace["events"] if e.get("event") == "engine_fallback")
     assert "Timeout" in reasons
@@ -219,7 +221,7 @@ def test_a_slow_model_falls_back_within_about_the_timeout(shira, make_agent, fak
 
     started = time.perf_counter()
     again = say(agent, "and for greenbox?", sender="visitor-2")
-    assert time.perf_counter() - started < 0.5  # the outage cool-down: nobody else waits for a dead model
+    assert time.perf_counter() - started < 2.5  # the outage cool-down: nobody else waits 3 s for a dead model
     assert again.reply and len(fake.received()) == requests_so_far
     assert "skipped" in str(again.trace["events"])
 

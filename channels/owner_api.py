@@ -66,6 +66,12 @@ def _token(request: Request) -> str | None:
     return value.strip() or None
 
 
+def _services(request: Request) -> dict[str, Any]:
+    """What the channels lend tools (the owner's relay to WhatsApp), from the process's runtime."""
+    agent = getattr(getattr(request.app.state, "runtime", None), "agent", None)
+    return dict(getattr(agent, "services", None) or {})
+
+
 def _call(
     request: Request,
     tool: str,
@@ -97,6 +103,7 @@ def _call(
             channel="api",
             actor="token:" + hashlib.sha256(token.encode()).hexdigest()[:10],
             now=utcnow(),
+            services=_services(request),
         )
         spec = REGISTRY.get(tool)
         if spec is None:
@@ -251,3 +258,33 @@ async def conversation_stats(request: Request) -> JSONResponse:
 async def daily_digest(request: Request) -> JSONResponse:
     """The daily digest: ?date=."""
     return await _read(request, "daily_digest", "date")
+
+
+@router.get("/inbox")
+async def inbox(request: Request) -> JSONResponse:
+    """Follower conversations waiting for a human or held by one: number, channel, last message, how long."""
+    return await _read(request, "list_waiting")
+
+
+@router.get("/conversations/{number}")
+async def show_conversation(request: Request, number: int = Path(ge=1, le=_MAX_ID)) -> JSONResponse:
+    """The last messages of conversation #number (masked)."""
+    return await run_in_threadpool(_call, request, "show_conversation", {"number": number})
+
+
+@router.post("/conversations/{number}/reply")
+async def reply_to_follower(request: Request, number: int = Path(ge=1, le=_MAX_ID)) -> JSONResponse:
+    """Send {"text": ...} to the follower of conversation #number on their channel; the bot stays quiet."""
+    return await _write(request, "reply_to_follower", {"number": number})
+
+
+@router.post("/conversations/{number}/hand-back")
+async def hand_back(request: Request, number: int = Path(ge=1, le=_MAX_ID)) -> JSONResponse:
+    """Give conversation #number back to the bot (the follower is told)."""
+    return await run_in_threadpool(_call, request, "hand_back", {"number": number})
+
+
+@router.post("/issues/{number}/close")
+async def close_issue(request: Request, number: int = Path(ge=1, le=_MAX_ID)) -> JSONResponse:
+    """Close support issue #number; {"note": ...} says how it was resolved (the follower is told)."""
+    return await _write(request, "close_issue", {"number": number})

@@ -130,3 +130,52 @@ def test_another_tenant_rows_are_not_found(api):
         ).status_code
         == 404
     )
+
+
+def _waiting_follower(db, tenant_id: int) -> str:
+    """A web follower of the tenant who asked for a human (as the request_handoff tool records it)."""
+    from dataclasses import replace
+
+    from _owner_world import context
+
+    from store import contacts as contact_store
+    from store import conversations as conversation_store
+    from tools import REGISTRY
+    from tools.registry import FOLLOWER
+
+    with db.admin_session() as s:
+        contact = contact_store.upsert(session=s, tenant_id=tenant_id, channel="web", external_id="visitor-9")
+        conv = conversation_store.create(session=s, tenant_id=tenant_id, contact_id=contact.id, channel="web")
+        ctx = replace(context(s, tenant_id, role=FOLLOWER), conversation_id=conv.id, contact_id=contact.id)
+        assert REGISTRY.run("request_handoff", {"reason": "my box never came"}, ctx).ok
+        return conv.id
+
+
+def test_the_inbox_over_the_api_lists_shows_replies_and_hands_back(api, db):
+    with db.admin_session() as s:
+        from store import tenants as tenant_store
+
+        shira = tenant_store.get_by_handle(session=s, handle="shira.kitchen").id
+    conversation = _waiting_follower(db, shira)
+    listed = api.get("/owner/v1/inbox", headers=api.as_owner("shira"))
+    assert listed.status_code == 200
+    assert [(c["number"], c["channel"], c["state"]) for c in listed.json()["conversations"]] == [(1, "web", "waiting")]
+    shown = api.get("/owner/v1/conversations/1", headers=api.as_owner("shira"))
+    assert shown.status_code == 200 and shown.json()["paused"] is True
+    replied = api.post("/owner/v1/conversations/1/reply", headers=api.as_owner("shira"),
+                       json={"text": "Hi, a new box leaves today"})
+    assert replied.status_code == 200 and replied.json()["delivery"] == "stored"
+    with db.admin_session() as s:
+        from sqlalchemy import text
+
+        relayed = s.execute(text("select content from messages where conversation_id = :c and direction = 'out' "
+                                 "and meta->>'by' = 'owner'"), {"c": conversation}).scalars().all()
+    assert relayed == ["Hi, a new box leaves today"]
+    empty = api.post("/owner/v1/conversations/1/reply", headers=api.as_owner("shira"), json={"text": ""})
+    assert empty.status_code == 422 and empty.json()["field"] == "text"
+    other = api.get("/owner/v1/conversations/1", headers=api.as_owner("noa"))  # another influencer's #1
+    assert other.status_code == 404
+    back = api.post("/owner/v1/conversations/1/hand-back", headers=api.as_owner("shira"))
+    assert back.status_code == 200
+    again = api.post("/owner/v1/conversations/1/hand-back", headers=api.as_owner("shira"))
+    assert again.status_code == 409  # already with the bot: said so, nothing changed

@@ -15,6 +15,15 @@ __all__ = ["list_coupons", "get_by_code", "active_coupons", "offerable", "create
            "record_event", "last_event_in_conversation"]
 
 
+def _valid_on(on_date: dt.date) -> tuple[Any, ...]:
+    # Active and within its dates on that day, both ends inclusive (as tools._coupon_views.coupon_state).
+    return (
+        Coupon.active.is_(True),
+        or_(Coupon.starts.is_(None), Coupon.starts <= on_date),
+        or_(Coupon.expires.is_(None), Coupon.expires >= on_date),
+    )
+
+
 def list_coupons(
     *,
     session: Session,
@@ -52,9 +61,7 @@ def active_coupons(
         .outerjoin(Partnership, Partnership.id == Coupon.partnership_id)
         .where(
             Coupon.tenant_id == tenant_id,
-            Coupon.active.is_(True),
-            or_(Coupon.starts.is_(None), Coupon.starts <= on_date),
-            or_(Coupon.expires.is_(None), Coupon.expires >= on_date),
+            *_valid_on(on_date),
             or_(Partnership.id.is_(None), Partnership.status != "cancelled"),
         )
     )
@@ -100,12 +107,7 @@ def offerable(
     query = (
         select(Coupon, Partnership)
         .outerjoin(Partnership, Partnership.id == Coupon.partnership_id)
-        .where(
-            Coupon.tenant_id == tenant_id,
-            Coupon.active.is_(True),
-            or_(Coupon.starts.is_(None), Coupon.starts <= on_date),
-            or_(Coupon.expires.is_(None), Coupon.expires >= on_date),
-        )
+        .where(Coupon.tenant_id == tenant_id, *_valid_on(on_date))
         .order_by(Coupon.expires.asc().nulls_last(), Coupon.code)
     )
     if partnership_ids is not None:

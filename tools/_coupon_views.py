@@ -58,9 +58,7 @@ def discount_words(c: Coupon) -> str:
 
 def coupon_out(c: Coupon, partnerships: dict, *, today: dt.date) -> dict:
     """A coupon as JSON-ready data, with whether a follower would get it today."""
-    valid_today = bool(
-        c.active and (c.starts is None or c.starts <= today) and (c.expires is None or c.expires >= today)
-    )
+    valid_today = coupon_state(c, today) == "ok"
     return {
         "code": c.code,
         "partnership": brand_of(partnerships, c.partnership_id),

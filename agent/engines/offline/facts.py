@@ -8,16 +8,11 @@ import functools
 import re
 import unicodedata
 
-from agent.engines.offline.vocabulary import cue_table, load, text
+from agent.engines.offline.vocabulary import cue_table, load, regex
 
 __all__ = ["withdraws_consent", "support_kind", "is_closing", "is_yes", "asked_brand", "boundary", "referral", "facts"]
 
 _FILE = "message_facts"
-
-
-@functools.cache
-def _pattern(name: str) -> re.Pattern[str]:
-    return re.compile(text(_FILE, name), re.IGNORECASE)
 
 
 @functools.cache
@@ -32,7 +27,7 @@ def _yes() -> frozenset[str]:
 
 def withdraws_consent(message: str) -> bool:
     """True when a consent message takes consent back ("stop", "תמחקו אותי")."""
-    return bool(_pattern("withdraw").search(message or ""))
+    return bool(regex(_FILE, "withdraw").search(message or ""))
 
 
 def support_kind(message: str) -> str:
@@ -42,7 +37,7 @@ def support_kind(message: str) -> str:
 
 def is_closing(message: str) -> bool:
     """True when the message closes the chat ("thanks!", "ביי")."""
-    return bool(_pattern("closing").search(message or ""))
+    return bool(regex(_FILE, "closing").search(message or ""))
 
 
 def is_yes(message: str) -> bool:
@@ -115,7 +110,8 @@ def referral(topic: str, notes: str = "") -> str:
 
 def facts(message: str, intent: str | None, *, notes: str = "") -> dict[str, object]:
     """The entities these facts add to an understanding of `intent` (`notes`: the persona's notes)."""
-    out: dict[str, object] = {"closing": is_closing(message), "greets": bool(_pattern("greets").search(message or ""))}
+    greets = bool(regex(_FILE, "greets").search(message or ""))
+    out: dict[str, object] = {"closing": is_closing(message), "greets": greets}
     if intent == "support_issue":
         out["support_kind"] = support_kind(message)
     if intent == "consent":

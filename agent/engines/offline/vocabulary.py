@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-__all__ = ["DATA", "VocabularyError", "load", "cue_table", "pairs", "text"]
+__all__ = ["DATA", "VocabularyError", "load", "cue_table", "pairs", "text", "regex"]
 
 # OFFLINE_VOCABULARY_DIR points a deployment at its own copy of data/ (more phrases, another market).
 DATA = Path(os.environ.get("OFFLINE_VOCABULARY_DIR") or Path(__file__).resolve().parent / "data")
@@ -82,3 +82,9 @@ def text(name: str, table: str) -> str:
     if not isinstance(value, str):
         raise VocabularyError(f"{name}.yaml: {table} must be a text")
     return value
+
+
+@functools.cache
+def regex(name: str, table: str) -> re.Pattern[str]:
+    """One text of a file compiled once, case-insensitive, `.` matching newlines too."""
+    return re.compile(text(name, table), re.IGNORECASE | re.DOTALL)

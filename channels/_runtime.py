@@ -105,21 +105,6 @@ class ChannelRuntime:
             self.agent.close()
 
 
-def relay_to(sender: WhatsAppSender) -> Callable[..., str]:
-    """The `deliver` service owner tools use: the owner's text to a follower on WhatsApp (inside the
-    24-hour window free-form, else the relay template, else recorded as blocked); the outcome's status."""
-
-    def deliver(*, tenant_id: int, conversation_id: str, channel: str, to: str, text: str) -> str:
-        if channel != "whatsapp":
-            return "stored"
-        outcome = sender.send(tenant_id=tenant_id, to=to, purpose="relay", body=text,
-                              conversation_id=conversation_id, content_variables={"1": text[:900]},
-                              to_role="follower")
-        return outcome.status
-
-    return deliver
-
-
 def build_runtime(
     db: Any,
     *,
@@ -144,7 +129,7 @@ def build_runtime(
 
         agent = Agent(db, clock=clock)
     if agent is not None and hasattr(agent, "services"):
-        agent.services.setdefault("deliver", relay_to(sender))
+        agent.services.setdefault("deliver", sender.deliver)
     import redis
 
     blocking = redis.Redis.from_url(db.redis_url, socket_timeout=10, socket_connect_timeout=2)

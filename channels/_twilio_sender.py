@@ -293,6 +293,15 @@ class WhatsAppSender:
                 self.sleep(delay * (0.75 + random.random() / 2))
         return self._finish(tenant_id, row_id, message, attempts, error)
 
+    def deliver(self, *, tenant_id: int, conversation_id: str, channel: str, to: str, text: str) -> str:
+        """The `deliver` service owner tools use: the owner's text to a follower on WhatsApp (inside the
+        24-hour window free-form, else the relay template, else recorded as blocked); the outcome's status."""
+        if channel != "whatsapp":
+            return "stored"
+        outcome = self.send(tenant_id=tenant_id, to=to, purpose="relay", body=text, conversation_id=conversation_id,
+                            content_variables={"1": text[:900]}, to_role="follower")
+        return outcome.status
+
     def _touch(self, tenant_id: int, row_id: int) -> None:
         with self.db.session(tenant_id=tenant_id) as session:
             outbound_store.touch(session=session, tenant_id=tenant_id, row_id=row_id)

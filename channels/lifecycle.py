@@ -10,15 +10,12 @@ import logging
 from typing import Any
 
 from channels._twilio_sender import WhatsAppSender
-from store import contacts as contact_store
 from store import conversations as conversation_store
-from store import inbox as inbox_store
 from store import lifecycle as lifecycle_store
-from store import messages as message_store
-from store import support as support_store
 from store import tenants as tenant_store
 from store.records import utcnow
-from tools.inbox import HANDED_BACK
+from tools.inbox import give_back
+from tools.registry import OWNER, ToolContext
 
 __all__ = ["run_lifecycle", "DEFAULT_HANDOFF_IDLE_HOURS", "DEFAULT_CONVERSATION_IDLE_HOURS"]
 
@@ -40,40 +37,32 @@ def run_lifecycle(db: Any, sender: WhatsAppSender, *, now: dt.datetime | None = 
     """Hand idle held conversations back and close idle ones; what was done."""
     now = now or sender.clock() or utcnow()
     with db.admin_session() as session:  # a scan across tenants
-        tenants = [(t.id, dict(t.settings or {}), list(t.languages or ["he"])) for t in
-                   tenant_store.list_all(session=session)]
-        handoff_hours = {tid: _hours(s, "handoff_idle_hours", DEFAULT_HANDOFF_IDLE_HOURS) for tid, s, _ in tenants}
+        tenants = {t.id: t for t in tenant_store.list_all(session=session)}
+        settings = {tid: dict(t.settings or {}) for tid, t in tenants.items()}
+        handoff_hours = {tid: _hours(values, "handoff_idle_hours", DEFAULT_HANDOFF_IDLE_HOURS)
+                         for tid, values in settings.items()}
         idle = lifecycle_store.held_idle(session=session, idle_hours=handoff_hours,
                                          default_hours=DEFAULT_HANDOFF_IDLE_HOURS, now=now)
-    languages = {tid: langs for tid, _, langs in tenants}
+        session.expunge_all()  # the tenant rows are read after this session ends
     handed_back = 0
     for item in idle:
+        tenant = tenants[item.tenant_id]
         with db.session(tenant_id=item.tenant_id) as session:
-            support_store.release_handoffs(session=session, tenant_id=item.tenant_id,
-                                           conversation_id=item.conversation_id, at=now)
-            conversation_store.set_paused(session=session, tenant_id=item.tenant_id,
-                                          conversation_id=item.conversation_id, paused=False)
-            last = inbox_store.last_inbound(session=session, tenant_id=item.tenant_id,
-                                            conversation_id=item.conversation_id)
-            language = (last.language if last is not None else None) or languages.get(item.tenant_id, ["he"])[0]
-            notice = HANDED_BACK.get(language, HANDED_BACK["en"])
-            message_store.add_outbound(session=session, tenant_id=item.tenant_id,
-                                       conversation_id=item.conversation_id, channel=item.channel, content=notice,
-                                       reply_to=None, meta={"by": "system", "handed_back": "idle"}, at=now)
-            contact = (contact_store.get(session=session, tenant_id=item.tenant_id, contact_id=item.contact_id)
-                       if item.contact_id else None)
-            phone = contact.external_id if contact is not None and item.channel == "whatsapp" else None
-        if phone:
-            sender.send(tenant_id=item.tenant_id, to=phone, purpose="relay", body=notice,
-                        conversation_id=item.conversation_id, content_variables={"1": notice},
-                        dedupe_key=f"handback:{item.conversation_id}:{item.since.isoformat()}", to_role="follower")
-        handed_back += 1
+            conv = conversation_store.get(session=session, tenant_id=item.tenant_id,
+                                          conversation_id=item.conversation_id)
+            if conv is None:
+                continue
+            ctx = ToolContext(session=session, tenant_id=tenant.id, handle=tenant.handle, timezone=tenant.timezone,
+                              role=OWNER, channel="worker", languages=tuple(tenant.languages or ("he",)),
+                              actor="lifecycle", now=now, services={"deliver": sender.deliver})
+            released, _ = give_back(ctx, conv, why="idle")
+        handed_back += released
     closed = 0
-    for tenant_id, settings, _ in tenants:
+    for tenant_id in tenants:
         with db.session(tenant_id=tenant_id) as session:
             closed += lifecycle_store.close_idle(
                 session=session, tenant_id=tenant_id, now=now,
-                idle_hours=_hours(settings, "conversation_idle_hours", DEFAULT_CONVERSATION_IDLE_HOURS))
+                idle_hours=_hours(settings[tenant_id], "conversation_idle_hours", DEFAULT_CONVERSATION_IDLE_HOURS))
     if handed_back or closed:
         log.info("lifecycle: %d handed back to the bot, %d conversations closed", handed_back, closed)
     return {"handed_back": handed_back, "closed": closed}

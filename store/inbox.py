@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from store.locks import xact_lock
 from store.models import Contact, Conversation, Handoff, Message
 
-__all__ = ["Waiting", "number_of", "by_number", "waiting", "recent_messages", "last_inbound"]
+__all__ = ["Waiting", "number_of", "by_number", "waiting", "recent_messages", "last_inbound", "follower_language"]
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,12 @@ def last_inbound(*, session: Session, tenant_id: int, conversation_id: str) -> M
     return session.scalars(select(Message).where(
         Message.tenant_id == tenant_id, Message.conversation_id == conversation_id, Message.direction == "in")
         .order_by(Message.id.desc())).first()
+
+
+def follower_language(*, session: Session, tenant_id: int, conversation_id: str, default: str) -> str:
+    """The language of the follower's latest message, else `default`."""
+    last = last_inbound(session=session, tenant_id=tenant_id, conversation_id=conversation_id)
+    return (last.language if last is not None else None) or default
 
 
 def waiting(*, session: Session, tenant_id: int) -> list[Waiting]:

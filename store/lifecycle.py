@@ -20,9 +20,6 @@ class HeldIdle:
 
     tenant_id: int
     conversation_id: str
-    number: int | None
-    channel: str
-    contact_id: int | None
     since: dt.datetime
 
 
@@ -52,7 +49,7 @@ def held_idle(*, session: Session, idle_hours: dict[int, float], default_hours: 
         since = max(t for t in (replied_at, asked_at, conv.started_at) if t is not None)
         hours = idle_hours.get(conv.tenant_id, default_hours)
         if now - since >= dt.timedelta(hours=hours):
-            out.append(HeldIdle(conv.tenant_id, conv.id, conv.number, conv.channel, conv.contact_id, since))
+            out.append(HeldIdle(conv.tenant_id, conv.id, since))
     return out
 
 

@@ -21,7 +21,8 @@ from store.records import Conversation
 from tools._owner_common import OWNER_ONLY, OwnerArgs, atomic, audit, jsonable
 from tools.registry import ToolContext, ToolError, tool
 
-__all__ = ["list_waiting", "show_conversation", "reply_to_follower", "hand_back", "close_issue", "HANDED_BACK"]
+__all__ = ["list_waiting", "show_conversation", "reply_to_follower", "hand_back", "close_issue", "give_back",
+           "HANDED_BACK"]
 
 HANDED_BACK = {
     "he": "תודה על הסבלנות! מכאן העוזר האוטומטי ממשיך לענות כאן 🙂",
@@ -118,22 +119,31 @@ def reply_to_follower(ctx: ToolContext, args: ReplyArgs) -> dict:
 def hand_back(ctx: ToolContext, args: NumberArgs) -> dict:
     """Give conversation #N back to the bot (the follower is told); it answers their next message again."""
     conv = _conversation(ctx, args.number)
-    released = support_store.release_handoffs(session=ctx.session, tenant_id=ctx.tenant_id,
-                                              conversation_id=conv.id, at=ctx.now)
-    if not conv.paused and not released:
+    released, outcome = give_back(ctx, conv, why="owner")
+    if not released:
         raise ToolError(f"#{conv.number} is already with the bot", field="number", code="conflict")
-    conversation_store.set_paused(session=ctx.session, tenant_id=ctx.tenant_id, conversation_id=conv.id,
-                                  paused=False)
-    last = inbox_store.last_inbound(session=ctx.session, tenant_id=ctx.tenant_id, conversation_id=conv.id)
-    language = (last.language if last is not None else None) or (ctx.languages or ("he",))[0]
-    notice = HANDED_BACK.get(language, HANDED_BACK["en"])
-    message_store.add_outbound(session=ctx.session, tenant_id=ctx.tenant_id, conversation_id=conv.id,
-                               channel=conv.channel, content=notice, reply_to=None,
-                               meta={"by": "system", "handed_back": True}, at=ctx.now)
-    outcome = _deliver(ctx, conv, notice)
     audit(ctx, action="hand_back", resource="conversation", resource_id=conv.number, before={"paused": True},
           after={"paused": False})
     return {"number": conv.number, "channel": conv.channel, "delivery": outcome}
+
+
+def give_back(ctx: ToolContext, conv: Conversation, *, why: str) -> tuple[bool, str]:
+    """Release the conversation's handoffs, unpause the bot and tell the follower, in their language.
+    (False, "") when it was already with the bot; else (True, the notice's delivery outcome). Used by
+    the hand_back tool and by the idle hand-back of the lifecycle task (`why`: owner | idle)."""
+    released = support_store.release_handoffs(session=ctx.session, tenant_id=ctx.tenant_id,
+                                              conversation_id=conv.id, at=ctx.now)
+    if not conv.paused and not released:
+        return False, ""
+    conversation_store.set_paused(session=ctx.session, tenant_id=ctx.tenant_id, conversation_id=conv.id,
+                                  paused=False)
+    language = inbox_store.follower_language(session=ctx.session, tenant_id=ctx.tenant_id,
+                                             conversation_id=conv.id, default=(ctx.languages or ("he",))[0])
+    notice = HANDED_BACK.get(language, HANDED_BACK["en"])
+    message_store.add_outbound(session=ctx.session, tenant_id=ctx.tenant_id, conversation_id=conv.id,
+                               channel=conv.channel, content=notice, reply_to=None,
+                               meta={"by": "system", "handed_back": why}, at=ctx.now)
+    return True, _deliver(ctx, conv, notice)
 
 
 class CloseIssueArgs(OwnerArgs):
@@ -172,8 +182,8 @@ def _tell_closed(ctx: ToolContext, conversation_id: str | None, number: int, not
             if conversation_id else None)
     if conv is None:
         return "no_conversation"
-    last = inbox_store.last_inbound(session=ctx.session, tenant_id=ctx.tenant_id, conversation_id=conv.id)
-    language = (last.language if last is not None else None) or (ctx.languages or ("he",))[0]
+    language = inbox_store.follower_language(session=ctx.session, tenant_id=ctx.tenant_id,
+                                             conversation_id=conv.id, default=(ctx.languages or ("he",))[0])
     text = _CLOSED.get(language, _CLOSED["en"]) + (f" ({note.strip()})" if note and note.strip() else "")
     message_store.add_outbound(session=ctx.session, tenant_id=ctx.tenant_id, conversation_id=conv.id,
                                channel=conv.channel, content=mask_pii(text), reply_to=None,

@@ -26,6 +26,10 @@ class _NoSend:
     def send(self, **kwargs) -> None:
         self.sent.append(kwargs)
 
+    def deliver(self, **kwargs) -> str:
+        self.sent.append(kwargs)
+        return "sent"
+
 
 def test_a_held_conversation_goes_back_to_the_bot_after_the_idle_time(shira, make_agent):
     agent = make_agent(shira)

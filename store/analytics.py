@@ -61,21 +61,19 @@ def human_response_minutes(
     """Minutes from each handoff request in the window to the owner's first reply in that conversation."""
     from store.models import Handoff
 
-    handoffs = session.execute(
-        select(Handoff.conversation_id, Handoff.created_at)
+    first_reply = (
+        select(func.min(Message.created_at))
+        .where(Message.tenant_id == tenant_id, Message.conversation_id == Handoff.conversation_id,
+               Message.direction == "out", Message.meta["by"].as_string() == "owner",
+               Message.created_at >= Handoff.created_at)
+        .correlate(Handoff)
+        .scalar_subquery()
+    )
+    rows = session.execute(
+        select(Handoff.created_at, first_reply)
         .where(Handoff.tenant_id == tenant_id, *_window(Handoff.created_at, since, until))
     ).all()
-    out: list[float] = []
-    for conversation_id, asked_at in handoffs:
-        first = session.scalar(
-            select(func.min(Message.created_at)).where(
-                Message.tenant_id == tenant_id, Message.conversation_id == conversation_id,
-                Message.direction == "out", Message.meta["by"].as_string() == "owner",
-                Message.created_at >= asked_at)
-        )
-        if first is not None:
-            out.append((first - asked_at).total_seconds() / 60)
-    return out
+    return [(replied - asked).total_seconds() / 60 for asked, replied in rows if replied is not None]
 
 
 def issue_close_hours(

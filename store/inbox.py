@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from store.locks import xact_lock
+from store.locks import next_number
 from store.models import Contact, Conversation, Handoff, Message
 
 __all__ = ["Waiting", "number_of", "by_number", "waiting", "recent_messages", "last_inbound", "follower_language"]
@@ -31,10 +31,8 @@ class Waiting:
 def number_of(*, session: Session, conversation: Conversation) -> int:
     """The conversation's per-tenant number, given on first need ("#12")."""
     if conversation.number is None:
-        xact_lock(session, f"conversation-number:{conversation.tenant_id}")
-        top = session.scalar(select(func.max(Conversation.number)).where(
-            Conversation.tenant_id == conversation.tenant_id))
-        conversation.number = (top or 0) + 1
+        conversation.number = next_number(session, Conversation.number, Conversation.tenant_id,
+                                          conversation.tenant_id)
         session.flush()
     return conversation.number
 

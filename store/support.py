@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from store.locks import xact_lock
+from store.locks import next_number
 from store.models import Handoff, SupportIssue
 
 __all__ = [
@@ -27,9 +27,7 @@ __all__ = [
 
 def open_issue(*, session: Session, tenant_id: int, fields: dict[str, Any], at: dt.datetime) -> SupportIssue:
     """Open a support issue (the summary must already be masked)."""
-    xact_lock(session, f"issue-number:{tenant_id}")  # two issues at once never get the same number
-    top = session.scalar(select(func.max(SupportIssue.number)).where(SupportIssue.tenant_id == tenant_id))
-    number = (top or 0) + 1
+    number = next_number(session, SupportIssue.number, SupportIssue.tenant_id, tenant_id)
     issue = SupportIssue(tenant_id=tenant_id, status="open", number=number, created_at=at, updated_at=at, **fields)
     session.add(issue)
     session.flush()

@@ -31,14 +31,18 @@ def _parse(state: TurnState, ctx: Context, text: str | None = None) -> Any:
     from agent.engines.offline.owner_commands import parse_owner_command
 
     tenant = state["tenant"]
-    return parse_owner_command(
-        text if text is not None else state.get("masked_text") or "",
-        now=turn_now(state),
-        timezone=tenant.get("timezone") or DEFAULT_TIMEZONE,
-        catalog=engine_catalog(ctx, state),
-        tasks=_tasks(ctx.session, tenant["id"]),
-        language=(state.get("understanding") or {}).get("language"),
-    )
+    words = text if text is not None else state.get("masked_text") or ""
+    parsed = ctx.turn.setdefault("owner_parses", {})  # once per text and turn: routing and deciding both ask
+    if words not in parsed:
+        parsed[words] = parse_owner_command(
+            words,
+            now=turn_now(state),
+            timezone=tenant.get("timezone") or DEFAULT_TIMEZONE,
+            catalog=engine_catalog(ctx, state),
+            tasks=_tasks(ctx.session, tenant["id"]),
+            language=(state.get("understanding") or {}).get("language"),
+        )
+    return parsed[words]
 
 
 def _jsonable_args(ctx: Context, name: str, args: dict[str, Any]) -> dict[str, Any]:

@@ -8,13 +8,12 @@ falls back to the key fields of what the tool returned. Plain bullets, never Mar
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable
 from typing import Any
 
 from agent.respond.format import date, discount, money, number, percent
 
-__all__ = ["render_owner_result", "field_label", "confirm_text", "MAX_LINES"]
+__all__ = ["render_owner_result", "field_label", "MAX_LINES"]
 
 MAX_LINES = {"whatsapp": 10, "web": 15, "cli": 25}
 
@@ -484,33 +483,3 @@ def render_owner_result(
     lines = [line for line in out.get("lines", []) if line]
     more = max(0, len(lines) - limit)
     return {"headline": out.get("headline", ""), "lines": lines[:limit], "more": more}
-
-
-def _aside(description: str) -> str:
-    """The "(7,000.00 ILS, Olivia Oils)" part of a tool's confirmation sentence, if any."""
-    match = re.search(r"\(([^()]{1,80})\)", description or "")
-    return f" ({match.group(1)})" if match else ""
-
-
-def confirm_text(pending: dict[str, Any], description: str, *, language: str, today: dt.date | None) -> str:
-    """The change to confirm in the owner's language (the tool's own sentence is English)."""
-    if language != "he":
-        return description
-    tool, args = pending.get("tool"), dict(pending.get("args") or {})
-    aside = _aside(description)
-    if tool == "update_invoice":
-        number_ = args.get("number")
-        if args.get("status") == "paid":
-            when = f" ב-{date(args['paid_at'], 'he', today=today)}" if args.get("paid_at") else ""
-            return f"לסמן את חשבונית {number_}{aside} כשולמה{when}"
-        if args.get("status") == "cancelled":
-            return f"לבטל את חשבונית {number_}{aside}"
-        if args.get("amount") is not None:
-            return f"לשנות את הסכום של חשבונית {number_}{aside} ל-{number(args['amount'])}"
-    if tool == "update_coupon" and args.get("active") is False:
-        return f"להשבית את הקוד {args.get('code')}{aside}, כך שעוקבים לא יקבלו אותו יותר"
-    if tool == "update_partnership" and args.get("status") == "cancelled":
-        return f"לבטל את שיתוף הפעולה עם {args.get('partnership')}{aside}"
-    if tool == "update_task" and args.get("status") == "cancelled":
-        return f'לבטל את המשימה "{args.get("task")}"'
-    return f"לאשר את השינוי: {description}"

@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from agent.engines.offline.facts import referral
+from agent.respond.confirm import confirm_text
 from agent.respond.format import date, discount, expires_phrase
 from agent.respond.knowledge import extract, language_of, relevant_hits
-from agent.respond.owner import confirm_text, field_label, render_owner_result
+from agent.respond.owner import field_label, render_owner_result
 from agent.respond.terms import localize_terms
 from knowledge.text import is_hebrew
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Annotated
 
@@ -31,9 +32,7 @@ def train_cmd(folds: Annotated[int, typer.Option(help="cross-validation folds (0
     embed, texts, intents, vectors = found
     clf.IntentClassifier(embed, texts, intents, vectors)
     typer.echo(f"trained on {len(texts)} examples in {time.perf_counter() - started:.1f} s")
-    counts: dict[str, int] = {}
-    for intent in intents:
-        counts[intent] = counts.get(intent, 0) + 1
+    counts = Counter(intents)
     typer.echo("  " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
     if folds > 1:  # held-out accuracy on the examples themselves; the blind sets are the real measure
         right = 0

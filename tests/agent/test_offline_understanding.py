@@ -15,6 +15,7 @@ import pytest
 import yaml
 
 from agent.engines.offline import BrandEntry, Catalog, Understanding, understand
+from agent.nlu import load_catalogs
 
 NLU = Path(__file__).resolve().parents[2] / "evals" / "nlu"
 DATA = yaml.safe_load((NLU / "follower-tuning.yaml").read_text(encoding="utf-8"))
@@ -25,16 +26,7 @@ CRITICAL_FLOORS = {"coupon_request": 0.9, "support_issue": 0.9, "human_request":
                    "abuse": 0.9, "owner_command": 0.85, "owner_query": 0.85}
 
 
-def _catalog(spec: dict) -> Catalog:
-    return Catalog(
-        brands=tuple(BrandEntry(ref=b["ref"], name=b["name"], aliases=tuple(b.get("aliases", ())),
-                                coupon_codes=tuple(b.get("coupon_codes", ())),
-                                products=tuple(b.get("products", ()))) for b in spec["brands"]),
-        handle=spec["handle"], display_name=spec["display_name"],
-    )
-
-
-CATALOGS = {key: _catalog(spec) for key, spec in DATA["catalogs"].items()}
+CATALOGS = load_catalogs(NLU / "follower-tuning.yaml")
 MESSAGES = DATA["messages"]
 
 

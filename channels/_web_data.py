@@ -30,6 +30,7 @@ __all__ = [
     "load_conversation",
     "stored_turn",
     "history",
+    "updates",
     "record_client_event",
 ]
 
@@ -142,26 +143,40 @@ def _client_id(message: Message) -> str | None:
     return cmid[len(prefix) :] if cmid.startswith(prefix) else None
 
 
+def _shown(m: Message) -> dict[str, Any]:
+    meta = m.meta or {}
+    out = m.direction == "out"
+    return {
+        "id": m.id,
+        "role": "user" if not out else "assistant",
+        # who wrote an outbound message: the bot, the influencer (or their team) or the system
+        "by": None if not out else ("person" if meta.get("by") in ("owner", "manager") else meta.get("by") or "bot"),
+        "text": m.content,
+        "language": m.language,
+        "dir": lang_dir(m.language, m.content) if out else text_dir(m.content),
+        "cards": list(meta.get("cards") or []) if out else [],
+        "client_message_id": _client_id(m) if not out else None,
+        "reply_to": meta.get("reply_to") if out else None,
+        "created_at": m.created_at.isoformat() if m.created_at else None,
+    }
+
+
 def history(db: Any, conv: WebConversation, *, limit: int) -> list[dict[str, Any]]:
     """The conversation's last messages, oldest first, as the widget shows them (PII masked)."""
     with db.session(tenant_id=conv.tenant.id) as session:
         rows = message_store.recent(
             session=session, tenant_id=conv.tenant.id, conversation_id=conv.id, limit=limit
         )
-        return [
-            {
-                "id": m.id,
-                "role": "user" if m.direction == "in" else "assistant",
-                "text": m.content,
-                "language": m.language,
-                "dir": lang_dir(m.language, m.content) if m.direction == "out" else text_dir(m.content),
-                "cards": list((m.meta or {}).get("cards") or []) if m.direction == "out" else [],
-                "client_message_id": _client_id(m) if m.direction == "in" else None,
-                "reply_to": (m.meta or {}).get("reply_to") if m.direction == "out" else None,
-                "created_at": m.created_at.isoformat() if m.created_at else None,
-            }
-            for m in rows
-        ]
+        return [_shown(m) for m in rows]
+
+
+def updates(db: Any, conv: WebConversation, *, after: int) -> list[dict[str, Any]]:
+    """Messages to the visitor newer than message `after` that no turn of theirs streamed: the
+    influencer's relayed replies and the notices (handed back, issue closed), oldest first."""
+    with db.session(tenant_id=conv.tenant.id) as session:
+        rows = message_store.unprompted_after(session=session, tenant_id=conv.tenant.id,
+                                              conversation_id=conv.id, after_id=after)
+        return [_shown(m) for m in rows]
 
 
 def owner_token_for(db: Any, tenant_id: int, token: str) -> bool:

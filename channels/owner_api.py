@@ -266,10 +266,17 @@ async def inbox(request: Request) -> JSONResponse:
     return await _read(request, "list_waiting")
 
 
+@router.get("/conversations")
+async def list_conversations(request: Request) -> JSONResponse:
+    """Follower conversations: ?state=waiting|human|bot|closed|all (default all), ?limit= (1-200)."""
+    return await _read(request, "list_conversations", "state", "limit")
+
+
 @router.get("/conversations/{number}")
 async def show_conversation(request: Request, number: int = Path(ge=1, le=_MAX_ID)) -> JSONResponse:
-    """The last messages of conversation #number (masked)."""
-    return await run_in_threadpool(_call, request, "show_conversation", {"number": number})
+    """The last messages of conversation #number (masked): ?limit= (1-200, default 8)."""
+    return await run_in_threadpool(_call, request, "show_conversation",
+                                   {**_query(request, "limit"), "number": number})
 
 
 @router.post("/conversations/{number}/reply")
@@ -282,6 +289,12 @@ async def reply_to_follower(request: Request, number: int = Path(ge=1, le=_MAX_I
 async def hand_back(request: Request, number: int = Path(ge=1, le=_MAX_ID)) -> JSONResponse:
     """Give conversation #number back to the bot (the follower is told)."""
     return await run_in_threadpool(_call, request, "hand_back", {"number": number})
+
+
+@router.get("/issues")
+async def list_issues(request: Request) -> JSONResponse:
+    """Support issues: ?status=open|closed|all (default open), ?limit= (1-200)."""
+    return await _read(request, "list_issues", "status", "limit")
 
 
 @router.post("/issues/{number}/close")

@@ -76,6 +76,10 @@ class WebSettings(BaseSettings):
     # The trace summary (intent, policy verdict, tools, variants) goes to owners (their token) only;
     # developers may turn it on for everyone on a local server (benchmarks do).
     expose_trace: bool = False
+    # An open widget listens for the influencer's relayed replies: how often the server looks, and how
+    # long one listening response lasts before the browser reconnects (EventSource does, with Last-Event-ID).
+    updates_poll_seconds: float = Field(default=1.0, gt=0, le=30)
+    updates_stream_seconds: float = Field(default=300.0, gt=0)
 
 
 @lru_cache

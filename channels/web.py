@@ -307,6 +307,19 @@ class WebChannel(InputChannel):
             """The same stream for EventSource clients (GET with the text in the query)."""
             return await stream(request, conversation_id, text, client_message_id)
 
+        @router.get("/api/conversations/{conversation_id}/updates", tags=["web chat"])
+        async def updates(
+            request: Request, conversation_id: str, after: int = Query(default=0, ge=0, le=2**62)
+        ) -> EventSourceResponse:
+            """Server-Sent Events for an open chat window: a `message` event (its id as the event id) for each
+            message the visitor did not get in a turn's stream: the influencer's own replies while they hold
+            the conversation, and notices (handed back to the assistant, a request closed)."""
+            conv = await run_in_threadpool(conversation_for, request, conversation_id)
+            last = request.headers.get("last-event-id", "")
+            start = max(after, int(last) if last.isdigit() and len(last) < 19 else 0)
+            headers = dict(getattr(request.state, "cors_headers", {}))
+            return EventSourceResponse(self._updates(request, conv, start), headers=headers, ping=15)
+
         @router.post("/api/events", status_code=201, tags=["web chat"])
         def client_event(request: Request, body: ClientEvent) -> JSONResponse:
             """Record that the visitor copied a coupon code shown in this conversation (once per code: 201 the
@@ -385,6 +398,24 @@ class WebChannel(InputChannel):
                     yield _sse("card", {"card": card})
             yield _sse("done", payload)
             return
+
+    async def _updates(
+        self, request: Request, conv: data.WebConversation, after: int
+    ) -> AsyncIterator[dict[str, Any]]:
+        settings = get_web_settings()
+        deadline = asyncio.get_running_loop().time() + settings.updates_stream_seconds
+        yield {"event": "ready", "data": json.dumps({"after": after}), "retry": 2000}
+        while asyncio.get_running_loop().time() < deadline and not await request.is_disconnected():
+            try:
+                rows = await run_in_threadpool(data.updates, request.app.state.db, conv, after=after)
+            except Exception as exc:
+                if not is_transient(exc):
+                    raise
+                rows = []  # the database blinked: look again next time
+            for row in rows:
+                after = max(after, row["id"])
+                yield {"event": "message", "id": str(row["id"]), "data": json.dumps(row, ensure_ascii=False)}
+            await asyncio.sleep(settings.updates_poll_seconds)
 
     def _static_routes(self, router: APIRouter) -> None:
         @router.get("/widget.js", include_in_schema=False)

@@ -5,13 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, case, select
 from sqlalchemy.orm import Session
 
 from store.locks import next_number
-from store.models import Contact, Conversation, Handoff, Message
+from store.models import Contact, Conversation, Handoff, Message, SupportIssue
 
-__all__ = ["Waiting", "number_of", "by_number", "waiting", "recent_messages", "last_inbound", "follower_language"]
+__all__ = ["Waiting", "Listed", "STATES", "number_of", "by_number", "waiting", "recent_messages", "last_inbound",
+           "follower_language", "conversations", "state_of", "issues", "ISSUE_STATUSES"]
+
+STATES = ("waiting", "human", "bot", "closed", "all")  # the inbox's tabs
+ISSUE_STATUSES = ("open", "closed", "all")
 
 
 @dataclass(frozen=True)
@@ -85,3 +89,67 @@ def recent_messages(*, session: Session, tenant_id: int, conversation_id: str, l
         Message.tenant_id == tenant_id, Message.conversation_id == conversation_id)
         .order_by(Message.id.desc()).limit(limit)))
     return list(reversed(rows))
+
+
+@dataclass(frozen=True)
+class Listed:
+    """One follower conversation in an inbox tab."""
+
+    number: int
+    conversation_id: str
+    channel: str
+    state: str  # waiting | human | bot | closed
+    name: str | None
+    last_message: str | None
+    last_direction: str | None
+    last_at: dt.datetime
+
+
+def _state(tenant_id: int) -> ColumnElement[str]:
+    """The conversation's inbox state as SQL: closed, else waiting (a handoff nobody took), else human
+    (a person holds it), else bot."""
+    held = (select(Handoff.status).where(Handoff.tenant_id == tenant_id, Handoff.conversation_id == Conversation.id,
+                                         Handoff.status.in_(("waiting", "active")))
+            .order_by(case((Handoff.status == "waiting", 0), else_=1)).limit(1).scalar_subquery())
+    return case(
+        (Conversation.status == "closed", "closed"),
+        (held == "waiting", "waiting"),
+        ((held == "active") | Conversation.paused.is_(True), "human"),
+        else_="bot",
+    )
+
+
+def conversations(*, session: Session, tenant_id: int, state: str = "all", limit: int = 50) -> list[Listed]:
+    """The tenant's follower conversations in one state (waiting for a human, held by one, with the bot,
+    closed, or all), latest activity first; each gets its per-tenant number."""
+    state_of = _state(tenant_id)
+    last = (select(Message.id).where(Message.tenant_id == tenant_id, Message.conversation_id == Conversation.id)
+            .order_by(Message.id.desc()).limit(1).correlate(Conversation).scalar_subquery())
+    query = (select(Conversation, state_of.label("state"), Contact, Message)
+             .outerjoin(Contact, Contact.id == Conversation.contact_id)
+             .outerjoin(Message, Message.id == last)
+             .where(Conversation.tenant_id == tenant_id, Conversation.role == "follower"))
+    if state != "all":  # on the CASE itself: WHERE cannot name a select-list alias
+        query = query.where(state_of == state)
+    rows = session.execute(query.order_by(Conversation.last_message_at.desc()).limit(limit)).all()
+    out: list[Listed] = []
+    for conv, conv_state, contact, message in rows:
+        name = (contact.attributes or {}).get("name") if contact is not None else None
+        out.append(Listed(number_of(session=session, conversation=conv), conv.id, conv.channel, conv_state,
+                          str(name) if name else None, message.content if message is not None else None,
+                          message.direction if message is not None else None, conv.last_message_at))
+    return out
+
+
+def issues(*, session: Session, tenant_id: int, status: str = "open", limit: int = 50) -> list[SupportIssue]:
+    """The tenant's support issues (open, closed or all), newest first."""
+    query = select(SupportIssue).where(SupportIssue.tenant_id == tenant_id)
+    if status != "all":
+        query = query.where(SupportIssue.status == status)
+    return list(session.scalars(query.order_by(SupportIssue.number.desc().nulls_last(), SupportIssue.id.desc())
+                                .limit(limit)))
+
+
+def state_of(*, session: Session, conversation: Conversation) -> str:
+    """waiting | human | bot | closed, as the inbox's tabs name it."""
+    return str(session.scalar(select(_state(conversation.tenant_id)).where(Conversation.id == conversation.id)))

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from store.models import Message, utcnow
 
-__all__ = ["find_inbound", "add_inbound", "add_outbound", "reply_to", "recent"]
+__all__ = ["find_inbound", "add_inbound", "add_outbound", "reply_to", "recent", "unprompted_after"]
 
 
 def find_inbound(*, session: Session, tenant_id: int, channel: str, channel_message_id: str) -> Message | None:
@@ -116,3 +116,19 @@ def recent(*, session: Session, tenant_id: int, conversation_id: str, limit: int
     ).all()
     return list(reversed(rows))
 
+
+
+def unprompted_after(
+    *, session: Session, tenant_id: int, conversation_id: str, after_id: int, limit: int = 50
+) -> list[Message]:
+    """Outbound messages of the conversation newer than `after_id` that answer no inbound message (a
+    person's relayed reply, a hand-back notice, an issue closed), oldest first: what an open chat
+    window has not been streamed."""
+    return list(session.scalars(
+        select(Message)
+        .where(Message.tenant_id == tenant_id, Message.conversation_id == conversation_id,
+               Message.direction == "out", Message.id > after_id,
+               Message.meta["reply_to"].as_string().is_(None))
+        .order_by(Message.id)
+        .limit(limit)
+    ).all())

@@ -48,6 +48,8 @@ OWNER_TOOLS: tuple[ToolSpec, ...] = (
     analytics.conversation_stats,
     analytics.daily_digest,
     inbox.list_waiting,
+    inbox.list_conversations,
+    inbox.list_issues,
     inbox.show_conversation,
     inbox.reply_to_follower,
     inbox.hand_back,

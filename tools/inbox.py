@@ -9,6 +9,8 @@ Delivery is a service of the channels (`ctx.services["deliver"]`): WhatsApp send
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field
 
 from store import contacts as contact_store
@@ -21,7 +23,8 @@ from store.records import Conversation
 from tools._owner_common import OWNER_ONLY, OwnerArgs, atomic, audit, jsonable
 from tools.registry import ToolContext, ToolError, tool
 
-__all__ = ["list_waiting", "show_conversation", "reply_to_follower", "hand_back", "close_issue", "give_back",
+__all__ = ["list_waiting", "list_conversations", "list_issues", "show_conversation", "reply_to_follower",
+           "hand_back", "close_issue", "give_back",
            "HANDED_BACK"]
 
 HANDED_BACK = {
@@ -47,6 +50,51 @@ def list_waiting(ctx: ToolContext, args: ListWaitingArgs) -> dict:
     ]}
 
 
+class ListConversationsArgs(OwnerArgs):
+    state: Literal["waiting", "human", "bot", "closed", "all"] = Field(
+        "all", description="waiting for a human, held by one, with the bot, closed, or all")
+    limit: int = Field(50, ge=1, le=200)
+
+
+@tool("list_conversations", roles=OWNER_ONLY, args=ListConversationsArgs)
+def list_conversations(ctx: ToolContext, args: ListConversationsArgs) -> dict:
+    """Follower conversations in one state (waiting, human, bot, closed or all), latest first, with their
+    number, channel, name, last message (masked) and when."""
+    rows = inbox_store.conversations(session=ctx.session, tenant_id=ctx.tenant_id, state=args.state,
+                                     limit=args.limit)
+    return {"state": args.state, "conversations": [
+        {"number": c.number, "channel": c.channel, "state": c.state, "name": c.name,
+         "last_message": (c.last_message or "")[:160], "last_from": {"in": "follower", "out": "us"}.get(
+             c.last_direction or ""), "last_at": jsonable(c.last_at)}
+        for c in rows
+    ]}
+
+
+class ListIssuesArgs(OwnerArgs):
+    status: Literal["open", "closed", "all"] = "open"
+    limit: int = Field(50, ge=1, le=200)
+
+
+@tool("list_issues", roles=OWNER_ONLY, args=ListIssuesArgs)
+def list_issues(ctx: ToolContext, args: ListIssuesArgs) -> dict:
+    """Support issues (open, closed or all), newest first: number, kind, summary (masked), who closed it
+    and the note."""
+    rows = inbox_store.issues(session=ctx.session, tenant_id=ctx.tenant_id, status=args.status, limit=args.limit)
+    numbers = {}
+    for issue in rows:
+        if issue.conversation_id and issue.conversation_id not in numbers:
+            conv = conversation_store.get(session=ctx.session, tenant_id=ctx.tenant_id,
+                                          conversation_id=issue.conversation_id)
+            numbers[issue.conversation_id] = conv.number if conv is not None else None
+    return {"status": args.status, "issues": [
+        {"number": i.number, "kind": i.kind, "summary": i.summary[:200], "status": i.status,
+         "order_id": i.order_id, "opened_at": jsonable(i.created_at), "closed_at": jsonable(i.closed_at),
+         "closed_by": i.closed_by, "note": i.close_note,
+         "conversation": numbers.get(i.conversation_id) if i.conversation_id else None}
+        for i in rows
+    ]}
+
+
 class NumberArgs(OwnerArgs):
     number: int | None = Field(None, ge=1, description="the conversation's number (#12); may be left out when "
                                "only one conversation waits")
@@ -68,12 +116,18 @@ def _conversation(ctx: ToolContext, number: int | None) -> Conversation:
     return conv
 
 
-@tool("show_conversation", roles=OWNER_ONLY, args=NumberArgs)
-def show_conversation(ctx: ToolContext, args: NumberArgs) -> dict:
+class ShowArgs(NumberArgs):
+    limit: int = Field(8, ge=1, le=200, description="how many of the latest messages")
+
+
+@tool("show_conversation", roles=OWNER_ONLY, args=ShowArgs)
+def show_conversation(ctx: ToolContext, args: ShowArgs) -> dict:
     """The last messages of conversation #N (personal details masked)."""
     conv = _conversation(ctx, args.number)
-    rows = inbox_store.recent_messages(session=ctx.session, tenant_id=ctx.tenant_id, conversation_id=conv.id)
-    return {"number": conv.number, "channel": conv.channel, "paused": bool(conv.paused),
+    rows = inbox_store.recent_messages(session=ctx.session, tenant_id=ctx.tenant_id, conversation_id=conv.id,
+                                       limit=args.limit)
+    state = inbox_store.state_of(session=ctx.session, conversation=conv)
+    return {"number": conv.number, "channel": conv.channel, "paused": bool(conv.paused), "state": state,
             "messages": [{"from": "follower" if m.direction == "in" else (m.meta or {}).get("by") or "bot",
                           "text": m.content[:300], "at": jsonable(m.created_at)} for m in rows]}
 

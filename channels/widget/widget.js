@@ -245,8 +245,41 @@
     return api("/api/conversations", { method: "POST", body: { influencer: HANDLE, visitor_id: state.visitor_id } })
       .then(function (d) {
         state.conversation_id = d.conversation_id; state.visitor_id = d.visitor_id; save();
+        listen();
         return d.conversation_id;
       });
+  }
+
+  // ---- what the influencer writes while they hold the conversation arrives live (SSE) -------------
+  var lastId = 0, shown = {}, listener = null, listening = null;
+  function mark(id) { if (id) { shown[id] = true; if (id > lastId) lastId = id; } }
+  function byPerson(row, m) {
+    if (m.by !== "person") return;
+    row.classList.add("person"); row.setAttribute("data-by", "person");
+    var who = document.createElement("div");
+    who.className = "who"; who.textContent = shortName();
+    row.insertBefore(who, row.firstChild);
+  }
+  function personBubble(m) {
+    if (shown[m.id]) return;
+    mark(m.id);
+    byPerson(bubble("bot", m.text, { dir: m.dir }), m);
+    announce(shortName() + ": " + m.text);
+  }
+  function listen() {
+    if (!window.EventSource || !state.conversation_id) return;
+    if (listener && listening === state.conversation_id) return;
+    if (listener) listener.close();
+    listening = state.conversation_id;
+    listener = new EventSource(url("/api/conversations/" + state.conversation_id + "/updates") + "&after=" + lastId);
+    listener.addEventListener("message", function (e) {
+      var m; try { m = JSON.parse(e.data); } catch (err) { return; }
+      personBubble(m);
+    });
+    listener.addEventListener("error", function () {
+      // closed for good (the conversation is gone): stop; otherwise the browser reconnects by itself
+      if (listener && listener.readyState === 2) { listener = null; listening = null; }
+    });
   }
 
   // One SSE response, parsed by hand (EventSource cannot POST). Resolves with the `done` payload.
@@ -272,7 +305,7 @@
         if (!data.length) return;
         var payload; try { payload = JSON.parse(data.join("\n")); } catch (e) { return; }
         view.on(event, payload);
-        if (event === "done") done = payload;
+        if (event === "done") { done = payload; mark(payload.reply_id); mark(payload.message_id); }
         if (event === "error") { var err = new Error(payload.title || "error"); err.status = payload.status; err.retry = !!payload.retry; err.problem = payload; throw err; }
       }
       function pump() {
@@ -370,9 +403,15 @@
       var seen = {}, answered = {};
       var rows = {};
       d.messages.forEach(function (m) {
+        mark(m.id);
         if (m.role === "user") { seen[m.client_message_id] = m.id; rows[m.id] = bubble("user", m.text, { dir: m.dir, cmid: m.client_message_id }); }
-        else { answered[m.reply_to] = true; var row = bubble("bot", m.text, { dir: m.dir }); (m.cards || []).forEach(function (c) { card(row, c); }); }
+        else {
+          answered[m.reply_to] = true; var row = bubble("bot", m.text, { dir: m.dir });
+          byPerson(row, m);
+          (m.cards || []).forEach(function (c) { card(row, c); });
+        }
       });
+      listen();
       if (!d.messages.length) bubble("bot", t("greeting"), { dir: config.dir }).classList.add("intro");
       // Messages sent just before the reload: done ones are dropped, the rest are sent again (same id).
       state.pending = state.pending.filter(function (p) { return !(seen[p.cmid] && answered[seen[p.cmid]]); });
@@ -432,6 +471,8 @@
       ".msg{display:flex;flex-direction:column;max-width:85%}",
       ".msg.user{align-self:flex-end;align-items:flex-end}",
       ".msg.bot{align-self:flex-start;align-items:flex-start}",
+      ".msg.person .bubble{box-shadow:inset 0 0 0 2px #7c3aed}",
+      ".msg .who{font-size:12px;color:#555;margin:0 4px 2px}",
       ".bubble{padding:9px 12px;border-radius:14px;line-height:1.45;font-size:15px;white-space:pre-wrap;overflow-wrap:anywhere;unicode-bidi:plaintext}",
       ".user .bubble{background:#c2185b;color:#fff}",
       ".bot .bubble{background:#fff;border:1px solid #e4e4e7}",

@@ -281,3 +281,44 @@ def test_widget_and_demo_page_are_served(client, make_client):
     page = make_client(demo=True).get("/")
     assert page.status_code == 200
     assert '<script src="/widget.js" data-influencer="maya.glow" defer></script>' in page.text
+
+
+def test_an_open_widget_gets_the_influencers_own_reply_and_the_hand_back_live(client, demo_db, monkeypatch):
+    from channels.settings import get_web_settings
+    from store import owners as owner_store
+
+    monkeypatch.setenv("WEB_UPDATES_STREAM_SECONDS", "0.5")  # one short listening response per read below
+    monkeypatch.setenv("WEB_UPDATES_POLL_SECONDS", "0.05")
+    get_web_settings.cache_clear()
+    try:
+        with demo_db.admin_session() as s:
+            tenant = s.scalar(select(Tenant).where(Tenant.handle == HANDLE))
+            token = owner_store.create_token(session=s, tenant_id=tenant.id, label="test")
+        owner = {"Authorization": f"Bearer {token}"}
+        cid = _new_conversation(client)
+        asked = client.post(f"/api/conversations/{cid}/messages", json={"text": "I want to talk to Maya herself"})
+        after = asked.json()["reply_id"]
+
+        def updates(**params):
+            with client.stream("GET", f"/api/conversations/{cid}/updates", params=params) as response:
+                assert response.headers["content-type"].startswith("text/event-stream")
+                return [payload for name, payload in _sse(response) if name == "message"]
+
+        assert updates(after=after) == []  # the bot's own replies came in their turn's stream
+        waiting = client.get("/owner/v1/conversations", params={"state": "waiting"}, headers=owner).json()
+        number = waiting["conversations"][0]["number"]
+        sent = client.post(f"/owner/v1/conversations/{number}/reply", headers=owner,
+                           json={"text": "Hi! Maya here, what happened?"})
+        assert sent.status_code == 200 and sent.json()["delivery"] == "stored"
+        live = updates(after=after)
+        assert [(m["text"], m["by"]) for m in live] == [("Hi! Maya here, what happened?", "person")]
+        client.post(f"/owner/v1/conversations/{number}/hand-back", headers=owner)
+        resumed = updates(after=live[0]["id"])  # a reconnect after the last event it saw
+        assert [m["by"] for m in resumed] == ["system"] and resumed[0]["dir"] == "ltr"
+        history = client.get(f"/api/conversations/{cid}/messages").json()["messages"]
+        assert [m["by"] for m in history if m["role"] == "assistant"][-2:] == ["person", "system"]
+        other = _new_conversation(client)  # another visitor's window hears nothing of it
+        with client.stream("GET", f"/api/conversations/{other}/updates") as response:
+            assert [n for n, _ in _sse(response) if n == "message"] == []
+    finally:
+        get_web_settings.cache_clear()

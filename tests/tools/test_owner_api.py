@@ -132,8 +132,9 @@ def test_another_tenant_rows_are_not_found(api):
     )
 
 
-def _waiting_follower(db, tenant_id: int) -> str:
-    """A web follower of the tenant who asked for a human (as the request_handoff tool records it)."""
+def _waiting_follower(db, tenant_id: int, issue: str | None = None) -> str:
+    """A web follower of the tenant who asked for a human (as the request_handoff tool records it), and
+    opened a support issue first when `issue` is given."""
     from dataclasses import replace
 
     from _owner_world import context
@@ -147,6 +148,8 @@ def _waiting_follower(db, tenant_id: int) -> str:
         contact = contact_store.upsert(session=s, tenant_id=tenant_id, channel="web", external_id="visitor-9")
         conv = conversation_store.create(session=s, tenant_id=tenant_id, contact_id=contact.id, channel="web")
         ctx = replace(context(s, tenant_id, role=FOLLOWER), conversation_id=conv.id, contact_id=contact.id)
+        if issue:
+            assert REGISTRY.run("open_support_issue", {"summary": issue, "kind": "order_missing"}, ctx).ok
         assert REGISTRY.run("request_handoff", {"reason": "my box never came"}, ctx).ok
         return conv.id
 
@@ -179,3 +182,38 @@ def test_the_inbox_over_the_api_lists_shows_replies_and_hands_back(api, db):
     assert back.status_code == 200
     again = api.post("/owner/v1/conversations/1/hand-back", headers=api.as_owner("shira"))
     assert again.status_code == 409  # already with the bot: said so, nothing changed
+
+
+def test_conversations_filter_by_state_and_issues_list_and_close(api, db):
+    with db.admin_session() as s:
+        from store import tenants as tenant_store
+
+        shira = tenant_store.get_by_handle(session=s, handle="shira.kitchen").id
+    _waiting_follower(db, shira, issue="order 5521 never arrived, call me at 054-1234567")
+
+    def states(state: str, owner: str = "shira") -> list[tuple[int, str]]:
+        response = api.get("/owner/v1/conversations", params={"state": state}, headers=api.as_owner(owner))
+        assert response.status_code == 200, response.text
+        return [(c["number"], c["state"]) for c in response.json()["conversations"]]
+
+    assert states("waiting") == [(1, "waiting")] and states("human") == []
+    assert states("waiting", owner="noa") == []  # another influencer sees none of it
+    api.post("/owner/v1/conversations/1/reply", headers=api.as_owner("shira"), json={"text": "On it"})
+    assert states("waiting") == [] and states("human") == [(1, "human")]
+    api.post("/owner/v1/conversations/1/hand-back", headers=api.as_owner("shira"))
+    assert states("human") == [] and (1, "bot") in states("bot") and (1, "bot") in states("all")
+    bad = api.get("/owner/v1/conversations", params={"state": "sleeping"}, headers=api.as_owner("shira"))
+    assert bad.status_code == 422 and bad.json()["field"] == "state"
+
+    shown = api.get("/owner/v1/conversations/1", params={"limit": 2}, headers=api.as_owner("shira")).json()
+    assert len(shown["messages"]) == 2 and shown["state"] == "bot"
+
+    opened = api.get("/owner/v1/issues", headers=api.as_owner("shira")).json()["issues"]
+    assert [(i["number"], i["kind"], i["conversation"]) for i in opened] == [(1, "order_missing", 1)]
+    assert "1234567" not in opened[0]["summary"]  # the phone is masked
+    assert api.get("/owner/v1/issues", headers=api.as_owner("noa")).json()["issues"] == []
+    closed = api.post("/owner/v1/issues/1/close", headers=api.as_owner("shira"), json={"note": "resent"})
+    assert closed.status_code == 200, closed.text
+    assert api.get("/owner/v1/issues", headers=api.as_owner("shira")).json()["issues"] == []
+    done = api.get("/owner/v1/issues?status=closed", headers=api.as_owner("shira")).json()["issues"]
+    assert [(i["number"], i["status"], i["note"]) for i in done] == [(1, "closed", "resent")]

@@ -45,6 +45,8 @@ VALID_ARGS = {
     "conversation_stats": {},
     "daily_digest": {},
     "list_waiting": {},
+    "list_conversations": {"state": "waiting"},
+    "list_issues": {"status": "all"},
     "show_conversation": {"number": 1},
     "reply_to_follower": {"number": 1, "text": "hi"},
     "hand_back": {"number": 1},

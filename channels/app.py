@@ -95,6 +95,9 @@ def create_app(
             raise
     else:
         app.include_router(owner_api.router)
+        from channels.console import router as console_router
+
+        app.include_router(console_router)
 
     @app.get("/health", tags=["ops"])
     def health(request: Request) -> JSONResponse:

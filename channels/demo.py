@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+import json
 from pathlib import Path
 
-__all__ = ["DEMO_BUNDLE", "load_demo"]
+__all__ = ["DEMO_BUNDLE", "load_demo", "demo_handle"]
 
 DEMO_BUNDLE = Path(__file__).resolve().parents[1] / "store" / "data" / "demo-bundle.json"
 
@@ -14,3 +16,9 @@ def load_demo(db) -> None:
     from knowledge.bundles import import_bundle_file
 
     import_bundle_file(db, DEMO_BUNDLE)
+
+
+@functools.cache
+def demo_handle() -> str:
+    """The demo influencer's handle."""
+    return str(json.loads(DEMO_BUNDLE.read_text(encoding="utf-8"))["influencer"]["handle"])

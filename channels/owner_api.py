@@ -21,11 +21,11 @@ from agent.guard.sanitize import TooDeep, clean_json, clean_text
 from channels.problems import problem_response
 from store import partnerships as partnership_store
 from store import tenants as tenant_store
-from store.records import DEFAULT_TIMEZONE, utcnow
+from store.records import DEFAULT_TIMEZONE, Tenant, utcnow
 from tools import REGISTRY
 from tools.registry import OWNER, ToolContext, ToolError, validate_args
 
-__all__ = ["router", "problem"]
+__all__ = ["router", "problem", "run_owner_tool"]
 
 router = APIRouter(prefix="/owner/v1", tags=["owner"])
 _MAX_ID = 2**31 - 1  # ids are PostgreSQL integers
@@ -80,56 +80,73 @@ def _call(
     confirm: bool = False,
     exists: tuple[str, str] | None = None,
 ) -> JSONResponse:
-    """Authenticate, then run one owner tool for the token's tenant and commit; problems otherwise."""
+    """Authenticate the bearer token, then run one owner tool for its tenant; problems otherwise."""
     token = _token(request)
     if not token:
         return problem(401, "unauthorized", "send Authorization: Bearer <owner token>")
-    db = request.app.state.db
-    with db.sessions() as session:
+    with request.app.state.db.sessions() as session:
         tenant = tenant_store.owner_tenant_for_token(session=session, token=token)
         if tenant is None:
             return problem(401, "unauthorized", "this owner token is not valid")
-        if (
-            exists
-            and partnership_store.get_by_ref(session=session, tenant_id=tenant.id, ref=exists[1]) is None
-        ):
-            return problem(404, "not_found", f"there is no partnership {exists[1]!r}", field=exists[0])
-        ctx = ToolContext(
-            session=session,
-            tenant_id=tenant.id,
-            handle=tenant.handle,
-            timezone=tenant.timezone or DEFAULT_TIMEZONE,
-            role=OWNER,
-            channel="api",
-            actor="token:" + hashlib.sha256(token.encode()).hexdigest()[:10],
-            now=utcnow(),
-            services=_services(request),
-        )
-        spec = REGISTRY.get(tool)
-        if spec is None:
-            return problem(400, "unknown_tool", f"no tool named {tool!r}")
-        try:
-            validated = validate_args(spec, args)
-        except ToolError as exc:
-            return problem(422, "invalid", exc.reason, field=exc.field)
-        try:
-            description = spec.confirm(ctx, validated) if spec.confirm else None
-            if description and not confirm:
-                return problem(409, "confirmation_required", description, confirm=description)
-            result = REGISTRY.run(tool, args, ctx)
-        except DataError:  # a value the database cannot hold (an id past its integer range, say)
-            session.rollback()
-            return problem(422, "invalid", "a value is out of range", field="body")
-        if not result.ok:
-            session.rollback()
-            error = result.error or {}
-            code = error.get("code", "invalid")
-            return problem(
-                _STATUS.get(code, 422), code, error.get("reason", "failed"), field=error.get("field")
-            )
-        session.commit()
-        created = isinstance(result.data, dict) and result.data.get("created")
-        return JSONResponse(result.data, status_code=201 if created else 200)
+        actor = "token:" + hashlib.sha256(token.encode()).hexdigest()[:10]
+        return run_owner_tool(request, session, tenant, actor, tool, args, confirm=confirm, exists=exists)
+
+
+def run_owner_tool(
+    request: Request,
+    session: Any,
+    tenant: Tenant,
+    actor: str,
+    tool: str,
+    args: dict[str, Any],
+    *,
+    confirm: bool = False,
+    exists: tuple[str, str] | None = None,
+) -> JSONResponse:
+    """Run one owner tool for an authenticated tenant and commit: the API's and the console's one path
+    (same validation, confirmation, audit log as a chat command); problem+json naming the field otherwise."""
+    if exists and partnership_store.get_by_ref(session=session, tenant_id=tenant.id, ref=exists[1]) is None:
+        return problem(404, "not_found", f"there is no partnership {exists[1]!r}", field=exists[0])
+    ctx = ToolContext(
+        session=session,
+        tenant_id=tenant.id,
+        handle=tenant.handle,
+        timezone=tenant.timezone or DEFAULT_TIMEZONE,
+        role=OWNER,
+        channel="api",
+        actor=actor,
+        now=_now(request),
+        services=_services(request),
+        languages=tuple(tenant.languages or ()),
+    )
+    spec = REGISTRY.get(tool)
+    if spec is None:
+        return problem(400, "unknown_tool", f"no tool named {tool!r}")
+    try:
+        validated = validate_args(spec, args)
+    except ToolError as exc:
+        return problem(422, "invalid", exc.reason, field=exc.field)
+    try:
+        description = spec.confirm(ctx, validated) if spec.confirm else None
+        if description and not confirm:
+            return problem(409, "confirmation_required", description, confirm=description)
+        result = REGISTRY.run(tool, args, ctx)
+    except DataError:  # a value the database cannot hold (an id past its integer range, say)
+        session.rollback()
+        return problem(422, "invalid", "a value is out of range", field="body")
+    if not result.ok:
+        session.rollback()
+        error = result.error or {}
+        code = error.get("code", "invalid")
+        return problem(_STATUS.get(code, 422), code, error.get("reason", "failed"), field=error.get("field"))
+    session.commit()
+    created = isinstance(result.data, dict) and result.data.get("created")
+    return JSONResponse(result.data, status_code=201 if created else 200)
+
+
+def _now(request: Request) -> Any:
+    clock = (getattr(request.app.state, "overrides", None) or {}).get("clock")
+    return clock() if clock else utcnow()
 
 
 async def _body(request: Request) -> dict[str, Any] | JSONResponse:

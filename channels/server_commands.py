@@ -21,7 +21,14 @@ def serve(
     from channels.app import create_app
     from store.bootstrap import open_database
 
-    open_database()  # fail fast, with exit code 3, before the server starts
+    db = open_database()  # fail fast, with exit code 3, before the server starts
+    if demo:
+        from channels.console import sign_in_link
+        from channels.demo import demo_handle, load_demo
+
+        load_demo(db)
+        link = sign_in_link(db, demo_handle(), f"http://{host}:{port}")
+        typer.echo(f"demo page: http://{host}:{port}/   owner console (one-time link, 15 min): {link}", err=True)
     uvicorn.run(create_app(demo=demo, worker=worker), host=host, port=port, log_level="info")
 
 
@@ -47,6 +54,25 @@ def worker(
         runtime.worker.run_forever()
     finally:
         runtime.close()
+
+
+console_app = typer.Typer(help="The owner console at /console.", no_args_is_help=True)
+
+
+@console_app.command("link")
+def console_link(
+    handle: str = typer.Argument(..., help="The influencer's handle."),
+    base_url: str = typer.Option("http://127.0.0.1:8000", "--base-url", help="Where the server is reached."),
+) -> None:
+    """Print a one-time sign-in link to the console (good for 15 minutes, for one sign-in)."""
+    from channels.console import sign_in_link
+    from store.bootstrap import open_database
+
+    link = sign_in_link(open_database(), handle, base_url)
+    if link is None:
+        typer.echo(f"error: no influencer with the handle {handle!r}", err=True)
+        raise typer.Exit(2)
+    typer.echo(link)
 
 
 jobs_app = typer.Typer(help="The job queue: what failed and why, and run it again.", no_args_is_help=True)
@@ -95,3 +121,4 @@ def register(app: typer.Typer) -> None:
     app.command("serve")(serve)
     app.command("worker")(worker)
     app.add_typer(jobs_app, name="jobs")
+    app.add_typer(console_app, name="console")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import functools
 import json
 import re
 import uuid
@@ -27,6 +26,7 @@ from channels import _web_data as data
 from channels._cors import cors_headers, origin_allowed, preflight_headers
 from channels._web_limits import limits_for
 from channels.base import InboundMessage, InputChannel, OnMessage, OutputChannel, TurnResult
+from channels.demo import demo_handle
 from channels.problems import Problem
 from channels.settings import get_web_settings
 from store.db import is_transient
@@ -433,11 +433,4 @@ class WebChannel(InputChannel):
             if not getattr(request.app.state, "demo", False):
                 raise Problem(404, "no page here; the chat API is under /api and the docs at /docs")
             html = (WIDGET_DIR / "index.html").read_text(encoding="utf-8")
-            return HTMLResponse(html.replace("{{HANDLE}}", _demo_handle()))
-
-
-@functools.cache
-def _demo_handle() -> str:
-    from channels.demo import DEMO_BUNDLE
-
-    return json.loads(DEMO_BUNDLE.read_text(encoding="utf-8"))["influencer"]["handle"]
+            return HTMLResponse(html.replace("{{HANDLE}}", demo_handle()))

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import ColumnElement, case, select
+from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.orm import Session
 
 from store.locks import next_number
 from store.models import Contact, Conversation, Handoff, Message, SupportIssue
 
 __all__ = ["Waiting", "Listed", "STATES", "number_of", "by_number", "waiting", "recent_messages", "last_inbound",
-           "follower_language", "conversations", "state_of", "issues", "ISSUE_STATUSES"]
+           "follower_language", "conversations", "state_of", "fingerprint", "issues", "ISSUE_STATUSES"]
 
 STATES = ("waiting", "human", "bot", "closed", "all")  # the inbox's tabs
 ISSUE_STATUSES = ("open", "closed", "all")
@@ -153,3 +154,21 @@ def issues(*, session: Session, tenant_id: int, status: str = "open", limit: int
 def state_of(*, session: Session, conversation: Conversation) -> str:
     """waiting | human | bot | closed, as the inbox's tabs name it."""
     return str(session.scalar(select(_state(conversation.tenant_id)).where(Conversation.id == conversation.id)))
+
+
+def fingerprint(*, session: Session, tenant_id: int) -> str:
+    """A short value that changes whenever the tenant's inbox does: a message, a handoff asked, taken or
+    released, an issue opened or closed, a conversation closed (one round trip; the console's live updates
+    poll it)."""
+    def count(model: Any, *where: Any) -> Any:
+        return select(func.count()).select_from(model).where(model.tenant_id == tenant_id, *where).scalar_subquery()
+
+    row = session.execute(select(
+        select(func.max(Message.id)).where(Message.tenant_id == tenant_id).scalar_subquery(),
+        count(Handoff, Handoff.status == "waiting"),
+        count(Handoff, Handoff.status == "active"),
+        count(SupportIssue, SupportIssue.status == "open"),
+        count(Conversation, Conversation.status == "closed"),
+        count(Conversation, Conversation.paused.is_(True)),
+    )).one()
+    return ":".join(str(v or 0) for v in row)

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from store.models import Conversation, TurnTrace, utcnow
 
-__all__ = ["add", "for_conversation", "find_conversation"]
+__all__ = ["add", "for_conversation", "by_message", "find_conversation"]
 
 
 def add(
@@ -45,6 +45,16 @@ def for_conversation(*, session: Session, tenant_id: int, conversation_id: str) 
             .order_by(TurnTrace.id)
         ).all()
     )
+
+
+def by_message(*, session: Session, tenant_id: int, conversation_id: str) -> dict[int, dict[str, Any]]:
+    """The conversation's traces by the inbound message they answered."""
+    rows = session.execute(
+        select(TurnTrace.message_id, TurnTrace.trace)
+        .where(TurnTrace.tenant_id == tenant_id, TurnTrace.conversation_id == conversation_id,
+               TurnTrace.message_id.isnot(None))
+    ).all()
+    return {int(mid): dict(trace or {}) for mid, trace in rows}
 
 
 def find_conversation(*, session: Session, conversation_id: str) -> Conversation | None:

@@ -18,6 +18,7 @@ from store import conversations as conversation_store
 from store import inbox as inbox_store
 from store import messages as message_store
 from store import support as support_store
+from store import traces as trace_store
 from store.privacy import mask_pii
 from store.records import Conversation
 from tools._owner_common import OWNER_ONLY, OwnerArgs, atomic, audit, jsonable
@@ -118,6 +119,7 @@ def _conversation(ctx: ToolContext, number: int | None) -> Conversation:
 
 class ShowArgs(NumberArgs):
     limit: int = Field(8, ge=1, le=200, description="how many of the latest messages")
+    trace: bool = Field(False, description="add how the bot understood and answered each follower message")
 
 
 @tool("show_conversation", roles=OWNER_ONLY, args=ShowArgs)
@@ -127,9 +129,26 @@ def show_conversation(ctx: ToolContext, args: ShowArgs) -> dict:
     rows = inbox_store.recent_messages(session=ctx.session, tenant_id=ctx.tenant_id, conversation_id=conv.id,
                                        limit=args.limit)
     state = inbox_store.state_of(session=ctx.session, conversation=conv)
+    traces = (trace_store.by_message(session=ctx.session, tenant_id=ctx.tenant_id, conversation_id=conv.id)
+              if args.trace else {})
+    messages = []
+    for m in rows:
+        shown = {"id": m.id, "from": "follower" if m.direction == "in" else (m.meta or {}).get("by") or "bot",
+                 "text": m.content[:1000], "at": jsonable(m.created_at)}
+        if args.trace and m.direction == "in":
+            shown["trace"] = _why(m.intent, traces.get(m.id))
+        messages.append(shown)
     return {"number": conv.number, "channel": conv.channel, "paused": bool(conv.paused), "state": state,
-            "messages": [{"from": "follower" if m.direction == "in" else (m.meta or {}).get("by") or "bot",
-                          "text": m.content[:300], "at": jsonable(m.created_at)} for m in rows]}
+            "messages": messages}
+
+
+def _why(intent: str | None, trace: dict | None) -> dict:
+    """What a console shows of a turn's trace: understood as, how sure, the policy's verdict, what ran."""
+    trace = trace or {}
+    return {"intent": trace.get("intent") or intent, "confidence": trace.get("confidence"),
+            "policy": (trace.get("policy") or {}).get("verdict"), "action": (trace.get("decision") or {}).get("action"),
+            "tools": [t.get("name") if isinstance(t, dict) else t for t in trace.get("tools") or []],
+            "engine": trace.get("engine"), "ms": trace.get("total_ms")}
 
 
 def _deliver(ctx: ToolContext, conv: Conversation, text: str) -> str:

@@ -1,0 +1,265 @@
+// The owner console: plain JavaScript, no build step. Talks to /console/api with the session cookie;
+// every change sends the session's CSRF token. Live: /console/api/events says when to reload.
+(function () {
+  "use strict";
+  var TEXT = {
+    en: {
+      signin_title: "Sign in to the console", token_label: "Owner token", signin: "Sign in",
+      token_hint: "influencer-os owners tokens create HANDLE, or a one-time link: influencer-os console link HANDLE",
+      tab_waiting: "Waiting", tab_human: "With me", tab_bot: "With the bot", tab_closed: "Closed",
+      tab_issues: "Issues", tab_issues_closed: "Closed issues", signout: "Sign out",
+      empty: "Nothing here.", pick: "Pick a conversation.", send: "Send", reply_ph: "Write to the follower… (Ctrl+Enter sends)",
+      hand_back: "Hand back to the bot", why: "Why did the bot say that?", hide_why: "Hide the bot's reasons",
+      follower: "Follower", bot: "Bot", owner: "You", manager: "Team", system: "Notice",
+      sent: "Sent.", stored: "Sent: it shows in the follower's chat window.", handed: "Handed back to the bot.",
+      close_ph: "How was it resolved?", close: "Close issue", closed_ok: "Issue closed.",
+      expired: "That sign-in link was used or is too old. Ask for a new one.", live: "Live", offline: "Reconnecting…",
+      ago_m: "min ago", ago_h: "h ago", ago_d: "d ago", now: "now", conversation: "Conversation", issue: "Issue",
+      state_waiting: "waiting", state_human: "with a person", state_bot: "with the bot", state_closed: "closed",
+      understood: "understood as", policy: "policy", action: "action", tools: "tools"
+    },
+    he: {
+      signin_title: "כניסה לקונסולה", token_label: "טוקן בעלים", signin: "כניסה",
+      token_hint: "influencer-os owners tokens create HANDLE, או קישור חד-פעמי: influencer-os console link HANDLE",
+      tab_waiting: "ממתינים", tab_human: "אצלי", tab_bot: "עם הבוט", tab_closed: "סגורות",
+      tab_issues: "פניות", tab_issues_closed: "פניות סגורות", signout: "יציאה",
+      empty: "אין כאן כלום.", pick: "בחרי שיחה.", send: "שליחה", reply_ph: "כתבי לעוקב/ת… (Ctrl+Enter שולח)",
+      hand_back: "החזרה לבוט", why: "למה הבוט ענה כך?", hide_why: "הסתרת הנימוקים",
+      follower: "עוקב/ת", bot: "בוט", owner: "את", manager: "צוות", system: "הודעה",
+      sent: "נשלח.", stored: "נשלח: מופיע בחלון הצ'אט של העוקב/ת.", handed: "הוחזר לבוט.",
+      close_ph: "איך זה נפתר?", close: "סגירת פנייה", closed_ok: "הפנייה נסגרה.",
+      expired: "קישור הכניסה כבר שומש או פג תוקפו. בקשי קישור חדש.", live: "מחובר", offline: "מתחבר מחדש…",
+      ago_m: "דק׳", ago_h: "שע׳", ago_d: "ימים", now: "עכשיו", conversation: "שיחה", issue: "פנייה",
+      state_waiting: "ממתינה", state_human: "אצלך", state_bot: "עם הבוט", state_closed: "סגורה",
+      understood: "הובן כ", policy: "מדיניות", action: "פעולה", tools: "כלים"
+    }
+  };
+  var me = null, tab = "waiting", current = null, showWhy = false, events = null;
+  var $ = function (id) { return document.getElementById(id); };
+  function lang() { return me && TEXT[me.language] ? me.language : (navigator.language || "en").slice(0, 2) === "he" ? "he" : "en"; }
+  function t(k) { return TEXT[lang()][k] || TEXT.en[k] || k; }
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined && text !== null) e.textContent = text;
+    return e;
+  }
+  function translate() {
+    document.documentElement.lang = lang();
+    document.documentElement.dir = lang() === "he" ? "rtl" : "ltr";
+    document.querySelectorAll("[data-t]").forEach(function (n) { n.textContent = t(n.getAttribute("data-t")); });
+  }
+  function status(text) { $("status").textContent = text || ""; }
+
+  function api(path, opts) {
+    opts = opts || {};
+    var headers = { "Accept": "application/json" };
+    if (opts.body !== undefined) headers["Content-Type"] = "application/json";
+    if (opts.method && opts.method !== "GET" && me) headers["X-CSRF-Token"] = me.csrf;
+    return fetch("/console/api" + path, {
+      method: opts.method || "GET", headers: headers, credentials: "same-origin",
+      body: opts.body !== undefined ? JSON.stringify(opts.body) : undefined
+    }).then(function (res) {
+      if (res.status === 204) return {};
+      return res.json().catch(function () { return {}; }).then(function (body) {
+        if (res.status === 401 && path !== "/session") { showSignIn(); }
+        if (!res.ok) { var err = new Error(body.detail || body.title || res.statusText); err.status = res.status; err.field = body.field; throw err; }
+        return body;
+      });
+    });
+  }
+
+  function ago(iso) {
+    if (!iso) return "";
+    var minutes = Math.max(0, Math.round((Date.now() - Date.parse(iso)) / 60000));
+    if (minutes < 1) return t("now");
+    if (minutes < 60) return minutes + " " + t("ago_m");
+    if (minutes < 60 * 48) return Math.round(minutes / 60) + " " + t("ago_h");
+    return Math.round(minutes / 1440) + " " + t("ago_d");
+  }
+
+  // ---- signing in --------------------------------------------------------------------------------
+  function showSignIn() {
+    me = null; if (events) { events.close(); events = null; }
+    translate();
+    $("console").hidden = true; $("signin").hidden = false;
+    if (location.hash === "#link-expired") $("signin-error").textContent = t("expired");
+    $("token").focus();
+  }
+  function showConsole(who) {
+    me = who; translate();
+    $("signin").hidden = true; $("console").hidden = false;
+    $("who").textContent = (who.display_name || who.influencer).split("|")[0].trim() + " · @" + who.influencer;
+    if (location.hash) history.replaceState(null, "", location.pathname);
+    select(tab);
+    listen();
+  }
+  $("signin-form").addEventListener("submit", function (e) {
+    e.preventDefault();
+    $("signin-error").textContent = "";
+    api("/session", { method: "POST", body: { token: $("token").value } }).then(function (who) {
+      $("token").value = ""; showConsole(who);
+    }).catch(function (err) { $("signin-error").textContent = err.message; $("token").focus(); });
+  });
+  $("signout").addEventListener("click", function () {
+    api("/session", { method: "DELETE" }).catch(function () {}).then(showSignIn);
+  });
+
+  // ---- tabs and the list -------------------------------------------------------------------------
+  document.querySelectorAll("nav [data-tab]").forEach(function (b) {
+    b.addEventListener("click", function () { select(b.getAttribute("data-tab")); });
+    b.addEventListener("keydown", function (e) {
+      var tabs = Array.prototype.slice.call(document.querySelectorAll("nav [data-tab]")), i = tabs.indexOf(b);
+      var step = (e.key === "ArrowRight") === (document.documentElement.dir !== "rtl") ? 1 : -1;
+      if (e.key === "ArrowRight" || e.key === "ArrowLeft") { e.preventDefault(); var next = tabs[(i + step + tabs.length) % tabs.length]; next.focus(); select(next.getAttribute("data-tab")); }
+    });
+  });
+  function select(name) {
+    tab = name; current = null; showWhy = false;
+    document.querySelectorAll("nav [data-tab]").forEach(function (b) {
+      var on = b.getAttribute("data-tab") === name;
+      b.setAttribute("aria-selected", on ? "true" : "false"); b.tabIndex = on ? 0 : -1;
+    });
+    $("view").textContent = ""; $("view").appendChild(el("p", "hint", t("pick")));
+    loadList();
+  }
+  function item(li, open) {
+    li.tabIndex = 0;
+    li.addEventListener("click", open);
+    li.addEventListener("keydown", function (e) { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); open(); } });
+  }
+  function loadList() {
+    var issues = tab.indexOf("issues") === 0;
+    var path = issues ? "/issues?status=" + (tab === "issues" ? "open" : "closed") : "/conversations?state=" + tab;
+    return api(path).then(function (d) {
+      var list = $("list"); list.textContent = "";
+      var rows = issues ? d.issues : d.conversations;
+      if (!rows.length) list.appendChild(el("li", "empty", t("empty")));
+      rows.forEach(function (r) { list.appendChild(issues ? issueItem(r) : conversationItem(r)); });
+      if (current !== null && !issues) openConversation(current, true);
+    }).catch(function (err) { if (err.status !== 401) status(err.message); });
+  }
+  function conversationItem(c) {
+    var li = el("li"); li.setAttribute("data-number", c.number);
+    if (current === c.number) li.setAttribute("aria-current", "true");
+    var top = el("div", "top");
+    top.appendChild(el("span", "num", "#" + c.number));
+    top.appendChild(el("span", "", c.name || c.channel));
+    top.appendChild(el("span", "badge " + c.state, t("state_" + c.state)));
+    top.appendChild(el("span", "meta", ago(c.last_at)));
+    li.appendChild(top);
+    var last = el("div", "last", c.last_message || ""); last.dir = "auto"; li.appendChild(last);
+    item(li, function () { openConversation(c.number); });
+    return li;
+  }
+  function issueItem(i) {
+    var li = el("li"); li.setAttribute("data-issue", i.number);
+    var top = el("div", "top");
+    top.appendChild(el("span", "num", t("issue") + " " + i.number));
+    top.appendChild(el("span", "badge", i.kind));
+    if (i.conversation) top.appendChild(el("span", "", "#" + i.conversation));
+    top.appendChild(el("span", "meta", ago(i.closed_at || i.opened_at)));
+    li.appendChild(top);
+    var summary = el("div", "last", i.summary); summary.dir = "auto"; li.appendChild(summary);
+    if (i.note) { var note = el("div", "last", "✓ " + i.note); note.dir = "auto"; li.appendChild(note); }
+    if (i.status === "open") li.appendChild(closeForm(i.number));
+    else item(li, function () { if (i.conversation) { tab = "all"; openConversation(i.conversation); } });
+    return li;
+  }
+  function closeForm(number) {
+    var form = el("form", "close"), input = el("input");
+    input.placeholder = t("close_ph"); input.setAttribute("aria-label", t("close_ph")); input.maxLength = 500;
+    var button = el("button", "primary", t("close")); button.type = "submit";
+    form.appendChild(input); form.appendChild(button);
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      api("/issues/" + number + "/close", { method: "POST", body: { note: input.value } })
+        .then(function () { status(t("closed_ok")); loadList(); })
+        .catch(function (err) { status(err.message); });
+    });
+    return form;
+  }
+
+  // ---- one conversation --------------------------------------------------------------------------
+  function openConversation(number, quiet) {
+    current = number;
+    document.querySelectorAll("#list li[data-number]").forEach(function (li) {
+      li.setAttribute("aria-current", String(li.getAttribute("data-number")) === String(number) ? "true" : "false");
+    });
+    return api("/conversations/" + number + (showWhy ? "?trace=true" : "")).then(function (c) {
+      if (current !== number) return;
+      var view = $("view"), draft = view.querySelector("textarea");
+      var kept = draft ? draft.value : "", focused = draft && document.activeElement === draft;
+      view.textContent = "";
+      var head = el("h2", "", t("conversation") + " #" + c.number + " · " + c.channel + " · " + t("state_" + c.state));
+      view.appendChild(head);
+      var transcript = el("div", "transcript"); transcript.setAttribute("role", "log");
+      c.messages.forEach(function (m) {
+        var row = el("div", "msg " + m.from); row.dir = "auto";
+        row.appendChild(el("span", "by", t(m.from) + " · " + ago(m.at)));
+        row.appendChild(document.createTextNode(m.text));
+        if (m.trace) {
+          var w = m.trace, why = el("div", "why");
+          why.textContent = t("understood") + " " + (w.intent || "?") + (w.confidence != null ? " (" + Math.round(w.confidence * 100) + "%)" : "") +
+            " · " + t("policy") + ": " + (w.policy || "-") + " · " + t("action") + ": " + (w.action || "-") +
+            (w.tools && w.tools.length ? " · " + t("tools") + ": " + w.tools.join(", ") : "");
+          row.appendChild(why);
+        }
+        transcript.appendChild(row);
+      });
+      view.appendChild(transcript);
+      transcript.scrollTop = transcript.scrollHeight;
+      var actions = el("div", "actions");
+      var why = el("button", "", showWhy ? t("hide_why") : t("why")); why.type = "button"; why.id = "why";
+      why.addEventListener("click", function () { showWhy = !showWhy; openConversation(number); });
+      actions.appendChild(why);
+      if (c.state === "waiting" || c.state === "human") {
+        var back = el("button", "", t("hand_back")); back.type = "button"; back.id = "hand-back";
+        back.addEventListener("click", function () {
+          api("/conversations/" + number + "/hand-back", { method: "POST" })
+            .then(function () { status(t("handed")); loadList(); })
+            .catch(function (err) { status(err.message); });
+        });
+        actions.appendChild(back);
+      }
+      view.appendChild(actions);
+      if (c.state !== "closed") view.appendChild(replyForm(number, kept, focused));
+    }).catch(function (err) { if (err.status !== 401) status(err.message); });
+  }
+  function replyForm(number, kept, focused) {
+    var form = el("form", "reply"), box = el("textarea");
+    box.id = "reply-text"; box.placeholder = t("reply_ph"); box.setAttribute("aria-label", t("reply_ph"));
+    box.maxLength = 1600; box.dir = "auto"; box.value = kept || "";
+    var send = el("button", "primary", t("send")); send.type = "submit"; send.id = "reply-send";
+    form.appendChild(box); form.appendChild(send);
+    box.addEventListener("keydown", function (e) {
+      if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) { e.preventDefault(); form.requestSubmit(); }
+    });
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      var text = box.value.trim();
+      if (!text) { box.focus(); return; }
+      send.disabled = true;
+      api("/conversations/" + number + "/reply", { method: "POST", body: { text: text } }).then(function (r) {
+        box.value = ""; status(r.delivery === "stored" ? t("stored") : t("sent") + " (" + r.delivery + ")");
+        return loadList();
+      }).catch(function (err) { status(err.message); }).then(function () { send.disabled = false; });
+    });
+    if (focused) setTimeout(function () { box.focus(); }, 0);
+    return form;
+  }
+
+  // ---- live ---------------------------------------------------------------------------------------
+  function listen() {
+    if (!window.EventSource || events) return;
+    events = new EventSource("/console/api/events");
+    events.addEventListener("ready", function () { status(t("live")); });
+    events.addEventListener("changed", function () { loadList(); });
+    events.addEventListener("error", function () {
+      if (events && events.readyState === 2) { events = null; setTimeout(function () { if (me) listen(); }, 3000); }
+      else status(t("offline"));
+    });
+  }
+
+  api("/session").then(showConsole).catch(showSignIn);
+})();

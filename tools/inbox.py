@@ -63,7 +63,7 @@ def list_conversations(ctx: ToolContext, args: ListConversationsArgs) -> dict:
     number, channel, name, last message (masked) and when."""
     rows = inbox_store.conversations(session=ctx.session, tenant_id=ctx.tenant_id, state=args.state,
                                      limit=args.limit)
-    return {"state": args.state, "conversations": [
+    return {"state": args.state, "now": jsonable(ctx.now), "conversations": [
         {"number": c.number, "channel": c.channel, "state": c.state, "name": c.name,
          "last_message": (c.last_message or "")[:160], "last_from": {"in": "follower", "out": "us"}.get(
              c.last_direction or ""), "last_at": jsonable(c.last_at)}
@@ -87,7 +87,7 @@ def list_issues(ctx: ToolContext, args: ListIssuesArgs) -> dict:
             conv = conversation_store.get(session=ctx.session, tenant_id=ctx.tenant_id,
                                           conversation_id=issue.conversation_id)
             numbers[issue.conversation_id] = conv.number if conv is not None else None
-    return {"status": args.status, "issues": [
+    return {"status": args.status, "now": jsonable(ctx.now), "issues": [
         {"number": i.number, "kind": i.kind, "summary": i.summary[:200], "status": i.status,
          "order_id": i.order_id, "opened_at": jsonable(i.created_at), "closed_at": jsonable(i.closed_at),
          "closed_by": i.closed_by, "note": i.close_note,
@@ -139,7 +139,7 @@ def show_conversation(ctx: ToolContext, args: ShowArgs) -> dict:
             shown["trace"] = _why(m.intent, traces.get(m.id))
         messages.append(shown)
     return {"number": conv.number, "channel": conv.channel, "paused": bool(conv.paused), "state": state,
-            "messages": messages}
+            "now": jsonable(ctx.now), "messages": messages}
 
 
 def _why(intent: str | None, trace: dict | None) -> dict:

@@ -62,6 +62,7 @@
     }).then(function (res) {
       if (res.status === 204) return {};
       return res.json().catch(function () { return {}; }).then(function (body) {
+        if (body && body.now) skew = Date.parse(body.now) - Date.now();
         if (res.status === 401 && path !== "/session") { showSignIn(); }
         if (!res.ok) { var err = new Error(body.detail || body.title || res.statusText); err.status = res.status; err.field = body.field; throw err; }
         return body;
@@ -69,9 +70,10 @@
     });
   }
 
+  var skew = 0;  // the server's clock minus this browser's: "how long ago" is counted on the server's
   function ago(iso) {
     if (!iso) return "";
-    var minutes = Math.max(0, Math.round((Date.now() - Date.parse(iso)) / 60000));
+    var minutes = Math.max(0, Math.round((Date.now() + skew - Date.parse(iso)) / 60000));
     if (minutes < 1) return t("now");
     if (minutes < 60) return minutes + " " + t("ago_m");
     if (minutes < 60 * 48) return Math.round(minutes / 60) + " " + t("ago_h");

@@ -5,89 +5,14 @@ Screenshots go to $ARTIFACTS/screenshots (artifacts/ by default)."""
 
 from __future__ import annotations
 
-import datetime as dt
-import os
-import socket
 import threading
 import time
-from pathlib import Path
 
 import pytest
+from browser_support import SHOTS, ask, last_bot, needs_chromium
 from sqlalchemy import select
 
-CHROMIUM = Path("/usr/bin/chromium")
-# `make test` (and so CI) installs Chromium and sets REQUIRE_BROWSER=1: there a missing browser fails
-# the run instead of skipping the widget's only end-to-end test; `pytest tests` elsewhere may skip.
-if not CHROMIUM.exists() and os.environ.get("REQUIRE_BROWSER") == "1":
-    raise RuntimeError("REQUIRE_BROWSER=1 but /usr/bin/chromium is missing (apt-get install chromium chromium-driver)")
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(), reason="Debian chromium is not installed (apt-get install chromium chromium-driver)"
-)
-
-NOW = dt.datetime(2026, 11, 23, 8, 0, tzinfo=dt.UTC)  # Monday 10:00 in Jerusalem: SILKA20 is valid
-REPO = Path(__file__).resolve().parents[2]
-SHOTS = Path(os.environ.get("ARTIFACTS", REPO / "artifacts")) / "screenshots"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def server(db):
-    """The real app (serve --demo) on a free port, in a thread."""
-    import uvicorn
-
-    from channels.app import create_app
-
-    app = create_app(demo=True, database=db, overrides={"clock": lambda: NOW, "digest_every": 1e9})
-    port = _free_port()
-    srv = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", timeout_graceful_shutdown=2)
-    )
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not srv.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(10)
-
-
-@pytest.fixture
-def browser():
-    """Headless Debian Chromium (never a downloaded browser)."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
-
-
-def _ask(page, text: str) -> None:
-    box = page.locator("#ios-input")
-    box.fill(text)
-    box.press("Enter")
-
-
-def _last_bot(page):
-    bubble = page.locator(".msg.bot:not(.intro):not(.typing) .bubble[aria-busy=false]").last
-    bubble.wait_for(timeout=20000)
-    return bubble
+pytestmark = needs_chromium
 
 
 def _copied_codes(db) -> list[str]:
@@ -118,8 +43,8 @@ def test_hebrew_coupon_rtl_copy_reload_and_reconnect(server, browser, db):
         "ios-input"
     )  # focus moves into the chat
 
-    _ask(page, "יש קוד לסילקה?")
-    reply = _last_bot(page)
+    ask(page, "יש קוד לסילקה?")
+    reply = last_bot(page)
     page.wait_for_function(
         "() => [...document.querySelector('[data-influencer-os]').shadowRoot.querySelectorAll('.card .code')]"
         ".some(c => c.textContent === 'SILKA20')"
@@ -145,7 +70,7 @@ def test_hebrew_coupon_rtl_copy_reload_and_reconnect(server, browser, db):
     # Reload: the conversation is still there (same bubbles, same card), panel open again.
     page.reload()
     page.locator(".msg.user", has_text="יש קוד לסילקה?").wait_for()
-    assert "SILKA20" in _last_bot(page).inner_text()
+    assert "SILKA20" in last_bot(page).inner_text()
     assert page.locator(".card .code", has_text="SILKA20").count() == 1
     assert page.locator(".msg.user").count() == 1
 
@@ -162,7 +87,7 @@ def test_hebrew_coupon_rtl_copy_reload_and_reconnect(server, browser, db):
             route.continue_()
 
     page.route("**/messages/stream*", drop_first)
-    _ask(page, "and for velora?")
+    ask(page, "and for velora?")
     page.locator(".msg.bot .bubble", has_text="MAYA15").wait_for(timeout=20000)
     time.sleep(0.5)
     assert dropped["n"] == 1
@@ -195,7 +120,7 @@ def test_usable_on_a_360px_phone(server, browser):
     box = panel.bounding_box()
     assert box["width"] <= 360 and box["x"] >= 0
     page.locator("button.chip").first.click()  # "קודים"
-    reply = _last_bot(page)
+    reply = last_bot(page)
     assert "SILKA20" in reply.inner_text() or "MAYA15" in reply.inner_text()
     for selector in ("button.send", "button.close", "button.copy"):
         size = page.locator(selector).first.bounding_box()
@@ -250,7 +175,7 @@ def test_a_page_on_another_origin_cannot_use_the_widget_until_allowed(server, ot
     page.on("console", lambda m: refused.append(m.text) if "CORS" in m.text else None)
     page.goto(other_site + "/")
     page.locator("button.launcher").click()
-    _ask(page, "hi")
+    ask(page, "hi")
     time.sleep(3)
     assert _conversations(db) == 0  # the browser refused: nothing was created or stored
     assert page.locator(".msg.bot:not(.intro) .bubble").count() == 0
@@ -264,6 +189,6 @@ def test_a_page_on_another_origin_cannot_use_the_widget_until_allowed(server, ot
     page = context.new_page()
     page.goto(other_site + "/")
     page.locator("button.launcher").click()
-    _ask(page, "יש קוד לסילקה?")
-    assert "SILKA20" in _last_bot(page).inner_text()
+    ask(page, "יש קוד לסילקה?")
+    assert "SILKA20" in last_bot(page).inner_text()
     context.close()

@@ -8,6 +8,7 @@ answer after `expires_at` says it expired.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from typing import Any
@@ -17,6 +18,7 @@ from agent.context import Context, engine_catalog, turn_now
 from agent.engines.base import call_with_fallback
 from agent.engines.offline.facts import is_yes
 from agent.state import TurnState
+from store import inbox as inbox_store
 from store import tasks as task_store
 from store.records import DEFAULT_TIMEZONE
 from tools.registry import ToolError, validate_args
@@ -34,15 +36,38 @@ def _parse(state: TurnState, ctx: Context, text: str | None = None) -> Any:
     words = text if text is not None else state.get("masked_text") or ""
     parsed = ctx.turn.setdefault("owner_parses", {})  # once per text and turn: routing and deciding both ask
     if words not in parsed:
-        parsed[words] = parse_owner_command(
+        language = (state.get("understanding") or {}).get("language")
+        command = parse_owner_command(
             words,
             now=turn_now(state),
             timezone=tenant.get("timezone") or DEFAULT_TIMEZONE,
             catalog=engine_catalog(ctx, state),
             tasks=_tasks(ctx.session, tenant["id"]),
-            language=(state.get("understanding") or {}).get("language"),
+            language=language,
         )
+        if text is None and ctx.turn.get("quoted"):
+            command = _answering_quote(ctx, tenant["id"], command, words, language)
+        parsed[words] = command
     return parsed[words]
+
+
+_NAMES_A_CONVERSATION = ("reply_to_follower", "hand_back", "show_conversation")
+
+
+def _answering_quote(ctx: Context, tenant_id: int, command: Any, words: str, language: str | None) -> Any:
+    """The owner quoted one of our notifications (WhatsApp's reply-to): the conversation it named is the one
+    meant. A command that leaves the number out gets it; words that are no command are the reply itself."""
+    from agent.engines.offline.owner_commands import OwnerCommand
+
+    number = inbox_store.quoted_number(session=ctx.session, tenant_id=tenant_id, provider_id=ctx.turn["quoted"])
+    if number is None:
+        return command
+    if command is None and words.strip():
+        return OwnerCommand("reply_to_follower", {"number": number, "text": words.strip()}, [], None, 0.9,
+                            language or "en")
+    if command is not None and command.tool in _NAMES_A_CONVERSATION and command.args.get("number") is None:
+        return dataclasses.replace(command, args={**command.args, "number": number})
+    return command
 
 
 def _jsonable_args(ctx: Context, name: str, args: dict[str, Any]) -> dict[str, Any]:

@@ -26,6 +26,7 @@ class InboundMessage:
     conversation_id: str | None = None
     media: tuple[dict[str, Any], ...] | list[dict[str, Any]] = ()
     now: dt.datetime | str | None = None
+    quoted: str | None = None  # the channel's id of the message this one answers (WhatsApp: a quoted message)
 
 
 @dataclass

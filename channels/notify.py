@@ -106,6 +106,7 @@ def notify_pending(db: Any, sender: WhatsAppSender, *, tenant_id: int | None = N
                 (
                     event.id,
                     event.tenant_id,
+                    event.conversation_id,
                     NOTIFY_KINDS[event.kind],
                     text,
                     variables,
@@ -113,13 +114,17 @@ def notify_pending(db: Any, sender: WhatsAppSender, *, tenant_id: int | None = N
                 )
             )
     sent = 0
-    for event_id, tid, purpose, text, variables, phones in plans:
+    for event_id, tid, conversation_id, purpose, text, variables, phones in plans:
         for phone in phones:
+            # The send keeps the follower's conversation: an owner who quotes this notification on
+            # WhatsApp answers that conversation (agent._owner_flow reads it back by Twilio's SID).
             outcome = sender.send(
                 tenant_id=tid,
                 to=phone,
                 purpose=purpose,
                 body=text,
+                conversation_id=conversation_id,
+                to_role="owner",
                 dedupe_key=f"event:{event_id}:{phone_key(phone)}",
                 content_variables=variables,
             )

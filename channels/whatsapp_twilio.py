@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from decimal import Decimal
 from typing import Any
@@ -281,6 +282,8 @@ class TwilioWhatsAppChannel(InputChannel):
             "body": body,
             "media": _media(params),
             "profile_name": clean_text(params.get("ProfileName") or "")[:100] or None,
+            # the message the sender quoted (swiped to reply to): an owner answering a notification
+            "quoted": _sid(params.get("OriginalRepliedMessageSid")),
             "received_at": received_at,
         }
 
@@ -314,15 +317,21 @@ class TwilioWhatsAppChannel(InputChannel):
             message_id=job["id"],
             media=media,
             now=dt.datetime.fromisoformat(job["received_at"]) if job.get("received_at") else None,
+            quoted=job.get("quoted"),
         )
         language = (tenant.languages or ["he"])[0]
         output = WhatsAppOutput(sender, tenant_id=tenant.id, phone=contact.external_id, language=language)
         return on_message(message, output)
 
 
+def _sid(value: str | None) -> str | None:
+    """A Twilio message SID (SM/MM + 32 hex), else None: the field is the sender's to forge."""
+    return value if value and re.fullmatch(r"(SM|MM)[0-9a-f]{32}", value) else None
+
+
 def inbound_job(params: dict[str, str], sid: str, received_at: str) -> dict[str, Any]:
     """The queued job of an inbound webhook: its id, when, and the form's fields sealed."""
-    fields = ("From", "To", "Body", "ProfileName", "NumMedia",
+    fields = ("From", "To", "Body", "ProfileName", "NumMedia", "OriginalRepliedMessageSid",
               *(f"{kind}{i}" for i in range(10) for kind in ("MediaUrl", "MediaContentType")))
     return {"kind": JOB_KIND, "id": sid, "received_at": received_at,
             "sealed": seal({k: params[k] for k in fields if k in params})}

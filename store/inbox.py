@@ -10,10 +10,10 @@ from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.orm import Session
 
 from store.locks import next_number
-from store.models import Contact, Conversation, Handoff, Message, SupportIssue
+from store.models import Contact, Conversation, Handoff, Message, OutboundMessage, SupportIssue
 
 __all__ = ["Waiting", "Listed", "STATES", "number_of", "by_number", "waiting", "recent_messages", "last_inbound",
-           "follower_language", "conversations", "state_of", "fingerprint", "issues", "ISSUE_STATUSES"]
+           "follower_language", "conversations", "state_of", "fingerprint", "quoted_number", "issues", "ISSUE_STATUSES"]
 
 STATES = ("waiting", "human", "bot", "closed", "all")  # the inbox's tabs
 ISSUE_STATUSES = ("open", "closed", "all")
@@ -172,3 +172,15 @@ def fingerprint(*, session: Session, tenant_id: int) -> str:
         count(Conversation, Conversation.paused.is_(True)),
     )).one()
     return ":".join(str(v or 0) for v in row)
+
+
+def quoted_number(*, session: Session, tenant_id: int, provider_id: str) -> int | None:
+    """The number of the follower conversation a message we sent to the owner was about (a notification
+    they quoted), or None."""
+    return session.scalar(
+        select(Conversation.number)
+        .join(OutboundMessage, OutboundMessage.conversation_id == Conversation.id)
+        .where(OutboundMessage.tenant_id == tenant_id, OutboundMessage.provider_id == provider_id,
+               OutboundMessage.to_role == "owner", Conversation.tenant_id == tenant_id,
+               Conversation.role == "follower")
+    )

@@ -148,3 +148,42 @@ def test_the_owner_answers_a_waiting_follower_from_whatsapp_and_hands_back(clien
     post_signed(client, "/channels/twilio/whatsapp", webhook_params("SM-T3", "done 1", sender=OWNER_PHONE))
     sent = twilio.wait_for(9)
     assert any("takes it from here" in m["body"] for m in sent if m["to"] == f"whatsapp:{FOLLOWER}")
+
+
+def test_the_owner_answers_by_quoting_the_notification(client, twilio, demo_db):
+    """Two followers wait; "reply: …" alone would be ambiguous. The owner swipes to reply to #2's notification
+    (Twilio posts OriginalRepliedMessageSid): the plain text goes to that follower, "done" hands #2 back,
+    and a quote of anything that is not one of our notifications changes nothing."""
+    other = "+972509876543"
+    _owner_writes(client, twilio)
+    post_signed(client, "/channels/twilio/whatsapp", webhook_params("SM-Q1", "can I talk to a real person?"))
+    twilio.wait_for(3)
+    post_signed(client, "/channels/twilio/whatsapp",
+                webhook_params("SM-Q2", "I need a human please", sender=other))
+    sent = twilio.wait_for(5)
+    notices = [m for m in sent if m["to"] == f"whatsapp:{OWNER_PHONE}" and "🙋" in (m["body"] or "")]
+    about_two = next(m for m in notices if "#2" in m["body"])
+
+    post_signed(client, "/channels/twilio/whatsapp", webhook_params(
+        "SM-Q3", "Hi, Maya here! What size do you need?", sender=OWNER_PHONE,
+        OriginalRepliedMessageSid=about_two["sid"]))
+    sent = twilio.wait_for(7)  # the relay to follower #2 and the owner's confirmation
+    assert "Hi, Maya here! What size do you need?" in [m["body"] for m in sent if m["to"] == f"whatsapp:{other}"]
+    assert "Hi, Maya here!" not in " ".join(m["body"] or "" for m in sent if m["to"] == f"whatsapp:{FOLLOWER}")
+
+    post_signed(client, "/channels/twilio/whatsapp", webhook_params(
+        "SM-Q4", "done", sender=OWNER_PHONE, OriginalRepliedMessageSid=about_two["sid"]))
+    sent = twilio.wait_for(9)
+    assert any("takes it from here" in (m["body"] or "") for m in sent if m["to"] == f"whatsapp:{other}")
+    with demo_db.admin_session() as s:
+        from store.models import Conversation
+
+        paused = dict(s.execute(select(Conversation.number, Conversation.paused)
+                                .where(Conversation.number.isnot(None))).all())
+    assert paused == {1: True, 2: False}  # #1 still waits for Maya; #2 is with the bot again
+
+    before = len(twilio.messages)
+    post_signed(client, "/channels/twilio/whatsapp", webhook_params(
+        "SM-Q5", "see you soon", sender=OWNER_PHONE, OriginalRepliedMessageSid="SM" + "0" * 32))
+    twilio.wait_for(before + 1)  # the owner is answered; no follower gets anything
+    assert all(m["to"] == f"whatsapp:{OWNER_PHONE}" for m in twilio.messages[before:])

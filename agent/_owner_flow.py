@@ -51,6 +51,20 @@ def _parse(state: TurnState, ctx: Context, text: str | None = None) -> Any:
     return parsed[words]
 
 
+_PHONE = re.compile(r"(?<![\w+])(?:\+|00)?\d[\d\s\-().]{6,18}\d(?!\w)")
+
+
+def _with_phone(command: Any, ctx: Context) -> Any:
+    """The parser sees the phone masked ([PHONE]); a command that needs one (add_manager) takes it from
+    the message itself, here in the turn and nowhere at rest (traces and checkpoints are masked)."""
+    if getattr(command, "tool", None) != "add_manager" or command.args.get("phone"):
+        return command
+    found = _PHONE.search(str(ctx.turn.get("text") or ""))
+    if found is None:
+        return command
+    return dataclasses.replace(command, args={**command.args, "phone": found.group(0).strip()})
+
+
 _NAMES_A_CONVERSATION = ("reply_to_follower", "hand_back", "show_conversation")
 
 
@@ -123,6 +137,7 @@ def decide_owner(state: TurnState, ctx: Context) -> tuple[dict[str, Any], dict[s
     if command is None:
         return {"action": "clarify", "tool_calls": [], "reason": "not an owner command the parser knows",
                 "note": "owner_unknown"}, None
+    command = _with_phone(command, ctx)
     name = getattr(command, "tool", None)
     question = getattr(command, "question", None)
     missing = list(getattr(command, "missing", None) or [])

@@ -110,19 +110,21 @@ def notify_pending(db: Any, sender: WhatsAppSender, *, tenant_id: int | None = N
                     NOTIFY_KINDS[event.kind],
                     text,
                     variables,
-                    owner_phones(session, tenant_id=event.tenant_id),
+                    [(phone, "") for phone in owner_phones(session, tenant_id=event.tenant_id)]
+                    + [(phone, f"[@{tenant.handle if tenant else '?'}] ")
+                       for phone in owner_store.manager_phones(session=session, tenant_id=event.tenant_id)],
                 )
             )
     sent = 0
     for event_id, tid, conversation_id, purpose, text, variables, phones in plans:
-        for phone in phones:
+        for phone, prefix in phones:  # owners, then managers (whose text names the influencer)
             # The send keeps the follower's conversation: an owner who quotes this notification on
             # WhatsApp answers that conversation (agent._owner_flow reads it back by Twilio's SID).
             outcome = sender.send(
                 tenant_id=tid,
                 to=phone,
                 purpose=purpose,
-                body=text,
+                body=prefix + text,
                 conversation_id=conversation_id,
                 to_role="owner",
                 dedupe_key=f"event:{event_id}:{phone_key(phone)}",

@@ -18,6 +18,7 @@ from twilio.request_validator import RequestValidator, get_signature_algorithm
 
 from agent.guard.sanitize import clean_text
 from agent.types import MAX_MESSAGE_CHARS
+from channels._managers import managed_tenant
 from channels._sealed import keyed_digest, seal, unseal
 from channels._twilio_sender import WhatsAppSender
 from channels.base import InboundMessage, InputChannel, OnMessage, OutputChannel, TurnResult
@@ -107,8 +108,10 @@ class WhatsAppOutput(OutputChannel):
 
     name = "whatsapp"
 
-    def __init__(self, sender: WhatsAppSender, *, tenant_id: int, phone: str, language: str) -> None:
+    def __init__(self, sender: WhatsAppSender, *, tenant_id: int, phone: str, language: str,
+                 prefix: str = "") -> None:
         self.sender = sender
+        self.prefix = prefix  # "[@handle] " for a manager who serves several influencers
         self.tenant_id = tenant_id
         self.phone = phone
         self.language = language
@@ -118,6 +121,7 @@ class WhatsAppOutput(OutputChannel):
         """Send the reply (split when longer than one WhatsApp message)."""
         language = result.language or ("he" if is_hebrew(message.text or "") else self.language)
         text = reply_text(message, result, language)
+        text = self.prefix + text if text.strip() else text
         for n, piece in enumerate(split_body(text)):
             key = f"reply:{message.message_id}" + (f":{n}" if n else "")
             self.outcomes.append(
@@ -262,12 +266,26 @@ class TwilioWhatsAppChannel(InputChannel):
         except ValueError:
             log.warning("dropping WhatsApp message %s from an unusable number", sid)
             return None
+        quoted = _sid(params.get("OriginalRepliedMessageSid"))
+        serves: list[int] = []
         with db.session() as session:
             owner_of = tenant_store.owner_tenant_for_phone(session=session, phone=phone)
+            if owner_of is None:  # a manager's phone: one of the influencers it serves
+                serves = owner_store.tenants_for_manager(session=session, phone=phone)
+                if serves:
+                    owner_of = managed_tenant(session, db.redis, phone=phone, served=serves,
+                                              text=clean_text(params.get("Body", "")), quoted=quoted)
             tenant = owner_of or route_follower(session, to=params.get("To", ""), settings=self.settings)
             if tenant is None:
                 log.warning("no influencer for WhatsApp number %s; message %s dropped", params.get("To"), sid)
                 return None
+            for other in (t for t in serves if t != tenant.id):  # one sending number: her window is open
+                bind(session, other)                               # for every influencer she serves
+                other_contact = contact_store.upsert(session=session, tenant_id=other, channel="whatsapp",
+                                                     external_id=phone)
+                contact_store.touch_inbound(session=session, tenant_id=other, contact_id=other_contact.id,
+                                            at=dt.datetime.fromisoformat(received_at))
+                session.flush()  # while bound to that tenant (row-level security)
             bind(session, tenant.id)
             contact = contact_store.upsert(session=session, tenant_id=tenant.id, channel="whatsapp",
                                            external_id=phone)
@@ -283,7 +301,9 @@ class TwilioWhatsAppChannel(InputChannel):
             "media": _media(params),
             "profile_name": clean_text(params.get("ProfileName") or "")[:100] or None,
             # the message the sender quoted (swiped to reply to): an owner answering a notification
-            "quoted": _sid(params.get("OriginalRepliedMessageSid")),
+            "quoted": quoted,
+            # a manager serving several influencers sees whose answer each reply is
+            "for_handle": tenant.handle if len(serves) > 1 else None,
             "received_at": received_at,
         }
 
@@ -320,7 +340,8 @@ class TwilioWhatsAppChannel(InputChannel):
             quoted=job.get("quoted"),
         )
         language = (tenant.languages or ["he"])[0]
-        output = WhatsAppOutput(sender, tenant_id=tenant.id, phone=contact.external_id, language=language)
+        output = WhatsAppOutput(sender, tenant_id=tenant.id, phone=contact.external_id, language=language,
+                                prefix=f"[@{job['for_handle']}] " if job.get("for_handle") else "")
         return on_message(message, output)
 
 

@@ -80,9 +80,13 @@ class Tenant(Timestamps, Base):
 
 class OwnerIdentity(TenantOwned, Base):
     __tablename__ = "owner_identities"
-    __table_args__ = (UniqueConstraint("kind", "value", name="uq_owner_identity"),)
+    __table_args__ = (
+        # an owner's phone or token belongs to one influencer; a manager's phone may serve several
+        Index("uq_owner_identity", "kind", "value", unique=True, postgresql_where=text("kind <> 'manager'")),
+        Index("uq_owner_identity_tenant", "tenant_id", "kind", "value", unique=True),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(10))  # phone | token
+    kind: Mapped[str] = mapped_column(String(10))  # phone | token | manager (a phone)
     value: Mapped[str] = mapped_column(String(128))  # E.164 phone, or sha256 of the token
     label: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from store.models import OwnerIdentity, Tenant
-from store.tenancy import bind, tenant_of_owner
+from store.tenancy import bind, tenant_of_owner, tenants_of_manager
 
 __all__ = [
     "OwnerConflict",
@@ -22,7 +22,8 @@ __all__ = [
     "create_token",
     "list_identities",
     "tenant_for_phone",
-    "tenant_for_token", "phones"]
+    "tenant_for_token", "phones", "add_manager", "remove_manager", "managers", "manager_phones",
+    "tenants_for_manager"]
 
 _E164 = re.compile(r"\+[1-9]\d{6,14}")
 _TOKEN_PREFIX = "ios_"
@@ -44,14 +45,24 @@ def is_e164(value: object) -> bool:
         return False
 
 
-def normalize_phone(raw: str) -> str:
-    """The E.164 form of a phone written with spaces, dashes, '00' or a 'whatsapp:' prefix."""
+def normalize_phone(raw: str, *, region: str | None = None) -> str:
+    """The E.164 form of a phone written with spaces, dashes, '00' or a 'whatsapp:' prefix; with a
+    `region` (ISO country, "IL"), a national number ("050-1234567") too."""
     text = (raw or "").strip()
     if text.lower().startswith("whatsapp:"):
         text = text[len("whatsapp:") :].strip()
     compact = re.sub(r"[\s\-().]", "", text)
     if compact.startswith("00"):
         compact = "+" + compact[2:]
+    if region and compact.startswith("0") and compact[1:].isdigit():
+        import phonenumbers
+
+        try:
+            parsed = phonenumbers.parse(compact, region)
+        except phonenumbers.NumberParseException:
+            parsed = None
+        if parsed is not None and phonenumbers.is_possible_number(parsed):
+            compact = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
     if not compact.startswith("+"):
         raise ValueError(f"{raw!r} has no country code; write it in E.164, like +972541112233")
     if not is_e164(compact):
@@ -142,3 +153,55 @@ def phones(*, session: Session, tenant_id: int) -> list[str]:
             .order_by(OwnerIdentity.id)
         )
     )
+
+
+def add_manager(*, session: Session, tenant_id: int, phone: str, name: str,
+                region: str | None = None) -> tuple[OwnerIdentity, bool]:
+    """Let a phone answer for the tenant as a manager (it may serve other influencers too): (the identity,
+    True when new). OwnerConflict when that phone is an owner's phone; ValueError for a bad number."""
+    value = normalize_phone(phone, region=region)
+    holder = tenant_of_owner(session, kind="phone", value=value)
+    if holder is not None:
+        raise OwnerConflict(f"{value} is an owner's phone; a manager needs a phone of their own")
+    bind(session, tenant_id)
+    existing = session.scalars(select(OwnerIdentity).where(
+        OwnerIdentity.tenant_id == tenant_id, OwnerIdentity.kind == "manager", OwnerIdentity.value == value)).first()
+    if existing is not None:
+        existing.label = name or existing.label
+        return existing, False
+    identity = OwnerIdentity(tenant_id=tenant_id, kind="manager", value=value, label=name or None)
+    session.add(identity)
+    session.flush()
+    return identity, True
+
+
+def remove_manager(*, session: Session, tenant_id: int, name_or_phone: str) -> OwnerIdentity | None:
+    """Take a manager's rights over the tenant away, by name or phone; the removed identity, or None."""
+    wanted = (name_or_phone or "").strip()
+    for identity in managers(session=session, tenant_id=tenant_id):
+        if (identity.label or "").casefold() == wanted.casefold() or identity.value == wanted.replace(" ", ""):
+            session.delete(identity)
+            session.flush()
+            return identity
+    return None
+
+
+def managers(*, session: Session, tenant_id: int) -> list[OwnerIdentity]:
+    """The tenant's managers, oldest first."""
+    bind(session, tenant_id)
+    return list(session.scalars(select(OwnerIdentity).where(
+        OwnerIdentity.tenant_id == tenant_id, OwnerIdentity.kind == "manager").order_by(OwnerIdentity.id)))
+
+
+def manager_phones(*, session: Session, tenant_id: int) -> list[str]:
+    """The tenant's managers' WhatsApp numbers (E.164)."""
+    return [m.value for m in managers(session=session, tenant_id=tenant_id)]
+
+
+def tenants_for_manager(*, session: Session, phone: str) -> list[int]:
+    """The tenants a manager's phone serves, in the order they were added (ids; across tenants)."""
+    try:
+        value = normalize_phone(phone)
+    except ValueError:
+        return []
+    return tenants_of_manager(session, value)

@@ -17,7 +17,8 @@ from typing import Any
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
-__all__ = ["bind", "bound_tenant", "tenant_of_owner", "tenant_of_conversation", "tenant_of_outbound"]
+__all__ = ["bind", "bound_tenant", "tenant_of_owner", "tenants_of_manager", "tenant_of_conversation",
+           "tenant_of_outbound"]
 
 _KEY = "tenant_id"
 _SET = "select set_config('app.tenant_id', %s, true)"
@@ -48,6 +49,11 @@ def _scope_transaction(session: Session, transaction: Any, connection: Any) -> N
 def tenant_of_owner(session: Session, *, kind: str, value: str) -> int | None:
     """The tenant an owner identity (a phone, a token hash) belongs to."""
     return session.scalar(select(func.ios_tenant_of_owner(kind, value)))
+
+
+def tenants_of_manager(session: Session, phone: str) -> list[int]:
+    """The tenants a manager phone (E.164) serves, oldest first."""
+    return [int(t) for t in session.scalar(select(func.ios_tenants_of_manager(phone))) or []]
 
 
 def tenant_of_conversation(session: Session, conversation_id: str) -> int | None:

@@ -4,7 +4,7 @@ A tool is described where it is written (`@tool(...)` in its area's module) and 
 being listed below; nothing registers itself on import.
 """
 
-from tools import analytics, brands, content, coupons, inbox, invoices, partnerships, support, tasks
+from tools import analytics, brands, content, coupons, inbox, invoices, partnerships, support, tasks, team
 from tools.registry import FOLLOWER, OWNER, Registry, ToolContext, ToolError, ToolResult, ToolSpec
 
 __all__ = [
@@ -54,6 +54,9 @@ OWNER_TOOLS: tuple[ToolSpec, ...] = (
     inbox.reply_to_follower,
     inbox.hand_back,
     inbox.close_issue,
+    team.add_manager,
+    team.remove_manager,
+    team.list_managers,
 )
 
 REGISTRY = Registry(FOLLOWER_TOOLS + OWNER_TOOLS)

@@ -163,6 +163,7 @@ def test_the_owner_answers_by_quoting_the_notification(client, twilio, demo_db):
     sent = twilio.wait_for(5)
     notices = [m for m in sent if m["to"] == f"whatsapp:{OWNER_PHONE}" and "🙋" in (m["body"] or "")]
     about_two = next(m for m in notices if "#2" in m["body"])
+    wait_until(lambda: _rows(demo_db, provider_id=about_two["sid"]))  # recorded, as long before a person replies
 
     post_signed(client, "/channels/twilio/whatsapp", webhook_params(
         "SM-Q3", "Hi, Maya here! What size do you need?", sender=OWNER_PHONE,
@@ -187,3 +188,66 @@ def test_the_owner_answers_by_quoting_the_notification(client, twilio, demo_db):
         "SM-Q5", "see you soon", sender=OWNER_PHONE, OriginalRepliedMessageSid="SM" + "0" * 32))
     twilio.wait_for(before + 1)  # the owner is answered; no follower gets anything
     assert all(m["to"] == f"whatsapp:{OWNER_PHONE}" for m in twilio.messages[before:])
+
+
+def test_a_manager_serves_two_influencers_from_one_phone(client, twilio, demo_db, shira_bundle_path):
+    """Noa manages maya.glow and shira.kitchen from one phone: both notify her, each notice names whose it
+    is; quoting one answers that influencer's follower; "switch to shira.kitchen" moves her, and her
+    "done 1" then hands back Shira's #1, not Maya's; the audit log says it was her."""
+    from knowledge.bundles import import_bundle_file
+    from store import owners as owner_store
+    from store.models import AuditEntry, Conversation
+
+    manager, shira_number, shira_follower = "+972521110000", "+14155550000", "+972501110022"
+    import_bundle_file(demo_db, shira_bundle_path)
+    with demo_db.admin_session() as s:
+        tenants = {t.handle: t for t in s.scalars(select(Tenant))}
+        shira = tenants["shira.kitchen"]
+        shira.settings = {**(shira.settings or {}), "whatsapp_number": shira_number}
+        maya = tenants["maya.glow"]
+        maya.settings = {**(maya.settings or {}), "whatsapp_number": "+14155238886"}
+        for tenant in (maya, shira):
+            owner_store.add_manager(session=s, tenant_id=tenant.id, phone=manager, name="Noa")
+    post_signed(client, "/channels/twilio/whatsapp", webhook_params("SM-M0", "hi", sender=manager))
+    wait_until(lambda: any(m["to"] == f"whatsapp:{manager}" for m in twilio.messages))  # her window is open
+    post_signed(client, "/channels/twilio/whatsapp", webhook_params("SM-M1", "can I talk to a real person?"))
+    post_signed(client, "/channels/twilio/whatsapp", webhook_params(
+        "SM-M2", "I want to talk to a human", sender=shira_follower, To=f"whatsapp:{shira_number}"))
+
+    def notices():
+        return [m for m in twilio.messages if m["to"] == f"whatsapp:{manager}" and "🙋" in (m["body"] or "")]
+
+    wait_until(lambda: len(notices()) == 2)
+    shira_notice = next(m for m in notices() if m["body"].startswith("[@shira.kitchen]"))
+    assert any(m["body"].startswith("[@maya.glow]") for m in notices())
+    wait_until(lambda: _rows(demo_db, provider_id=shira_notice["sid"]))  # the send is recorded (as it is long
+    # before a person can swipe to reply to it)
+
+    post_signed(client, "/channels/twilio/whatsapp", webhook_params(
+        "SM-M3", "Hi, this is Noa from Shira's team!", sender=manager,
+        OriginalRepliedMessageSid=shira_notice["sid"]))
+    wait_until(lambda: any(m["body"] == "Hi, this is Noa from Shira's team!" for m in twilio.messages
+                           if m["to"] == f"whatsapp:{shira_follower}"))
+    confirmed = wait_until(lambda: [m["body"] for m in twilio.messages if m["to"] == f"whatsapp:{manager}"
+                                    and "#1" in (m["body"] or "") and "🙋" not in m["body"]])
+    assert confirmed[-1].startswith("[@shira.kitchen]")
+    assert all("Noa from Shira" not in (m["body"] or "") for m in twilio.messages if m["to"] == f"whatsapp:{FOLLOWER}")
+
+    before = len(twilio.messages)
+    post_signed(client, "/channels/twilio/whatsapp", webhook_params("SM-M4", "switch to shira.kitchen", sender=manager))
+    switched = wait_until(lambda: [m["body"] for m in twilio.messages[before:] if m["to"] == f"whatsapp:{manager}"])
+    assert switched[0].startswith("[@shira.kitchen]") and "#1" in switched[0]  # who waits there
+    before = len(twilio.messages)
+    post_signed(client, "/channels/twilio/whatsapp", webhook_params("SM-M5", "done 1", sender=manager))
+    wait_until(lambda: any("takes it from here" in (m["body"] or "") for m in twilio.messages[before:]
+                           if m["to"] == f"whatsapp:{shira_follower}"))
+    def paused():
+        with demo_db.admin_session() as s:
+            return {(t, n): p for t, n, p in s.execute(
+                select(Tenant.handle, Conversation.number, Conversation.paused)
+                .join(Conversation, Conversation.tenant_id == Tenant.id).where(Conversation.number.isnot(None)))}
+
+    wait_until(lambda: paused() == {("maya.glow", 1): True, ("shira.kitchen", 1): False})  # the turn commits
+    with demo_db.admin_session() as s:
+        actors = set(s.scalars(select(AuditEntry.actor).where(AuditEntry.tenant_id == shira.id)))
+    assert actors and all(a.endswith("0000") and manager not in a for a in actors)  # her, masked

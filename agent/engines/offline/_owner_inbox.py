@@ -41,6 +41,11 @@ def inbox_command(msg: Message) -> OwnerCommand | None:
     show = regex(_FILE, "INBOX_SHOW").match(raw)
     if show:
         return _command(msg, "show_conversation", {"number": _first_number(show)}, confidence=0.95)
+    issues = regex(_FILE, "INBOX_ISSUES").match(raw)
+    if issues:
+        word = next((g for g in issues.groups() if g), "open").lower()
+        status = {"סגורות": "closed", "פתוחות": "open"}.get(word, word)
+        return _command(msg, "list_issues", {"status": status}, confidence=0.95)
     if regex(_FILE, "INBOX_WAITING").search(msg.low):
         return _command(msg, "list_waiting", {}, confidence=0.95)
     return None

@@ -30,6 +30,7 @@ from agent.engines.offline._owner_rules import (
     _iso,
     _status_target,
 )
+from agent.engines.offline._owner_team import team_command
 from agent.engines.offline._owner_words import (
     CANCEL,
     COMPLETE,
@@ -253,6 +254,7 @@ def _list_partnerships(msg: Message) -> OwnerCommand | None:
 
 RULES: tuple[Callable[[Message], OwnerCommand | None], ...] = (
     inbox_command,
+    team_command,
     _digest,
     _create_task,
     _coupon_stats,

@@ -24,7 +24,12 @@ AUTH_TOKEN = "eval-auth-token"
 BOT_NUMBER = "+14155550100"
 # Approved templates for every purpose, so messages outside the 24-hour window go out as they
 # would in production (their content is the template's variables).
+# The owner's own relayed reply has no template here: outside the window it is not delivered (and the
+# owner is told), which suites check.
 _TEMPLATES = {"handoff": "HXhandoff", "support": "HXsupport", "digest": "HXdigest", "follow_up": "HXfollow_up"}
+
+
+_NOT_DELIVERED = ("blocked_window", "failed", "undelivered")
 
 
 class Deliveries:
@@ -52,28 +57,46 @@ class Deliveries:
         notify.notify_pending(self.db, self.sender)
 
     def run_due(self, now: dt.datetime) -> None:
-        """Run what the worker would have run by `now`: owner notifications, then due digests."""
+        """Run what the worker would have run by `now`: owner notifications, the conversation lifecycle
+        (idle hand-back, idle close), then due digests."""
         from channels import notify
+        from channels.lifecycle import run_lifecycle
 
         self.notify()
+        run_lifecycle(self.db, self.sender, now=now)
         notify.send_due_digests(self.db, self.sender, now=now)
 
-    def mark(self) -> int:
-        """The newest outbound message id so far (deliveries after it are new)."""
+    def mark(self) -> tuple[int, int]:
+        """The newest outbound message and stored message ids so far (what comes after them is new)."""
         with self.db.admin_session() as session:
-            return int(session.scalar(select(func.coalesce(func.max(m.OutboundMessage.id), 0))))
+            return (int(session.scalar(select(func.coalesce(func.max(m.OutboundMessage.id), 0)))),
+                    int(session.scalar(select(func.coalesce(func.max(m.Message.id), 0)))))
 
-    def since(self, mark: int, *, tenant_id: int, exclude_reply_to: str | None = None) -> list[dict[str, Any]]:
-        """Messages sent to this tenant's parties after `mark` (not the reply to the given message id)."""
+    def since(self, mark: tuple[int, int], *, tenant_id: int,
+              exclude_reply_to: str | None = None) -> list[dict[str, Any]]:
+        """Messages sent to this tenant's parties after `mark` (not the reply to the given message id): on
+        WhatsApp what Twilio was asked to send; on the web what the visitor's open window is shown
+        without a turn of theirs (the influencer's relayed replies, notices)."""
+        outbound_mark, message_mark = mark
         with self.db.admin_session() as session:
             rows = session.scalars(
                 select(m.OutboundMessage)
-                .where(m.OutboundMessage.id > mark, m.OutboundMessage.tenant_id == tenant_id)
+                .where(m.OutboundMessage.id > outbound_mark, m.OutboundMessage.tenant_id == tenant_id)
                 .order_by(m.OutboundMessage.id)
+            ).all()
+            web = session.scalars(
+                select(m.Message)
+                .join(m.Conversation, m.Conversation.id == m.Message.conversation_id)
+                .where(m.Message.id > message_mark, m.Message.tenant_id == tenant_id, m.Message.direction == "out",
+                       m.Message.channel == "web", m.Conversation.role == "follower",
+                       m.Message.meta["reply_to"].as_string().is_(None))
+                .order_by(m.Message.id)
             ).all()
         out = []
         for row in rows:
             if exclude_reply_to and (row.dedupe_key or "").startswith(f"reply:{exclude_reply_to}"):
+                continue
+            if row.status in _NOT_DELIVERED:  # recorded, never sent (outside the window, or failed)
                 continue
             content = row.body or ""
             if row.content_sid:  # a template: its variables are what the person reads
@@ -84,6 +107,8 @@ class Deliveries:
             out.append({"to": row.to_role or ("follower" if row.purpose == "reply" else "owner"),
                         "content": content, "template": self._template_names.get(row.content_sid or "", None),
                         "purpose": row.purpose, "status": row.status})
+        out += [{"to": "follower", "content": msg.content, "template": None, "purpose": "relay", "status": "stored"}
+                for msg in web]
         return out
 
     def close(self) -> None:

@@ -165,7 +165,7 @@ def _run_case_once(
     clock = _Clock(suite.now)
     if deliveries is not None:
         deliveries.sender.clock = clock
-    mark = deliveries.mark() if deliveries is not None else 0
+    mark = deliveries.mark() if deliveries is not None else (0, 0)
     conversations: dict[tuple[str, str], str] = {}  # (role, channel) -> conversation id
     turns: list[dict[str, Any]] = []
     history: list[tuple[str, str]] = []
@@ -286,11 +286,20 @@ def run_suites(
 
     result = RunResult(model=model, repeat=repeat)
     deliveries = Deliveries(db, lambda: dt.datetime.now(dt.UTC))
+    # The owner's replies reach WhatsApp followers through the same sender (the fake Twilio API), as the
+    # server's agent does it; an agent given its own deliver service keeps it.
+    found = getattr(agent, "services", None)
+    services: dict[str, Any] = found if isinstance(found, dict) else {}  # (an empty dict is the agent's own)
+    lent = "deliver" not in services
+    if lent:
+        services["deliver"] = deliveries.sender.deliver
     try:
         for suite in suites:
             _run_suite(suite, result, agent=agent, db=db, tags=tags, repeat=repeat, judge=judge,
                        on_case=on_case, deliveries=deliveries)
     finally:
+        if lent:
+            services.pop("deliver", None)
         deliveries.close()
     return result
 

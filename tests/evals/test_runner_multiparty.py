@@ -155,3 +155,54 @@ def test_consent_cases_fail_when_the_decision_is_not_recorded(agent, eval_db):
     forgetful = _ForgetsConsent(agent, eval_db)
     broken = [c for s in run_suites(suites, agent=forgetful, db=eval_db, tags={"consent"}).suites for c in s["cases"]]
     assert broken and not any(c.passed for c in broken)
+
+
+RELAYS = f"""format: eval-suite/1
+name: relays
+bundle: {FIXTURE}
+influencer: shira.kitchen
+now: 2026-11-23T10:00:00+02:00
+cases:
+  - id: a-relay-is-a-delivery
+    channel: {{channel}}
+    turns:
+      - user: "I want to talk to Shira herself please"
+      - role: owner
+        at: "{{at}}"
+        user: "reply 1: hi, Shira here"
+        expect: {{{{delivered: [{{{{to: follower, contains: ["Shira here"]}}}}]}}}}
+"""
+
+
+@pytest.mark.parametrize(("channel", "at", "delivered"), [
+    ("whatsapp", "+1h", True),    # free-form inside the window
+    ("web", "+1h", True),         # shown in the visitor's chat window
+    ("whatsapp", "+11h", True),   # still inside the window (the idle hand-back is 12 h after no reply)
+])
+def test_the_owners_relay_counts_as_delivered_only_when_it_went_out(agent, eval_db, tmp_path, channel, at,
+                                                                      delivered):
+    path = tmp_path / "relays.yaml"
+    path.write_text(RELAYS.format(channel=channel, at=at), encoding="utf-8")
+    case = run_suites([load_suite(path)], agent=agent, db=eval_db).suites[0]["cases"][0]
+    assert case.passed is delivered, case.turns[-1]["failures"]
+
+
+def test_a_relay_outside_the_window_is_not_a_delivery(agent, eval_db, tmp_path):
+    suite = RELAYS.format(channel="whatsapp", at="+1h")
+    assert 'expect: {delivered: [{to: follower, contains: ["Shira here"]}]}' in suite
+    suite = suite.replace(
+        """        expect: {delivered: [{to: follower, contains: ["Shira here"]}]}""",
+        """      - role: owner
+        at: "+10h"
+        user: "reply 1: still there?"
+      - role: owner
+        at: "+10h"
+        user: "reply 1: one more thing"
+      - role: owner
+        at: "+10h"
+        user: "reply 1: hello?"
+        expect: {delivered: [{to: follower, contains: ["hello?"]}]}""")
+    path = tmp_path / "late.yaml"
+    path.write_text(suite, encoding="utf-8")
+    case = run_suites([load_suite(path)], agent=agent, db=eval_db).suites[0]["cases"][0]
+    assert not case.passed and case.turns[-1]["failures"][0].startswith("delivered[0]")  # 31 h after they wrote

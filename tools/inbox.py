@@ -175,6 +175,9 @@ def reply_to_follower(ctx: ToolContext, args: ReplyArgs) -> dict:
     text = args.text.strip()
     if not text:
         raise ToolError("the reply is empty", field="text")
+    if conv.status == "closed":
+        raise ToolError(f"#{conv.number} is closed (nobody wrote there for a day); it opens again when the "
+                        "follower writes", field="number", code="conflict")
     conversation_store.set_paused(session=ctx.session, tenant_id=ctx.tenant_id, conversation_id=conv.id,
                                   paused=True)
     support_store.hold(session=ctx.session, tenant_id=ctx.tenant_id, conversation_id=conv.id)
@@ -184,7 +187,9 @@ def reply_to_follower(ctx: ToolContext, args: ReplyArgs) -> dict:
     outcome = _deliver(ctx, conv, text)
     audit(ctx, action="reply", resource="conversation", resource_id=conv.number, before=None,
           after={"channel": conv.channel, "delivery": outcome})
-    return {"number": conv.number, "channel": conv.channel, "delivery": outcome}
+    # The web chat shows what is stored, and nothing personal is stored unmasked: say so when it shows.
+    masked = outcome == "stored" and mask_pii(text) != text
+    return {"number": conv.number, "channel": conv.channel, "delivery": outcome, "masked": masked}
 
 
 @tool("hand_back", roles=OWNER_ONLY, args=NumberArgs)

@@ -400,8 +400,11 @@ def _shown(r: _Render, data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _replied(r: _Render, data: dict[str, Any]) -> dict[str, Any]:
+    masked = [_t(r.lang, "שימי לב: פרטים אישיים (טלפון, מייל) מוסתרים בצ'אט באתר; אפשר להמשיך בוואטסאפ.",
+                 "Note: personal details (phone, e-mail) show masked in the web chat; continue on WhatsApp "
+                 "for those.")] if data.get("masked") else []
     return {"headline": _t(r.lang, f"התשובה ל-#{data.get('number')}: ", f"Your reply to #{data.get('number')}: ")
-            + _delivery(r, data.get("delivery")), "lines": []}
+            + _delivery(r, data.get("delivery")), "lines": masked}
 
 
 def _handed_back(r: _Render, data: dict[str, Any]) -> dict[str, Any]:

@@ -16,7 +16,8 @@
       expired: "That sign-in link was used or is too old. Ask for a new one.", live: "Live", offline: "Reconnecting…",
       ago_m: "min ago", ago_h: "h ago", ago_d: "d ago", now: "now", conversation: "Conversation", issue: "Issue",
       state_waiting: "waiting", state_human: "with a person", state_bot: "with the bot", state_closed: "closed",
-      understood: "understood as", policy: "policy", action: "action", tools: "tools"
+      understood: "understood as", policy: "policy", action: "action", tools: "tools",
+      masked: "Personal details (phone, e-mail) show masked in the web chat."
     },
     he: {
       signin_title: "כניסה לקונסולה", token_label: "טוקן בעלים", signin: "כניסה",
@@ -31,7 +32,8 @@
       expired: "קישור הכניסה כבר שומש או פג תוקפו. בקשי קישור חדש.", live: "מחובר", offline: "מתחבר מחדש…",
       ago_m: "דק׳", ago_h: "שע׳", ago_d: "ימים", now: "עכשיו", conversation: "שיחה", issue: "פנייה",
       state_waiting: "ממתינה", state_human: "אצלך", state_bot: "עם הבוט", state_closed: "סגורה",
-      understood: "הובן כ", policy: "מדיניות", action: "פעולה", tools: "כלים"
+      understood: "הובן כ", policy: "מדיניות", action: "פעולה", tools: "כלים",
+      masked: "פרטים אישיים (טלפון, מייל) מוסתרים בצ'אט באתר."
     }
   };
   var me = null, tab = "waiting", current = null, showWhy = false, events = null;
@@ -243,7 +245,7 @@
       if (!text) { box.focus(); return; }
       send.disabled = true;
       api("/conversations/" + number + "/reply", { method: "POST", body: { text: text } }).then(function (r) {
-        box.value = ""; status(r.delivery === "stored" ? t("stored") : t("sent") + " (" + r.delivery + ")");
+        box.value = ""; status((r.delivery === "stored" ? t("stored") : t("sent") + " (" + r.delivery + ")") + (r.masked ? " " + t("masked") : ""));
         return loadList();
       }).catch(function (err) { status(err.message); }).then(function () { send.disabled = false; });
     });

@@ -217,3 +217,38 @@ def test_conversations_filter_by_state_and_issues_list_and_close(api, db):
     assert api.get("/owner/v1/issues", headers=api.as_owner("shira")).json()["issues"] == []
     done = api.get("/owner/v1/issues?status=closed", headers=api.as_owner("shira")).json()["issues"]
     assert [(i["number"], i["status"], i["note"]) for i in done] == [(1, "closed", "resent")]
+
+
+def test_a_reply_to_a_closed_conversation_is_refused_and_sends_nothing(api, db):
+    from sqlalchemy import text
+
+    with db.admin_session() as s:
+        from store import tenants as tenant_store
+
+        shira = tenant_store.get_by_handle(session=s, handle="shira.kitchen").id
+    conversation = _waiting_follower(db, shira)
+    api.post("/owner/v1/conversations/1/hand-back", headers=api.as_owner("shira"))
+    with db.admin_session() as s:
+        s.execute(text("update conversations set status = 'closed' where id = :c"), {"c": conversation})
+    refused = api.post("/owner/v1/conversations/1/reply", headers=api.as_owner("shira"), json={"text": "hello?"})
+    assert refused.status_code == 409 and refused.json()["field"] == "number" and "closed" in refused.json()["detail"]
+    with db.admin_session() as s:
+        relayed = s.execute(text("select count(*) from messages where conversation_id = :c and meta->>'by' = 'owner'"),
+                            {"c": conversation}).scalar()
+        paused = s.execute(text("select paused from conversations where id = :c"), {"c": conversation}).scalar()
+    assert relayed == 0 and paused is False
+    assert [c["state"] for c in api.get("/owner/v1/conversations?state=closed",
+                                        headers=api.as_owner("shira")).json()["conversations"]] == ["closed"]
+
+
+def test_the_owner_is_told_when_the_web_chat_shows_her_reply_masked(api, db):
+    with db.admin_session() as s:
+        from store import tenants as tenant_store
+
+        shira = tenant_store.get_by_handle(session=s, handle="shira.kitchen").id
+    _waiting_follower(db, shira)
+    plain = api.post("/owner/v1/conversations/1/reply", headers=api.as_owner("shira"), json={"text": "On it!"})
+    assert plain.json()["masked"] is False
+    phone = api.post("/owner/v1/conversations/1/reply", headers=api.as_owner("shira"),
+                     json={"text": "call me at 054-7654321"})
+    assert phone.status_code == 200 and phone.json()["masked"] is True

@@ -84,6 +84,19 @@ def _brand_names(state: TurnState, refs: list[str]) -> list[str]:
     return [by_ref.get(r, r) for r in refs]
 
 
+_ALSO_HUMAN = 0.85  # how sure the cues must be that a support message also asks for a person
+
+
+def _also_asks_for_a_person(u: dict[str, Any]) -> bool:
+    entities = u.get("entities") or {}
+    return bool(entities.get("asks_for_person")) or float((u.get("scores") or {}).get("human_request") or 0) >= (
+        _ALSO_HUMAN)
+
+
+def _also_a_problem(u: dict[str, Any]) -> bool:
+    return float((u.get("scores") or {}).get("support_issue") or 0) >= _ALSO_HUMAN
+
+
 def _follower_decision(state: TurnState, ctx: Context) -> dict[str, Any]:
     u = state.get("understanding") or {}
     intent = u.get("intent")
@@ -104,7 +117,17 @@ def _follower_decision(state: TurnState, ctx: Context) -> dict[str, Any]:
                                  tools=ctx.tools.for_role(state.get("role", "follower")))
     calls = planned.value if planned.value is not None else follower_tool_calls(state, ctx.tools)
     if intent == "human_request":
+        if planned.value is None and _also_a_problem(u):  # "…I want a real person, my order never came"
+            entities = u.get("entities") or {}
+            orders = list(entities.get("order_ids") or [])
+            calls = [_call(ctx.tools, "open_support_issue", summary=state.get("masked_text") or "",
+                           kind=entities.get("support_kind") or "other", order_id=orders[0] if orders else None),
+                     *calls]
         return {"action": "handoff", "tool_calls": calls, "reason": "the user asked for a human"}
+    if intent == "support_issue" and planned.value is None and _also_asks_for_a_person(u):
+        # "my order never came, I want to talk to Maya": the issue is opened and a person is asked in
+        calls = calls + [_call(ctx.tools, "request_handoff", reason=state.get("masked_text") or "")]
+        return {"action": "handoff", "tool_calls": calls, "reason": "a support issue, and the user asked for a human"}
     note = "offer_human" if intent == "support_issue" else None
     return {"action": "respond", "tool_calls": calls, "reason": f"{intent} -> {[c['name'] for c in calls]}",
             "note": note}

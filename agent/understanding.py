@@ -50,7 +50,8 @@ def understanding_node(state: TurnState, runtime: Runtime[Context]) -> dict[str,
     # Facts the decision and the reply read (support kind, consent taken back, a closing "thanks"),
     # whichever engine understood the message.
     notes = str((state.get("persona") or {}).get("notes") or "")
-    understanding["entities"] = {**facts(masked, understanding.get("intent"), notes=notes),
+    display_name = str((state.get("tenant") or {}).get("display_name") or "")
+    understanding["entities"] = {**facts(masked, understanding.get("intent"), notes=notes, display_name=display_name),
                                  **(understanding.get("entities") or {})}
     out: dict[str, Any] = {
         "masked_text": masked,

@@ -88,3 +88,13 @@ def test_a_follower_using_inbox_words_reaches_no_one(shira, make_agent):
     assert rows(shira, "select count(*) as n from messages where conversation_id = :c and direction = 'out' "
                        "and content like '%owner now%'", c=conversation)[0].n == 0
     assert rows(shira, "select paused from conversations where id = :c", c=conversation)[0].paused is True
+
+
+def test_a_problem_and_a_request_for_a_person_in_one_message_do_both(shira, make_agent):
+    agent = make_agent(shira)
+    both = say(agent, "my olivia order never arrived, I want to talk to Shira", sender="dana")
+    assert both.tools == ["open_support_issue", "request_handoff"] and both.action == "handoff"
+    assert rows(shira, "select count(*) as n from support_issues")[0].n == 1
+    assert rows(shira, "select status from handoffs")[0].status == "waiting"
+    alone = say(agent, "my olivia order never arrived", sender="eli")
+    assert alone.tools == ["open_support_issue"] and alone.action != "handoff"  # offered, not forced

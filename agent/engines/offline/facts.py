@@ -10,7 +10,8 @@ import unicodedata
 
 from agent.engines.offline.vocabulary import cue_table, load, regex
 
-__all__ = ["withdraws_consent", "support_kind", "is_closing", "is_yes", "asked_brand", "boundary", "referral", "facts"]
+__all__ = ["withdraws_consent", "support_kind", "is_closing", "is_yes", "asked_brand", "boundary", "referral",
+           "asks_for_person", "facts"]
 
 _FILE = "message_facts"
 
@@ -108,11 +109,30 @@ def referral(topic: str, notes: str = "") -> str:
     return str(load(_FILE)["default_referral"].get(topic) or "doctor")
 
 
-def facts(message: str, intent: str | None, *, notes: str = "") -> dict[str, object]:
-    """The entities these facts add to an understanding of `intent` (`notes`: the persona's notes)."""
+@functools.cache
+def _talk_to(names: tuple[str, ...]) -> re.Pattern[str] | None:
+    if not names:
+        return None
+    alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    return re.compile(str(load(_FILE)["talk_to_person"]).replace("{names}", alternatives), re.IGNORECASE)
+
+
+def asks_for_person(message: str, display_name: str) -> bool:
+    """True when the message asks to talk to the influencer by first name ("talk to Maya", "לדבר עם מאיה")."""
+    names = tuple(sorted({part.strip().split(" ")[0] for part in (display_name or "").split("|")
+                          if len(part.strip().split(" ")[0]) >= 2}))
+    pattern = _talk_to(names)
+    return bool(pattern and pattern.search(message or ""))
+
+
+def facts(message: str, intent: str | None, *, notes: str = "", display_name: str = "") -> dict[str, object]:
+    """The entities these facts add to an understanding of `intent` (`notes`: the persona's notes;
+    `display_name`: the influencer's, whose first names a follower may ask for)."""
     greets = bool(regex(_FILE, "greets").search(message or ""))
     out: dict[str, object] = {"closing": is_closing(message), "greets": greets}
-    if intent == "support_issue":
+    if intent in ("support_issue", "human_request") and asks_for_person(message, display_name):
+        out["asks_for_person"] = True
+    if intent in ("support_issue", "human_request"):  # a person asked for about a problem: its kind too
         out["support_kind"] = support_kind(message)
     if intent == "consent":
         out["consent_withdrawn"] = withdraws_consent(message)

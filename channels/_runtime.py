@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
 import logging
 import sys
 import time
@@ -18,7 +19,7 @@ from channels import notify
 from channels._twilio_sender import WhatsAppSender
 from channels.base import OnMessage
 from channels.lifecycle import run_lifecycle
-from channels.settings import TwilioSettings, get_twilio_settings
+from channels.settings import TwilioSettings, get_twilio_settings, get_web_settings
 from channels.turns import TurnRunner
 from channels.whatsapp_twilio import JOB_KIND, TwilioWhatsAppChannel
 from channels.worker import JobQueue, Periodic, Worker
@@ -105,6 +106,14 @@ class ChannelRuntime:
             self.agent.close()
 
 
+def console_link_for(db: Any, settings: TwilioSettings, *, tenant_id: int, actor: str) -> str:
+    """A one-time sign-in link to the owner console (the `console_link` service owner tools use)."""
+    from channels import _console_auth as auth
+
+    base = get_web_settings().public_base_url or settings.public_base_url or "http://127.0.0.1:8000"
+    return f"{base.rstrip('/')}/console/login?code={auth.issue_link(db.redis, tenant_id=tenant_id, actor=actor)}"
+
+
 def build_runtime(
     db: Any,
     *,
@@ -130,6 +139,7 @@ def build_runtime(
         agent = Agent(db, clock=clock)
     if agent is not None and hasattr(agent, "services"):
         agent.services.setdefault("deliver", sender.deliver)
+        agent.services.setdefault("console_link", functools.partial(console_link_for, db, settings))
     import redis
 
     blocking = redis.Redis.from_url(db.redis_url, socket_timeout=10, socket_connect_timeout=2)

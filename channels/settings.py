@@ -76,6 +76,8 @@ class WebSettings(BaseSettings):
     # The trace summary (intent, policy verdict, tools, variants) goes to owners (their token) only;
     # developers may turn it on for everyone on a local server (benchmarks do).
     expose_trace: bool = False
+    # Where people reach this server (links in messages: the console's one-time sign-in link)
+    public_base_url: str | None = None
     # An open widget listens for the influencer's relayed replies: how often the server looks, and how
     # long one listening response lasts before the browser reconnects (EventSource does, with Last-Event-ID).
     updates_poll_seconds: float = Field(default=1.0, gt=0, le=30)

@@ -57,6 +57,7 @@ OWNER_TOOLS: tuple[ToolSpec, ...] = (
     team.add_manager,
     team.remove_manager,
     team.list_managers,
+    team.console_link,
 )
 
 REGISTRY = Registry(FOLLOWER_TOOLS + OWNER_TOOLS)

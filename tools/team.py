@@ -14,7 +14,7 @@ from store.privacy import mask_identity
 from tools._owner_common import OWNER_ONLY, OwnerArgs, atomic, audit
 from tools.registry import ToolContext, ToolError, tool
 
-__all__ = ["add_manager", "remove_manager", "list_managers"]
+__all__ = ["add_manager", "remove_manager", "list_managers", "console_link"]
 
 
 class AddManagerArgs(OwnerArgs):
@@ -81,3 +81,17 @@ def list_managers(ctx: ToolContext, args: ListManagersArgs) -> dict:
     """My managers: name and phone (masked)."""
     return {"managers": [{"name": m.label, "phone": mask_identity(m.value)}
                          for m in owner_store.managers(session=ctx.session, tenant_id=ctx.tenant_id)]}
+
+
+class ConsoleLinkArgs(OwnerArgs):
+    pass
+
+
+@tool("console_link", roles=OWNER_ONLY, args=ConsoleLinkArgs)
+def console_link(ctx: ToolContext, args: ConsoleLinkArgs) -> dict:
+    """A one-time link that signs me in to the web console (the inbox, conversations, issues); good for
+    15 minutes and one sign-in."""
+    issue = ctx.services.get("console_link")
+    if issue is None:
+        raise ToolError("the console is not served here; run influencer-os serve", code="unavailable")
+    return {"url": str(issue(tenant_id=ctx.tenant_id, actor=f"link:{ctx.actor or 'owner'}")), "minutes": 15}

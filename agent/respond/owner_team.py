@@ -66,10 +66,16 @@ def _issues(r: Any, data: dict[str, Any]) -> dict[str, Any]:
             "lines": [*lines, hint] if data.get("status") == "open" else lines}
 
 
+def _console(r: Any, data: dict[str, Any]) -> dict[str, Any]:
+    he, en = "הקישור שלך לקונסולה (חד-פעמי, ל-15 דקות):", "Your console link (one sign-in, 15 minutes):"
+    return {"headline": _t(r.lang, he, en), "lines": [str(data.get("url"))]}
+
+
 TEAM_RENDERERS: dict[str, Callable[[Any, dict[str, Any]], dict[str, Any]]] = {
     "add_manager": _added,
     "remove_manager": _removed,
     "list_managers": _managers,
     "list_conversations": _conversations,
     "list_issues": _issues,
+    "console_link": _console,
 }

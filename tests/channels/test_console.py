@@ -153,3 +153,24 @@ def test_live_events_say_changed_when_a_follower_writes(client, demo_db, token, 
         assert names[0] == "ready" and "changed" in names
     finally:
         get_web_settings.cache_clear()
+
+
+def test_the_owner_gets_a_one_time_console_link_on_whatsapp(client, twilio, demo_db):
+    import re
+
+    from channel_support import OWNER_PHONE, post_signed, webhook_params
+
+    post_signed(client, "/channels/twilio/whatsapp", webhook_params("SM-CL1", "console link", sender=OWNER_PHONE))
+    sent = twilio.wait_for(1)[-1]
+    assert sent["to"] == f"whatsapp:{OWNER_PHONE}"
+    link = re.search(r"https?://\S+/console/login\?code=[\w-]+", sent["body"]).group(0)
+    path = link[link.index("/console"):]
+    signed_in = client.get(path, follow_redirects=False)
+    assert signed_in.status_code == 303 and signed_in.headers["location"] == "/console"
+    assert client.get("/console/api/session").json()["influencer"] == HANDLE
+    client.cookies.clear()
+    assert client.get(path, follow_redirects=False).headers["location"].endswith("#link-expired")  # once
+    follower = post_signed(client, "/channels/twilio/whatsapp", webhook_params("SM-CL2", "console link"))
+    assert follower.status_code == 200
+    reply = twilio.wait_for(2)[-1]
+    assert "/console/login" not in (reply["body"] or "")  # a follower never gets one

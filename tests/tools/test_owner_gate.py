@@ -50,6 +50,7 @@ VALID_ARGS = {
     "add_manager": {"name": "Eve", "phone": "+972501112233"},
     "remove_manager": {"name": "Eve"},
     "list_managers": {},
+    "console_link": {},
     "show_conversation": {"number": 1},
     "reply_to_follower": {"number": 1, "text": "hi"},
     "hand_back": {"number": 1},

@@ -22,6 +22,8 @@ def team_command(msg: Message) -> OwnerCommand | None:
         return _command(msg, "add_manager", {"name": name or None}, confidence=0.95)
     if regex(_FILE, "TEAM_SWITCH").match(raw):  # the channel has switched; show who waits there
         return _command(msg, "list_waiting", {}, confidence=0.95)
+    if regex(_FILE, "TEAM_CONSOLE").match(raw):
+        return _command(msg, "console_link", {}, confidence=0.95)
     if regex(_FILE, "TEAM_LIST").search(msg.low):
         return _command(msg, "list_managers", {}, confidence=0.95)
     removed = regex(_FILE, "TEAM_REMOVE").match(raw)

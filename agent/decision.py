@@ -3,14 +3,17 @@ tools with which arguments) and the routers that follow it."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from langgraph.runtime import Runtime
 
 from agent._owner_flow import decide_answer, decide_owner, decide_pending, owner_command_in
-from agent.context import Context
+from agent.context import Context, turn_now
 from agent.engines.base import call_with_fallback
+from agent.engines.offline.facts import survey_answer
 from agent.state import TurnState
+from store import surveys as survey_store
 from tools.registry import Registry
 
 __all__ = [
@@ -93,6 +96,24 @@ def _also_asks_for_a_person(u: dict[str, Any]) -> bool:
         _ALSO_HUMAN)
 
 
+_SURVEY_DAYS = 7  # a survey asked longer ago than this is no longer being answered
+
+
+def _survey_answer(state: TurnState, ctx: Context) -> dict[str, Any] | None:
+    """The decision that records the answer to a pending satisfaction check, or None."""
+    score, answers = survey_answer(state.get("masked_text") or "")
+    contact_id = state.get("contact_id")
+    if not answers or not contact_id:
+        return None
+    since = turn_now(state) - dt.timedelta(days=_SURVEY_DAYS)
+    if survey_store.pending(session=ctx.session, tenant_id=state["tenant"]["id"], contact_id=contact_id,
+                            since=since) is None:
+        return None
+    sentiment = None if score is None else ("positive" if score >= 4 else "negative" if score <= 2 else "neutral")
+    call = _call(ctx.tools, "record_feedback", rating=score, text=state.get("masked_text") or "", sentiment=sentiment)
+    return {"action": "respond", "tool_calls": [call], "reason": f"the answer to a satisfaction check ({score})"}
+
+
 def _also_a_problem(u: dict[str, Any]) -> bool:
     return float((u.get("scores") or {}).get("support_issue") or 0) >= _ALSO_HUMAN
 
@@ -167,6 +188,11 @@ def decision_node(state: TurnState, runtime: Runtime[Context]) -> dict[str, Any]
         out["pending_action"] = pending
         out["understanding"] = {**(state.get("understanding") or {}), "intent": command,
                                 "resolved_from": "owner_command_parser"}
+    elif role != "owner" and (answer := _survey_answer(state, ctx)) is not None:
+        # "did the code work? 1-5" was asked: "4", "⭐⭐⭐", "לא עבד" is its answer, whatever else it could be
+        decision = answer
+        out["understanding"] = {**(state.get("understanding") or {}), "intent": "feedback",
+                                "resolved_from": "survey"}
     elif role == "owner" and (state.get("understanding") or {}).get("intent") in _FOLLOWER_CARE:
         # An owner never opens a support issue, a handoff or a consent record for herself.
         decision = {"action": "clarify", "tool_calls": [], "reason": "a follower's request from the owner",

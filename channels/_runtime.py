@@ -19,6 +19,7 @@ from channels import notify
 from channels._twilio_sender import WhatsAppSender
 from channels.base import OnMessage
 from channels.lifecycle import run_lifecycle
+from channels.scheduler import run_due as run_scheduled
 from channels.settings import TwilioSettings, get_twilio_settings, get_web_settings
 from channels.turns import TurnRunner
 from channels.whatsapp_twilio import JOB_KIND, TwilioWhatsAppChannel
@@ -128,6 +129,7 @@ def build_runtime(
     notify_every: float = 5.0,
     digest_every: float = 60.0,
     lifecycle_every: float = 300.0,
+    scheduler_every: float = 30.0,
 ) -> ChannelRuntime:
     """Build the channels' runtime (the worker is not started: call `start_worker`)."""
     owns_agent = agent is None and on_message is None
@@ -148,7 +150,8 @@ def build_runtime(
     # them: every turn nudges the notifier, which runs at once (or every `notify_every` seconds).
     notifier = Periodic("notify", notify_every, lambda: notify.notify_pending(db, sender))
     periodic = [notifier, Periodic("digest", digest_every, lambda: notify.send_due_digests(db, sender)),
-                Periodic("lifecycle", lifecycle_every, lambda: run_lifecycle(db, sender))]
+                Periodic("lifecycle", lifecycle_every, lambda: run_lifecycle(db, sender)),
+                Periodic("scheduler", scheduler_every, lambda: run_scheduled(db, sender))]
     channel = whatsapp or TwilioWhatsAppChannel(settings)
     runtime = ChannelRuntime(
         db=db,

@@ -85,6 +85,25 @@ def _queue():
     return JobQueue(open_database().redis)
 
 
+@jobs_app.command("list")
+def jobs_list(
+    status: str | None = typer.Option(None, "--status", help="todo, running, done, cancelled, dead"),
+    limit: int = typer.Option(30, "--limit", min=1, max=1000),
+) -> None:
+    """Scheduled jobs (follow-ups, reminders): when, what, status, and why one was cancelled or died."""
+    from store import schedule as schedule_store
+    from store.bootstrap import open_database
+
+    with open_database().admin_session() as session:
+        counts = schedule_store.counts(session=session)
+        rows = schedule_store.jobs(session=session, status=status, limit=limit)
+        lines = [f"{r.id:>6}  {r.due_at:%Y-%m-%d %H:%M}  {r.kind:<10} {r.status:<9} tenant {r.tenant_id}"
+                 f"  tries {r.attempts}" + (f"  {r.last_error}" if r.last_error else "") for r in rows]
+    typer.echo("  ".join(f"{k}: {v}" for k, v in sorted(counts.items())) or "no scheduled jobs")
+    for line in lines:
+        typer.echo(line)
+
+
 @jobs_app.command("dead")
 def jobs_dead(as_json: bool = typer.Option(False, "--json")) -> None:
     """Jobs that failed three times (masked), with their error and when; numbered for `jobs retry`."""

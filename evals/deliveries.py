@@ -61,9 +61,11 @@ class Deliveries:
         (idle hand-back, idle close), then due digests."""
         from channels import notify
         from channels.lifecycle import run_lifecycle
+        from channels.scheduler import run_due
 
         self.notify()
         run_lifecycle(self.db, self.sender, now=now)
+        run_due(self.db, self.sender, now=now)  # follow-ups and reminders due by now
         notify.send_due_digests(self.db, self.sender, now=now)
 
     def mark(self) -> tuple[int, int]:

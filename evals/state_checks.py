@@ -26,9 +26,9 @@ RESOURCE_MODELS: dict[str, type[m.Base]] = {
     "events": m.Event,
     "contacts": m.Contact,
     "outbound_messages": m.OutboundMessage,
+    "scheduled_jobs": m.ScheduledJob,
+    "surveys": m.Survey,
 }
-# Jobs scheduled for later (follow-ups, reminders): no such table yet, so every count is 0.
-_SCHEDULED_JOB_FIELDS = ("kind", "status", "due_at")
 
 # Names from the bundle format that map onto our columns.
 _ALIASES: dict[str, dict[str, str]] = {
@@ -43,8 +43,6 @@ _HIDDEN = {"tenant_id"}
 
 
 def _columns(resource: str) -> dict[str, Any]:
-    if resource == "scheduled_jobs":
-        return {name: None for name in _SCHEDULED_JOB_FIELDS}
     model = RESOURCE_MODELS[resource]
     cols = {c.key: getattr(model, c.key) for c in model.__table__.columns if c.key not in _HIDDEN}
     for alias, real in _ALIASES.get(resource, {}).items():
@@ -86,8 +84,6 @@ def _coerce(column: Any, value: Any) -> Any:
 
 def count_rows(session: Session, *, tenant_id: int, resource: str, where: dict[str, Any]) -> int:
     """Rows of `resource` in this tenant matching every condition (equality or FIELD_contains)."""
-    if resource == "scheduled_jobs":
-        return 0
     model = RESOURCE_MODELS[resource]
     cols = _columns(resource)
     if resource == "contacts":  # any other key is a collected field, kept in attributes

@@ -28,6 +28,7 @@ RESOURCES = (
     "contacts",
     "outbound_messages",
     "scheduled_jobs",
+    "surveys",
 )
 PARTIES = ("follower", "owner")
 

@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from store.models import Contact, Conversation, Coupon, CouponEvent, Partnership
 
-__all__ = ["list_coupons", "get_by_code", "active_coupons", "offerable", "create", "events", "record_events",
-           "record_event", "last_event_in_conversation"]
+__all__ = ["list_coupons", "get", "brand_name", "get_by_code", "active_coupons", "offerable", "create", "events",
+           "record_events", "record_event", "last_event_in_conversation"]
 
 
 def _valid_on(on_date: dt.date) -> tuple[Any, ...]:
@@ -38,6 +38,19 @@ def list_coupons(
     if active is not None:
         query = query.where(Coupon.active.is_(active))
     return list(session.scalars(query.order_by(Coupon.code)))
+
+
+def get(*, session: Session, tenant_id: int, coupon_id: int) -> Coupon | None:
+    """The tenant's coupon by id."""
+    return session.scalars(select(Coupon).where(Coupon.tenant_id == tenant_id, Coupon.id == coupon_id)).first()
+
+
+def brand_name(*, session: Session, tenant_id: int, coupon: Coupon) -> str | None:
+    """The brand of the coupon's partnership, if any."""
+    if coupon.partnership_id is None:
+        return None
+    return session.scalar(select(Partnership.brand).where(Partnership.tenant_id == tenant_id,
+                                                          Partnership.id == coupon.partnership_id))
 
 
 def get_by_code(*, session: Session, tenant_id: int, code: str) -> Coupon | None:

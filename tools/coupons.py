@@ -10,6 +10,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from store import coupons as coupon_store
+from store import schedule as schedule_store
 from store.records import PUBLIC_STATUSES, Coupon, Partnership
 from tools._brands import (
     brand_summary,
@@ -56,6 +57,9 @@ def valid_coupons(
     return rows
 
 
+FOLLOW_UP_DAYS = 3  # after a code is shown, the follower is asked whether it worked
+
+
 def _record_shown(ctx: ToolContext, coupons: list[Coupon]) -> None:
     # The owner looking at their own codes is not an audience signal.
     if ctx.role == OWNER or not coupons:
@@ -63,6 +67,14 @@ def _record_shown(ctx: ToolContext, coupons: list[Coupon]) -> None:
     coupon_store.record_events(session=ctx.session, tenant_id=ctx.tenant_id, coupon_ids=[c.id for c in coupons],
                                kind="shown", conversation_id=ctx.conversation_id, contact_id=ctx.contact_id,
                                at=ctx.now)
+    if ctx.contact_id is not None:  # "did the code work?" a few days later (sent only with consent)
+        first = coupons[0]
+        schedule_store.schedule(
+            session=ctx.session, tenant_id=ctx.tenant_id, kind="follow_up",
+            due_at=ctx.now + dt.timedelta(days=FOLLOW_UP_DAYS),
+            payload={"rule": "coupon", "contact_id": ctx.contact_id, "coupon_id": first.id,
+                     "conversation_id": ctx.conversation_id},
+            dedupe_key=f"follow_up:coupon:{ctx.contact_id}:{first.id}")
 
 
 def _result(

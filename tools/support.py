@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -11,7 +12,9 @@ from store import conversations as conversation_store
 from store import coupons as coupon_store
 from store import events as event_store
 from store import inbox as inbox_store
+from store import schedule as schedule_store
 from store import support as support_store
+from store import surveys as survey_store
 from store.privacy import mask_pii
 from store.records import Conversation, Event
 from tools._brands import resolve_brand, visible_partnerships
@@ -148,15 +151,56 @@ def record_feedback(ctx: ToolContext, args: FeedbackArgs) -> dict[str, Any]:
         )
     if copied is not None:
         payload.update(coupon_id=copied.coupon_id, satisfaction=_satisfaction(args))
+    survey = _answer_survey(ctx, args)
+    if survey is not None:
+        payload.update(survey_id=survey.id, coupon_id=survey.coupon_id)
     event = _event(ctx, "feedback", payload)
     ctx.session.flush()
+    issue = _low_score_issue(ctx, survey) if survey is not None and (survey.score or 5) <= LOW_SCORE else None
     return {
         "event_id": event.id,
         "rating": args.rating,
         "sentiment": args.sentiment,
-        "after_coupon": copied is not None,
+        "after_coupon": copied is not None or survey is not None,
         "satisfaction": payload.get("satisfaction"),
+        "survey": survey is not None,
+        "issue_number": issue,
     }
+
+
+LOW_SCORE = 2  # a satisfaction answer this low opens an issue the owner hears about
+_SURVEY_DAYS = 7
+
+
+def _answer_survey(ctx: ToolContext, args: FeedbackArgs) -> Any:
+    """Fill the contact's pending satisfaction check with this answer (its score; words besides the
+    number are its comment), or None when none is pending or the answer carries no score."""
+    if not ctx.contact_id or args.rating is None:  # "thanks!" is not an answer to "1-5?"
+        return None
+    survey = survey_store.pending(session=ctx.session, tenant_id=ctx.tenant_id, contact_id=ctx.contact_id,
+                                  since=ctx.now - dt.timedelta(days=_SURVEY_DAYS))
+    if survey is None:
+        return None
+    words = (args.text or "").strip()
+    comment = None if not words or words.strip("0123456789/⭐️ .!") == "" else mask(words)
+    survey_store.answer(session=ctx.session, survey=survey, score=args.rating, comment=comment, at=ctx.now)
+    return survey
+
+
+def _low_score_issue(ctx: ToolContext, survey: Any) -> int | None:
+    """A code that did not work for the follower: an issue, and the owner is told (its number)."""
+    code = coupon_store.get(session=ctx.session, tenant_id=ctx.tenant_id, coupon_id=survey.coupon_id) if (
+        survey.coupon_id) else None
+    summary = f"satisfaction {survey.score}/5 for the code {code.code if code else '?'}" + (
+        f": {survey.comment}" if survey.comment else "")
+    issue = support_store.open_issue(session=ctx.session, tenant_id=ctx.tenant_id, at=ctx.now, fields={
+        "conversation_id": survey.conversation_id, "contact_id": survey.contact_id,
+        "partnership_id": survey.partnership_id, "kind": "code_not_working", "summary": summary})
+    _event(ctx, "support_issue_opened", {"issue_id": issue.id, "number": issue.number, "kind": issue.kind,
+                                         "summary": issue.summary, "order_id": None,
+                                         "brand": coupon_store.brand_name(session=ctx.session, tenant_id=ctx.tenant_id,
+                                                                          coupon=code) if code else None})
+    return issue.number
 
 
 class ConsentArgs(BaseModel):
@@ -176,5 +220,7 @@ def set_consent(ctx: ToolContext, args: ConsentArgs) -> dict[str, Any]:
     contact_store.set_consent(session=ctx.session, tenant_id=ctx.tenant_id, contact_id=contact.id,
                               consent="granted" if args.granted else "withdrawn", at=ctx.now)
     _event(ctx, "consent_granted" if args.granted else "consent_withdrawn", {"contact_id": contact.id})
+    cancelled = 0 if args.granted else schedule_store.cancel_for_contact(  # every follow-up stops at once
+        session=ctx.session, tenant_id=ctx.tenant_id, contact_id=contact.id, at=ctx.now, why="consent withdrawn")
     ctx.session.flush()
-    return {"consent": contact.consent, "at": ctx.now.isoformat()}
+    return {"consent": contact.consent, "at": ctx.now.isoformat(), "follow_ups_cancelled": cancelled}

@@ -11,7 +11,7 @@ import unicodedata
 from agent.engines.offline.vocabulary import cue_table, load, regex
 
 __all__ = ["withdraws_consent", "support_kind", "is_closing", "is_yes", "asked_brand", "boundary", "referral",
-           "asks_for_person", "facts"]
+           "asks_for_person", "survey_answer", "facts"]
 
 _FILE = "message_facts"
 
@@ -123,6 +123,30 @@ def asks_for_person(message: str, display_name: str) -> bool:
                           if len(part.strip().split(" ")[0]) >= 2}))
     pattern = _talk_to(names)
     return bool(pattern and pattern.search(message or ""))
+
+
+@functools.cache
+def _survey_words() -> tuple[tuple[int, re.Pattern[str]], ...]:
+    table = load(_FILE)["survey_words"]
+    return tuple((int(score), re.compile(str(pattern), re.IGNORECASE)) for score, pattern in table.items())
+
+
+def survey_answer(message: str) -> tuple[int | None, bool]:
+    """(score 1-5 or None, whether the message answers "did it work? 1-5" at all): "4", "5/5", "⭐⭐⭐",
+    "worked great" (5), "לא עבד" (1); a message with no score and no such words is no answer."""
+    text = (message or "").strip()
+    if not text or len(text) > 200:
+        return None, False
+    bare = regex(_FILE, "survey_score").match(text)
+    if bare:
+        return int(bare.group(1)), True
+    stars = text.count("⭐")
+    if 1 <= stars <= 5 and not re.sub(r"[⭐\s\uFE0F!.]", "", text):
+        return stars, True
+    for score, pattern in sorted(_survey_words(), key=lambda sp: sp[0]):  # "didn't work" before "worked"
+        if pattern.search(text):
+            return score, True
+    return None, False
 
 
 def facts(message: str, intent: str | None, *, notes: str = "", display_name: str = "") -> dict[str, object]:

@@ -70,7 +70,7 @@ def _drain(db: Any, sender: Any, workers: int, batch: int) -> tuple[float, int]:
 
 def run(*, jobs: int = 500, batch: int = 50, log: Callable[[str], None] = lambda _: None) -> dict[str, Any]:
     """Run the benchmark and return its numbers (see the module docstring)."""
-    from sqlalchemy import func, select
+    from sqlalchemy import delete, func, select
 
     from channels._twilio_sender import WhatsAppSender
     from channels.settings import TwilioSettings
@@ -78,14 +78,14 @@ def run(*, jobs: int = 500, batch: int = 50, log: Callable[[str], None] = lambda
     from store.bootstrap import open_database
     from store.models import ScheduledJob, Survey
 
-    db = open_eval_database(open_database(), name="influencer_os_bench_scheduler")
+    db = open_eval_database(open_database(), name="influencer_os_eval_bench_scheduler")
     sender = WhatsAppSender(db, TwilioSettings(), clock=lambda: DUE, sleep=lambda _: None)
     report: dict[str, Any] = {"jobs": jobs, "batch": batch}
     try:
         for workers in (1, 2):
             with db.admin_session() as s:
-                s.execute(ScheduledJob.__table__.delete())
-                s.execute(Survey.__table__.delete())
+                s.execute(delete(ScheduledJob))
+                s.execute(delete(Survey))
             _seed(db, jobs)
             log(f"{jobs} follow-ups due; {workers} worker(s) claiming {batch} at a time")
             seconds, ran = _drain(db, sender, workers, batch)

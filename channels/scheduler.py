@@ -28,6 +28,7 @@ from store import messages as message_store
 from store import schedule as schedule_store
 from store import surveys as survey_store
 from store import tenants as tenant_store
+from store.locks import xact_lock
 from store.records import DEFAULT_TIMEZONE, Tenant, utcnow
 
 __all__ = ["run_due", "QUIET_HOURS", "WEEKLY_FOLLOW_UPS"]
@@ -79,6 +80,7 @@ def _follow_up(db: Any, sender: WhatsAppSender, tenant: Tenant, job: schedule_st
         quiet = _quiet_until(now, tenant.timezone)
         if quiet is not None:
             raise Later(quiet, "quiet hours")
+        xact_lock(session, f"follow-ups:{tenant.id}:{contact.id}")  # two workers never both pass the limit
         week = survey_store.asked_since(session=session, tenant_id=tenant.id, contact_id=contact.id,
                                         since=now - dt.timedelta(days=7))
         if week >= WEEKLY_FOLLOW_UPS:

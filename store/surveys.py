@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from store.models import Survey
 
-__all__ = ["ask", "asked_since", "pending", "answer", "scores_by_coupon"]
+__all__ = ["ask", "asked_since", "pending", "note", "answer", "scores_by_coupon"]
 
 
 def ask(*, session: Session, tenant_id: int, contact_id: int | None, conversation_id: str | None,
@@ -33,6 +33,11 @@ def pending(*, session: Session, tenant_id: int, contact_id: int, since: dt.date
     return session.scalars(select(Survey).where(
         Survey.tenant_id == tenant_id, Survey.contact_id == contact_id, Survey.answered_at.is_(None),
         Survey.asked_at >= since).order_by(Survey.asked_at.desc())).first()
+
+
+def note(*, session: Session, survey: Survey, comment: str) -> None:
+    """Keep words that came without a score (already masked); the survey stays open for one."""
+    survey.comment = comment if not survey.comment else f"{survey.comment} | {comment}"[:1000]
 
 
 def answer(*, session: Session, survey: Survey, score: int | None, comment: str | None, at: dt.datetime) -> None:

@@ -174,8 +174,9 @@ _SURVEY_DAYS = 7
 
 def _answer_survey(ctx: ToolContext, args: FeedbackArgs) -> Any:
     """Fill the contact's pending satisfaction check with this answer (its score; words besides the
-    number are its comment), or None when none is pending or the answer carries no score."""
-    if not ctx.contact_id or args.rating is None:  # "thanks!" is not an answer to "1-5?"
+    number are its comment), or None when none is pending or the answer carries no score (its words are
+    then kept as the comment and the check stays open for a score)."""
+    if not ctx.contact_id:
         return None
     survey = survey_store.pending(session=ctx.session, tenant_id=ctx.tenant_id, contact_id=ctx.contact_id,
                                   since=ctx.now - dt.timedelta(days=_SURVEY_DAYS))
@@ -183,7 +184,12 @@ def _answer_survey(ctx: ToolContext, args: FeedbackArgs) -> Any:
         return None
     words = (args.text or "").strip()
     comment = None if not words or words.strip("0123456789/⭐️ .!") == "" else mask(words)
-    survey_store.answer(session=ctx.session, survey=survey, score=args.rating, comment=comment, at=ctx.now)
+    if args.rating is None:  # words without a score ("thanks!"): kept as the comment; the score may still come
+        if comment:
+            survey_store.note(session=ctx.session, survey=survey, comment=comment)
+        return None
+    survey_store.answer(session=ctx.session, survey=survey, score=args.rating, comment=comment or survey.comment,
+                        at=ctx.now)
     return survey
 
 

@@ -165,3 +165,17 @@ def test_the_followers_answer_fills_the_survey_and_a_low_score_opens_an_issue(cl
     with demo_db.admin_session() as s:
         assert s.scalar(select(func.count()).select_from(Survey).where(Survey.score == 5)) == 0
     assert again["reply"]["text"]
+
+
+def test_words_without_a_score_are_kept_and_the_score_may_still_come(client, demo_db):
+    cid = _shown_a_code(client)
+    _consent(demo_db)
+    scheduler.run_due(demo_db, _sender(client), now=LATER)
+    client.post(f"/api/conversations/{cid}/messages", json={"text": "thanks, it was a nice gift for my sister"})
+    with demo_db.admin_session() as s:
+        survey = s.scalars(select(Survey)).one()
+        assert survey.score is None and survey.answered_at is None and "gift" in (survey.comment or "")
+    client.post(f"/api/conversations/{cid}/messages", json={"text": "5"})
+    with demo_db.admin_session() as s:
+        survey = s.scalars(select(Survey)).one()
+        assert survey.score == 5 and survey.answered_at is not None and "gift" in (survey.comment or "")

@@ -17,6 +17,7 @@ from store import coupons as coupon_store
 from store import invoices as invoice_store
 from store import partnerships as partnership_store
 from store import support as support_store
+from store import surveys as survey_store
 from store import tasks as task_store
 from store.records import OPEN_PARTNERSHIP_STATUSES, CouponEvent
 from tools._owner_common import (
@@ -80,6 +81,14 @@ def coupon_figures(events: Iterable[CouponEvent]) -> dict:
     }
 
 
+_EVER = (dt.datetime(2000, 1, 1, tzinfo=dt.UTC), dt.datetime(2100, 1, 1, tzinfo=dt.UTC))
+
+
+def _satisfaction(answers: int, mean: float | None) -> dict | None:
+    """Answers to "did the code work? 1-5" and their mean score, when there are any."""
+    return {"answers": answers, "mean_score": round(mean, 2) if mean is not None else None} if answers else None
+
+
 class CouponStatsArgs(OwnerArgs):
     code: str | None = Field(None, description="one coupon code")
     partnership: str | None = Field(None, description="brand name, alias or ref: all its codes")
@@ -126,18 +135,24 @@ def coupon_numbers(
     for e in events:
         by_coupon.setdefault(e.coupon_id, []).append(e)
     names = partnership_names(ctx, [c.partnership_id for c in coupons])
+    scores = survey_store.scores_by_coupon(session=ctx.session, tenant_id=ctx.tenant_id, since=since or _EVER[0],
+                                           until=until or _EVER[1])
     rows = [
         {
             "code": c.code,
             "partnership": brand_of(names, c.partnership_id),
             "active": c.active,
             **coupon_figures(by_coupon.get(c.id, [])),
+            "satisfaction": _satisfaction(*scores.get(c.id, (0, None))),
         }
         for c in coupons
     ]
+    answers = sum(scores.get(c.id, (0, None))[0] for c in coupons)
+    scored = [(n, mean) for c in coupons for n, mean in [scores.get(c.id, (0, None))] if mean is not None]
+    mean_all = sum(n * m for n, m in scored) / sum(n for n, _ in scored) if scored else None
     return {
         "coupons": rows,
-        "total": coupon_figures(events),
+        "total": {**coupon_figures(events), "satisfaction": _satisfaction(answers, mean_all)},
         "period": {"from": jsonable(first), "to": jsonable(last)},
     }
 

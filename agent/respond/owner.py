@@ -283,6 +283,8 @@ def _coupon_stats(r: _Render, data: dict[str, Any]) -> dict[str, Any]:
         lines.append(
             _t(r.lang, "הכנסה להעתקה ", "revenue per copy ") + r.m(total["revenue_per_copy"], total.get("currency"))
         )
+    if (total.get("satisfaction") or {}).get("mean_score") is not None:
+        lines.append(_t(r.lang, "שביעות רצון ", "satisfaction ") + f"{total['satisfaction']['mean_score']}/5")
     if total.get("top_products"):
         lines.append(
             _t(r.lang, "מובילים: ", "top products: ") + ", ".join(p["product"] for p in total["top_products"][:3])

@@ -179,3 +179,23 @@ def test_words_without_a_score_are_kept_and_the_score_may_still_come(client, dem
     with demo_db.admin_session() as s:
         survey = s.scalars(select(Survey)).one()
         assert survey.score == 5 and survey.answered_at is not None and "gift" in (survey.comment or "")
+
+
+def test_satisfaction_shows_in_coupon_stats(client, demo_db):
+    from sqlalchemy import select as sql_select
+
+    from store import owners as owner_store
+    from store.models import Tenant
+
+    cid = _shown_a_code(client)
+    _consent(demo_db)
+    scheduler.run_due(demo_db, _sender(client), now=LATER)
+    client.post(f"/api/conversations/{cid}/messages", json={"text": "4"})
+    with demo_db.admin_session() as s:
+        tenant = s.scalar(sql_select(Tenant).where(Tenant.handle == HANDLE))
+        token = owner_store.create_token(session=s, tenant_id=tenant.id, label="stats")
+    stats = client.get("/owner/v1/stats/coupons", headers={"Authorization": f"Bearer {token}"}).json()
+    silka = next(c for c in stats["coupons"] if c["code"] == "SILKA20")
+    assert silka["satisfaction"] == {"answers": 1, "mean_score": 4.0}
+    assert stats["total"]["satisfaction"] == {"answers": 1, "mean_score": 4.0}
+    assert all(c["satisfaction"] is None for c in stats["coupons"] if c["code"] != "SILKA20")

@@ -19,6 +19,7 @@ from channels import notify
 from channels._twilio_sender import WhatsAppSender
 from channels.base import OnMessage
 from channels.lifecycle import run_lifecycle
+from channels.reminders import plan as plan_reminders
 from channels.scheduler import run_due as run_scheduled
 from channels.settings import TwilioSettings, get_twilio_settings, get_web_settings
 from channels.turns import TurnRunner
@@ -130,6 +131,7 @@ def build_runtime(
     digest_every: float = 60.0,
     lifecycle_every: float = 300.0,
     scheduler_every: float = 30.0,
+    reminders_every: float = 600.0,
 ) -> ChannelRuntime:
     """Build the channels' runtime (the worker is not started: call `start_worker`)."""
     owns_agent = agent is None and on_message is None
@@ -151,7 +153,8 @@ def build_runtime(
     notifier = Periodic("notify", notify_every, lambda: notify.notify_pending(db, sender))
     periodic = [notifier, Periodic("digest", digest_every, lambda: notify.send_due_digests(db, sender)),
                 Periodic("lifecycle", lifecycle_every, lambda: run_lifecycle(db, sender)),
-                Periodic("scheduler", scheduler_every, lambda: run_scheduled(db, sender))]
+                Periodic("scheduler", scheduler_every, lambda: run_scheduled(db, sender, plan=False)),
+                Periodic("reminders", reminders_every, lambda: plan_reminders(db, now=sender.clock()))]
     channel = whatsapp or TwilioWhatsAppChannel(settings)
     runtime = ChannelRuntime(
         db=db,

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from channels import reminders
 from channels._twilio_sender import WhatsAppSender
 from store import contacts as contact_store
 from store import conversations as conversation_store
@@ -107,14 +108,26 @@ def _follow_up(db: Any, sender: WhatsAppSender, tenant: Tenant, job: schedule_st
     return outcome.status
 
 
+def _reminder(db: Any, sender: WhatsAppSender, tenant: Tenant, job: schedule_store.Claimed, now: dt.datetime) -> str:
+    try:
+        return reminders.send(db, sender, tenant, job, now)
+    except reminders.NotDue as exc:
+        raise Skip(str(exc)) from None
+
+
 HANDLERS: dict[str, Callable[[Any, WhatsAppSender, Tenant, schedule_store.Claimed, dt.datetime], str]] = {
     "follow_up": _follow_up,
+    "reminder": _reminder,
 }
 
 
-def run_due(db: Any, sender: WhatsAppSender, *, now: dt.datetime | None = None, limit: int = 100) -> dict[str, int]:
-    """Run every job due by `now` (the sender's clock by default); counts by outcome."""
+def run_due(db: Any, sender: WhatsAppSender, *, now: dt.datetime | None = None, limit: int = 100,
+            plan: bool = True) -> dict[str, int]:
+    """Run every job due by `now` (the sender's clock by default), after planning owner reminders;
+    counts by outcome."""
     now = now or sender.clock() or utcnow()
+    if plan:
+        reminders.plan(db, now=now)  # owner reminders of tasks and invoices, scheduled once each
     with db.admin_session() as session:  # the claim spans tenants; each job then runs as its tenant
         claimed = schedule_store.claim_due(session=session, now=now, limit=limit)
         tenants = {t.id: t for t in tenant_store.list_all(session=session)}

@@ -10,7 +10,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 __all__ = ["TwilioSettings", "WebSettings", "get_twilio_settings", "get_web_settings", "PURPOSES"]
 
 # Why an outbound WhatsApp message is sent; outside the 24-hour window each needs its own template.
-PURPOSES = ("reply", "handoff", "support", "digest", "follow_up", "relay")
+PURPOSES = ("reply", "handoff", "support", "digest", "follow_up", "relay", "reminder")
 
 
 class TwilioSettings(BaseSettings):
@@ -32,6 +32,7 @@ class TwilioSettings(BaseSettings):
     content_sid_digest: str | None = None
     content_sid_follow_up: str | None = None
     content_sid_relay: str | None = None  # the owner's own reply to a follower outside the window
+    content_sid_reminder: str | None = None  # an owner reminder (falls back to the digest's template)
     max_attempts: int = Field(default=4, ge=1, le=10)
     backoff_seconds: float = Field(default=0.5, ge=0)
     backoff_max_seconds: float = Field(default=8.0, ge=0)
@@ -47,6 +48,8 @@ class TwilioSettings(BaseSettings):
         sid = getattr(self, f"content_sid_{purpose}", None)
         if sid is None and purpose == "support":
             sid = self.content_sid_handoff
+        if sid is None and purpose == "reminder":
+            sid = self.content_sid_digest
         return sid or None
 
     def public_url(self, path: str, fallback: str) -> str:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from store.models import Invoice
 
-__all__ = ["UNPAID_STATUSES", "list_invoices", "get_by_number", "next_number", "create"]
+__all__ = ["get", "UNPAID_STATUSES", "list_invoices", "get_by_number", "next_number", "create"]
 
 UNPAID_STATUSES = ("draft", "sent", "overdue")
 
@@ -39,6 +39,11 @@ def list_invoices(
     return sorted(
         rows, key=lambda i: (i.due is None, i.due or dt.date.max, _numeric(i.number) or 0, i.number)
     )
+
+
+def get(*, session: Session, tenant_id: int, invoice_id: int) -> Invoice | None:
+    """The tenant's invoice by id."""
+    return session.scalars(select(Invoice).where(Invoice.tenant_id == tenant_id, Invoice.id == invoice_id)).first()
 
 
 def get_by_number(*, session: Session, tenant_id: int, number: str) -> Invoice | None:

@@ -64,6 +64,14 @@ def _conversation_stats(msg: Message) -> OwnerCommand | None:
     return _command(msg, "conversation_stats", {"period": _first(msg, PERIODS)})
 
 
+_QUOTED = re.compile(r"['\"“”‘’׳״]([^'\"“”‘’׳״]{3,200})['\"“”‘’׳״]")
+
+
+def _quoted(text: str, words: str) -> bool:
+    """True when `words` appear inside a quoted title in the text."""
+    return any(words.lower() in q.lower() for q in _QUOTED.findall(text or ""))
+
+
 def _invoice(msg: Message) -> OwnerCommand | None:
     word = msg.has(INVOICE_WORD)
     paid = msg.has(r"\bpaid\b|\bgot paid\b|\breceived\b|שולמה|שולם|שילמו|שילם|קיבלתי\s+(?:את\s+)?(?:ה)?תשלום")
@@ -84,6 +92,8 @@ def _invoice(msg: Message) -> OwnerCommand | None:
             return None
     if (msg.has(TASK_WORD) or msg.has(TASK_ONLY)) and not msg.invoice_no:
         return None  # "the invoice task", "reschedule the KitchenPro invoice": a task about an invoice
+    if msg.invoice_no and (msg.has(TASK_WORD) or msg.has(TASK_ONLY)) and _quoted(msg.text, msg.invoice_no.group(0)):
+        return None  # "mark the task 'Chase Flexa about invoice 4103' as done": the invoice is in the task's title
     ref = msg.brand()[0]
     creating = msg.has(
         r"\b(?:create|new|issue|make|prepare|draft|raise)\s+(?:an?\s+|the\s+)?(?:new\s+)?invoice\b|"

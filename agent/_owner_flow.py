@@ -23,7 +23,7 @@ from store import tasks as task_store
 from store.records import DEFAULT_TIMEZONE
 from tools.registry import ToolError, validate_args
 
-__all__ = ["decide_owner", "decide_pending", "owner_command_in"]
+__all__ = ["decide_owner", "decide_pending", "owner_command_in", "decide_call"]
 
 def _tasks(session: Any, tenant_id: int) -> list[tuple[int, str, str | None]]:
     return task_store.titles(session=session, tenant_id=tenant_id)
@@ -222,3 +222,9 @@ def decide_pending(state: TurnState, ctx: Context) -> tuple[dict[str, Any], None
                 "reason": f"owner confirmed {pending['tool']}"}, None
     return {"action": "respond", "tool_calls": [], "note": "cancelled", "pending": pending,
             "reason": f"owner did not confirm {pending['tool']}: cancelled"}, None
+
+
+def decide_call(state: TurnState, ctx: Context, name: str, args: dict[str, Any], *,
+                reason: str) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """Run a tool call now, or hold it for a yes when the tool asks to be confirmed (any role)."""
+    return _one_call(state, ctx, name, args, question=None, reason=reason)

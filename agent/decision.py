@@ -8,7 +8,7 @@ from typing import Any
 
 from langgraph.runtime import Runtime
 
-from agent._owner_flow import decide_answer, decide_owner, decide_pending, owner_command_in
+from agent._owner_flow import decide_answer, decide_call, decide_owner, decide_pending, owner_command_in
 from agent.context import Context, turn_now
 from agent.engines.base import call_with_fallback
 from agent.engines.offline.facts import survey_answer
@@ -96,6 +96,19 @@ def _also_asks_for_a_person(u: dict[str, Any]) -> bool:
         _ALSO_HUMAN)
 
 
+def _personal_data(state: TurnState, ctx: Context) -> tuple[dict[str, Any], dict[str, Any] | None] | None:
+    """A follower asking to erase their data (confirmed first) or to see it."""
+    entities = (state.get("understanding") or {}).get("entities") or {}
+    if entities.get("erase_requested"):
+        return decide_call(state, ctx, "erase_my_data", {}, reason="the follower asked to erase their data")
+    if entities.get("export_requested"):
+        return decide_call(state, ctx, "export_my_data", {}, reason="the follower asked for their data")
+    return None
+
+
+# A follower's own data is erased or exported on their explicit words (and an erasure on their "yes"),
+# never on a model's choice: these tools are not offered to it (the act gate refuses an unconfirmed erasure too).
+_DECIDED_BY_RULES = frozenset({"erase_my_data", "export_my_data"})
 _SURVEY_DAYS = 7  # a survey asked longer ago than this is no longer being answered
 
 
@@ -135,7 +148,8 @@ def _follower_decision(state: TurnState, ctx: Context) -> dict[str, Any]:
         return {"action": "respond", "tool_calls": [], "reason": f"{boundary} advice: the persona's redirect",
                 "note": "boundary", "boundary": boundary}
     planned = call_with_fallback(ctx.engine, ctx.fallback_engine, "plan_tools", state,
-                                 tools=ctx.tools.for_role(state.get("role", "follower")))
+                                 tools=[t for t in ctx.tools.for_role(state.get("role", "follower"))
+                                        if t.name not in _DECIDED_BY_RULES])
     calls = planned.value if planned.value is not None else follower_tool_calls(state, ctx.tools)
     if intent == "human_request":
         if planned.value is None and _also_a_problem(u):  # "…I want a real person, my order never came"
@@ -169,7 +183,7 @@ def decision_node(state: TurnState, runtime: Runtime[Context]) -> dict[str, Any]
         decision = {"action": "rate_limited", "tool_calls": [], "reason": "rate limit"}
     elif verdict == "refuse":
         decision = {"action": "refuse", "tool_calls": [], "reason": "; ".join(state["policy"].get("reasons", []))}
-    elif role == "owner" and state.get("pending_action"):
+    elif state.get("pending_action"):  # an owner's change, or a follower's erasure, waiting for a yes
         decision, pending = decide_pending(state, ctx)
         out["pending_action"] = pending
     elif role == "owner" and (answered := decide_answer(state, ctx)) is not None:
@@ -188,6 +202,8 @@ def decision_node(state: TurnState, runtime: Runtime[Context]) -> dict[str, Any]
         out["pending_action"] = pending
         out["understanding"] = {**(state.get("understanding") or {}), "intent": command,
                                 "resolved_from": "owner_command_parser"}
+    elif role != "owner" and (personal := _personal_data(state, ctx)) is not None:
+        decision, out["pending_action"] = personal
     elif role != "owner" and (answer := _survey_answer(state, ctx)) is not None:
         # "did the code work? 1-5" was asked: "4", "⭐⭐⭐", "לא עבד" is its answer, whatever else it could be
         decision = answer

@@ -192,6 +192,14 @@ class Agent:
         except Exception:  # knowledge search falls back to its own default
             return None
 
+    def _forget_threads(self, result: TurnResult) -> None:
+        """After a committed erasure, the saved state of the follower's conversations goes too (their
+        history lives there, masked): the next message starts fresh."""
+        for call in result.tool_results or []:
+            if call.get("name") == "erase_my_data" and call.get("ok"):
+                for thread in (call.get("data") or {}).get("conversations") or []:
+                    self.checkpointer.delete_thread(str(thread))
+
     def close(self) -> None:
         """Close the checkpointer's connections and the limiter's Redis client."""
         self.pool.close()
@@ -287,6 +295,7 @@ class Agent:
             result.ms = round((time.perf_counter() - started) * 1000, 2)
             result.message_id = context.turn.get("inbound_id")
             result.reply_id = getattr(context.turn.get("reply_row"), "id", None)  # set by the commit's flush
+            self._forget_threads(result)
         except (UnknownTenant, UnknownConversation, InvalidMessage):
             session.rollback()
             raise

@@ -116,6 +116,22 @@ def console_link_for(db: Any, settings: TwilioSettings, *, tenant_id: int, actor
     return f"{base.rstrip('/')}/console/login?code={auth.issue_link(db.redis, tenant_id=tenant_id, actor=actor)}"
 
 
+EXPORT_SECONDS = 3600
+
+
+def export_link_for(db: Any, settings: TwilioSettings, data: dict[str, Any]) -> str:
+    """A one-hour link to download a follower's data (kept sealed in Redis until then; the `export_link`
+    service the export tool uses)."""
+    import secrets
+
+    from channels._sealed import seal
+
+    code = secrets.token_urlsafe(24)
+    db.redis.set(f"export:{code}", seal(data), ex=EXPORT_SECONDS)
+    base = get_web_settings().public_base_url or settings.public_base_url or "http://127.0.0.1:8000"
+    return f"{base.rstrip('/')}/api/export/{code}"
+
+
 def build_runtime(
     db: Any,
     *,
@@ -144,6 +160,7 @@ def build_runtime(
     if agent is not None and hasattr(agent, "services"):
         agent.services.setdefault("deliver", sender.deliver)
         agent.services.setdefault("console_link", functools.partial(console_link_for, db, settings))
+        agent.services.setdefault("export_link", functools.partial(export_link_for, db, settings))
     import redis
 
     blocking = redis.Redis.from_url(db.redis_url, socket_timeout=10, socket_connect_timeout=2)

@@ -277,6 +277,18 @@ async def daily_digest(request: Request) -> JSONResponse:
     return await _read(request, "daily_digest", "date")
 
 
+@router.get("/rules")
+async def list_rules(request: Request) -> JSONResponse:
+    """Reminder and follow-up rules: trigger, days, on/off (the defaults until changed)."""
+    return await _read(request, "list_rules")
+
+
+@router.patch("/rules/{trigger}")
+async def set_rule(trigger: str, request: Request) -> JSONResponse:
+    """Change one rule: {"days": 0-60} and/or {"active": true|false}."""
+    return await _write(request, "set_rule", {"trigger": trigger})
+
+
 @router.get("/inbox")
 async def inbox(request: Request) -> JSONResponse:
     """Follower conversations waiting for a human or held by one: number, channel, last message, how long."""

@@ -16,6 +16,7 @@ from channels._twilio_sender import WhatsAppSender
 from store import invoices as invoice_store
 from store import owners as owner_store
 from store import reminders as reminder_store
+from store import rules as rule_store
 from store import schedule as schedule_store
 from store import tasks as task_store
 from store import tenants as tenant_store
@@ -29,6 +30,17 @@ RULES = (("task", "soon", 1), ("task", "overdue", 1), ("invoice", "soon", 3), ("
 _STALE_DAYS = 7  # nothing is reminded about for the first time a week after it was due
 
 
+def _active_rules(rules: dict[str, dict[str, Any]]) -> list[tuple[str, str, int]]:
+    """(subject, when, days) of the tenant's reminder rules that are on (store.rules: defaults = RULES)."""
+    out = []
+    for subject, when, _ in RULES:
+        rule = rules.get(f"{subject}_{'due' if when == 'soon' else 'overdue'}") or {}
+        if rule.get("active", True):
+            days = int(rule.get("days") or 0)
+            out.append((subject, when, days if when == "soon" else max(1, days)))
+    return out
+
+
 class NotDue(Exception):
     """The reminder no longer applies, and why."""
 
@@ -40,11 +52,15 @@ def _at(day: dt.date, timezone: str) -> dt.datetime:
 def plan(db: Any, *, now: dt.datetime) -> int:
     """Schedule the reminders of every tenant's open tasks and unpaid invoices; how many are new."""
     with db.admin_session() as session:
-        tenants = [(t.id, t.timezone or DEFAULT_TIMEZONE) for t in tenant_store.list_all(session=session)]
+        tenants = [(t.id, t.timezone or DEFAULT_TIMEZONE, rule_store.rules_of(t.settings))
+                   for t in tenant_store.list_all(session=session)]
     added = 0
-    for tenant_id, timezone in tenants:
+    for tenant_id, timezone, rules in tenants:
+        active = _active_rules(rules)
+        if not active:
+            continue
         today = now.astimezone(ZoneInfo(timezone)).date()
-        since, until = today - dt.timedelta(days=_STALE_DAYS), today + dt.timedelta(days=max(r[2] for r in RULES))
+        since, until = today - dt.timedelta(days=_STALE_DAYS), today + dt.timedelta(days=max(r[2] for r in active))
         with db.session(tenant_id=tenant_id) as session:
             items: list[tuple[str, int, dt.date]] = [
                 ("task", t.id, t.due_date) for t in reminder_store.open_tasks_due(
@@ -52,7 +68,7 @@ def plan(db: Any, *, now: dt.datetime) -> int:
             items += [("invoice", i.id, i.due) for i in reminder_store.unpaid_invoices_due(
                 session=session, tenant_id=tenant_id, since=since, until=until) if i.due]
             for subject, item_id, due in items:
-                for rule_subject, when, days in RULES:
+                for rule_subject, when, days in active:
                     if rule_subject != subject:
                         continue
                     day = due - dt.timedelta(days=days) if when == "soon" else due + dt.timedelta(days=days)
@@ -63,15 +79,15 @@ def plan(db: Any, *, now: dt.datetime) -> int:
                     job = schedule_store.schedule(
                         session=session, tenant_id=tenant_id, kind="reminder", due_at=max(_at(day, timezone), now)
                         if day <= today else _at(day, timezone),
-                        payload={"subject": subject, "id": item_id, "when": when, "due": due.isoformat()},
-                        dedupe_key=f"reminder:{subject}:{item_id}:{when}:{due.isoformat()}")
+                        payload={"subject": subject, "id": item_id, "when": when, "due": due.isoformat(),
+                                 "days": days},
+                        dedupe_key=f"reminder:{subject}:{item_id}:{when}:{due.isoformat()}:{days}")
                     added += job is not None
     return added
 
 
 _TEXT = {
-    ("task", "soon"): ("⏰ תזכורת: המשימה '{title}' להגשה מחר ({due}).",
-                       "⏰ Reminder: '{title}' is due tomorrow ({due})."),
+    ("task", "soon"): ("⏰ תזכורת: המשימה '{title}' להגשה ב-{due}.", "⏰ Reminder: '{title}' is due {due}."),
     ("task", "overdue"): ("⏰ המשימה '{title}' הייתה להגשה ב-{due} ועדיין פתוחה.",
                           "⏰ '{title}' was due {due} and is still open."),
     ("invoice", "soon"): ("💸 חשבונית {title} לתשלום ב-{due}.", "💸 Invoice {title} is due on {due}."),
@@ -97,6 +113,10 @@ def _about(session: Any, tenant_id: int, payload: dict[str, Any]) -> str:
 def send(db: Any, sender: WhatsAppSender, tenant: Tenant, job: Any, now: dt.datetime) -> str:
     """Send one reminder to the owner's and managers' WhatsApp; the outcome of the first send."""
     p = job.payload
+    current = {(s, w): d for s, w, d in _active_rules(rule_store.rules_of(tenant.settings))}
+    if current.get((str(p.get("subject")), str(p.get("when")))) != p.get("days", current.get(
+            (str(p.get("subject")), str(p.get("when"))))):
+        raise NotDue("the owner changed or stopped this reminder")
     with db.session(tenant_id=tenant.id) as session:
         title = _about(session, tenant.id, p)
         phones = owner_store.phones(session=session, tenant_id=tenant.id) + owner_store.manager_phones(

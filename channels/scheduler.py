@@ -26,6 +26,7 @@ from store import conversations as conversation_store
 from store import coupons as coupon_store
 from store import inbox as inbox_store
 from store import messages as message_store
+from store import rules as rule_store
 from store import schedule as schedule_store
 from store import surveys as survey_store
 from store import tenants as tenant_store
@@ -69,6 +70,8 @@ def _quiet_until(now: dt.datetime, timezone: str) -> dt.datetime | None:
 
 def _follow_up(db: Any, sender: WhatsAppSender, tenant: Tenant, job: schedule_store.Claimed, now: dt.datetime) -> str:
     p = job.payload
+    if not rule_store.rules_of(tenant.settings)["coupon_follow_up"].get("active", True):
+        raise Skip("the owner stopped coupon follow-ups")
     with db.session(tenant_id=tenant.id) as session:
         contact = contact_store.get(session=session, tenant_id=tenant.id, contact_id=int(p.get("contact_id") or 0))
         coupon = coupon_store.get(session=session, tenant_id=tenant.id, coupon_id=int(p.get("coupon_id") or 0))

@@ -24,6 +24,7 @@ from agent.guard.sanitize import CleanStr
 from agent.types import MAX_MESSAGE_CHARS
 from channels import _web_data as data
 from channels._cors import cors_headers, origin_allowed, preflight_headers
+from channels._sealed import unseal
 from channels._web_limits import limits_for
 from channels.base import InboundMessage, InputChannel, OnMessage, OutputChannel, TurnResult
 from channels.demo import demo_handle
@@ -319,6 +320,17 @@ class WebChannel(InputChannel):
             start = max(after, int(last) if last.isdigit() and len(last) < 19 else 0)
             headers = dict(getattr(request.state, "cors_headers", {}))
             return EventSourceResponse(self._updates(request, conv, start), headers=headers, ping=15)
+
+        @router.get("/api/export/{code}", tags=["web chat"])
+        def export(request: Request, code: str) -> Response:
+            """A follower's data as JSON, from the link the assistant gave them (one hour, then gone)."""
+            raw = request.app.state.db.redis.get(f"export:{code}") if re.fullmatch(r"[\w-]{20,64}", code) else None
+            if not raw:
+                raise Problem(404, "this link is unknown or expired; ask the assistant again", field="code",
+                              code="unknown_export")
+            data = unseal(raw.decode() if isinstance(raw, bytes) else raw)
+            return JSONResponse(data, headers={"Content-Disposition": 'attachment; filename="my-data.json"',
+                                               "Cache-Control": "no-store"})
 
         @router.post("/api/events", status_code=201, tags=["web chat"])
         def client_event(request: Request, body: ClientEvent) -> JSONResponse:

@@ -4,7 +4,20 @@ A tool is described where it is written (`@tool(...)` in its area's module) and 
 being listed below; nothing registers itself on import.
 """
 
-from tools import analytics, brands, content, coupons, inbox, invoices, partnerships, support, tasks, team
+from tools import (
+    analytics,
+    brands,
+    content,
+    coupons,
+    inbox,
+    invoices,
+    partnerships,
+    privacy,
+    rules,
+    support,
+    tasks,
+    team,
+)
 from tools.registry import FOLLOWER, OWNER, Registry, ToolContext, ToolError, ToolResult, ToolSpec
 
 __all__ = [
@@ -12,6 +25,7 @@ __all__ = [
     "FOLLOWER_TOOLS",
     "OWNER",
     "OWNER_TOOLS",
+    "PERSONAL_TOOLS",
     "REGISTRY",
     "Registry",
     "ToolContext",
@@ -29,6 +43,12 @@ FOLLOWER_TOOLS: tuple[ToolSpec, ...] = (
     support.request_handoff,
     support.record_feedback,
     support.set_consent,
+)
+
+# A follower's own data (erase, export): followers only.
+PERSONAL_TOOLS: tuple[ToolSpec, ...] = (
+    privacy.erase_my_data,
+    privacy.export_my_data,
 )
 
 OWNER_TOOLS: tuple[ToolSpec, ...] = (
@@ -58,6 +78,8 @@ OWNER_TOOLS: tuple[ToolSpec, ...] = (
     team.remove_manager,
     team.list_managers,
     team.console_link,
+    rules.set_rule,
+    rules.list_rules,
 )
 
-REGISTRY = Registry(FOLLOWER_TOOLS + OWNER_TOOLS)
+REGISTRY = Registry(FOLLOWER_TOOLS + PERSONAL_TOOLS + OWNER_TOOLS)

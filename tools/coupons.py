@@ -10,7 +10,9 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from store import coupons as coupon_store
+from store import rules as rule_store
 from store import schedule as schedule_store
+from store import tenants as tenant_store
 from store.records import PUBLIC_STATUSES, Coupon, Partnership
 from tools._brands import (
     brand_summary,
@@ -60,6 +62,11 @@ def valid_coupons(
 FOLLOW_UP_DAYS = 3  # after a code is shown, the follower is asked whether it worked
 
 
+def _follow_up_rule(ctx: ToolContext) -> dict:
+    tenant = tenant_store.get(session=ctx.session, tenant_id=ctx.tenant_id)
+    return rule_store.rules_of(tenant.settings if tenant else None)["coupon_follow_up"]
+
+
 def _record_shown(ctx: ToolContext, coupons: list[Coupon]) -> None:
     # The owner looking at their own codes is not an audience signal.
     if ctx.role == OWNER or not coupons:
@@ -67,11 +74,12 @@ def _record_shown(ctx: ToolContext, coupons: list[Coupon]) -> None:
     coupon_store.record_events(session=ctx.session, tenant_id=ctx.tenant_id, coupon_ids=[c.id for c in coupons],
                                kind="shown", conversation_id=ctx.conversation_id, contact_id=ctx.contact_id,
                                at=ctx.now)
-    if ctx.contact_id is not None:  # "did the code work?" a few days later (sent only with consent)
+    rule = _follow_up_rule(ctx)
+    if ctx.contact_id is not None and rule.get("active", True):  # "did the code work?" days later, with consent
         first = coupons[0]
         schedule_store.schedule(
             session=ctx.session, tenant_id=ctx.tenant_id, kind="follow_up",
-            due_at=ctx.now + dt.timedelta(days=FOLLOW_UP_DAYS),
+            due_at=ctx.now + dt.timedelta(days=int(rule.get("days") or FOLLOW_UP_DAYS)),
             payload={"rule": "coupon", "contact_id": ctx.contact_id, "coupon_id": first.id,
                      "conversation_id": ctx.conversation_id},
             dedupe_key=f"follow_up:coupon:{ctx.contact_id}:{first.id}")

@@ -33,7 +33,8 @@ log = logging.getLogger(__name__)
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 _GREETINGS = {"he": ("היי!", "הי!", "היי היי!"), "en": ("Hi!", "Hey!", "Hi there!")}
 _CLOSING = frozenset({"feedback", "consent_withdrawn", "handoff"})
-_NO_GREETING = frozenset({"greeting", "feedback", "consent_granted", "consent_withdrawn", "small_talk"})
+_NO_GREETING = frozenset({"greeting", "feedback", "consent_granted", "consent_withdrawn", "small_talk", "erased",
+                          "exported"})
 _NO_SIGN_OFF = SERIOUS - {"handoff", "support"} | {"clarify", "confirm", "owner_result"}
 
 

@@ -71,6 +71,38 @@ def _console(r: Any, data: dict[str, Any]) -> dict[str, Any]:
     return {"headline": _t(r.lang, he, en), "lines": [str(data.get("url"))]}
 
 
+_RULE_NAMES = {
+    "task_due": ("תזכורת לפני דדליין של משימה", "a reminder before a task is due"),
+    "task_overdue": ("תזכורת על משימה שעבר זמנה", "a reminder when a task is overdue"),
+    "invoice_due": ("תזכורת לפני מועד תשלום חשבונית", "a reminder before an invoice is due"),
+    "invoice_overdue": ("תזכורת על חשבונית שלא שולמה בזמן", "a reminder when an invoice is overdue"),
+    "coupon_follow_up": ("פולואפ לעוקבים אחרי קוד (\"הקוד עבד?\")", "the follow-up to followers after a code"),
+}
+
+
+def _rule_line(r: Any, rule: dict[str, Any]) -> str:
+    he, en = _RULE_NAMES.get(str(rule.get("trigger")), (rule.get("trigger"), rule.get("trigger")))
+    days = int(rule.get("days") or 0)
+    if not rule.get("active", True):
+        state = _t(r.lang, "כבוי", "off")
+    elif rule.get("trigger") == "coupon_follow_up":
+        state = _t(r.lang, f"{days} ימים אחרי שהקוד הוצג", f"{days} days after the code was shown")
+    elif str(rule.get("trigger")).endswith("overdue"):
+        state = _t(r.lang, f"{days} ימים אחרי המועד", f"{days} days after the date")
+    else:
+        state = _t(r.lang, f"{days} ימים לפני", f"{days} days before")
+    return f"{_t(r.lang, str(he), str(en))}: {state}"
+
+
+def _rule_set(r: Any, data: dict[str, Any]) -> dict[str, Any]:
+    return {"headline": _t(r.lang, "עדכנתי ✅", "Updated ✅"), "lines": [_rule_line(r, data)]}
+
+
+def _rules(r: Any, data: dict[str, Any]) -> dict[str, Any]:
+    return {"headline": _t(r.lang, "התזכורות שלך:", "Your reminders:"),
+            "lines": [_rule_line(r, rule) for rule in data.get("rules") or []]}
+
+
 TEAM_RENDERERS: dict[str, Callable[[Any, dict[str, Any]], dict[str, Any]]] = {
     "add_manager": _added,
     "remove_manager": _removed,
@@ -78,4 +110,6 @@ TEAM_RENDERERS: dict[str, Callable[[Any, dict[str, Any]], dict[str, Any]]] = {
     "list_conversations": _conversations,
     "list_issues": _issues,
     "console_link": _console,
+    "set_rule": _rule_set,
+    "list_rules": _rules,
 }

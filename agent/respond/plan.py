@@ -312,6 +312,10 @@ def _from_results(
         elif name == "set_consent":
             granted = data.get("consent") == "granted"
             segments.append(Segment("consent_granted" if granted else "consent_withdrawn"))
+        elif name == "erase_my_data":
+            segments.append(Segment("erased", {"messages": data.get("messages") or 0}))
+        elif name == "export_my_data":
+            segments.append(Segment("exported", {**(data.get("summary") or {}), "url": data.get("url")}))
         else:
             out = render_owner_result(
                 name,
@@ -421,7 +425,7 @@ def _decision_segments(state: dict[str, Any], language: str, today: dt.date) -> 
         if question and language_of(question) != language:
             question = None
         return [Segment("clarify", {"options": options, "question": question})]
-    if state.get("role") == "owner" and not state.get("tool_results") and note in ("cancelled", "expired"):
+    if not state.get("tool_results") and note in ("cancelled", "expired"):  # an owner's change or an erasure
         return [Segment(f"owner_{note}")]
     return None
 

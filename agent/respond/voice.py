@@ -33,6 +33,8 @@ SERIOUS = frozenset(
         "paused",
         "handoff",
         "consent_withdrawn",
+        "erased",
+        "exported",
     }
 )
 # Situations that carry the persona's emoji habit (good news and chat, not "your code expired").

@@ -81,3 +81,30 @@ def test_an_invoice_three_days_ahead_and_a_paid_one_cancelled(client, twilio, de
     reminders.plan(demo_db, now=saturday)
     scheduler.run_due(demo_db, sender, now=saturday, plan=False)
     assert not any("9001" in m and ("still unpaid" in m or "לא שולמה" in m) for m in _owner_messages(twilio))
+
+
+def test_rules_set_by_chat_change_the_reminders_and_the_follow_ups(client, twilio, demo_db):
+    from store import owners as owner_store
+
+    tenant_id = _tenant(demo_db)
+    _add(demo_db, tenant_id)
+    with demo_db.admin_session() as s:
+        token = owner_store.create_token(session=s, tenant_id=tenant_id, label="rules")
+    owner = {"Authorization": f"Bearer {token}"}
+    rules = {r["trigger"]: r for r in client.get("/owner/v1/rules", headers=owner).json()["rules"]}
+    assert rules["invoice_due"] == {"trigger": "invoice_due", "days": 3, "active": True, "audience": "owner"}
+    bad = client.patch("/owner/v1/rules/invoice_due", headers=owner, json={})
+    assert bad.status_code == 422  # neither days nor on/off: one clear error, nothing changed
+    off = client.patch("/owner/v1/rules/invoice_due", headers=owner, json={"active": False})
+    assert off.status_code == 200 and off.json()["active"] is False
+    assert client.patch("/owner/v1/rules/nonsense", headers=owner, json={"days": 2}).status_code == 422
+
+    # Monday: the invoice reminder is off; the task one is on (due tomorrow).
+    assert reminders.plan(demo_db, now=NOW) == 1
+    with demo_db.admin_session() as s:
+        subjects = [j.payload["subject"] for j in s.scalars(select(ScheduledJob))]
+    assert subjects == ["task"]
+    # A job planned under an old rule does not fire once the owner changed it.
+    client.patch("/owner/v1/rules/task_due", headers=owner, json={"days": 2})
+    sender = client.app.state.runtime.sender
+    assert scheduler.run_due(demo_db, sender, now=NOW, plan=False) == {"cancelled": 1}

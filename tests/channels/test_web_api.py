@@ -322,3 +322,23 @@ def test_an_open_widget_gets_the_influencers_own_reply_and_the_hand_back_live(cl
             assert [n for n, _ in _sse(response) if n == "message"] == []
     finally:
         get_web_settings.cache_clear()
+
+
+def test_a_follower_gets_a_link_to_their_data_and_can_have_it_erased(client, demo_db):
+    import re
+
+    cid = _new_conversation(client)
+    client.post(f"/api/conversations/{cid}/messages", json={"text": "יש קוד לסילקה? המייל שלי dana@example.com"})
+    told = client.post(f"/api/conversations/{cid}/messages", json={"text": "send me my data"}).json()
+    link = re.search(r"https?://\S+/api/export/[\w-]+", told["reply"]["text"]).group(0)
+    data = client.get(link[link.index("/api/export"):])
+    assert data.status_code == 200 and "attachment" in data.headers["content-disposition"]
+    body = data.json()
+    assert any("סילקה" in m["text"] for m in body["messages"]) and "dana@example.com" not in data.text
+    assert client.get("/api/export/" + "x" * 30).status_code == 404
+
+    asked = client.post(f"/api/conversations/{cid}/messages", json={"text": "תמחקו את המידע שלי"}).json()
+    assert "כן" in asked["reply"]["text"]  # asks to confirm
+    client.post(f"/api/conversations/{cid}/messages", json={"text": "כן"})
+    history = client.get(f"/api/conversations/{cid}/messages").json()["messages"]
+    assert not any("סילקה" in m["text"] for m in history)

@@ -97,7 +97,7 @@ cases:
         at: "+2h"
         expect: {{contains: [SHIRA15], not_delivered: follower}}
     after:
-      - {{resource: outbound_messages, where: {{to_role: owner}}, count: 1}}
+      - {{resource: outbound_messages, where: {{to_role: owner, purpose: handoff}}, count: 1}}  # (+ reminders)
       - {{resource: contacts, where: {{channel: whatsapp}}, count: 2}}
       - {{resource: scheduled_jobs, where: {{kind: follow_up}}, count: 0}}
   - id: a-delivery-that-did-not-happen-fails

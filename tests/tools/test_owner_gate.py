@@ -51,6 +51,8 @@ VALID_ARGS = {
     "remove_manager": {"name": "Eve"},
     "list_managers": {},
     "console_link": {},
+    "set_rule": {"trigger": "invoice_due", "days": 5},
+    "list_rules": {},
     "show_conversation": {"number": 1},
     "reply_to_follower": {"number": 1, "text": "hi"},
     "hand_back": {"number": 1},

@@ -156,6 +156,11 @@ def facts(message: str, intent: str | None, *, notes: str = "", display_name: st
     out: dict[str, object] = {"closing": is_closing(message), "greets": greets}
     if intent in ("support_issue", "human_request") and asks_for_person(message, display_name):
         out["asks_for_person"] = True
+    if intent not in ("owner_query", "owner_command"):
+        if regex(_FILE, "erase_data").search(message or ""):
+            out["erase_requested"] = True
+        elif regex(_FILE, "export_data").search(message or ""):
+            out["export_requested"] = True
     if intent in ("support_issue", "human_request"):  # a person asked for about a problem: its kind too
         out["support_kind"] = support_kind(message)
     if intent == "consent":

@@ -326,6 +326,19 @@ async def list_issues(request: Request) -> JSONResponse:
     return await _read(request, "list_issues", "status", "limit")
 
 
+@router.get("/conversations/{number}/export")
+async def export_follower(request: Request, number: int = Path(ge=1, le=_MAX_ID)) -> JSONResponse:
+    """What is held about the follower of conversation #number (their data request), as JSON."""
+    return await run_in_threadpool(_call, request, "export_follower_data", {"number": number})
+
+
+@router.post("/conversations/{number}/erase")
+async def erase_follower(request: Request, number: int = Path(ge=1, le=_MAX_ID)) -> JSONResponse:
+    """Erase the follower of conversation #number (their erasure request); needs ?confirm=true."""
+    return await run_in_threadpool(_call, request, "erase_follower_data", {"number": number},
+                                   confirm=_confirmed(request))
+
+
 @router.post("/issues/{number}/close")
 async def close_issue(request: Request, number: int = Path(ge=1, le=_MAX_ID)) -> JSONResponse:
     """Close support issue #number; {"note": ...} says how it was resolved (the follower is told)."""

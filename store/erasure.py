@@ -7,7 +7,7 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select, text, update
 from sqlalchemy.orm import Session
 
 from store.models import (
@@ -24,7 +24,7 @@ from store.models import (
     TurnTrace,
 )
 
-__all__ = ["erase_contact", "export_contact", "ERASED"]
+__all__ = ["erase_contact", "export_contact", "drop_checkpoints", "ERASED"]
 
 ERASED = "[erased]"
 
@@ -86,3 +86,11 @@ def export_contact(*, session: Session, tenant_id: int, contact_id: int) -> dict
                       "text": m.content} for m in messages],
         "surveys": [{"asked_at": s.asked_at.isoformat(), "score": s.score, "comment": s.comment} for s in surveys],
     }
+
+
+def drop_checkpoints(*, session: Session, thread_ids: list[str]) -> None:
+    """Delete the agent's saved state (LangGraph checkpoints) of these conversations."""
+    if not thread_ids:
+        return
+    for table in ("checkpoint_writes", "checkpoint_blobs", "checkpoints"):
+        session.execute(text(f"DELETE FROM {table} WHERE thread_id = ANY(:ids)"), {"ids": list(thread_ids)})

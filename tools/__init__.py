@@ -80,6 +80,8 @@ OWNER_TOOLS: tuple[ToolSpec, ...] = (
     team.console_link,
     rules.set_rule,
     rules.list_rules,
+    privacy.erase_follower_data,
+    privacy.export_follower_data,
 )
 
 REGISTRY = Registry(FOLLOWER_TOOLS + PERSONAL_TOOLS + OWNER_TOOLS)

@@ -89,6 +89,13 @@ def _satisfaction(answers: int, mean: float | None) -> dict | None:
     return {"answers": answers, "mean_score": round(mean, 2) if mean is not None else None} if answers else None
 
 
+def _answers(scores: dict[int, tuple[int, float | None]]) -> tuple[int, float | None]:
+    """All coupons' survey answers together: (how many, their mean score)."""
+    scored = [(n, mean) for n, mean in scores.values() if mean is not None]
+    total = sum(n for n, _ in scores.values())
+    return total, (sum(n * m for n, m in scored) / sum(n for n, _ in scored)) if scored else None
+
+
 class CouponStatsArgs(OwnerArgs):
     code: str | None = Field(None, description="one coupon code")
     partnership: str | None = Field(None, description="brand name, alias or ref: all its codes")
@@ -147,9 +154,7 @@ def coupon_numbers(
         }
         for c in coupons
     ]
-    answers = sum(scores.get(c.id, (0, None))[0] for c in coupons)
-    scored = [(n, mean) for c in coupons for n, mean in [scores.get(c.id, (0, None))] if mean is not None]
-    mean_all = sum(n * m for n, m in scored) / sum(n for n, _ in scored) if scored else None
+    answers, mean_all = _answers({c.id: scores[c.id] for c in coupons if c.id in scores})
     return {
         "coupons": rows,
         "total": {**coupon_figures(events), "satisfaction": _satisfaction(answers, mean_all)},
@@ -333,6 +338,8 @@ def daily_digest(ctx: ToolContext, args: DailyDigestArgs) -> dict:
         "handoffs_waiting": conversations["handoffs_waiting"],
         "partnership_changes": changes,
         "follow_ups_due": follow_ups,
+        "satisfaction": _satisfaction(*_answers(survey_store.scores_by_coupon(session=s, tenant_id=tid, since=since,
+                                                                              until=until))),
         "coupons": {
             "total": {k: coupons_today["total"][k] for k in ("copies", "redemptions", "revenue", "currency")},
             "by_code": [

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from store import erasure as erasure_store
+from store import inbox as inbox_store
+from tools._owner_common import OWNER_ONLY, OwnerArgs, atomic, audit
 from tools.registry import FOLLOWER, ToolContext, ToolError, tool
 
-__all__ = ["erase_my_data", "export_my_data"]
+__all__ = ["erase_my_data", "export_my_data", "erase_follower_data", "export_follower_data"]
 
 
 class _NoArgs(BaseModel):
@@ -47,3 +49,38 @@ def export_my_data(ctx: ToolContext, args: _NoArgs) -> dict[str, Any]:
                         "details": sorted((data.get("contact", {}).get("details") or {}).keys()),
                         "surveys": len(data.get("surveys") or [])},
             "url": str(link(data)) if link else None}
+
+
+class FollowerArgs(OwnerArgs):
+    number: int = Field(..., ge=1, description="the follower's conversation number (#12)")
+
+
+def _follower(ctx: ToolContext, number: int) -> int:
+    conv = inbox_store.by_number(session=ctx.session, tenant_id=ctx.tenant_id, number=number)
+    if conv is None or conv.contact_id is None:
+        raise ToolError(f"there is no follower conversation #{number}", field="number", code="not_found")
+    return conv.contact_id
+
+
+def _confirm_follower_erase(ctx: ToolContext, args: FollowerArgs) -> str:
+    return f"Erase the details and messages of the follower of #{args.number} for good"
+
+
+@tool("erase_follower_data", roles=OWNER_ONLY, args=FollowerArgs, confirm=_confirm_follower_erase)
+@atomic
+def erase_follower_data(ctx: ToolContext, args: FollowerArgs) -> dict[str, Any]:
+    """Erase a follower's data on their request (conversation #N): details, messages, saved state."""
+    contact_id = _follower(ctx, args.number)
+    done = erasure_store.erase_contact(session=ctx.session, tenant_id=ctx.tenant_id, contact_id=contact_id,
+                                       at=ctx.now)
+    erasure_store.drop_checkpoints(session=ctx.session, thread_ids=done["conversations"])
+    audit(ctx, action="erase", resource="contact", resource_id=args.number, before=None,
+          after={"messages": done["messages"]})
+    return {"number": args.number, "erased": True, "messages": done["messages"]}
+
+
+@tool("export_follower_data", roles=OWNER_ONLY, args=FollowerArgs)
+def export_follower_data(ctx: ToolContext, args: FollowerArgs) -> dict[str, Any]:
+    """What is held about the follower of conversation #N (to answer their request), as JSON."""
+    return erasure_store.export_contact(session=ctx.session, tenant_id=ctx.tenant_id,
+                                        contact_id=_follower(ctx, args.number))

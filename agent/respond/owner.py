@@ -358,6 +358,10 @@ def _digest(r: _Render, data: dict[str, Any]) -> dict[str, Any]:
     coupons = (data.get("coupons") or {}).get("total") or {}
     if coupons.get("copies") or coupons.get("redemptions"):
         lines.append(_t(r.lang, "קודים היום: ", "Codes today: ") + _figures(r, coupons))
+    if (data.get("satisfaction") or {}).get("mean_score") is not None:
+        sat = data["satisfaction"]
+        lines.append(_t(r.lang, f"שביעות רצון מקודים: {sat['mean_score']}/5 ({sat['answers']} תשובות)",
+                        f"Code satisfaction: {sat['mean_score']}/5 ({sat['answers']} answers)"))
     head = _t(r.lang, "היום שלך", "Your day") + f" — {r.d(data.get('date'))}:"
     return {"headline": head, "lines": lines}
 

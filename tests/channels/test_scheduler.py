@@ -201,3 +201,19 @@ def test_satisfaction_shows_in_coupon_stats(client, demo_db):
     assert silka["satisfaction"] == {"answers": 1, "mean_score": 4.0}
     assert stats["total"]["satisfaction"] == {"answers": 1, "mean_score": 4.0}
     assert all(c["satisfaction"] is None for c in stats["coupons"] if c["code"] != "SILKA20")
+
+
+def test_the_digest_reports_yesterdays_satisfaction(client, demo_db, clock):
+    from store import owners as owner_store
+
+    cid = _shown_a_code(client)
+    _consent(demo_db)
+    scheduler.run_due(demo_db, _sender(client), now=LATER, plan=False)
+    clock.now = LATER + dt.timedelta(hours=1)  # the follower answers an hour after the question
+    client.post(f"/api/conversations/{cid}/messages", json={"text": "⭐⭐⭐⭐"})
+    clock.now = LATER + dt.timedelta(hours=20)  # the next morning's digest
+    with demo_db.admin_session() as s:
+        tenant_id = s.scalar(select(ScheduledJob.tenant_id))
+        token = owner_store.create_token(session=s, tenant_id=tenant_id, label="digest")
+    digest = client.get("/owner/v1/digest", headers={"Authorization": f"Bearer {token}"}).json()
+    assert digest["satisfaction"] == {"answers": 1, "mean_score": 4.0}

@@ -252,3 +252,28 @@ def test_the_owner_is_told_when_the_web_chat_shows_her_reply_masked(api, db):
     phone = api.post("/owner/v1/conversations/1/reply", headers=api.as_owner("shira"),
                      json={"text": "call me at 054-7654321"})
     assert phone.status_code == 200 and phone.json()["masked"] is True
+
+
+def test_the_owner_exports_and_erases_a_followers_data_on_request(api, db):
+    from sqlalchemy import text
+
+    with db.admin_session() as s:
+        from store import tenants as tenant_store
+
+        shira = tenant_store.get_by_handle(session=s, handle="shira.kitchen").id
+    _waiting_follower(db, shira, issue="my order 5521 never came, my email is dana@example.com")
+    exported = api.get("/owner/v1/conversations/1/export", headers=api.as_owner("shira"))
+    assert exported.status_code == 200 and exported.json()["contact"]["channel"] == "web"
+    assert "dana@example.com" not in exported.text  # what is stored is masked
+    assert api.get("/owner/v1/conversations/1/export", headers=api.as_owner("noa")).status_code == 404
+    unconfirmed = api.post("/owner/v1/conversations/1/erase", headers=api.as_owner("shira"))
+    assert unconfirmed.status_code == 409 and "#1" in unconfirmed.json()["detail"]
+    with db.admin_session() as s:
+        assert s.execute(text("select count(*) from support_issues where summary = '[erased]'")).scalar() == 0
+    erased = api.post("/owner/v1/conversations/1/erase?confirm=true", headers=api.as_owner("shira"))
+    assert erased.status_code == 200 and erased.json()["erased"] is True
+    with db.admin_session() as s:
+        issue = s.execute(text("select summary, order_id from support_issues")).one()
+        contact = s.execute(text("select external_id from contacts where channel = 'web'")).scalar()
+        audited = s.execute(text("select count(*) from audit_log where resource = 'contact'")).scalar()
+    assert tuple(issue) == ("[erased]", None) and contact.startswith("erased:") and audited == 1

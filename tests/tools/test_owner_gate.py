@@ -53,6 +53,8 @@ VALID_ARGS = {
     "console_link": {},
     "set_rule": {"trigger": "invoice_due", "days": 5},
     "list_rules": {},
+    "erase_follower_data": {"number": 1},
+    "export_follower_data": {"number": 1},
     "show_conversation": {"number": 1},
     "reply_to_follower": {"number": 1, "text": "hi"},
     "hand_back": {"number": 1},

@@ -20,6 +20,7 @@ from channels._twilio_sender import WhatsAppSender
 from channels.base import OnMessage
 from channels.lifecycle import run_lifecycle
 from channels.reminders import plan as plan_reminders
+from channels.reminders import purge_expired
 from channels.scheduler import run_due as run_scheduled
 from channels.settings import TwilioSettings, get_twilio_settings, get_web_settings
 from channels.turns import TurnRunner
@@ -171,7 +172,8 @@ def build_runtime(
     periodic = [notifier, Periodic("digest", digest_every, lambda: notify.send_due_digests(db, sender)),
                 Periodic("lifecycle", lifecycle_every, lambda: run_lifecycle(db, sender)),
                 Periodic("scheduler", scheduler_every, lambda: run_scheduled(db, sender, plan=False)),
-                Periodic("reminders", reminders_every, lambda: plan_reminders(db, now=sender.clock()))]
+                Periodic("reminders", reminders_every, lambda: plan_reminders(db, now=sender.clock())),
+                Periodic("retention", 3600.0, lambda: purge_expired(db, now=sender.clock()))]
     channel = whatsapp or TwilioWhatsAppChannel(settings)
     runtime = ChannelRuntime(
         db=db,

@@ -22,7 +22,7 @@ from store import tasks as task_store
 from store import tenants as tenant_store
 from store.records import DEFAULT_TIMEZONE, Tenant
 
-__all__ = ["plan", "send", "RULES", "HOUR"]
+__all__ = ["plan", "send", "purge_expired", "RULES", "HOUR"]
 
 HOUR = 9  # reminders go out at 09:00, the influencer's time
 # (subject, when, days: before the due date for "soon", after it for "overdue")
@@ -132,3 +132,20 @@ def send(db: Any, sender: WhatsAppSender, tenant: Tenant, job: Any, now: dt.date
                             dedupe_key=f"job:{job.id}:{n}", content_variables={"1": title, "2": due.isoformat()},
                             to_role="owner") for n, phone in enumerate(phones)]
     return outcomes[0].status
+
+
+def purge_expired(db: Any, *, now: dt.datetime) -> int:
+    """Message contents older than an influencer's `retention_days` (tenant setting; none = kept) become
+    placeholders; how many."""
+    from store import erasure as erasure_store
+
+    with db.admin_session() as session:
+        limits = [(t.id, (t.settings or {}).get("retention_days")) for t in tenant_store.list_all(session=session)]
+    purged = 0
+    for tenant_id, days in limits:
+        if not isinstance(days, int) or isinstance(days, bool) or days < 1:
+            continue
+        with db.session(tenant_id=tenant_id) as session:
+            purged += erasure_store.purge_before(session=session, tenant_id=tenant_id,
+                                                 before=now - dt.timedelta(days=days))
+    return purged

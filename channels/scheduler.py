@@ -131,6 +131,7 @@ def run_due(db: Any, sender: WhatsAppSender, *, now: dt.datetime | None = None, 
     now = now or sender.clock() or utcnow()
     if plan:
         reminders.plan(db, now=now)  # owner reminders of tasks and invoices, scheduled once each
+        reminders.purge_expired(db, now=now)  # the retention period
     with db.admin_session() as session:  # the claim spans tenants; each job then runs as its tenant
         claimed = schedule_store.claim_due(session=session, now=now, limit=limit)
         tenants = {t.id: t for t in tenant_store.list_all(session=session)}

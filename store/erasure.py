@@ -24,9 +24,10 @@ from store.models import (
     TurnTrace,
 )
 
-__all__ = ["erase_contact", "export_contact", "drop_checkpoints", "ERASED"]
+__all__ = ["erase_contact", "export_contact", "drop_checkpoints", "purge_before", "ERASED", "EXPIRED"]
 
 ERASED = "[erased]"
+EXPIRED = "[expired]"  # a message older than the influencer's retention period
 
 
 def _conversations(session: Session, tenant_id: int, contact_id: int) -> list[str]:
@@ -94,3 +95,12 @@ def drop_checkpoints(*, session: Session, thread_ids: list[str]) -> None:
         return
     for table in ("checkpoint_writes", "checkpoint_blobs", "checkpoints"):
         session.execute(text(f"DELETE FROM {table} WHERE thread_id = ANY(:ids)"), {"ids": list(thread_ids)})
+
+
+def purge_before(*, session: Session, tenant_id: int, before: dt.datetime) -> int:
+    """Replace the contents of the tenant's messages older than `before` with a placeholder (counts hold);
+    how many were purged."""
+    result = session.execute(update(Message).where(
+        Message.tenant_id == tenant_id, Message.created_at < before,
+        Message.content.notin_((ERASED, EXPIRED))).values(content=EXPIRED, media=[]))
+    return int(getattr(result, "rowcount", 0) or 0)

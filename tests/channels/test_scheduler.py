@@ -217,3 +217,18 @@ def test_the_digest_reports_yesterdays_satisfaction(client, demo_db, clock):
         token = owner_store.create_token(session=s, tenant_id=tenant_id, label="digest")
     digest = client.get("/owner/v1/digest", headers={"Authorization": f"Bearer {token}"}).json()
     assert digest["satisfaction"] == {"answers": 1, "mean_score": 4.0}
+
+
+def test_messages_older_than_the_retention_period_are_purged(client, demo_db):
+    from channels import reminders
+    from store.models import Tenant
+
+    cid = _shown_a_code(client)
+    assert reminders.purge_expired(demo_db, now=NOW + dt.timedelta(days=400)) == 0  # no retention set: kept
+    with demo_db.admin_session() as s:
+        tenant = s.scalar(select(Tenant).where(Tenant.handle == HANDLE))
+        tenant.settings = {**(tenant.settings or {}), "retention_days": 30}
+    assert reminders.purge_expired(demo_db, now=NOW + dt.timedelta(days=29)) == 0
+    assert reminders.purge_expired(demo_db, now=NOW + dt.timedelta(days=31)) == 2  # the question and its reply
+    history = client.get(f"/api/conversations/{cid}/messages").json()["messages"]
+    assert [m["text"] for m in history] == ["[expired]", "[expired]"]

@@ -232,3 +232,13 @@ def test_messages_older_than_the_retention_period_are_purged(client, demo_db):
     assert reminders.purge_expired(demo_db, now=NOW + dt.timedelta(days=31)) == 2  # the question and its reply
     history = client.get(f"/api/conversations/{cid}/messages").json()["messages"]
     assert [m["text"] for m in history] == ["[expired]", "[expired]"]
+
+
+@pytest.mark.parametrize("keyword", ["STOPALL", "REVOKE", "END", "UNSUBSCRIBE"])
+def test_twilios_opt_out_keywords_withdraw_consent(client, demo_db, keyword):
+    cid = _shown_a_code(client)
+    _consent(demo_db)
+    client.post(f"/api/conversations/{cid}/messages", json={"text": keyword})
+    with demo_db.admin_session() as s:
+        assert s.scalar(select(Contact.consent).where(Contact.channel == "web")) == "withdrawn"
+    assert [s for _, s, _ in _jobs(demo_db)] == ["cancelled"]

@@ -23,7 +23,8 @@ from sse_starlette.sse import EventSourceResponse
 from starlette.concurrency import run_in_threadpool
 
 from channels import _console_auth as auth
-from channels.owner_api import problem, run_owner_tool
+from channels._web_data import lang_dir
+from channels.owner_api import problem, read_body, run_owner_tool
 from channels.settings import get_web_settings
 from store import inbox as inbox_store
 from store import tenants as tenant_store
@@ -60,7 +61,7 @@ def _signed_in(request: Request) -> auth.ConsoleSession | JSONResponse:
 def _me(tenant: Tenant, session: auth.ConsoleSession) -> dict[str, Any]:
     languages = list(tenant.languages or ["he"])
     return {"influencer": tenant.handle, "display_name": tenant.display_name, "language": languages[0],
-            "dir": "rtl" if languages[0] in ("he", "ar") else "ltr", "csrf": session.csrf}
+            "dir": lang_dir(languages[0]), "csrf": session.csrf}
 
 
 def _tool(request: Request, tool: str, args: dict[str, Any]) -> JSONResponse:
@@ -76,14 +77,6 @@ def _tool(request: Request, tool: str, args: dict[str, Any]) -> JSONResponse:
 
 async def _run(request: Request, tool: str, args: dict[str, Any]) -> JSONResponse:
     return await run_in_threadpool(_tool, request, tool, args)
-
-
-async def _json(request: Request) -> dict[str, Any]:
-    try:
-        body = await request.json()
-    except ValueError:
-        return {}
-    return body if isinstance(body, dict) else {}
 
 
 def sign_in_link(db: Any, handle: str, base_url: str) -> str | None:
@@ -128,7 +121,10 @@ def _sign_in_with_token(request: Request, token: str) -> JSONResponse:
 @router.post("/api/session", status_code=201)
 async def sign_in(request: Request) -> JSONResponse:
     """Sign in with {"token": "<owner token>"}: sets the session cookie; answers who and the CSRF token."""
-    token = (await _json(request)).get("token")
+    body = await read_body(request)
+    if isinstance(body, JSONResponse):
+        return body
+    token = body.get("token")
     if not isinstance(token, str) or not token.strip() or len(token) > 200:
         return problem(422, "invalid", "paste the owner token (influencer-os owners tokens create)", field="token")
     return await run_in_threadpool(_sign_in_with_token, request, token.strip())
@@ -192,7 +188,10 @@ async def conversation(request: Request, number: int = PathParam(ge=1, le=_MAX),
 @router.post("/api/conversations/{number}/reply")
 async def reply(request: Request, number: int = PathParam(ge=1, le=_MAX)) -> JSONResponse:
     """{"text": ...} to the follower on their channel; the bot stays quiet there until handed back."""
-    text = (await _json(request)).get("text")
+    body = await read_body(request)
+    if isinstance(body, JSONResponse):
+        return body
+    text = body.get("text")
     return await _run(request, "reply_to_follower", {"number": number, "text": text if isinstance(text, str) else ""})
 
 
@@ -211,7 +210,10 @@ async def issues(request: Request, status: str = "open") -> JSONResponse:
 @router.post("/api/issues/{number}/close")
 async def close_issue(request: Request, number: int = PathParam(ge=1, le=_MAX)) -> JSONResponse:
     """Close a support issue with {"note": ...} (the follower is told)."""
-    note = (await _json(request)).get("note")
+    body = await read_body(request)
+    if isinstance(body, JSONResponse):
+        return body
+    note = body.get("note")
     args: dict[str, Any] = {"number": number}
     if isinstance(note, str) and note.strip():
         args["note"] = note

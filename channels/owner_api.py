@@ -25,7 +25,7 @@ from store.records import DEFAULT_TIMEZONE, Tenant, utcnow
 from tools import REGISTRY
 from tools.registry import OWNER, ToolContext, ToolError, validate_args
 
-__all__ = ["router", "problem", "run_owner_tool"]
+__all__ = ["router", "problem", "run_owner_tool", "read_body"]
 
 router = APIRouter(prefix="/owner/v1", tags=["owner"])
 _MAX_ID = 2**31 - 1  # ids are PostgreSQL integers
@@ -149,7 +149,8 @@ def _now(request: Request) -> Any:
     return clock() if clock else utcnow()
 
 
-async def _body(request: Request) -> dict[str, Any] | JSONResponse:
+async def read_body(request: Request) -> dict[str, Any] | JSONResponse:
+    """The request's JSON object, cleaned like every input; a problem naming `body` otherwise."""
     try:
         body = clean_json(await request.json())
     except TooDeep as exc:
@@ -173,7 +174,7 @@ def _confirmed(request: Request) -> bool:
 async def _write(
     request: Request, tool: str, extra: dict[str, Any] | None = None, exists: tuple[str, str] | None = None
 ) -> JSONResponse:
-    body = await _body(request)
+    body = await read_body(request)
     if isinstance(body, JSONResponse):
         return body
     if extra and any(k in body and body[k] != v for k, v in extra.items()):

@@ -109,12 +109,18 @@ class ChannelRuntime:
             self.agent.close()
 
 
+def _public_base(settings: TwilioSettings) -> str:
+    """Where people reach this server, for links in messages."""
+    base = get_web_settings().public_base_url or settings.public_base_url or "http://127.0.0.1:8000"
+    return base.rstrip("/")
+
+
 def console_link_for(db: Any, settings: TwilioSettings, *, tenant_id: int, actor: str) -> str:
     """A one-time sign-in link to the owner console (the `console_link` service owner tools use)."""
     from channels import _console_auth as auth
 
-    base = get_web_settings().public_base_url or settings.public_base_url or "http://127.0.0.1:8000"
-    return f"{base.rstrip('/')}/console/login?code={auth.issue_link(db.redis, tenant_id=tenant_id, actor=actor)}"
+    code = auth.issue_link(db.redis, tenant_id=tenant_id, actor=actor)
+    return f"{_public_base(settings)}/console/login?code={code}"
 
 
 EXPORT_SECONDS = 3600
@@ -129,8 +135,7 @@ def export_link_for(db: Any, settings: TwilioSettings, data: dict[str, Any]) -> 
 
     code = secrets.token_urlsafe(24)
     db.redis.set(f"export:{code}", seal(data), ex=EXPORT_SECONDS)
-    base = get_web_settings().public_base_url or settings.public_base_url or "http://127.0.0.1:8000"
-    return f"{base.rstrip('/')}/api/export/{code}"
+    return f"{_public_base(settings)}/api/export/{code}"
 
 
 def build_runtime(

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import delete, select, text, update
 from sqlalchemy.orm import Session
 
+from store import schedule as schedule_store
 from store.models import (
     Contact,
     Conversation,
@@ -18,7 +19,6 @@ from store.models import (
     Handoff,
     Message,
     OutboundMessage,
-    ScheduledJob,
     SupportIssue,
     Survey,
     TurnTrace,
@@ -59,10 +59,8 @@ def erase_contact(*, session: Session, tenant_id: int, contact_id: int, at: dt.d
                     .values(contact_id=None))
     session.execute(update(Survey).where(Survey.tenant_id == tenant_id, Survey.contact_id == contact_id)
                     .values(comment=None, contact_id=None))
-    session.execute(update(ScheduledJob).where(
-        ScheduledJob.tenant_id == tenant_id, ScheduledJob.status == "todo",
-        ScheduledJob.payload["contact_id"].as_integer() == contact_id)
-        .values(status="cancelled", finished_at=at, last_error="the contact's data was erased"))
+    schedule_store.cancel_for_contact(session=session, tenant_id=tenant_id, contact_id=contact_id, at=at,
+                                      why="the contact's data was erased")
     session.execute(update(Contact).where(Contact.tenant_id == tenant_id, Contact.id == contact_id).values(
         external_id=f"erased:{uuid.uuid4().hex}", attributes={}, consent="withdrawn", consent_at=at))
     return {"conversations": conversations, "messages": int(getattr(messages, "rowcount", 0) or 0)}

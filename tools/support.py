@@ -76,18 +76,7 @@ def open_support_issue(ctx: ToolContext, args: SupportArgs) -> dict[str, Any]:
         },
         at=ctx.now,
     )
-    _event(
-        ctx,
-        "support_issue_opened",
-        {
-            "issue_id": issue.id,
-            "number": issue.number,
-            "kind": issue.kind,
-            "summary": issue.summary,
-            "order_id": issue.order_id,
-            "brand": brand.brand if brand else None,
-        },
-    )
+    _issue_opened(ctx, issue, brand.brand if brand else None)
     ctx.session.flush()
     return {
         "issue_id": issue.id,
@@ -97,6 +86,12 @@ def open_support_issue(ctx: ToolContext, args: SupportArgs) -> dict[str, Any]:
         "brand": brand.brand if brand else None,
         "status": "open",
     }
+
+
+def _issue_opened(ctx: ToolContext, issue: Any, brand: str | None) -> None:
+    """The event the owner is notified from (channels.notify)."""
+    _event(ctx, "support_issue_opened", {"issue_id": issue.id, "number": issue.number, "kind": issue.kind,
+                                         "summary": issue.summary, "order_id": issue.order_id, "brand": brand})
 
 
 class HandoffArgs(BaseModel):
@@ -202,10 +197,8 @@ def _low_score_issue(ctx: ToolContext, survey: Any) -> int | None:
     issue = support_store.open_issue(session=ctx.session, tenant_id=ctx.tenant_id, at=ctx.now, fields={
         "conversation_id": survey.conversation_id, "contact_id": survey.contact_id,
         "partnership_id": survey.partnership_id, "kind": "code_not_working", "summary": summary})
-    _event(ctx, "support_issue_opened", {"issue_id": issue.id, "number": issue.number, "kind": issue.kind,
-                                         "summary": issue.summary, "order_id": None,
-                                         "brand": coupon_store.brand_name(session=ctx.session, tenant_id=ctx.tenant_id,
-                                                                          coupon=code) if code else None})
+    _issue_opened(ctx, issue, coupon_store.brand_name(session=ctx.session, tenant_id=ctx.tenant_id, coupon=code)
+                  if code else None)
     return issue.number
 
 

@@ -114,8 +114,8 @@ def send(db: Any, sender: WhatsAppSender, tenant: Tenant, job: Any, now: dt.date
     """Send one reminder to the owner's and managers' WhatsApp; the outcome of the first send."""
     p = job.payload
     current = {(s, w): d for s, w, d in _active_rules(rule_store.rules_of(tenant.settings))}
-    if current.get((str(p.get("subject")), str(p.get("when")))) != p.get("days", current.get(
-            (str(p.get("subject")), str(p.get("when"))))):
+    key = (str(p.get("subject")), str(p.get("when")))
+    if key not in current or current[key] != p.get("days"):
         raise NotDue("the owner changed or stopped this reminder")
     with db.session(tenant_id=tenant.id) as session:
         title = _about(session, tenant.id, p)

@@ -134,7 +134,8 @@ def run_due(db: Any, sender: WhatsAppSender, *, now: dt.datetime | None = None, 
         reminders.purge_expired(db, now=now)  # the retention period
     with db.admin_session() as session:  # the claim spans tenants; each job then runs as its tenant
         claimed = schedule_store.claim_due(session=session, now=now, limit=limit)
-        tenants = {t.id: t for t in tenant_store.list_all(session=session)}
+        tenants = {tid: tenant_store.get(session=session, tenant_id=tid)  # only the tenants of claimed jobs
+                   for tid in {job.tenant_id for job in claimed}}
         session.expunge_all()
     done: dict[str, int] = {}
     for job in claimed:

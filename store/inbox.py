@@ -142,13 +142,17 @@ def conversations(*, session: Session, tenant_id: int, state: str = "all", limit
     return out
 
 
-def issues(*, session: Session, tenant_id: int, status: str = "open", limit: int = 50) -> list[SupportIssue]:
-    """The tenant's support issues (open, closed or all), newest first."""
-    query = select(SupportIssue).where(SupportIssue.tenant_id == tenant_id)
+def issues(*, session: Session, tenant_id: int, status: str = "open",
+           limit: int = 50) -> list[tuple[SupportIssue, int | None]]:
+    """The tenant's support issues (open, closed or all), newest first, each with its conversation's number."""
+    query = (select(SupportIssue, Conversation.number)
+             .outerjoin(Conversation, Conversation.id == SupportIssue.conversation_id)
+             .where(SupportIssue.tenant_id == tenant_id))
     if status != "all":
         query = query.where(SupportIssue.status == status)
-    return list(session.scalars(query.order_by(SupportIssue.number.desc().nulls_last(), SupportIssue.id.desc())
-                                .limit(limit)))
+    rows = session.execute(query.order_by(SupportIssue.number.desc().nulls_last(), SupportIssue.id.desc())
+                           .limit(limit)).all()
+    return [(issue, number) for issue, number in rows]
 
 
 def state_of(*, session: Session, conversation: Conversation) -> str:

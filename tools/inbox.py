@@ -81,18 +81,11 @@ def list_issues(ctx: ToolContext, args: ListIssuesArgs) -> dict:
     """Support issues (open, closed or all), newest first: number, kind, summary (masked), who closed it
     and the note."""
     rows = inbox_store.issues(session=ctx.session, tenant_id=ctx.tenant_id, status=args.status, limit=args.limit)
-    numbers = {}
-    for issue in rows:
-        if issue.conversation_id and issue.conversation_id not in numbers:
-            conv = conversation_store.get(session=ctx.session, tenant_id=ctx.tenant_id,
-                                          conversation_id=issue.conversation_id)
-            numbers[issue.conversation_id] = conv.number if conv is not None else None
     return {"status": args.status, "now": jsonable(ctx.now), "issues": [
         {"number": i.number, "kind": i.kind, "summary": i.summary[:200], "status": i.status,
          "order_id": i.order_id, "opened_at": jsonable(i.created_at), "closed_at": jsonable(i.closed_at),
-         "closed_by": i.closed_by, "note": i.close_note,
-         "conversation": numbers.get(i.conversation_id) if i.conversation_id else None}
-        for i in rows
+         "closed_by": i.closed_by, "note": i.close_note, "conversation": conversation}
+        for i, conversation in rows
     ]}
 
 

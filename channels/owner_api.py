@@ -286,8 +286,21 @@ async def list_rules(request: Request) -> JSONResponse:
 
 @router.patch("/rules/{trigger}")
 async def set_rule(trigger: str, request: Request) -> JSONResponse:
-    """Change one rule: {"days": 0-60} and/or {"active": true|false}."""
+    """Change one rule: {"days": 0-60, "hours", "active", "repeat": none|daily|weekly,
+    "channel": whatsapp|web|all, "template": "...{placeholder}...", "threshold"}."""
     return await _write(request, "set_rule", {"trigger": trigger})
+
+
+@router.put("/settings/follower-limits")
+async def set_follower_limits(request: Request) -> JSONResponse:
+    """Quiet hours and the weekly cap of follower messages: {"quiet_from", "quiet_until", "weekly"}."""
+    return await _write(request, "set_follower_limits")
+
+
+@router.put("/settings/retention")
+async def set_retention(request: Request) -> JSONResponse:
+    """How long message contents are kept: {"days": 1-3650 | null}."""
+    return await _write(request, "set_retention")
 
 
 @router.get("/inbox")

@@ -5,8 +5,9 @@ A job is claimed with FOR UPDATE SKIP LOCKED and finished in its own transaction
 Jobs are rows in our PostgreSQL on the application's clock, so a restart loses nothing and tests and
 evals move time by passing `now`.
 
-Follow-ups ("did the code work?") go only to a contact who consented, never in quiet hours (21:00-09:00
-in the influencer's time zone: moved to 09:00), at most twice a week per contact, on WhatsApp inside
+Follow-ups ("did the code work?") go only to a contact who consented, never in quiet hours (by default
+21:00-09:00 in the influencer's time zone: moved to their end), at most twice a week per contact (both are
+the tenant's follower_limits), on WhatsApp inside
 the 24-hour window or as the approved template (else recorded as not sent), on the web as a message
 the visitor sees when they next open the widget. Each asks a survey the follower's next answer fills.
 """
@@ -37,8 +38,8 @@ __all__ = ["run_due", "QUIET_HOURS", "WEEKLY_FOLLOW_UPS"]
 
 log = logging.getLogger(__name__)
 
-QUIET_HOURS = (21, 9)  # no follower message from 21:00 until 09:00, the influencer's time
-WEEKLY_FOLLOW_UPS = 2
+QUIET_HOURS = (rule_store.LIMITS["quiet_from"], rule_store.LIMITS["quiet_until"])  # by default 21:00-09:00
+WEEKLY_FOLLOW_UPS = rule_store.LIMITS["weekly"]
 
 FOLLOW_UP = {
     "he": "היי! 😊 רציתי לבדוק – הקוד {code} ל-{brand} עבד לך? אפשר לענות במספר 1–5 ⭐",
@@ -58,19 +59,25 @@ class Later(Exception):
         self.due_at = due_at
 
 
-def _quiet_until(now: dt.datetime, timezone: str) -> dt.datetime | None:
-    """When quiet hours end, if `now` is inside them."""
+def _quiet_until(now: dt.datetime, timezone: str, hours: tuple[int, int] = QUIET_HOURS) -> dt.datetime | None:
+    """When quiet hours (from, until; the influencer's time, the tenant's follower_limits) end, if `now`
+    is inside them."""
     local = now.astimezone(ZoneInfo(timezone or DEFAULT_TIMEZONE))
-    start, end = QUIET_HOURS
-    if local.hour >= start or local.hour < end:
-        day = local.date() + dt.timedelta(days=1 if local.hour >= start else 0)
-        return dt.datetime.combine(day, dt.time(end), tzinfo=local.tzinfo).astimezone(dt.UTC)
-    return None
+    start, end = hours
+    if start == end:
+        return None  # no quiet hours
+    inside = (local.hour >= start or local.hour < end) if start > end else start <= local.hour < end
+    if not inside:
+        return None
+    day = local.date() + dt.timedelta(days=1 if start > end and local.hour >= start else 0)
+    return dt.datetime.combine(day, dt.time(end), tzinfo=local.tzinfo).astimezone(dt.UTC)
 
 
 def _follow_up(db: Any, sender: WhatsAppSender, tenant: Tenant, job: schedule_store.Claimed, now: dt.datetime) -> str:
     p = job.payload
-    if not rule_store.rules_of(tenant.settings)["coupon_follow_up"].get("active", True):
+    rule = rule_store.rules_of(tenant.settings)["coupon_follow_up"]
+    limits = rule_store.limits_of(tenant.settings)
+    if not rule.get("active", True):
         raise Skip("the owner stopped coupon follow-ups")
     with db.session(tenant_id=tenant.id) as session:
         contact = contact_store.get(session=session, tenant_id=tenant.id, contact_id=int(p.get("contact_id") or 0))
@@ -81,22 +88,25 @@ def _follow_up(db: Any, sender: WhatsAppSender, tenant: Tenant, job: schedule_st
             raise Skip(f"no consent ({contact.consent})")
         if not coupon.active:
             raise Skip("the code is no longer active")
-        quiet = _quiet_until(now, tenant.timezone)
+        quiet = _quiet_until(now, tenant.timezone, (limits["quiet_from"], limits["quiet_until"]))
         if quiet is not None:
             raise Later(quiet, "quiet hours")
         xact_lock(session, f"follow-ups:{tenant.id}:{contact.id}")  # two workers never both pass the limit
         week = survey_store.asked_since(session=session, tenant_id=tenant.id, contact_id=contact.id,
                                         since=now - dt.timedelta(days=7))
-        if week >= WEEKLY_FOLLOW_UPS:
+        if week >= limits["weekly"]:
             raise Skip(f"{week} follow-ups this week already")
         conv = conversation_store.get(session=session, tenant_id=tenant.id,
                                       conversation_id=str(p.get("conversation_id") or ""))
         if conv is None:
             raise Skip("its conversation is gone")
+        if rule.get("channel") not in ("all", conv.channel):
+            raise Skip(f"follow-ups go on {rule.get('channel')} only")
         language = inbox_store.follower_language(session=session, tenant_id=tenant.id, conversation_id=conv.id,
                                                  default=(tenant.languages or ["he"])[0])
         brand = coupon_store.brand_name(session=session, tenant_id=tenant.id, coupon=coupon) or coupon.code
-        text = FOLLOW_UP.get(language, FOLLOW_UP["en"]).format(code=coupon.code, brand=brand)
+        text = (rule.get("template") or FOLLOW_UP.get(language, FOLLOW_UP["en"])).format(code=coupon.code,
+                                                                                           brand=brand)
         survey_store.ask(session=session, tenant_id=tenant.id, contact_id=contact.id, conversation_id=conv.id,
                          coupon_id=coupon.id, partnership_id=coupon.partnership_id, at=now)
         message_store.add_outbound(session=session, tenant_id=tenant.id, conversation_id=conv.id,

@@ -14,6 +14,7 @@ from store.models import Handoff, SupportIssue
 __all__ = [
     "open_issue",
     "issue_by_number",
+    "get_issue",
     "close_issue",
     "release_handoffs",
     "hold",
@@ -121,3 +122,9 @@ def waiting_handoffs(*, session: Session, tenant_id: int) -> int:
     return int(
         session.scalar(select(func.count()).where(Handoff.tenant_id == tenant_id, Handoff.status == "waiting")) or 0
     )
+
+
+def get_issue(*, session: Session, tenant_id: int, issue_id: int) -> SupportIssue | None:
+    """One issue of the tenant by its id."""
+    issue = session.get(SupportIssue, issue_id)
+    return issue if issue is not None and issue.tenant_id == tenant_id else None

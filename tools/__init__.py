@@ -80,6 +80,8 @@ OWNER_TOOLS: tuple[ToolSpec, ...] = (
     team.console_link,
     rules.set_rule,
     rules.list_rules,
+    rules.set_follower_limits,
+    rules.set_retention,
     privacy.erase_follower_data,
     privacy.export_follower_data,
 )

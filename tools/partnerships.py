@@ -210,6 +210,7 @@ def create_partnership(ctx: ToolContext, args: CreatePartnershipArgs) -> dict:
     )
     if fields["compensation_amount"] is not None and not fields["compensation_currency"]:
         fields["compensation_currency"] = "ILS"
+    fields["created_at"] = fields["updated_at"] = ctx.now  # the app's clock: "open 7 days" counts from here
     row = partnership_store.create(session=ctx.session, tenant_id=ctx.tenant_id, fields=fields)
     audit(
         ctx,
@@ -306,6 +307,7 @@ def update_partnership(ctx: ToolContext, args: UpdatePartnershipArgs) -> dict:
         p.deliverables = [*(p.deliverables or []), *args.add_deliverables]
     if p.start_date and p.end_date and p.end_date < p.start_date:
         raise ToolError("end_date is before start_date", field="end_date")
+    p.updated_at = ctx.now
     ctx.session.flush()
     after = snapshot(p, _FIELDS)
     audit(

@@ -12,9 +12,11 @@ from store import conversations as conversation_store
 from store import coupons as coupon_store
 from store import events as event_store
 from store import inbox as inbox_store
+from store import rules as rule_store
 from store import schedule as schedule_store
 from store import support as support_store
 from store import surveys as survey_store
+from store import tenants as tenant_store
 from store.privacy import mask_pii
 from store.records import Conversation, Event
 from tools._brands import resolve_brand, visible_partnerships
@@ -151,7 +153,7 @@ def record_feedback(ctx: ToolContext, args: FeedbackArgs) -> dict[str, Any]:
         payload.update(survey_id=survey.id, coupon_id=survey.coupon_id)
     event = _event(ctx, "feedback", payload)
     ctx.session.flush()
-    issue = _low_score_issue(ctx, survey) if survey is not None and (survey.score or 5) <= LOW_SCORE else None
+    issue = _low_score_issue(ctx, survey) if survey is not None and (survey.score or 5) <= _low_score(ctx) else None
     return {
         "event_id": event.id,
         "rating": args.rating,
@@ -163,8 +165,15 @@ def record_feedback(ctx: ToolContext, args: FeedbackArgs) -> dict[str, Any]:
     }
 
 
-LOW_SCORE = 2  # a satisfaction answer this low opens an issue the owner hears about
 _SURVEY_DAYS = 7
+
+
+def _low_score(ctx: ToolContext) -> int:
+    """A satisfaction answer this low opens an issue the owner hears about (the satisfaction_low rule;
+    0 when the owner stopped it)."""
+    tenant = tenant_store.get(session=ctx.session, tenant_id=ctx.tenant_id)
+    rule = rule_store.rules_of(tenant.settings if tenant else None)["satisfaction_low"]
+    return int(rule.get("threshold") or 0) if rule.get("active", True) else 0
 
 
 def _answer_survey(ctx: ToolContext, args: FeedbackArgs) -> Any:

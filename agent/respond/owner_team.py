@@ -76,31 +76,82 @@ _RULE_NAMES = {
     "task_overdue": ("תזכורת על משימה שעבר זמנה", "a reminder when a task is overdue"),
     "invoice_due": ("תזכורת לפני מועד תשלום חשבונית", "a reminder before an invoice is due"),
     "invoice_overdue": ("תזכורת על חשבונית שלא שולמה בזמן", "a reminder when an invoice is overdue"),
+    "proposal_open": ("תזכורת על הצעה שמחכה", "a reminder about a proposal still open"),
+    "partnership_start": ("תזכורת לפני תחילת שיתוף פעולה", "a reminder before a partnership starts"),
+    "partnership_end": ("תזכורת לפני סוף שיתוף פעולה", "a reminder before a partnership ends"),
+    "issue_open": ("תזכורת על פנייה פתוחה", "a reminder about an issue still open"),
+    "satisfaction_low": ("פנייה על ציון שביעות רצון נמוך", "an issue on a low satisfaction score"),
     "coupon_follow_up": ("פולואפ לעוקבים אחרי קוד (\"הקוד עבד?\")", "the follow-up to followers after a code"),
+    "non_follower_invite": ("הזמנה לעקוב למי שלא עוקב/ת", "an invite to follow, to non-followers"),
 }
+_REPEAT = {"daily": ("כל יום", "daily"), "weekly": ("כל שבוע", "weekly")}
+
+
+def _rule_state(r: Any, rule: dict[str, Any]) -> str:
+    trigger = str(rule.get("trigger"))
+    days = int(rule.get("days") or 0)
+    if trigger == "issue_open":
+        return _t(r.lang, f"אחרי {rule.get('hours')} שעות", f"after {rule.get('hours')} hours")
+    if trigger == "satisfaction_low":
+        return _t(r.lang, f"ציון {rule.get('threshold')} ומטה", f"a score of {rule.get('threshold')} or less")
+    if trigger == "non_follower_invite":
+        return _t(r.lang, "פעם אחת", "once")
+    if trigger == "coupon_follow_up":
+        return _t(r.lang, f"{days} ימים אחרי שהקוד הוצג", f"{days} days after the code was shown")
+    if trigger == "proposal_open":
+        return _t(r.lang, f"אחרי {days} ימים בלי שינוי", f"after {days} days without a change")
+    if trigger.endswith("overdue"):
+        return _t(r.lang, f"{days} ימים אחרי המועד", f"{days} days after the date")
+    return _t(r.lang, f"{days} ימים לפני", f"{days} days before")
 
 
 def _rule_line(r: Any, rule: dict[str, Any]) -> str:
     he, en = _RULE_NAMES.get(str(rule.get("trigger")), (rule.get("trigger"), rule.get("trigger")))
-    days = int(rule.get("days") or 0)
     if not rule.get("active", True):
-        state = _t(r.lang, "כבוי", "off")
-    elif rule.get("trigger") == "coupon_follow_up":
-        state = _t(r.lang, f"{days} ימים אחרי שהקוד הוצג", f"{days} days after the code was shown")
-    elif str(rule.get("trigger")).endswith("overdue"):
-        state = _t(r.lang, f"{days} ימים אחרי המועד", f"{days} days after the date")
-    else:
-        state = _t(r.lang, f"{days} ימים לפני", f"{days} days before")
-    return f"{_t(r.lang, str(he), str(en))}: {state}"
+        return f"{_t(r.lang, str(he), str(en))}: {_t(r.lang, 'כבוי', 'off')}"
+    extra = [_t(r.lang, *_REPEAT[rule["repeat"]])] if rule.get("repeat") in _REPEAT else []
+    if rule.get("audience") == "follower" and rule.get("channel") in ("whatsapp", "web"):
+        extra.append(_t(r.lang, f"רק ב-{rule['channel']}", f"{rule['channel']} only"))
+    if rule.get("template"):
+        extra.append(_t(r.lang, f"בנוסח שלך: \"{rule['template']}\"", f"in your words: \"{rule['template']}\""))
+    return f"{_t(r.lang, str(he), str(en))}: {_rule_state(r, rule)}" + (f" · {' · '.join(extra)}" if extra else "")
+
+
+def _limits_line(r: Any, limits: dict[str, Any]) -> str:
+    return _t(r.lang, f"שעות שקטות לעוקבים {limits['quiet_from']}:00–{limits['quiet_until']}:00, "
+                      f"עד {limits['weekly']} פולואפים בשבוע",
+              f"quiet hours for followers {limits['quiet_from']}:00–{limits['quiet_until']}:00, "
+              f"at most {limits['weekly']} follow-ups a week")
+
+
+def _retention_line(r: Any, days: int | None) -> str:
+    if days is None:
+        return _t(r.lang, "תוכן ההודעות נשמר עד שנמחק", "message contents are kept until erased")
+    return _t(r.lang, f"תוכן ההודעות נשמר {days} ימים", f"message contents are kept {days} days")
+
+
+def _updated(r: Any, line: str) -> dict[str, Any]:
+    return {"headline": _t(r.lang, "עדכנתי ✅", "Updated ✅"), "lines": [line]}
 
 
 def _rule_set(r: Any, data: dict[str, Any]) -> dict[str, Any]:
-    return {"headline": _t(r.lang, "עדכנתי ✅", "Updated ✅"), "lines": [_rule_line(r, data)]}
+    return _updated(r, _rule_line(r, data))
 
 
 def _rules(r: Any, data: dict[str, Any]) -> dict[str, Any]:
-    return {"headline": _t(r.lang, "התזכורות שלך:", "Your reminders:"),
-            "lines": [_rule_line(r, rule) for rule in data.get("rules") or []]}
+    lines = [_rule_line(r, rule) for rule in data.get("rules") or []]
+    if data.get("follower_limits"):
+        lines.append(_limits_line(r, data["follower_limits"]))
+    lines.append(_retention_line(r, data.get("retention_days")))
+    return {"headline": _t(r.lang, "התזכורות שלך:", "Your reminders:"), "lines": lines}
+
+
+def _limits_set(r: Any, data: dict[str, Any]) -> dict[str, Any]:
+    return _updated(r, _limits_line(r, data))
+
+
+def _retention_set(r: Any, data: dict[str, Any]) -> dict[str, Any]:
+    return _updated(r, _retention_line(r, data.get("retention_days")))
 
 
 TEAM_RENDERERS: dict[str, Callable[[Any, dict[str, Any]], dict[str, Any]]] = {
@@ -112,4 +163,6 @@ TEAM_RENDERERS: dict[str, Callable[[Any, dict[str, Any]], dict[str, Any]]] = {
     "console_link": _console,
     "set_rule": _rule_set,
     "list_rules": _rules,
+    "set_follower_limits": _limits_set,
+    "set_retention": _retention_set,
 }

@@ -10,7 +10,7 @@ from channel_support import NOW, OWNER_PHONE, post_signed, wait_until, webhook_p
 from sqlalchemy import select, update
 
 from channels import reminders, scheduler
-from store.models import Invoice, ScheduledJob, Task, Tenant
+from store.models import Invoice, Partnership, ScheduledJob, SupportIssue, Task, Tenant
 
 TUESDAY = dt.date(2026, 11, 24)  # NOW is Monday 10:00 in Jerusalem
 
@@ -24,6 +24,8 @@ def _add(db, tenant_id: int) -> None:
     with db.admin_session() as s:
         s.execute(update(Task).values(status="completed"))  # only this test's own items are open
         s.execute(update(Invoice).values(status="paid"))
+        s.execute(update(Partnership).values(status="completed"))  # nor partnership dates nor proposals
+        s.execute(update(SupportIssue).values(status="closed"))
         s.add(Task(tenant_id=tenant_id, title="Film the Silka reel", status="pending", priority="medium",
                    type="content", due_date=TUESDAY))
         s.add(Invoice(tenant_id=tenant_id, number="9001", amount=Decimal("1200"), currency="ILS", status="sent",
@@ -58,9 +60,9 @@ def test_reminders_reach_the_owner_once_and_not_for_what_is_done(client, twilio,
     scheduler.run_due(demo_db, sender, now=wednesday, plan=False)
     assert not any("was due" in m or "הייתה להגשה" in m for m in _owner_messages(twilio))  # done: no overdue note
     with demo_db.admin_session() as s:
-        kinds = sorted((j.payload["subject"], j.payload["when"], j.status) for j in s.scalars(
+        kinds = sorted((j.payload["trigger"], j.status) for j in s.scalars(
             select(ScheduledJob).where(ScheduledJob.kind == "reminder")))
-    assert kinds == [("invoice", "soon", "done"), ("task", "soon", "done")]
+    assert kinds == [("invoice_due", "done"), ("task_due", "done")]
 
 
 def test_an_invoice_three_days_ahead_and_a_paid_one_cancelled(client, twilio, demo_db):
@@ -92,7 +94,8 @@ def test_rules_set_by_chat_change_the_reminders_and_the_follow_ups(client, twili
         token = owner_store.create_token(session=s, tenant_id=tenant_id, label="rules")
     owner = {"Authorization": f"Bearer {token}"}
     rules = {r["trigger"]: r for r in client.get("/owner/v1/rules", headers=owner).json()["rules"]}
-    assert rules["invoice_due"] == {"trigger": "invoice_due", "days": 3, "active": True, "audience": "owner"}
+    assert rules["invoice_due"] == {"trigger": "invoice_due", "days": 3, "active": True, "audience": "owner",
+                                    "repeat": "none", "channel": "whatsapp", "template": None}
     bad = client.patch("/owner/v1/rules/invoice_due", headers=owner, json={})
     assert bad.status_code == 422  # neither days nor on/off: one clear error, nothing changed
     off = client.patch("/owner/v1/rules/invoice_due", headers=owner, json={"active": False})
@@ -102,8 +105,8 @@ def test_rules_set_by_chat_change_the_reminders_and_the_follow_ups(client, twili
     # Monday: the invoice reminder is off; the task one is on (due tomorrow).
     assert reminders.plan(demo_db, now=NOW) == 1
     with demo_db.admin_session() as s:
-        subjects = [j.payload["subject"] for j in s.scalars(select(ScheduledJob))]
-    assert subjects == ["task"]
+        subjects = [j.payload["trigger"] for j in s.scalars(select(ScheduledJob))]
+    assert subjects == ["task_due"]
     # A job planned under an old rule does not fire once the owner changed it.
     client.patch("/owner/v1/rules/task_due", headers=owner, json={"days": 2})
     sender = client.app.state.runtime.sender

@@ -53,6 +53,8 @@ VALID_ARGS = {
     "console_link": {},
     "set_rule": {"trigger": "invoice_due", "days": 5},
     "list_rules": {},
+    "set_follower_limits": {"quiet_from": 22},
+    "set_retention": {"days": 90},
     "erase_follower_data": {"number": 1},
     "export_follower_data": {"number": 1},
     "show_conversation": {"number": 1},

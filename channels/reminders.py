@@ -178,6 +178,14 @@ _RESULTS = ("עד עכשיו: {copied} העתקות קוד, {redeemed} מימו�
 _CLOSE_HINT = ("לסגור: תסגרי פנייה {number}, מה נעשה", "to close: close issue {number}, what was done")
 
 
+def _name(display_name: str | None, he: bool) -> str:
+    """Her name in the message's language ("Maya Levi | מאיה לוי")."""
+    parts = [p.strip() for p in (display_name or "").split("|") if p.strip()]
+    hebrew = [p for p in parts if any("\u0590" <= ch <= "\u05ff" for ch in p)]
+    other = [p for p in parts if p not in hebrew]
+    return ((hebrew if he else other) or parts or [""])[0]
+
+
 def _went_well(results: dict[str, Any]) -> bool:
     """Good enough to suggest a renewal: happy followers, or codes that were used."""
     score = results.get("satisfaction")
@@ -204,13 +212,14 @@ def _subject(session: Any, tenant: Tenant, payload: dict[str, Any], he: bool) ->
                                         partnership_id=invoice.partnership_id) if invoice.partnership_id else None
         if trigger == "invoice_overdue" and partner is not None:
             extra.append(_DRAFT[0 if he else 1].format(brand=partner.brand, number=invoice.number, amount=amount,
-                                                       due=due, name=tenant.display_name))
-        return {"title": f"{invoice.number} ({amount})", "due": due}, extra
+                                                       due=due, name=_name(tenant.display_name, he)))
+        brand = f" · {partner.brand}" if partner is not None else ""
+        return {"title": f"{invoice.number}{brand} ({amount})", "due": due}, extra
     if trigger == "issue_open":
         issue = support_store.get_issue(session=session, tenant_id=tenant.id, issue_id=item_id)
         if issue is None or issue.status != "open":
             raise NotDue("the issue is closed or gone")
-        return ({"title": f"{issue.number} ({issue.kind})", "hours": payload.get("offset")},
+        return ({"title": f"{issue.number} ({issue.kind}: {issue.summary[:80]})", "hours": payload.get("offset")},
                 [_CLOSE_HINT[0 if he else 1].format(number=issue.number)])
     partner = partnership_store.get(session=session, tenant_id=tenant.id, partnership_id=item_id)
     if partner is None:
@@ -258,9 +267,13 @@ def send(db: Any, sender: WhatsAppSender, tenant: Tenant, job: Any, now: dt.date
         raise NotDue("the influencer has no owner phone")
     text = (rule.get("template") or _TEXT[trigger][0 if he else 1]).format_map(_Blank(values))
     body = "\n".join([text, *extra])
+    # outside her 24-hour window only the approved template goes: the subject, and its date or a short note
+    detail = str(values.get("due") or values.get("days") or values.get("hours") or "")
+    if extra and len(extra[0]) <= 160:
+        detail = f"{detail} · {extra[0]}" if detail else extra[0]
     outcomes = [sender.send(tenant_id=tenant.id, to=phone, purpose="reminder", body=body,
                             dedupe_key=f"job:{job.id}:{n}", content_variables={"1": str(values.get("title")),
-                                                                               "2": str(values.get("due") or "")},
+                                                                               "2": detail},
                             to_role="owner") for n, phone in enumerate(phones)]
     return outcomes[0].status
 

@@ -61,7 +61,7 @@ def partnership_results(*, session: Session, tenant_id: int, partnership_id: int
     kinds = dict(session.execute(
         select(CouponEvent.kind, func.count()).join(Coupon, Coupon.id == CouponEvent.coupon_id)
         .where(CouponEvent.tenant_id == tenant_id, Coupon.partnership_id == partnership_id)
-        .group_by(CouponEvent.kind)).tuples().all())
+        .group_by(CouponEvent.kind)).all())
     answers, mean = session.execute(
         select(func.count(Survey.score), func.avg(Survey.score))
         .where(Survey.tenant_id == tenant_id, Survey.partnership_id == partnership_id)).one()

@@ -18,11 +18,14 @@ __all__ = ["set_rule", "list_rules", "set_follower_limits", "set_retention"]
 
 Trigger = Literal["task_due", "task_overdue", "invoice_due", "invoice_overdue", "proposal_open",
                   "partnership_start", "partnership_end", "issue_open", "satisfaction_low", "coupon_follow_up",
-                  "non_follower_invite"]
+                  "non_follower_invite", "tasks", "invoices", "partnerships"]
+GROUPS = {"tasks": ("task_due", "task_overdue"), "invoices": ("invoice_due", "invoice_overdue"),
+          "partnerships": ("partnership_start", "partnership_end")}  # "stop the invoice reminders": both
 
 
 class SetRuleArgs(OwnerArgs):
-    trigger: Trigger = Field(..., description=", ".join(rule_store.TRIGGERS))
+    trigger: Trigger = Field(..., description=", ".join(rule_store.TRIGGERS) + "; tasks, invoices or partnerships "
+                                                "for both of theirs (on/off only)")
     days: int | None = Field(None, ge=0, le=60, description="days before the date (or after a code was shown, "
                                                              "or a proposal has stood)")
     hours: int | None = Field(None, ge=1, le=720, description="hours an issue stays open before a reminder")
@@ -38,6 +41,10 @@ class SetRuleArgs(OwnerArgs):
         given = {k for k in rule_store.EDITABLE if getattr(self, k) is not None}
         if not given:
             raise ValueError("say how many days ahead, or whether to stop or start it")
+        if self.trigger in GROUPS:
+            if given != {"active"}:
+                raise ValueError(f"{self.trigger} together can only be stopped or started; name one reminder")
+            return self
         unknown = sorted(given - set(rule_store.DEFAULTS[self.trigger]))
         if unknown:
             raise ValueError(f"{self.trigger} has no {', '.join(unknown)}")
@@ -56,10 +63,12 @@ def set_rule(ctx: ToolContext, args: SetRuleArgs) -> dict:
     changed = {k: getattr(args, k) for k in rule_store.EDITABLE}
     if changed["active"] is None and any(changed[k] is not None for k in ("days", "hours", "threshold")):
         changed["active"] = True  # "remind me 2 days before" turns a stopped reminder back on
-    before, after = rule_store.set_rule(session=ctx.session, tenant_id=ctx.tenant_id, trigger=args.trigger,
-                                        **changed)
-    audit(ctx, action="update", resource="rule", resource_id=args.trigger, before=before, after=after)
-    return {"trigger": args.trigger, **after}
+    results = []
+    for trigger in GROUPS.get(args.trigger, (args.trigger,)):
+        before, after = rule_store.set_rule(session=ctx.session, tenant_id=ctx.tenant_id, trigger=trigger, **changed)
+        audit(ctx, action="update", resource="rule", resource_id=trigger, before=before, after=after)
+        results.append({"trigger": trigger, **after})
+    return results[0] if len(results) == 1 else {"trigger": args.trigger, "rules": results}
 
 
 class ListRulesArgs(OwnerArgs):
@@ -100,7 +109,7 @@ def set_follower_limits(ctx: ToolContext, args: LimitsArgs) -> dict:
 
 
 class RetentionArgs(OwnerArgs):
-    days: int | None = Field(..., ge=1, le=3650, description="days message contents are kept; null keeps them")
+    days: int | None = Field(None, ge=1, le=3650, description="days message contents are kept; none keeps them")
 
 
 def _confirm_retention(ctx: ToolContext, args: RetentionArgs) -> str | None:

@@ -135,6 +135,8 @@ def _updated(r: Any, line: str) -> dict[str, Any]:
 
 
 def _rule_set(r: Any, data: dict[str, Any]) -> dict[str, Any]:
+    if data.get("rules"):  # a group: "stop the invoice reminders"
+        return {"headline": _t(r.lang, "עדכנתי ✅", "Updated ✅"), "lines": [_rule_line(r, x) for x in data["rules"]]}
     return _updated(r, _rule_line(r, data))
 
 

@@ -38,6 +38,8 @@ QUESTIONS = {
     "number": ("Which invoice number?", "איזה מספר חשבונית?"),
     "change": ("What should change?", "מה לשנות?"),
     "next_follow_up": ("When should I remind you to follow up?", "מתי להזכיר לך לחזור אליהם?"),
+    "rule": ("Which reminder: tasks, invoices, proposals, partnerships, open issues or the coupon follow-ups?",
+             "איזו תזכורת: משימות, חשבוניות, הצעות, שיתופי פעולה, פניות פתוחות או הפולואפים על קודים?"),
 }
 
 QUERY_START = (

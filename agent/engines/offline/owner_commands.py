@@ -22,6 +22,7 @@ from agent.engines.offline._owner_money import (
     _create_partnership,
     _invoice,
 )
+from agent.engines.offline._owner_notify import notify_command
 from agent.engines.offline._owner_rules import (
     Missing,
     OwnerCommand,
@@ -30,7 +31,7 @@ from agent.engines.offline._owner_rules import (
     _iso,
     _status_target,
 )
-from agent.engines.offline._owner_team import rule_command, team_command
+from agent.engines.offline._owner_team import team_command
 from agent.engines.offline._owner_words import (
     CANCEL,
     COMPLETE,
@@ -255,7 +256,7 @@ def _list_partnerships(msg: Message) -> OwnerCommand | None:
 RULES: tuple[Callable[[Message], OwnerCommand | None], ...] = (
     inbox_command,
     team_command,
-    rule_command,
+    notify_command,
     _digest,
     _create_task,
     _coupon_stats,

@@ -26,8 +26,10 @@ from channels.problems import Problem
 from channels.settings import TwilioSettings, get_twilio_settings
 from knowledge.text import is_hebrew
 from store import contacts as contact_store
+from store import events as event_store
 from store import outbound as outbound_store
 from store import owners as owner_store
+from store import schedule as schedule_store
 from store import tenants as tenant_store
 from store.records import Tenant, utcnow
 from store.tenancy import bind, tenant_of_outbound
@@ -305,6 +307,8 @@ class TwilioWhatsAppChannel(InputChannel):
             # a manager serving several influencers sees whose answer each reply is
             "for_handle": tenant.handle if len(serves) > 1 else None,
             "received_at": received_at,
+            # Twilio's Advanced Opt-Out classified the message (STOP, START, HELP): it answered it itself
+            "opt_out": (params.get("OptOutType") or "").upper()[:10] or None,
         }
 
     def process(self, job: dict[str, Any]) -> TurnResult | None:
@@ -318,6 +322,9 @@ class TwilioWhatsAppChannel(InputChannel):
             if admitted is None:
                 return None
             job = admitted
+        if job.get("opt_out") in ("STOP", "START") and job.get("role") == "follower":
+            _opted(db, job)  # Twilio already confirmed it to the follower: recorded, no second reply
+            return None
         with db.session(tenant_id=job["tenant_id"]) as session:
             tenant = tenant_store.get(session=session, tenant_id=job["tenant_id"])
             contact = contact_store.get(session=session, tenant_id=job["tenant_id"], contact_id=job["contact_id"])
@@ -345,6 +352,23 @@ class TwilioWhatsAppChannel(InputChannel):
         return on_message(message, output)
 
 
+def _opted(db: Any, job: dict[str, Any]) -> None:
+    """A follower's opt-out (STOP) or opt-in (START) as Twilio's Advanced Opt-Out reported it: consent
+    withdrawn (every waiting follow-up cancelled) or granted, timestamped, with an event for the owner's
+    figures. Twilio answered the keyword itself, so no turn runs (a second confirmation would be noise)."""
+    at = dt.datetime.fromisoformat(job["received_at"]) if job.get("received_at") else utcnow()
+    stop = job["opt_out"] == "STOP"
+    with db.session(tenant_id=job["tenant_id"]) as session:
+        contact_store.set_consent(session=session, tenant_id=job["tenant_id"], contact_id=job["contact_id"],
+                                  consent="withdrawn" if stop else "granted", at=at)
+        if stop:
+            schedule_store.cancel_for_contact(session=session, tenant_id=job["tenant_id"],
+                                              contact_id=job["contact_id"], at=at, why="opted out on WhatsApp")
+        event_store.record(session=session, tenant_id=job["tenant_id"], contact_id=job["contact_id"],
+                           kind="consent_withdrawn" if stop else "consent_granted",
+                           payload={"contact_id": job["contact_id"], "source": "twilio_opt_out"}, at=at)
+
+
 def _sid(value: str | None) -> str | None:
     """A Twilio message SID (SM/MM + 32 hex), else None: the field is the sender's to forge."""
     return value if value and re.fullmatch(r"(SM|MM)[0-9a-f]{32}", value) else None
@@ -352,7 +376,7 @@ def _sid(value: str | None) -> str | None:
 
 def inbound_job(params: dict[str, str], sid: str, received_at: str) -> dict[str, Any]:
     """The queued job of an inbound webhook: its id, when, and the form's fields sealed."""
-    fields = ("From", "To", "Body", "ProfileName", "NumMedia", "OriginalRepliedMessageSid",
+    fields = ("From", "To", "Body", "ProfileName", "NumMedia", "OriginalRepliedMessageSid", "OptOutType",
               *(f"{kind}{i}" for i in range(10) for kind in ("MediaUrl", "MediaContentType")))
     return {"kind": JOB_KIND, "id": sid, "received_at": received_at,
             "sealed": seal({k: params[k] for k in fields if k in params})}

@@ -242,3 +242,24 @@ def test_twilios_opt_out_keywords_withdraw_consent(client, demo_db, keyword):
     with demo_db.admin_session() as s:
         assert s.scalar(select(Contact.consent).where(Contact.channel == "web")) == "withdrawn"
     assert [s for _, s, _ in _jobs(demo_db)] == ["cancelled"]
+
+
+def test_twilio_advanced_opt_out_withdraws_consent_without_a_second_reply(client, twilio, demo_db):
+    from channel_support import post_signed, wait_until, webhook_params
+
+    follower = "+972529990001"
+    post_signed(client, "/channels/twilio/whatsapp", webhook_params("SM-OPT0", "אשמח לקבל עדכונים", sender=follower))
+    wait_until(lambda: any(m["to"] == f"whatsapp:{follower}" for m in twilio.messages))
+    with demo_db.admin_session() as s:
+        assert s.scalar(select(Contact.consent).where(Contact.channel == "whatsapp")) == "granted"
+    replies = sum(m["to"] == f"whatsapp:{follower}" for m in twilio.messages)
+    # Twilio's Advanced Opt-Out recognised a custom keyword and answered it itself
+    post_signed(client, "/channels/twilio/whatsapp",
+                webhook_params("SM-OPT1", "די תודה", sender=follower, OptOutType="STOP"))
+
+    def withdrawn() -> bool:
+        with demo_db.admin_session() as s:
+            return s.scalar(select(Contact.consent).where(Contact.channel == "whatsapp")) == "withdrawn"
+
+    wait_until(withdrawn)
+    assert sum(m["to"] == f"whatsapp:{follower}" for m in twilio.messages) == replies  # no reply of ours

@@ -4,6 +4,7 @@ tools with which arguments) and the routers that follow it."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from langgraph.runtime import Runtime
@@ -11,9 +12,11 @@ from langgraph.runtime import Runtime
 from agent._owner_flow import decide_answer, decide_call, decide_owner, decide_pending, owner_command_in
 from agent.context import Context, turn_now
 from agent.engines.base import call_with_fallback
-from agent.engines.offline.facts import survey_answer
+from agent.engines.offline.facts import follows_answer, survey_answer
 from agent.state import TurnState
+from store import contacts as contact_store
 from store import surveys as survey_store
+from store.privacy import mask_email
 from tools.registry import Registry
 
 __all__ = [
@@ -108,7 +111,7 @@ def _personal_data(state: TurnState, ctx: Context) -> tuple[dict[str, Any], dict
 
 # A follower's own data is erased or exported on their explicit words (and an erasure on their "yes"),
 # never on a model's choice: these tools are not offered to it (the act gate refuses an unconfirmed erasure too).
-_DECIDED_BY_RULES = frozenset({"erase_my_data", "export_my_data"})
+_DECIDED_BY_RULES = frozenset({"erase_my_data", "export_my_data", "save_my_details", "record_follows"})
 _SURVEY_DAYS = 7  # a survey asked longer ago than this is no longer being answered
 
 
@@ -125,6 +128,61 @@ def _survey_answer(state: TurnState, ctx: Context) -> dict[str, Any] | None:
     sentiment = None if score is None else ("positive" if score >= 4 else "negative" if score <= 2 else "neutral")
     call = _call(ctx.tools, "record_feedback", rating=score, text=state.get("masked_text") or "", sentiment=sentiment)
     return {"action": "respond", "tool_calls": [call], "reason": f"the answer to a satisfaction check ({score})"}
+
+
+_ASKED_DAYS = 7  # "do you follow me?" / "tell me about you" asked longer ago is no longer being answered
+_EMAIL = re.compile(r"[^@\s]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+_ABOUT_ME = ("small_talk", "greeting", "consent", "feedback", "off_topic")  # messages that may be only details
+
+
+def _contact(state: TurnState, ctx: Context) -> Any:
+    contact_id = state.get("contact_id")
+    return contact_store.get(session=ctx.session, tenant_id=state["tenant"]["id"],
+                             contact_id=contact_id) if contact_id else None
+
+
+def _asked(attributes: dict[str, Any], key: str, now: dt.datetime) -> bool:
+    try:
+        return now - dt.datetime.fromisoformat(str(attributes.get(key))) <= dt.timedelta(days=_ASKED_DAYS)
+    except ValueError:
+        return False
+
+
+def _follows_reply(state: TurnState, ctx: Context) -> dict[str, Any] | None:
+    """The decision that records the answer to "do you follow me?", or None."""
+    contact = _contact(state, ctx)
+    attributes = (contact.attributes or {}) if contact is not None else {}
+    if not _asked(attributes, "follows_asked_at", turn_now(state)) or attributes.get("follows_answered_at"):
+        return None
+    answer = follows_answer(state.get("masked_text") or "")
+    if answer is None:
+        return None
+    return {"action": "respond", "tool_calls": [_call(ctx.tools, "record_follows", follows=answer)],
+            "reason": "the answer to 'do you follow me?'"}
+
+
+def _details_call(state: TurnState, ctx: Context) -> dict[str, Any] | None:
+    """Keeping the name, e-mail and interests a follower gives about themselves (the tool keeps them only
+    with consent): interests only when they were asked for; the e-mail from the raw text, masked here."""
+    u = state.get("understanding") or {}
+    given = (u.get("entities") or {}).get("details") or {}
+    found = _EMAIL.search(str(ctx.turn.get("text") or ""))
+    email = mask_email(found.group(0)) if found else None
+    if not (given or email):
+        return None
+    contact = _contact(state, ctx)
+    if contact is None:
+        return None
+    attributes = contact.attributes or {}
+    interests = given.get("interests") if _asked(attributes, "details_asked_at", turn_now(state)) else None
+    if not (given.get("name") or email or interests):
+        return None
+    consented = contact.consent == "granted" or (u.get("intent") == "consent" and not (
+        u.get("entities") or {}).get("consent_withdrawn"))
+    if not consented and u.get("intent") not in _ABOUT_ME:
+        return None  # an e-mail inside a support message is not an offer of details
+    return {"name": "save_my_details", "args": fit_args(ctx.tools, "save_my_details", {
+        "name": given.get("name"), "email": email, "interests": interests})}
 
 
 def _also_a_problem(u: dict[str, Any]) -> bool:
@@ -209,12 +267,20 @@ def decision_node(state: TurnState, runtime: Runtime[Context]) -> dict[str, Any]
         decision = answer
         out["understanding"] = {**(state.get("understanding") or {}), "intent": "feedback",
                                 "resolved_from": "survey"}
+    elif role != "owner" and (follows := _follows_reply(state, ctx)) is not None:
+        decision = follows
+        out["understanding"] = {**(state.get("understanding") or {}), "intent": "small_talk",
+                                "resolved_from": "follows_question"}
     elif role == "owner" and (state.get("understanding") or {}).get("intent") in _FOLLOWER_CARE:
         # An owner never opens a support issue, a handoff or a consent record for herself.
         decision = {"action": "clarify", "tool_calls": [], "reason": "a follower's request from the owner",
                     "note": "owner_unknown"}
     else:
         decision = _follower_decision(state, ctx)
+    if role != "owner" and decision.get("action") == "respond" and not out.get("pending_action"):
+        details = _details_call(state, ctx)
+        if details is not None:  # after the consent it may come with ("yes, keep me posted, I'm Dana")
+            decision = {**decision, "tool_calls": [*(decision.get("tool_calls") or []), details]}
     if role == "owner":  # a question about a command lives for one answer
         out["pending_question"] = decision.get("pending_question")
     decision.setdefault("tool_calls", [])

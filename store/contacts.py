@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
@@ -10,7 +11,8 @@ from sqlalchemy.orm import Session
 
 from store.models import Contact, utcnow
 
-__all__ = ["upsert", "get", "touch_inbound", "set_consent", "last_inbound_at"]
+__all__ = ["upsert", "get", "touch_inbound", "set_consent", "last_inbound_at", "update_attributes", "set_follows",
+           "audience"]
 
 CONSENT_VALUES = ("unknown", "granted", "withdrawn")
 
@@ -71,3 +73,32 @@ def last_inbound_at(*, session: Session, tenant_id: int, channel: str, external_
             Contact.tenant_id == tenant_id, Contact.channel == channel, Contact.external_id == external_id
         )
     )
+
+
+def update_attributes(*, session: Session, tenant_id: int, contact_id: int, changes: dict[str, Any]) -> Contact:
+    """Merge `changes` into the contact's attributes (a None value removes the key)."""
+    contact = get(session=session, tenant_id=tenant_id, contact_id=contact_id)
+    if contact is None:
+        raise LookupError(f"no contact {contact_id}")
+    attributes = {**(contact.attributes or {}), **changes}
+    contact.attributes = {k: v for k, v in attributes.items() if v is not None}  # a new dict: the column sees it
+    session.flush()
+    return contact
+
+
+def set_follows(*, session: Session, tenant_id: int, contact_id: int, follows: bool, at: dt.datetime) -> Contact:
+    """Record whether the contact follows the influencer (their answer, timestamped)."""
+    contact = update_attributes(session=session, tenant_id=tenant_id, contact_id=contact_id,
+                                changes={"follows_answered_at": at.isoformat()})
+    contact.is_follower = follows
+    return contact
+
+
+def audience(*, session: Session, tenant_id: int, contact_ids: list[int]) -> dict[int, str]:
+    """Per contact: "follower", "not_follower" (they said so) or "unknown" (never answered)."""
+    if not contact_ids:
+        return {}
+    rows = session.execute(select(Contact.id, Contact.is_follower, Contact.attributes).where(
+        Contact.tenant_id == tenant_id, Contact.id.in_(set(contact_ids)))).all()
+    return {cid: "follower" if follows else "not_follower" if (attrs or {}).get("follows_answered_at") else "unknown"
+            for cid, follows, attrs in rows}

@@ -242,3 +242,12 @@ def mask_identity(value: str) -> str:
         else:
             out.append(ch)
     return "".join(out)
+
+
+def mask_email(value: str) -> str | None:
+    """An e-mail fit to keep: the first letter of the name and the domain ("dana.levi@gmail.com" ->
+    "d•••@gmail.com"), or None when it is not an e-mail."""
+    m = re.fullmatch(r"\s*([^@\s]+)@([A-Za-z0-9.-]+\.[A-Za-z]{2,})\s*", value or "")
+    if not m:
+        return None
+    return f"{m.group(1)[0]}•••@{m.group(2).lower()}"

@@ -6,6 +6,7 @@ being listed below; nothing registers itself on import.
 
 from tools import (
     analytics,
+    audience,
     brands,
     content,
     coupons,
@@ -45,10 +46,12 @@ FOLLOWER_TOOLS: tuple[ToolSpec, ...] = (
     support.set_consent,
 )
 
-# A follower's own data (erase, export): followers only.
+# A follower's own data (erase, export, their details, whether they follow): followers only.
 PERSONAL_TOOLS: tuple[ToolSpec, ...] = (
     privacy.erase_my_data,
     privacy.export_my_data,
+    audience.save_my_details,
+    audience.record_follows,
 )
 
 OWNER_TOOLS: tuple[ToolSpec, ...] = (

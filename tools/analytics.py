@@ -13,6 +13,7 @@ from pydantic import Field, model_validator
 
 from store import analytics as analytics_store
 from store import audit as audit_store
+from store import contacts as contact_store
 from store import coupons as coupon_store
 from store import invoices as invoice_store
 from store import partnerships as partnership_store
@@ -96,6 +97,17 @@ def _answers(scores: dict[int, tuple[int, float | None]]) -> tuple[int, float | 
     return total, (sum(n * m for n, m in scored) / sum(n for n, _ in scored)) if scored else None
 
 
+def _audience(ctx: ToolContext, events: list[CouponEvent]) -> dict[str, dict[str, int]]:
+    """Who saw and copied the codes: people who follow her, who said they do not, who never said
+    (each person once per kind)."""
+    kinds = ("shown", "copied")
+    people = {kind: {e.contact_id for e in events if e.kind == kind and e.contact_id} for kind in kinds}
+    status = contact_store.audience(session=ctx.session, tenant_id=ctx.tenant_id,
+                                    contact_ids=sorted(set().union(*people.values())))
+    return {kind: {group: sum(status.get(c) == group for c in people[kind])
+                   for group in ("follower", "not_follower", "unknown")} for kind in kinds}
+
+
 class CouponStatsArgs(OwnerArgs):
     code: str | None = Field(None, description="one coupon code")
     partnership: str | None = Field(None, description="brand name, alias or ref: all its codes")
@@ -157,7 +169,8 @@ def coupon_numbers(
     answers, mean_all = _answers({c.id: scores[c.id] for c in coupons if c.id in scores})
     return {
         "coupons": rows,
-        "total": {**coupon_figures(events), "satisfaction": _satisfaction(answers, mean_all)},
+        "total": {**coupon_figures(events), "satisfaction": _satisfaction(answers, mean_all),
+                  "audience": _audience(ctx, events)},
         "period": {"from": jsonable(first), "to": jsonable(last)},
     }
 

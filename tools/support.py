@@ -162,7 +162,23 @@ def record_feedback(ctx: ToolContext, args: FeedbackArgs) -> dict[str, Any]:
         "satisfaction": payload.get("satisfaction"),
         "survey": survey is not None,
         "issue_number": issue,
+        # asked once, where it fits: right after they answered the satisfaction check
+        "ask_follows": survey is not None and survey.score is not None and _ask_once(
+            ctx, "follows_asked_at", unless=("follows_answered_at",)),
     }
+
+
+def _ask_once(ctx: ToolContext, key: str, *, unless: tuple[str, ...] = ()) -> bool:
+    """True the first time a question (`key`) is put to this contact (recorded now), else False."""
+    if ctx.role != FOLLOWER or not ctx.contact_id:
+        return False
+    contact = contact_store.get(session=ctx.session, tenant_id=ctx.tenant_id, contact_id=ctx.contact_id)
+    attributes = (contact.attributes or {}) if contact is not None else {}
+    if contact is None or attributes.get(key) or any(attributes.get(k) for k in unless):
+        return False
+    contact_store.update_attributes(session=ctx.session, tenant_id=ctx.tenant_id, contact_id=contact.id,
+                                    changes={key: ctx.now.isoformat()})
+    return True
 
 
 _SURVEY_DAYS = 7
@@ -231,4 +247,6 @@ def set_consent(ctx: ToolContext, args: ConsentArgs) -> dict[str, Any]:
     cancelled = 0 if args.granted else schedule_store.cancel_for_contact(  # every follow-up stops at once
         session=ctx.session, tenant_id=ctx.tenant_id, contact_id=contact.id, at=ctx.now, why="consent withdrawn")
     ctx.session.flush()
-    return {"consent": contact.consent, "at": ctx.now.isoformat(), "follow_ups_cancelled": cancelled}
+    ask = args.granted and _ask_once(ctx, "details_asked_at", unless=("details_at",))  # explicit, after consent
+    return {"consent": contact.consent, "at": ctx.now.isoformat(), "follow_ups_cancelled": cancelled,
+            "ask_details": ask}

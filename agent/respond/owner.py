@@ -285,6 +285,7 @@ def _coupon_stats(r: _Render, data: dict[str, Any]) -> dict[str, Any]:
         )
     if (total.get("satisfaction") or {}).get("mean_score") is not None:
         lines.append(_t(r.lang, "שביעות רצון ", "satisfaction ") + f"{total['satisfaction']['mean_score']}/5")
+    lines += _audience_lines(r, total.get("audience") or {})
     if total.get("top_products"):
         lines.append(
             _t(r.lang, "מובילים: ", "top products: ") + ", ".join(p["product"] for p in total["top_products"][:3])
@@ -294,6 +295,20 @@ def _coupon_stats(r: _Render, data: dict[str, Any]) -> dict[str, Any]:
         lines += [f"{c.get('code')}: {_figures(r, c)}" for c in coupons]
     about = " ".join(x for x in (str(subject).upper() if r.args.get("code") else subject, period) if x)
     return {"headline": f"{about}: {_figures(r, total)}" if about else _figures(r, total), "lines": lines}
+
+
+def _audience_lines(r: _Render, audience: dict[str, dict[str, int]]) -> list[str]:
+    """"saw a code: 3 followers · 1 not following · 5 didn't say", once any of them answered."""
+    out = []
+    for kind, he, en in (("shown", "ראו קוד", "saw a code"), ("copied", "העתיקו", "copied")):
+        split = audience.get(kind) or {}
+        if split.get("follower") or split.get("not_follower"):
+            out.append(_t(r.lang, f"{he}: {split.get('follower', 0)} עוקבים · {split.get('not_follower', 0)} לא עוקבים"
+                                  f" · {split.get('unknown', 0)} לא ענו",
+                          f"{en}: {split.get('follower', 0)} follower{'' if split.get('follower') == 1 else 's'}"
+                          f" · {split.get('not_follower', 0)} not following"
+                          f" · {split.get('unknown', 0)} didn't say"))
+    return out
 
 
 def _counts(r: _Render, data: dict[str, Any], keys: tuple[str, ...]) -> list[str]:

@@ -256,6 +256,9 @@ def _from_results(
                 segments.append(Segment("refuse"))
             elif name == "search_knowledge":
                 continue  # said below as "I don't know, I'll pass it on"
+            elif name == "save_my_details":
+                if error.get("code") == "no_consent":
+                    segments.append(Segment("details_need_consent"))
             elif role == "owner":
                 segments.append(Segment("error", {"reason": _owner_error(error, language)}))
             else:
@@ -306,12 +309,19 @@ def _from_results(
             segments.append(
                 Segment(
                     "feedback",
-                    {"mood": _mood(data, state), "after_coupon": data.get("after_coupon"), "closing": True},
+                    {"mood": _mood(data, state), "after_coupon": data.get("after_coupon"), "closing": True,
+                     "ask_follows": bool(data.get("ask_follows"))},
                 )
             )
         elif name == "set_consent":
             granted = data.get("consent") == "granted"
-            segments.append(Segment("consent_granted" if granted else "consent_withdrawn"))
+            segments.append(Segment("consent_granted" if granted else "consent_withdrawn",
+                                    {"ask_details": bool(data.get("ask_details"))}))
+        elif name == "save_my_details":
+            segments.append(Segment("details_saved", {"who": data.get("name"), "email": data.get("email"),
+                                                      "interests": data.get("interests") or []}))
+        elif name == "record_follows":
+            segments.append(Segment("follows", {"follows": data.get("follows"), "invite": data.get("invite")}))
         elif name == "erase_my_data":
             segments.append(Segment("erased", {"messages": data.get("messages") or 0}))
         elif name == "export_my_data":

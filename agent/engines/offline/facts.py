@@ -149,6 +149,40 @@ def survey_answer(message: str) -> tuple[int | None, bool]:
     return None, False
 
 
+def follows_answer(message: str) -> bool | None:
+    """True / False when the message answers "do you follow me?", else None."""
+    text = unicodedata.normalize("NFKC", message or "").strip().lower()
+    if not text or len(text) > 120:
+        return None
+    if regex(_FILE, "follows_no").search(text):
+        return False
+    if regex(_FILE, "follows_yes").search(text) or is_yes(text):
+        return True
+    return None
+
+
+def _interests(text: str) -> list[str]:
+    """"running, yoga and skincare" -> ["running", "yoga", "skincare"] (at most 8, short ones)."""
+    parts = re.split(r",|/|\band\b|\bor\b|&|\+|(?:^|\s)ו(?=\S)|(?:^|\s)או\s", text)
+    words = [p.strip(" .!?-–\"'").lower() for p in parts]
+    return [w for w in words if 1 < len(w) <= 40][:8]
+
+
+def details(message: str) -> dict[str, object]:
+    """A name and interests the follower gives about themselves ("my name is Dana, I'm into running and
+    yoga", "קוראים לי דנה, אני אוהבת ריצה"), else {}."""
+    out: dict[str, object] = {}
+    name = regex(_FILE, "my_name").search(message or "")
+    if name:
+        out["name"] = next(g for g in name.groups() if g).strip(" ,.")
+    liked = regex(_FILE, "my_interests").search(message or "")
+    if liked:
+        found = _interests(next(g for g in liked.groups() if g))
+        if found:
+            out["interests"] = found
+    return out
+
+
 def facts(message: str, intent: str | None, *, notes: str = "", display_name: str = "") -> dict[str, object]:
     """The entities these facts add to an understanding of `intent` (`notes`: the persona's notes;
     `display_name`: the influencer's, whose first names a follower may ask for)."""
@@ -169,6 +203,10 @@ def facts(message: str, intent: str | None, *, notes: str = "", display_name: st
         name = asked_brand(message)
         if name:
             out["asked_brand"] = name
+    if intent not in ("owner_query", "owner_command", "abuse"):
+        given = details(message)
+        if given:
+            out["details"] = given
     if intent not in ("human_request", "support_issue", "consent", "abuse", "owner_query", "owner_command"):
         topic = boundary(message, notes)
         if topic:

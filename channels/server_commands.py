@@ -104,18 +104,30 @@ def jobs_list(
         typer.echo(line)
 
 
+def _dead_scheduled() -> list[dict]:
+    from store import schedule as schedule_store
+    from store.bootstrap import open_database
+
+    with open_database().admin_session() as session:
+        return [{"id": r.id, "kind": r.kind, "tenant_id": r.tenant_id, "due_at": r.due_at.isoformat(),
+                 "error": r.last_error or ""} for r in schedule_store.jobs(session=session, status="dead", limit=500)]
+
+
 @jobs_app.command("dead")
 def jobs_dead(as_json: bool = typer.Option(False, "--json")) -> None:
-    """Jobs that failed three times (masked), with their error and when; numbered for `jobs retry`."""
+    """Jobs that failed three times (masked), with their error and when: turns of the queue (numbered for
+    `jobs retry N`) and scheduled follow-ups and reminders (`jobs retry --scheduled ID`)."""
     import datetime as dt
     import json
 
-    entries = _queue().dead_letters()
+    entries, scheduled = _queue().dead_letters(), _dead_scheduled()
     if as_json:
-        typer.echo(json.dumps(entries, ensure_ascii=False, indent=2))
+        typer.echo(json.dumps({"turns": entries, "scheduled": scheduled}, ensure_ascii=False, indent=2))
         return
+    for row in scheduled:
+        typer.echo(f"  s{row['id']}  {row['due_at'][:16]}  {row['kind']} tenant {row['tenant_id']}  {row['error']}")
     if not entries:
-        typer.echo("no failed jobs")
+        typer.echo("no failed turns" if scheduled else "no failed jobs")
         return
     for n, entry in enumerate(entries):
         when = dt.datetime.fromtimestamp(entry.get("at") or 0, dt.UTC).strftime("%Y-%m-%d %H:%M")
@@ -126,8 +138,25 @@ def jobs_dead(as_json: bool = typer.Option(False, "--json")) -> None:
 @jobs_app.command("retry")
 def jobs_retry(
     index: int | None = typer.Argument(None, help="The number `jobs dead` shows; all of them when left out."),
+    scheduled: str | None = typer.Option(None, "--scheduled", help="A dead scheduled job's id, or 'all'."),
 ) -> None:
     """Queue failed jobs again (a running worker takes them)."""
+    if scheduled is not None:
+        from store import schedule as schedule_store
+        from store.bootstrap import open_database
+        from store.records import utcnow
+
+        job_id = None if scheduled == "all" else int(scheduled.lstrip("s")) if scheduled.lstrip("s").isdigit() else -1
+        if job_id == -1:
+            typer.echo("error: --scheduled takes a job id (as `jobs dead` shows) or 'all'", err=True)
+            raise typer.Exit(2)
+        with open_database().admin_session() as session:
+            revived = schedule_store.revive(session=session, at=utcnow(), job_id=job_id)
+        if job_id is not None and not revived:
+            typer.echo(f"error: no dead scheduled job {job_id}; see `influencer-os jobs dead`", err=True)
+            raise typer.Exit(2)
+        typer.echo(f"scheduled {revived} job{'s' if revived != 1 else ''} again")
+        return
     queued = _queue().retry_dead(index)
     if index is not None and not queued:
         typer.echo(f"error: no failed job number {index}; see `influencer-os jobs dead`", err=True)

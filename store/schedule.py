@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from store.models import ScheduledJob
 
 __all__ = ["Claimed", "schedule", "claim_due", "finish", "retry_or_dead", "reschedule", "jobs", "counts",
-           "MAX_ATTEMPTS", "cancel_for_contact"]
+           "MAX_ATTEMPTS", "cancel_for_contact", "revive"]
 
 MAX_ATTEMPTS = 3
 _RUNNING_TOO_LONG = dt.timedelta(minutes=10)  # a worker that died mid-job: its claim lapses
@@ -110,3 +110,12 @@ def counts(*, session: Session) -> dict[str, int]:
     """How many jobs in each status."""
     return {str(s): int(n) for s, n in session.execute(
         select(ScheduledJob.status, func.count()).group_by(ScheduledJob.status))}
+
+
+def revive(*, session: Session, at: dt.datetime, job_id: int | None = None) -> int:
+    """Dead jobs (one, or all) due again now with fresh attempts; how many."""
+    query = update(ScheduledJob).where(ScheduledJob.status == "dead")
+    if job_id is not None:
+        query = query.where(ScheduledJob.id == job_id)
+    result = session.execute(query.values(status="todo", due_at=at, attempts=0, finished_at=None))
+    return int(getattr(result, "rowcount", 0) or 0)

@@ -117,6 +117,15 @@ def test_a_failing_job_is_retried_then_dead_with_its_error(client, demo_db, monk
         when += dt.timedelta(hours=1)  # past every backoff
     assert outcomes == [{"todo": 1}, {"todo": 1}, {"dead": 1}]
     assert _jobs(demo_db) == [("follow_up", "dead", "RuntimeError: the shop API is down")]
+    # The operator fixed the shop API and runs `influencer-os jobs retry --scheduled ID`.
+    from store import schedule as schedule_store
+
+    monkeypatch.undo()
+    _consent(demo_db)
+    with demo_db.admin_session() as s:
+        assert schedule_store.revive(session=s, at=when, job_id=10**9) == 0  # no such dead job
+        assert schedule_store.revive(session=s, at=when) == 1
+    assert scheduler.run_due(demo_db, _sender(client), now=when, plan=False) == {"done": 1}
 
 
 def test_a_scheduled_job_survives_a_restart(client, demo_db):

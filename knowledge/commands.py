@@ -83,14 +83,27 @@ def reindex_cmd(
     from store.bootstrap import open_database
 
     db = open_database()
+    embedder = knowledge.get_embedder()
+
+    def progress(done: int, total: int) -> None:  # passages embedded so far (cached ones are not counted)
+        typer.echo(f"\r  embedding {done}/{total} [{'#' * (20 * done // max(total, 1)):<20}]", nl=done >= total,
+                   err=True)
+
+    if hasattr(embedder, "progress"):
+        embedder.progress = progress
     with db.session() as session:
         tenant = _tenant_or_exit(session, handle)
         started = time.perf_counter()
-        changed = knowledge.reindex(session, tenant_id=tenant.id)
+        try:
+            changed = knowledge.reindex(session, tenant_id=tenant.id, embedder=embedder)
+        finally:
+            if hasattr(embedder, "progress"):
+                embedder.progress = None
         total = len(knowledge_store.document_hashes(session, tenant_id=tenant.id))
     seconds = time.perf_counter() - started
     typer.echo(
-        f"@{tenant.handle}: {changed} documents added, changed or removed; {total} in the index ({seconds:.2f} s)"
+        f"@{tenant.handle}: {changed} documents added, changed or removed; {total} in the index"
+        f" ({knowledge.embedder_name(embedder)}, {seconds:.2f} s)"
     )
 
 

@@ -43,10 +43,11 @@ def reindex(session: Session, *, tenant_id: int, embedder: Embedder | None = Non
     knowledge_store.remove(session, tenant_id=tenant_id, chunks_of=stale, documents=gone)
     if changed:
         knowledge_store.update_documents(
-            session, [{"id": doc_id, **_document_row(doc, h), "updated_at": utcnow()} for doc_id, doc, h in changed]
+            session,
+            [{"id": doc_id, **_document_row(doc, h, name), "updated_at": utcnow()} for doc_id, doc, h in changed],
         )
     written = [(doc_id, doc) for doc_id, doc, _ in changed]
-    written += write_documents(session, tenant_id=tenant_id, documents=new)
+    written += write_documents(session, tenant_id=tenant_id, documents=new, embedder=name)
     _write_chunks(session, tenant_id=tenant_id, documents=written, embedder=embedder)
     session.flush()
     forget_tenant_size(tenant_id)
@@ -55,18 +56,19 @@ def reindex(session: Session, *, tenant_id: int, embedder: Embedder | None = Non
     return len(gone) + len(written)
 
 
-def _document_row(doc: DocumentSpec, content_hash: str) -> dict[str, Any]:
+def _document_row(doc: DocumentSpec, content_hash: str, embedder: str) -> dict[str, Any]:
     return {
         "title": doc.title,
         "url": doc.url,
         "language": doc.language,
         "meta": doc.meta,
         "content_hash": content_hash,
+        "embedder": embedder,
     }
 
 
 def write_documents(
-    session: Session, *, tenant_id: int, documents: list[tuple[DocumentSpec, str]]
+    session: Session, *, tenant_id: int, documents: list[tuple[DocumentSpec, str]], embedder: str | None = None
 ) -> list[tuple[int, DocumentSpec]]:
     """Insert new document rows (no chunks yet) with COPY and return their ids with their specs."""
     if not documents:
@@ -85,6 +87,7 @@ def write_documents(
             d.language,
             json.dumps(d.meta, ensure_ascii=False, default=str),
             h,
+            embedder,
             now,
         )
         for doc_id, (d, h) in zip(ids, documents, strict=True)
@@ -92,7 +95,7 @@ def write_documents(
     knowledge_store.copy_rows(
         session,
         "COPY knowledge_documents (id, tenant_id, source_type, source_ref, title, url, language, meta,"
-        " content_hash, updated_at) FROM STDIN",
+        " content_hash, embedder, updated_at) FROM STDIN",
         rows,
     )
     return [(doc_id, doc) for doc_id, (doc, _) in zip(ids, documents, strict=True)]

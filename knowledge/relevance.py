@@ -146,9 +146,11 @@ def _needed(wanted: list[set[str]]) -> int:
 
 
 def is_relevant(hit: dict[str, Any], query: str) -> bool:
-    """True when the hit contains enough of the question's content words, or means nearly the same."""
+    """True when the hit contains enough of the question's content words, or means nearly the same (by
+    the line of the embedder that found it, `meaning_similarity`; MIN_SIMILARITY when it has none)."""
     similarity = hit.get("similarity")
-    if similarity is not None and float(similarity) >= MIN_SIMILARITY:
+    line = hit.get("meaning_similarity") or MIN_SIMILARITY
+    if similarity is not None and float(similarity) >= float(line):
         return True
     wanted = content_tokens(query)
     return bool(wanted) and _matched(hit, wanted) >= _needed(wanted)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -9,12 +10,14 @@ from typing import Any
 import numpy as np
 from sqlalchemy.orm import Session
 
-from knowledge._sizes import tenant_chunks
+from knowledge._sizes import tenant_chunks, tenant_embedders
 from knowledge._terms import lexical_query
-from knowledge.embedders import Embedder, get_embedder
+from knowledge.embedders import Embedder, embed_query, embedder_name, get_embedder
 from knowledge.index import vector_literal
 from knowledge.settings import get_settings
 from store import knowledge as knowledge_store
+
+log = logging.getLogger(__name__)
 
 __all__ = ["Hit", "search", "RRF_K"]
 
@@ -52,9 +55,17 @@ class Hit:
 
 
 def _embed_query(embedder: Embedder, query: str) -> str:
-    fast = getattr(embedder, "embed_array", None)
-    vector = fast([query]) if fast else np.asarray(embedder.embed([query]), dtype=np.float32)
-    return vector_literal(vector)[0]
+    return vector_literal(np.asarray([embed_query(embedder, query)], dtype=np.float32))[0]
+
+
+_warned: set[int] = set()
+
+
+def _warn_mismatch(tenant_id: int, indexed: set[str] | frozenset[str], current: str) -> None:
+    if tenant_id not in _warned:
+        _warned.add(tenant_id)
+        log.warning("tenant %s: index built with %s, searching with %s: words only until "
+                    "`influencer-os reindex`", tenant_id, ", ".join(sorted(indexed)), current)
 
 
 def search(
@@ -95,6 +106,10 @@ def search(
         # walking the graph until enough rows pass the filter (pgvector >= 0.8).
         ef = max(ef_search or get_settings().hnsw_ef_search, candidates)
         knowledge_store.walk_hnsw(session, ef_search=ef)
+    indexed = tenant_embedders(session, tenant_id=tenant_id) - {"None"}
+    same_model = not indexed or indexed == {embedder_name(embedder)}
+    if not same_model:
+        _warn_mismatch(tenant_id, indexed, embedder_name(embedder))
     rows = knowledge_store.hybrid_search(
         session,
         tenant_id=tenant_id,
@@ -102,7 +117,8 @@ def search(
         tsquery=lexical_query(query),
         candidates=candidates,
         k=k,
-        weights=(VECTOR_WEIGHT, LEXICAL_WEIGHT, RRF_K),
+        # another model's vectors mean nothing to this one: words only until the index is rebuilt
+        weights=(VECTOR_WEIGHT if same_model else 0.0, LEXICAL_WEIGHT, RRF_K),
         source_types=source_types,
         exact=exact,
     )
@@ -117,8 +133,9 @@ def search(
             title=row.title,
             document_id=row.document_id,
             meta=dict(row.meta or {}),
-            similarity=None if row.distance is None else round(1.0 - float(row.distance), 4),
+            similarity=None if row.distance is None or not same_model else round(1.0 - float(row.distance), 4),
             lexical=None if row.lexical is None else round(float(row.lexical), 4),
         )
         for row in rows
+        if same_model or row.lexical is not None  # found by the other model's vectors alone: not a finding
     ]

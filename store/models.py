@@ -361,6 +361,7 @@ class KnowledgeDocument(TenantOwned, Base):
     language: Mapped[str | None] = mapped_column(String(8))
     meta: Mapped[dict[str, Any]] = mapped_column(Json, default=dict)
     content_hash: Mapped[str] = mapped_column(String(64))
+    embedder: Mapped[str | None] = mapped_column(String(100))  # whose vectors its chunks hold (0012)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
 

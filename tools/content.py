@@ -62,13 +62,9 @@ def search_knowledge(ctx: ToolContext, args: SearchKnowledgeArgs) -> dict[str, A
     """Search the influencer's posts, collaboration Q&A and FAQ for an answer; each hit carries its source
     (post link, brand or FAQ) so the reply can cite it, and whether it answers the question. A question
     nothing answers is passed on to the influencer (an event)."""
-    hits = knowledge.search(
-        ctx.session,
-        tenant_id=ctx.tenant_id,
-        query=args.query,
-        k=args.k,
-        embedder=ctx.services.get("embedder"),
-    )
+    embedder = ctx.services.get("embedder") or knowledge.get_embedder()
+    hits = knowledge.search(ctx.session, tenant_id=ctx.tenant_id, query=args.query, k=args.k, embedder=embedder)
+    close = getattr(embedder, "meaning_similarity", None)  # the embedder's own "means the same" line
     all_partnerships = partnership_store.list_partnerships(session=ctx.session, tenant_id=ctx.tenant_id)
     public = {p.ref for p in all_partnerships if p.status in PUBLIC_STATUSES or ctx.role == OWNER}
     names = {p.ref: p.brand for p in all_partnerships}
@@ -89,6 +85,7 @@ def search_knowledge(ctx: ToolContext, args: SearchKnowledgeArgs) -> dict[str, A
                 "brand": citation["brand"],
                 "meta": dict(getattr(hit, "meta", None) or {}),
                 "similarity": getattr(hit, "similarity", None),  # cosine, when found by meaning
+                "meaning_similarity": close,
                 "lexical": getattr(hit, "lexical", None),  # text rank, when found by words
             }
         )

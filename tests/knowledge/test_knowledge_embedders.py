@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from _knowledge_seed import load
 
-from knowledge.embedders import HashingEmbedder, OpenAIEmbedder, get_embedder
+from knowledge.embedders import E5Embedder, HashingEmbedder, OpenAIEmbedder, get_embedder
 from knowledge.index import reindex
 from knowledge.search import search
 from knowledge.settings import KnowledgeSettings, get_settings
@@ -137,7 +137,10 @@ def test_openai_embedder_asks_for_384_dimensions_in_batches_and_normalises(fake_
 def test_settings_choose_openai_only_with_a_key(monkeypatch, fake_openai):
     monkeypatch.setenv("EMBEDDINGS", "openai")
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    assert isinstance(get_embedder(KnowledgeSettings()), E5Embedder)  # no key: the local default model
+    monkeypatch.setenv("EMBEDDINGS", "hashing")
     assert isinstance(get_embedder(KnowledgeSettings()), HashingEmbedder)
+    monkeypatch.setenv("EMBEDDINGS", "openai")
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
     monkeypatch.setenv("OPENAI_BASE_URL", fake_openai)
     monkeypatch.setenv("OPENAI_EMBEDDING_MODEL", "text-embedding-3-large")

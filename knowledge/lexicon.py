@@ -161,6 +161,52 @@ summer | קיץ
 home | בית
 plan planning | תכנון מתכננת
 green | ירוק ירוקה
+autumn fall | סתיו
+spring | אביב
+dry | יבש יבשה יבשים
+oily | שמן שמנה שמנוני
+sensitive | רגיש רגישה
+curls curly | תלתלים מתולתל
+heat heatless | חום
+straight | חלק
+color colour | צבע
+acne | אקנה
+pimple pimples | פצעון פצעונים
+spots | כתמים
+wrinkles | קמטים
+routine | שגרה
+night | לילה ערב
+evening | ערב
+moisturizer | קרם לחות לחות
+cleanser | תרחיץ ניקוי
+toner | טונר
+blush | סומק
+concealer | קונסילר
+eyes | עיניים
+lips | שפתיים
+coffee | קפה
+iced | קר
+knee knees | ברך ברכיים
+pain | כאב כאבים
+injury | פציעה
+legs | רגליים
+snack snacks | חטיף חטיפים
+drink | משקה לשתות
+shoes | נעליים
+leggings | טייץ טייצים
+marathon | מרתון
+intervals | אינטרוולים
+grill grilling | גריל מנגל
+steak | סטייק
+meat | בשר
+charcoal | פחם גחלים
+burger burgers | המבורגר בורגר
+vegetarian | צמחוני צמחונית
+eggplant | חציל חצילים
+corn | תירס
+mushrooms | פטריות
+skewers | שיפודים
+weekend | סופ"ש סוף שבוע
 """
 
 

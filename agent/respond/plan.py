@@ -131,7 +131,8 @@ def _card(c: dict[str, Any], facts: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _coupon_segments(data: dict[str, Any], language: str, today: dt.date, cards: list) -> list[Segment]:
+def _coupon_segments(data: dict[str, Any], language: str, today: dt.date, cards: list,
+                     dates: bool = False) -> list[Segment]:
     status = data.get("status")
     coupons = data.get("coupons") or []
     brand = (data.get("brand") or {}).get("name")
@@ -146,10 +147,11 @@ def _coupon_segments(data: dict[str, Any], language: str, today: dt.date, cards:
                 Segment("coupon_unknown_brand", {"query": query, "alternatives": []}),
                 Segment("coupons_several", {"coupons": facts[:MAX_LISTED_COUPONS],
                                              "more": max(0, len(facts) - MAX_LISTED_COUPONS),
-                                             "same_brand": None, "instead": True}),
+                                             "same_brand": None, "instead": True, "dates": dates}),
             ]
         if len(coupons) == 1:
-            return [Segment("coupon_found", {"c": facts[0], "asked_code_status": data.get("asked_code_status")})]
+            return [Segment("coupon_found", {"c": facts[0], "asked_code_status": data.get("asked_code_status"),
+                                             "dates": dates})]
         brands = {f["brand"] for f in facts}
         return [
             Segment(
@@ -159,6 +161,7 @@ def _coupon_segments(data: dict[str, Any], language: str, today: dt.date, cards:
                     "more": max(0, len(facts) - MAX_LISTED_COUPONS),
                     "same_brand": brand if len(brands) == 1 and brand else None,
                     "instead": False,
+                    "dates": dates,  # "until when?": every code with its last day
                 },
             )
         ]
@@ -271,7 +274,8 @@ def _from_results(
                 continue
             if knowledge_asked and _other_brand(data, by_name.get("search_knowledge")):
                 continue
-            segments.extend(_coupon_segments(data, language, today, cards))
+            asks = bool(((state.get("understanding") or {}).get("entities") or {}).get("asks_validity"))
+            segments.extend(_coupon_segments(data, language, today, cards, dates=asks))
         elif name == "search_knowledge":
             segment = _knowledge_segment(data, language, detailed=detailed)
             if segment is not None:

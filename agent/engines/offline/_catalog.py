@@ -124,6 +124,20 @@ def _handle_surfaces(handle: str) -> list[str]:
 
 
 @lru_cache(maxsize=64)
+@lru_cache(maxsize=1)
+def _categories() -> tuple[frozenset[str], ...]:
+    from .vocabulary import load
+
+    return tuple(frozenset(fold(str(w).lower()) for w in words)
+                 for words in (load("categories").get("categories") or {}).values())
+
+
+def _category_words(*surfaces: str) -> set[str]:
+    """Every word of each category one of the surfaces' words belongs to (data/categories.yaml)."""
+    words = {t for surface in surfaces for t in _toks(surface)}
+    return {w for category in _categories() if category & words for w in category}
+
+
 def index_for(catalog: Catalog) -> CatalogIndex:
     """Build (and cache) the matching index of a catalog."""
     forms: list[Form] = []
@@ -132,6 +146,8 @@ def index_for(catalog: Catalog) -> CatalogIndex:
     for brand in catalog.brands:
         for surface in (brand.name, *brand.aliases):
             _forms_for(brand.ref, surface, forms)
+        for word in _category_words(brand.name, *brand.aliases, *brand.products):  # "hair" / "שיער": Silka Hair
+            forms.append(Form(brand.ref, (word,), 0.45, "generic"))
         if re.fullmatch(r"[a-z][a-z0-9]{2,}", brand.ref or "") and not is_ordinary(brand.ref):
             forms.append(Form(brand.ref, (brand.ref,), 0.9, "word"))
         for code in brand.coupon_codes:

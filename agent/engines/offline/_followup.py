@@ -65,7 +65,10 @@ def resolve_followup(turn: Turn, *, findings: BrandFindings, labels: dict[str, f
         turn.confidence_cap = 0.7
     # 3. The brand of the previous turn for a question about "it" or a short message without one.
     if not turn.brands and not turn.ambiguous and turn.intent in BRAND_INTENTS and (leaning or short):
-        if prev_brands or prev_ambiguous:
+        if findings.weak and len(findings.weak) <= 2:  # "and for hair?": the brand of that kind, not the last one
+            turn.brands = list(findings.weak)
+            turn.followup = True
+        elif prev_brands or prev_ambiguous:
             turn.brands = list(prev_brands)
             turn.ambiguous = [] if prev_brands else list(prev_ambiguous)
             turn.followup = True

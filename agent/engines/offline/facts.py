@@ -199,6 +199,8 @@ def facts(message: str, intent: str | None, *, notes: str = "", display_name: st
         out["support_kind"] = support_kind(message)
     if intent == "consent":
         out["consent_withdrawn"] = withdraws_consent(message)
+    if intent == "coupon_request" and regex(_FILE, "asks_validity").search(message or ""):
+        out["asks_validity"] = True
     if intent in ("coupon_request", "product_question"):
         name = asked_brand(message)
         if name:

@@ -28,11 +28,15 @@ _PRIORITY = ("abuse", "consent", "human_request", "support_issue", "owner_comman
              "small_talk", "off_topic", "greeting")
 _EMOJI_ONLY = re.compile(r"^[\W_]*$")
 _MAX_CHARS = 1500
+_NO_SIGNAL = 0.2  # a rules score below this is no reading at all: the fallback (or the classifier) decides
 _LEXICAL = tuple(i for i in FOLLOWER_INTENTS if i != "greeting") + ("consent+", "consent-", "thanks")
 
 
-def _classified(raw: str, role: str, rules_confidence: float, turn: Turn) -> Prediction | None:
-    """The classifier's follower intent when the rules are unsure of a fresh message, else None."""
+def _classified(raw: str, role: str, rules_confidence: float, turn: Turn, rules_score: float) -> Prediction | None:
+    """The classifier's follower intent when the rules are unsure of a fresh message, else None. With no
+    rule signal at all (`rules_score` below the fallback line) the rules' "intent" is only a tie-break, so
+    a classifier that names the same one still decides (it used to be dropped, and the message fell back
+    to small talk: "go choke", "you're the worst, delete your account")."""
     if role != "follower" or turn.followup or rules_confidence >= RULES_SURE or not raw.strip():
         return None
     if turn.intent in ("owner_query", "owner_command"):  # a follower writing like the owner: the guard's case
@@ -41,7 +45,7 @@ def _classified(raw: str, role: str, rules_confidence: float, turn: Turn) -> Pre
     if classifier is None:
         return None
     guess = classifier.predict(raw)
-    if guess.probability < CLASSIFIER_SURE or guess.intent == turn.intent:
+    if guess.probability < CLASSIFIER_SURE or (guess.intent == turn.intent and rules_score >= _NO_SIGNAL):
         return None
     return guess
 
@@ -99,13 +103,14 @@ def understand(text: str, *, catalog: Catalog, role: str = "follower", now: date
         turn = resolve_followup(turn, findings=found, labels=labels, own_best=own_best, n_tokens=prep.n,
                                 previous=previous, role=role)
     conf = confidence(scores, turn.intent)
-    guess = _classified(prep.raw, role, conf, turn) if turn.confidence_cap is None else None
+    guess = _classified(prep.raw, role, conf, turn, scores.get(turn.intent, 0.0)) if (
+        turn.confidence_cap is None) else None
     if guess is not None:  # the rules were unsure and the trained classifier is not
         turn.intent, conf = guess.intent, round(guess.probability, 3)
         entities["intent_by"] = "classifier"
     elif turn.confidence_cap is not None:
         conf = round(min(turn.confidence_cap, max(conf, 0.45)), 3)
-    elif scores[turn.intent] < 0.2:
+    elif scores[turn.intent] < _NO_SIGNAL:
         turn.intent, conf = _fallback(turn, found, role, signals.question)
     entities.update(_entities(turn, found, shapes, dates, times, period, labels, status, prep.raw,
                               now=now, timezone=timezone))

@@ -92,9 +92,21 @@ def _jsonable_args(ctx: Context, name: str, args: dict[str, Any]) -> dict[str, A
     return validated.model_dump(mode="json", exclude_unset=True)
 
 
+_READS = ("list_", "coupon_stats", "conversation_stats", "daily_digest", "show_conversation")
+
+
+def _guess_check(state: TurnState, name: str, args: dict[str, Any]) -> str:
+    """The question that holds a change the classifier guessed (not a rule) until the owner says yes."""
+    he = ((state.get("understanding") or {}).get("language") or "en") == "he"
+    shown = ", ".join(f"{k}: {v}" for k, v in args.items() if v not in (None, "", []))
+    return (f"{'התכוונת' if he else 'Did you mean'}: {name.replace('_', ' ')}" + (f" ({shown})" if shown else "")
+            + "?")
+
+
 def _one_call(state: TurnState, ctx: Context, name: str, raw_args: dict[str, Any], *, question: str | None,
-              reason: str) -> tuple[dict[str, Any], dict[str, Any] | None]:
-    """Run a call now, ask back about a bad argument, or hold a destructive one for confirmation."""
+              reason: str, guessed: bool = False) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """Run a call now, ask back about a bad argument, or hold a destructive (or guessed) one for
+    confirmation."""
     try:
         args = _jsonable_args(ctx, name, raw_args)
     except ToolError as exc:
@@ -102,6 +114,8 @@ def _one_call(state: TurnState, ctx: Context, name: str, raw_args: dict[str, Any
                 "reason": f"invalid {exc.field or 'argument'}: {exc.reason}", "note": "owner_invalid",
                 "error": {"field": exc.field, "reason": exc.reason}}, None
     description = needs_confirmation(ctx.tools, name, args, tool_context(state, ctx))
+    if not description and guessed and not name.startswith(_READS):
+        description = _guess_check(state, name, args)
     if description:
         expires = turn_now(state) + dt.timedelta(minutes=ctx.settings.confirm_ttl_minutes)
         pending = {"tool": name, "args": args, "description": description, "expires_at": expires.isoformat()}
@@ -144,7 +158,8 @@ def decide_owner(state: TurnState, ctx: Context) -> tuple[dict[str, Any], dict[s
     if not name or missing:
         return _ask_missing(state, ctx, command, state.get("masked_text") or ""), None
     return _one_call(state, ctx, name, dict(getattr(command, "args", None) or {}), question=question,
-                     reason=f"owner: {name} (confidence {getattr(command, 'confidence', None)})")
+                     reason=f"owner: {name} (confidence {getattr(command, 'confidence', None)})",
+                     guessed=bool(getattr(command, "guessed", False)))
 
 
 _SHORT_ANSWER = re.compile(r"^\s*#?\s*([A-Za-z0-9][A-Za-z0-9/_\-]{0,49})\s*[.!?]?\s*$")
@@ -190,8 +205,8 @@ def decide_answer(state: TurnState, ctx: Context) -> dict[str, Any] | None:
         return None
     text = state.get("masked_text") or ""
     alone = _parse(state, ctx)
-    if alone is not None and alone.tool and not alone.missing:
-        return None  # a complete new command: handled as such
+    if alone is not None and alone.tool and not alone.missing and not getattr(alone, "guessed", False):
+        return None  # a complete new command (read by a rule, not guessed): handled as such
     combined = _parse(state, ctx, f"{asked['text']} {text}")
     if combined is None or combined.tool != asked["tool"] or len(combined.missing) >= len(asked["missing"]):
         filled = _fill_in(asked, text)

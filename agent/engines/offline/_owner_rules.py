@@ -25,6 +25,7 @@ class OwnerCommand:
     question: str | None = None  # one short question in the user's language when something is missing
     confidence: float = 0.9
     language: str = "en"
+    guessed: bool = False  # by the trained classifier, not a rule: a change it implies is confirmed first
 
 
 Missing = Sequence[tuple[str, str, Sequence[str]]]  # (field, question key, options)

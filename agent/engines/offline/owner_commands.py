@@ -304,4 +304,6 @@ def parse_owner_command(
         command = rule(msg)
         if command is not None:
             return command
-    return None
+    from agent.engines.offline.owner_classifier import owner_guess  # the trained fallback, built on first use
+
+    return owner_guess(msg)

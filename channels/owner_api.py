@@ -278,6 +278,19 @@ async def daily_digest(request: Request) -> JSONResponse:
     return await _read(request, "daily_digest", "date")
 
 
+@router.post("/redemptions")
+async def record_redemptions(request: Request) -> JSONResponse:
+    """Orders made with her codes: {"redemptions": [{code, order_id, order_amount, currency, items, products,
+    at}]}; idempotent on (code, order_id); answers created, already_there and each refusal's index and field."""
+    return await _write(request, "record_redemptions")
+
+
+@router.get("/earnings")
+async def earnings(request: Request) -> JSONResponse:
+    """What she earned: ?period=month|last_month|week|year|all or ?month=1-12&year=."""
+    return await _read(request, "earnings", "period", "month", "year")
+
+
 @router.get("/rules")
 async def list_rules(request: Request) -> JSONResponse:
     """Reminder and follow-up rules: trigger, days, on/off (the defaults until changed)."""

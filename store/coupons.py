@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from store.models import Contact, Conversation, Coupon, CouponEvent, Partnership
 
 __all__ = ["list_coupons", "get", "brand_name", "get_by_code", "active_coupons", "offerable", "create", "events",
-           "record_events", "record_event", "last_event_in_conversation"]
+           "record_events", "record_event", "last_event_in_conversation", "redeemed_orders", "add_redemption"]
 
 
 def _valid_on(on_date: dt.date) -> tuple[Any, ...]:
@@ -168,6 +168,25 @@ def record_event(
     """Record one coupon event (copied, link_clicked...) and return it with its id."""
     row = CouponEvent(tenant_id=tenant_id, coupon_id=coupon_id, kind=kind, contact_id=contact_id,
                       conversation_id=conversation_id, at=at)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def redeemed_orders(*, session: Session, tenant_id: int, coupon_id: int,
+                    order_ids: list[str]) -> dict[str, CouponEvent]:
+    """The coupon's redemptions already recorded for these order ids, by order id."""
+    if not order_ids:
+        return {}
+    rows = session.scalars(select(CouponEvent).where(
+        CouponEvent.tenant_id == tenant_id, CouponEvent.coupon_id == coupon_id, CouponEvent.kind == "redeemed",
+        CouponEvent.order_id.in_(order_ids)))
+    return {str(r.order_id): r for r in rows}
+
+
+def add_redemption(*, session: Session, tenant_id: int, coupon_id: int, fields: dict[str, Any]) -> CouponEvent:
+    """Record one order made with a coupon (kind 'redeemed')."""
+    row = CouponEvent(tenant_id=tenant_id, coupon_id=coupon_id, kind="redeemed", **fields)
     session.add(row)
     session.flush()
     return row

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from store.models import Invoice
 
-__all__ = ["get", "UNPAID_STATUSES", "list_invoices", "get_by_number", "next_number", "create"]
+__all__ = ["get", "UNPAID_STATUSES", "list_invoices", "get_by_number", "next_number", "create", "paid_between"]
 
 UNPAID_STATUSES = ("draft", "sent", "overdue")
 
@@ -73,3 +73,14 @@ def create(*, session: Session, tenant_id: int, fields: dict[str, Any]) -> Invoi
     session.add(row)
     session.flush()
     return row
+
+
+def paid_between(*, session: Session, tenant_id: int, first: dt.date | None, last: dt.date | None) -> list[Invoice]:
+    """Invoices paid on local days first..last (inclusive; None is open-ended)."""
+    query = select(Invoice).where(Invoice.tenant_id == tenant_id, Invoice.status == "paid",
+                                  Invoice.paid_at.isnot(None))
+    if first is not None:
+        query = query.where(Invoice.paid_at >= first)
+    if last is not None:
+        query = query.where(Invoice.paid_at <= last)
+    return list(session.scalars(query.order_by(Invoice.paid_at, Invoice.id)))

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from agent.respond.format import date, discount, money, number, percent
+from agent.respond.owner_money import MONEY_RENDERERS
 from agent.respond.owner_team import TEAM_RENDERERS
 
 __all__ = ["render_owner_result", "field_label", "MAX_LINES"]
@@ -477,6 +478,7 @@ _RENDERERS: dict[str, Callable[[_Render, dict[str, Any]], dict[str, Any]]] = {
     "hand_back": _handed_back,
     "close_issue": _closed_issue,
     **TEAM_RENDERERS,
+    **MONEY_RENDERERS,
 }
 
 

@@ -277,3 +277,20 @@ def test_the_owner_exports_and_erases_a_followers_data_on_request(api, db):
         contact = s.execute(text("select external_id from contacts where channel = 'web'")).scalar()
         audited = s.execute(text("select count(*) from audit_log where resource = 'contact'")).scalar()
     assert tuple(issue) == ("[erased]", None) and contact.startswith("erased:") and audited == 1
+
+
+def test_redemptions_by_api_are_idempotent_and_earnings_read_back(api):
+    body = {"redemptions": [{"code": "SHIRA15", "order_id": "API-1", "order_amount": "1,000", "currency": "ILS",
+                             "at": "2026-11-20T10:00:00+02:00"},
+                            {"code": "SHIRA15", "order_id": "API-2"}]}
+    first = api.post("/owner/v1/redemptions", headers=api.as_owner("shira"), json=body)
+    assert first.status_code == 201, first.text
+    data = first.json()
+    assert data["created"] == 1
+    assert data["refused"] == [{"index": 1, "field": "order_amount", "reason": "Field required"}]
+    again = api.post("/owner/v1/redemptions", headers=api.as_owner("shira"), json=body).json()
+    assert again["created"] == 0 and again["already_there"] == 1
+    assert api.post("/owner/v1/redemptions", headers=api.as_owner("shira"), json={"redemptions": []}).status_code == 422
+    assert api.post("/owner/v1/redemptions", json=body).status_code == 401
+    earned = api.get("/owner/v1/earnings?month=9&year=2026", headers=api.as_owner("shira")).json()
+    assert earned["paid"] == [{"currency": "ILS", "amount": "9000.00"}]

@@ -53,6 +53,8 @@ VALID_ARGS = {
     "console_link": {},
     "set_rule": {"trigger": "invoice_due", "days": 5},
     "list_rules": {},
+    "earnings": {},
+    "record_redemptions": {"redemptions": [{"code": "SHIRA15", "order_id": "G-1", "order_amount": 100}]},
     "set_follower_limits": {"quiet_from": 22},
     "set_retention": {"days": 90},
     "erase_follower_data": {"number": 1},

@@ -22,6 +22,7 @@ from agent.engines.offline._owner_money import (
     _create_partnership,
     _invoice,
 )
+from agent.engines.offline._owner_money_q import earnings_command
 from agent.engines.offline._owner_notify import notify_command
 from agent.engines.offline._owner_rules import (
     Missing,
@@ -257,6 +258,7 @@ RULES: tuple[Callable[[Message], OwnerCommand | None], ...] = (
     inbox_command,
     team_command,
     notify_command,
+    earnings_command,
     _digest,
     _create_task,
     _coupon_stats,

@@ -1,0 +1,37 @@
+"""Owner questions about money earned: "how much did I earn this month / in October?", "כמה הרווחתי
+החודש?". Vocabulary in data/owner_money.yaml. Private to agent.engines.offline.owner_commands."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from agent.engines.offline._owner_message import Message
+from agent.engines.offline._owner_rules import OwnerCommand, _command
+from agent.engines.offline.vocabulary import load, regex
+
+__all__ = ["earnings_command"]
+
+_FILE = "owner_money"
+
+
+def earnings_command(msg: Message) -> OwnerCommand | None:
+    """The earnings question the message asks, or None."""
+    low = msg.low
+    if not regex(_FILE, "EARNINGS").search(low) or regex(_FILE, "NOT_EARNINGS").search(low) or msg.codes:
+        return None
+    args: dict[str, Any] = {}
+    months = load(_FILE)["MONTHS"]
+    named = next((int(n) for word, n in months.items()
+                  if re.search(rf"(?:^|[\s,.?!]|ב|ל){re.escape(str(word))}(?=$|[\s,.?!])", low)), None)
+    if named:
+        args["month"] = named
+    elif regex(_FILE, "LAST_MONTH").search(low):
+        args["period"] = "last_month"
+    elif regex(_FILE, "THIS_WEEK").search(low):
+        args["period"] = "week"
+    elif regex(_FILE, "THIS_YEAR").search(low):
+        args["period"] = "year"
+    elif regex(_FILE, "ALL_TIME").search(low):
+        args["period"] = "all"
+    return _command(msg, "earnings", args, confidence=0.9)

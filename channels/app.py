@@ -96,7 +96,9 @@ def create_app(
     else:
         app.include_router(owner_api.router)
         from channels.console import router as console_router
+        from channels.shops import router as shops_router
 
+        app.include_router(shops_router)
         app.include_router(console_router)
 
     @app.get("/health", tags=["ops"])

@@ -164,9 +164,33 @@ def jobs_retry(
     typer.echo(f"queued {queued} job{'s' if queued != 1 else ''} again")
 
 
+shops_app = typer.Typer(help="Shops that send her orders (webhooks).", no_args_is_help=True)
+
+
+@shops_app.command("connect")
+def shops_connect(
+    handle: str = typer.Argument(..., help="The influencer's handle"),
+    platform: str = typer.Option("shopify", "--platform", help="shopify"),
+    secret: str = typer.Option(..., "--secret", prompt=True, hide_input=True,
+                               help="The webhook signing secret the shop shows"),
+) -> None:
+    """Keep a shop's webhook secret (sealed); orders then arrive at /webhooks/shopify/HANDLE."""
+    from channels.shops import connect
+    from store.bootstrap import open_database
+
+    try:
+        connect(open_database(), handle.lstrip("@"), platform, secret)
+    except (ValueError, LookupError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    typer.echo(f"@{handle.lstrip('@')}: {platform} connected; point its order webhooks at "
+               f"/webhooks/{platform}/{handle.lstrip('@')}")
+
+
 def register(app: typer.Typer) -> None:
     """Add the server commands to the root app."""
     app.command("serve")(serve)
     app.command("worker")(worker)
     app.add_typer(jobs_app, name="jobs")
+    app.add_typer(shops_app, name="shops")
     app.add_typer(console_app, name="console")

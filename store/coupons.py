@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 from store.models import Contact, Conversation, Coupon, CouponEvent, Partnership
 
 __all__ = ["list_coupons", "get", "brand_name", "get_by_code", "active_coupons", "offerable", "create", "events",
-           "record_events", "record_event", "last_event_in_conversation", "redeemed_orders", "add_redemption"]
+           "record_events", "record_event", "last_event_in_conversation", "redeemed_orders", "add_redemption",
+           "remove_redemptions"]
 
 
 def _valid_on(on_date: dt.date) -> tuple[Any, ...]:
@@ -190,3 +191,13 @@ def add_redemption(*, session: Session, tenant_id: int, coupon_id: int, fields: 
     session.add(row)
     session.flush()
     return row
+
+
+def remove_redemptions(*, session: Session, tenant_id: int, order_id: str) -> int:
+    """Take back every redemption of an order (cancelled or refunded at the shop); how many."""
+    rows = list(session.scalars(select(CouponEvent).where(
+        CouponEvent.tenant_id == tenant_id, CouponEvent.kind == "redeemed", CouponEvent.order_id == order_id)))
+    for row in rows:
+        session.delete(row)
+    session.flush()
+    return len(rows)

@@ -15,7 +15,7 @@ __all__ = [
     "get_by_handle",
     "list_all",
     "owner_tenant_for_phone",
-    "owner_tenant_for_token", "by_whatsapp_number", "the_only_one"]
+    "owner_tenant_for_token", "by_whatsapp_number", "the_only_one", "set_shop"]
 
 
 def normalize_handle(handle: str) -> str:
@@ -64,3 +64,15 @@ def the_only_one(*, session: Session) -> Tenant | None:
     """The tenant, when there is exactly one."""
     tenants = session.scalars(select(Tenant).limit(2)).all()
     return tenants[0] if len(tenants) == 1 else None
+
+
+def set_shop(*, session: Session, tenant_id: int, platform: str, sealed_secret: str, at: str) -> None:
+    """Connect a shop platform to the tenant: its webhook secret, sealed by the caller."""
+    tenant = session.get(Tenant, tenant_id)
+    if tenant is None:
+        raise LookupError("no such influencer")
+    settings = dict(tenant.settings or {})
+    shops = dict(settings.get("shops") or {})
+    shops[platform] = {"secret": sealed_secret, "connected_at": at}
+    tenant.settings = {**settings, "shops": shops}
+    session.flush()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 
 __all__ = ["register"]
@@ -187,10 +189,72 @@ def shops_connect(
                f"/webhooks/{platform}/{handle.lstrip('@')}")
 
 
+redemptions_app = typer.Typer(help="Orders made with her codes.", no_args_is_help=True)
+
+
+def _zoned(value: str, timezone: str) -> str:
+    """A shop's timestamp in ISO form, in her time zone when it names none."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    text = value.strip().replace("/", "-")
+    try:
+        moment = dt.datetime.fromisoformat(text.replace(" +", "+").replace(" -", "-"))
+    except ValueError:
+        return value
+    return (moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo(timezone))).isoformat()
+
+
+@redemptions_app.command("import")
+def redemptions_import(
+    handle: str = typer.Argument(..., help="The influencer's handle"),
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, readable=True, help="A shop's order export (CSV)"),
+    mapping: list[str] = typer.Option([], "--map", help="field=Column, e.g. --map order_amount='Grand total'"),
+) -> None:
+    """Record the orders of a CSV made with her codes; bad rows are reported with their line, good rows kept."""
+    from store import tenants as tenant_store
+    from store.bootstrap import open_database
+    from store.records import DEFAULT_TIMEZONE, utcnow
+    from tools import REGISTRY
+    from tools.redemption_csv import read_orders
+    from tools.registry import OWNER, ToolContext
+
+    pairs = dict(m.split("=", 1) for m in mapping if "=" in m)
+    items, problems, lines = read_orders(file.read_bytes(), pairs)
+    db = open_database()
+    created = existing = 0
+    with db.admin_session() as session:
+        tenant = tenant_store.get_by_handle(session=session, handle=handle.lstrip("@"))
+        if tenant is None:
+            typer.echo(f"error: no influencer @{handle.lstrip('@')}", err=True)
+            raise typer.Exit(2)
+        timezone = tenant.timezone or DEFAULT_TIMEZONE
+        for item in items:
+            if "at" in item:
+                item["at"] = _zoned(str(item["at"]), timezone)
+        ctx = ToolContext(session=session, tenant_id=tenant.id, handle=tenant.handle, timezone=timezone, role=OWNER,
+                          channel="cli", actor="cli:redemptions-import", now=utcnow())
+        with typer.progressbar(range(0, len(items), 500), label="orders", show_pos=True) as chunks:
+            for start in chunks:
+                result = REGISTRY.run("record_redemptions", {"redemptions": items[start:start + 500]}, ctx)
+                if not result.ok:
+                    typer.echo(f"error: {(result.error or {}).get('reason')}", err=True)
+                    raise typer.Exit(1)
+                created += result.data["created"]
+                existing += result.data["already_there"]
+                problems += [f"line {lines[start + r['index']]}: {r.get('field') or 'row'}: {r['reason']}"
+                             for r in result.data["refused"]]
+        session.commit()
+    typer.echo(f"@{handle.lstrip('@')}: {created} orders recorded, {existing} already there, {len(problems)} problems")
+    for line in problems[:50]:
+        typer.echo(f"  {line}")
+
+
 def register(app: typer.Typer) -> None:
     """Add the server commands to the root app."""
     app.command("serve")(serve)
     app.command("worker")(worker)
     app.add_typer(jobs_app, name="jobs")
     app.add_typer(shops_app, name="shops")
+    app.add_typer(redemptions_app, name="redemptions")
     app.add_typer(console_app, name="console")

@@ -69,3 +69,29 @@ def test_a_code_that_is_not_hers_is_kept_for_the_owner(client, demo_db):
     with demo_db.admin_session() as s:
         event = s.scalars(select(Event).where(Event.kind == "redemption_unmatched")).one()
         assert event.payload["code"] == "WHOKNOWS5" and "jon@example.com" not in json.dumps(event.payload)
+
+
+def test_a_shops_csv_export_is_imported_with_its_bad_lines_named(demo_db, tmp_path):
+    import typer
+    from typer.testing import CliRunner
+
+    from channels import server_commands
+
+    app = typer.Typer()
+    server_commands.register(app)
+    export = tmp_path / "orders.csv"
+    export.write_bytes((
+        "Name,Currency,Total,Discount Code,Created at,Lineitem quantity,Lineitem name\n"
+        "#2001,ILS,\"₪1,250.00\",SILKA20,2026-11-20 10:00:00 +0200,2,Silk Repair Mask\n"
+        "#2001,,,,,1,Comb\n"
+        "#2002,ILS,80,NOTOURS,2026-11-20 11:00:00,1,Clip\n"
+        "#2003,ILS,lots,MAYA15,2026-11-20 12:00,1,Serum\n"
+    ).encode("utf-8-sig"))
+    run = CliRunner().invoke(app, ["redemptions", "import", HANDLE, str(export)])
+    assert run.exit_code == 0, run.output
+    assert "1 orders recorded" in run.output and "line 4: code" in run.output and "line 5: order_amount" in run.output
+    again = CliRunner().invoke(app, ["redemptions", "import", HANDLE, str(export)])
+    assert "0 orders recorded, 1 already there" in again.output
+    with demo_db.admin_session() as s:
+        row = s.scalars(select(CouponEvent).where(CouponEvent.order_id == "#2001")).one()
+        assert str(row.order_amount) == "1250.00" and row.items == 3 and row.at.utcoffset() is not None

@@ -172,7 +172,7 @@ shops_app = typer.Typer(help="Shops that send her orders (webhooks).", no_args_i
 @shops_app.command("connect")
 def shops_connect(
     handle: str = typer.Argument(..., help="The influencer's handle"),
-    platform: str = typer.Option("shopify", "--platform", help="shopify"),
+    platform: str = typer.Option("shopify", "--platform", help="shopify or woocommerce"),
     secret: str = typer.Option(..., "--secret", prompt=True, hide_input=True,
                                help="The webhook signing secret the shop shows"),
 ) -> None:

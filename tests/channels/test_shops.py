@@ -95,3 +95,32 @@ def test_a_shops_csv_export_is_imported_with_its_bad_lines_named(demo_db, tmp_pa
     with demo_db.admin_session() as s:
         row = s.scalars(select(CouponEvent).where(CouponEvent.order_id == "#2001")).one()
         assert str(row.order_amount) == "1250.00" and row.items == 3 and row.at.utcoffset() is not None
+
+
+# Shaped like WooCommerce's documented order (REST API v3 / webhook payload).
+WOO_ORDER = {
+    "id": 727, "number": "727", "status": "processing", "currency": "ILS", "total": "210.00",
+    "date_created_gmt": "2026-11-21T08:00:00", "billing": {"email": "dana@example.com", "phone": "0501234567"},
+    "line_items": [{"name": "Vitamin C Glow Serum", "quantity": 1, "total": "210.00"}],
+    "coupon_lines": [{"id": 313, "code": "maya15", "discount": "37.05"}],
+}
+
+
+def _woo(client, body: dict, *, secret: str = SECRET):
+    raw = json.dumps(body).encode()
+    signature = base64.b64encode(hmac.new(secret.encode(), raw, hashlib.sha256).digest()).decode()
+    return client.post(f"/webhooks/woocommerce/{HANDLE}", content=raw,
+                       headers={"X-WC-Webhook-Signature": signature, "Content-Type": "application/json"})
+
+
+def test_woocommerce_orders_signed_recorded_and_taken_back_when_refunded(client, demo_db):
+    connect(demo_db, HANDLE, "woocommerce", SECRET)
+    ping = client.post(f"/webhooks/woocommerce/{HANDLE}", content=b"webhook_id=12",
+                       headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert ping.status_code == 200  # saving the webhook in WooCommerce checks the URL first
+    assert _woo(client, WOO_ORDER, secret="wrong-secret-xx").status_code == 401
+    assert _woo(client, WOO_ORDER).json()["created"] == 1
+    with demo_db.admin_session() as s:
+        row = s.scalars(select(CouponEvent).where(CouponEvent.order_id == "727")).one()
+        assert str(row.order_amount) == "210.00" and row.products == ["Vitamin C Glow Serum"]
+    assert _woo(client, {**WOO_ORDER, "status": "refunded"}).json() == {"removed": 1}

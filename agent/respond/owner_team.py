@@ -66,6 +66,13 @@ def _issues(r: Any, data: dict[str, Any]) -> dict[str, Any]:
             "lines": [*lines, hint] if data.get("status") == "open" else lines}
 
 
+def _calendar(r: Any, data: dict[str, Any]) -> dict[str, Any]:
+    he = "הקישור ליומן שלך (משימות, תאריכי שיתופי פעולה וחשבוניות) – להוספה כמינוי ביומן בטלפון:"
+    en = "Your calendar link (tasks, partnership dates, invoices) – add it as a subscription in your phone's calendar:"
+    note = _t(r.lang, "קישור חדש מבטל את הקודם.", "A new link replaces the previous one.")
+    return {"headline": _t(r.lang, he, en), "lines": [str(data.get("url")), note]}
+
+
 def _console(r: Any, data: dict[str, Any]) -> dict[str, Any]:
     he, en = "הקישור שלך לקונסולה (חד-פעמי, ל-15 דקות):", "Your console link (one sign-in, 15 minutes):"
     return {"headline": _t(r.lang, he, en), "lines": [str(data.get("url"))]}
@@ -163,6 +170,7 @@ TEAM_RENDERERS: dict[str, Callable[[Any, dict[str, Any]], dict[str, Any]]] = {
     "list_conversations": _conversations,
     "list_issues": _issues,
     "console_link": _console,
+    "calendar_link": _calendar,
     "set_rule": _rule_set,
     "list_rules": _rules,
     "set_follower_limits": _limits_set,

@@ -24,6 +24,8 @@ def team_command(msg: Message) -> OwnerCommand | None:
         return _command(msg, "list_waiting", {}, confidence=0.95)
     if regex(_FILE, "TEAM_CONSOLE").match(raw):
         return _command(msg, "console_link", {}, confidence=0.95)
+    if regex(_FILE, "TEAM_CALENDAR").search(msg.low):
+        return _command(msg, "calendar_link", {}, confidence=0.95)
     if regex(_FILE, "TEAM_LIST").search(msg.low):
         return _command(msg, "list_managers", {}, confidence=0.95)
     removed = regex(_FILE, "TEAM_REMOVE").match(raw)

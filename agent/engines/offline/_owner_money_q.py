@@ -20,6 +20,8 @@ def earnings_command(msg: Message) -> OwnerCommand | None:
     low = msg.low
     if not regex(_FILE, "EARNINGS").search(low) or regex(_FILE, "NOT_EARNINGS").search(low) or msg.codes:
         return None
+    if msg.brand()[0]:  # "how much revenue did Olivia bring?": that brand's codes, not her earnings
+        return None
     args: dict[str, Any] = {}
     months = load(_FILE)["MONTHS"]
     named = next((int(n) for word, n in months.items()

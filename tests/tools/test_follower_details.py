@@ -66,3 +66,12 @@ def test_coupon_figures_split_by_who_follows(db):
         s.flush()
         audience = REGISTRY.run("coupon_stats", {}, context(s, w["shira"], role=OWNER)).data["total"]["audience"]
         assert audience["copied"] == {"follower": 1, "not_follower": 0, "unknown": 1}  # people, not copies
+
+
+def test_words_that_are_not_a_name_are_not_kept_as_one():
+    from agent.engines.offline.facts import details
+
+    assert details("my name is Dana and I'm into yoga") == {"name": "Dana", "interests": ["yoga"]}
+    assert details("קוראים לי דנה") == {"name": "דנה"}
+    for text in ("call me back please", "my name is on the order", "my name is spelled wrong on the box"):
+        assert "name" not in details(text), text

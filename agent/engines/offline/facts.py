@@ -173,8 +173,9 @@ def details(message: str) -> dict[str, object]:
     yoga", "קוראים לי דנה, אני אוהבת ריצה"), else {}."""
     out: dict[str, object] = {}
     name = regex(_FILE, "my_name").search(message or "")
-    if name:
-        out["name"] = next(g for g in name.groups() if g).strip(" ,.")
+    given = next((g for g in name.groups() if g), "").strip(" ,.") if name else ""
+    if given and given.lower() not in {str(w).lower() for w in load(_FILE)["not_names"]}:
+        out["name"] = given
     liked = regex(_FILE, "my_interests").search(message or "")
     if liked:
         found = _interests(next(g for g in liked.groups() if g))

@@ -29,7 +29,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from channels._sealed import Unsealable, seal, unseal
-from channels.owner_api import problem, run_owner_tool
+from channels.owner_api import _now, problem, run_owner_tool
 from store import coupons as coupon_store
 from store import events as event_store
 from store import tenants as tenant_store
@@ -139,7 +139,7 @@ def _process(request: Request, handle: str, raw: bytes, platform: str) -> JSONRe
         unmatched = [found[r["index"]] for r in data.get("refused") or [] if r.get("field") == "code"]
         if unmatched:  # not hers (yet): kept for the owner to see, never dropped
             for item in unmatched:
-                event_store.record(session=session, tenant_id=tenant.id, kind="redemption_unmatched",
+                event_store.record(session=session, tenant_id=tenant.id, kind="redemption_unmatched", at=_now(request),
                                    payload={"code": item["code"][:64], "order_id": item["order_id"][:100],
                                             "amount": str(item["order_amount"])[:20], "platform": platform})
             session.commit()

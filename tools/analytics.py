@@ -15,6 +15,7 @@ from store import analytics as analytics_store
 from store import audit as audit_store
 from store import contacts as contact_store
 from store import coupons as coupon_store
+from store import events as event_store
 from store import invoices as invoice_store
 from store import partnerships as partnership_store
 from store import support as support_store
@@ -335,6 +336,8 @@ def daily_digest(ctx: ToolContext, args: DailyDigestArgs) -> dict:
     conversations = conversation_numbers(ctx, since=since, until=until)
     new_issues = support_store.issues_created(session=s, tenant_id=tid, since=since, until=until)
     coupons_today = coupon_numbers(ctx, first=day, last=day)
+    unmatched = Counter(str((e.payload or {}).get("code") or "?") for e in event_store.list_recent(
+        session=s, tenant_id=tid, kind="redemption_unmatched", limit=500) if since <= e.at <= until)
     return {
         "date": day.isoformat(),
         "tasks_today": [_task_line(t, names, day, tz) for t in due_today],
@@ -361,5 +364,7 @@ def daily_digest(ctx: ToolContext, args: DailyDigestArgs) -> dict:
                 if row["copies"] or row["redemptions"]
             ],
         },
+        # orders a shop sent with a code that is not one of hers: kept, and shown here
+        "unmatched_codes": [{"code": code, "orders": n} for code, n in unmatched.most_common(10)],
         "window": {"since": jsonable(since), "until": jsonable(until)},
     }

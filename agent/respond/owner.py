@@ -378,6 +378,8 @@ def _digest(r: _Render, data: dict[str, Any]) -> dict[str, Any]:
         sat = data["satisfaction"]
         lines.append(_t(r.lang, f"שביעות רצון מקודים: {sat['mean_score']}/5 ({sat['answers']} תשובות)",
                         f"Code satisfaction: {sat['mean_score']}/5 ({sat['answers']} answers)"))
+    section("הזמנות עם קודים שאינם שלך:", "Orders with codes that are not yours:",
+            [f"{u.get('code')} · {u.get('orders')}" for u in data.get("unmatched_codes") or []])
     head = _t(r.lang, "היום שלך", "Your day") + f" — {r.d(data.get('date'))}:"
     return {"headline": head, "lines": lines}
 

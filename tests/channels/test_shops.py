@@ -69,6 +69,15 @@ def test_a_code_that_is_not_hers_is_kept_for_the_owner(client, demo_db):
     with demo_db.admin_session() as s:
         event = s.scalars(select(Event).where(Event.kind == "redemption_unmatched")).one()
         assert event.payload["code"] == "WHOKNOWS5" and "jon@example.com" not in json.dumps(event.payload)
+    # and the owner sees it in her day's digest
+    from store import owners as owner_store
+    from store.models import Tenant
+
+    with demo_db.admin_session() as s:
+        tenant_id = s.scalar(select(Tenant.id).where(Tenant.handle == HANDLE))
+        token = owner_store.create_token(session=s, tenant_id=tenant_id, label="digest")
+    digest = client.get("/owner/v1/digest", headers={"Authorization": f"Bearer {token}"}).json()
+    assert digest["unmatched_codes"] == [{"code": "WHOKNOWS5", "orders": 1}]
 
 
 def test_a_shops_csv_export_is_imported_with_its_bad_lines_named(demo_db, tmp_path):

@@ -146,19 +146,20 @@ def _process(request: Request, handle: str, raw: bytes, platform: str) -> JSONRe
         return JSONResponse(data, status_code=200)
 
 
-@router.post("/webhooks/shopify/{handle}")
-async def shopify_webhook(handle: str, request: Request) -> JSONResponse:
-    """A Shopify order webhook (orders/create, orders/cancelled, refunds/create), signed with her secret."""
+async def _receive(request: Request, handle: str, platform: str) -> JSONResponse:
     raw = await request.body()
     if len(raw) > _MAX_BODY:
         return problem(413, "too_large", "the order is larger than 1 MB", field="body")
-    return await run_in_threadpool(_process, request, handle, raw, "shopify")
+    return await run_in_threadpool(_process, request, handle, raw, platform)
+
+
+@router.post("/webhooks/shopify/{handle}")
+async def shopify_webhook(handle: str, request: Request) -> JSONResponse:
+    """A Shopify order webhook (orders/create, orders/cancelled, refunds/create), signed with her secret."""
+    return await _receive(request, handle, "shopify")
 
 
 @router.post("/webhooks/woocommerce/{handle}")
 async def woocommerce_webhook(handle: str, request: Request) -> JSONResponse:
     """A WooCommerce order webhook (order created or updated), signed with her secret."""
-    raw = await request.body()
-    if len(raw) > _MAX_BODY:
-        return problem(413, "too_large", "the order is larger than 1 MB", field="body")
-    return await run_in_threadpool(_process, request, handle, raw, "woocommerce")
+    return await _receive(request, handle, "woocommerce")

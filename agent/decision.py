@@ -149,13 +149,14 @@ def _asked(attributes: dict[str, Any], key: str, now: dt.datetime) -> bool:
 
 
 def _follows_reply(state: TurnState, ctx: Context) -> dict[str, Any] | None:
-    """The decision that records the answer to "do you follow me?", or None."""
+    """The decision that records the answer to "do you follow me?", or None. The words are checked before
+    the contact is read: most follower turns are no yes/no and cost no query here."""
+    answer = follows_answer(state.get("masked_text") or "")
+    if answer is None:
+        return None
     contact = _contact(state, ctx)
     attributes = (contact.attributes or {}) if contact is not None else {}
     if not _asked(attributes, "follows_asked_at", turn_now(state)) or attributes.get("follows_answered_at"):
-        return None
-    answer = follows_answer(state.get("masked_text") or "")
-    if answer is None:
         return None
     return {"action": "respond", "tool_calls": [_call(ctx.tools, "record_follows", follows=answer)],
             "reason": "the answer to 'do you follow me?'"}

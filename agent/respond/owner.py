@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from agent.respond.format import date, discount, money, number, percent
-from agent.respond.owner_money import MONEY_RENDERERS
+from agent.respond.owner_money import MONEY_RENDERERS, audience_lines
 from agent.respond.owner_team import TEAM_RENDERERS
 
 __all__ = ["render_owner_result", "field_label", "MAX_LINES"]
@@ -286,7 +286,7 @@ def _coupon_stats(r: _Render, data: dict[str, Any]) -> dict[str, Any]:
         )
     if (total.get("satisfaction") or {}).get("mean_score") is not None:
         lines.append(_t(r.lang, "שביעות רצון ", "satisfaction ") + f"{total['satisfaction']['mean_score']}/5")
-    lines += _audience_lines(r, total.get("audience") or {})
+    lines += audience_lines(r, total.get("audience") or {})
     if total.get("top_products"):
         lines.append(
             _t(r.lang, "מובילים: ", "top products: ") + ", ".join(p["product"] for p in total["top_products"][:3])
@@ -296,20 +296,6 @@ def _coupon_stats(r: _Render, data: dict[str, Any]) -> dict[str, Any]:
         lines += [f"{c.get('code')}: {_figures(r, c)}" for c in coupons]
     about = " ".join(x for x in (str(subject).upper() if r.args.get("code") else subject, period) if x)
     return {"headline": f"{about}: {_figures(r, total)}" if about else _figures(r, total), "lines": lines}
-
-
-def _audience_lines(r: _Render, audience: dict[str, dict[str, int]]) -> list[str]:
-    """"saw a code: 3 followers · 1 not following · 5 didn't say", once any of them answered."""
-    out = []
-    for kind, he, en in (("shown", "ראו קוד", "saw a code"), ("copied", "העתיקו", "copied")):
-        split = audience.get(kind) or {}
-        if split.get("follower") or split.get("not_follower"):
-            out.append(_t(r.lang, f"{he}: {split.get('follower', 0)} עוקבים · {split.get('not_follower', 0)} לא עוקבים"
-                                  f" · {split.get('unknown', 0)} לא ענו",
-                          f"{en}: {split.get('follower', 0)} follower{'' if split.get('follower') == 1 else 's'}"
-                          f" · {split.get('not_follower', 0)} not following"
-                          f" · {split.get('unknown', 0)} didn't say"))
-    return out
 
 
 def _counts(r: _Render, data: dict[str, Any], keys: tuple[str, ...]) -> list[str]:
@@ -382,7 +368,6 @@ def _digest(r: _Render, data: dict[str, Any]) -> dict[str, Any]:
             [f"{u.get('code')} · {u.get('orders')}" for u in data.get("unmatched_codes") or []])
     head = _t(r.lang, "היום שלך", "Your day") + f" — {r.d(data.get('date'))}:"
     return {"headline": head, "lines": lines}
-
 
 
 _DELIVERY = {

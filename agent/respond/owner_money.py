@@ -1,4 +1,5 @@
-"""Replies for the owner's money tools: what she earned in a period, and a redemptions upload."""
+"""Replies for the owner's money tools: what she earned in a period, a redemptions upload, and who saw and
+copied her codes (follower or not) in the coupon figures."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any
 
 from agent.respond.format import money
 
-__all__ = ["MONEY_RENDERERS"]
+__all__ = ["MONEY_RENDERERS", "audience_lines"]
 
 _PERIODS = {"month": ("החודש", "this month"), "last_month": ("בחודש שעבר", "last month"),
             "week": ("השבוע", "this week"), "year": ("השנה", "this year"), "all": ("עד היום", "so far")}
@@ -65,6 +66,20 @@ def _recorded(r: Any, data: dict[str, Any]) -> dict[str, Any]:
               f"Recorded {data.get('created', 0)} new orders ({data.get('already_there', 0)} already there)")
     lines = [f"#{x['index']} {x.get('field') or ''}: {x['reason']}" for x in refused[:10]]
     return {"headline": head, "lines": lines}
+
+
+def audience_lines(r: Any, audience: dict[str, dict[str, int]]) -> list[str]:
+    """"saw a code: 3 followers · 1 not following · 5 didn't say", once any of them answered."""
+    out = []
+    for kind, he, en in (("shown", "ראו קוד", "saw a code"), ("copied", "העתיקו", "copied")):
+        split = audience.get(kind) or {}
+        if split.get("follower") or split.get("not_follower"):
+            out.append(_t(r.lang, f"{he}: {split.get('follower', 0)} עוקבים · {split.get('not_follower', 0)} לא עוקבים"
+                                  f" · {split.get('unknown', 0)} לא ענו",
+                          f"{en}: {split.get('follower', 0)} follower{'' if split.get('follower') == 1 else 's'}"
+                          f" · {split.get('not_follower', 0)} not following"
+                          f" · {split.get('unknown', 0)} didn't say"))
+    return out
 
 
 MONEY_RENDERERS: dict[str, Callable[[Any, dict[str, Any]], dict[str, Any]]] = {

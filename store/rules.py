@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from store.models import Tenant
 
 __all__ = ["DEFAULTS", "TRIGGERS", "EDITABLE", "REPEATS", "CHANNELS", "PLACEHOLDERS", "LIMITS",
-           "rules_of", "set_rule", "limits_of", "set_limits", "retention_of", "set_retention"]
+           "rules_of", "rule_of", "set_rule", "limits_of", "set_limits", "retention_of", "set_retention"]
 
 REPEATS = ("none", "daily", "weekly")
 CHANNELS = ("whatsapp", "web", "all")
@@ -59,6 +59,12 @@ def rules_of(settings: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
         if trigger in merged and isinstance(values, dict):
             merged[trigger].update({k: v for k, v in values.items() if k in EDITABLE and k in merged[trigger]})
     return merged
+
+
+def rule_of(*, session: Session, tenant_id: int, trigger: str) -> dict[str, Any]:
+    """One rule of a tenant as it stands (the default when the tenant is gone)."""
+    tenant = session.get(Tenant, tenant_id)
+    return rules_of(tenant.settings if tenant else None)[trigger]
 
 
 def _tenant(session: Session, tenant_id: int) -> Tenant:

@@ -78,7 +78,7 @@ def record_follows(ctx: ToolContext, args: FollowsArgs) -> dict[str, Any]:
                               follows=args.follows, at=ctx.now)
     invite = None
     tenant = tenant_store.get(session=ctx.session, tenant_id=ctx.tenant_id)
-    rule = rule_store.rules_of(tenant.settings if tenant else None)["non_follower_invite"]
+    rule = rule_store.rule_of(session=ctx.session, tenant_id=ctx.tenant_id, trigger="non_follower_invite")
     if not args.follows and not already_invited and rule["active"] and tenant is not None:
         invite = {"handle": tenant.handle, "url": f"https://instagram.com/{tenant.handle}",
                   "template": (rule.get("template") or "").replace("{handle}", f"@{tenant.handle}") or None}

@@ -12,7 +12,6 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from store import coupons as coupon_store
 from store import rules as rule_store
 from store import schedule as schedule_store
-from store import tenants as tenant_store
 from store.records import PUBLIC_STATUSES, Coupon, Partnership
 from tools._brands import (
     brand_summary,
@@ -63,8 +62,7 @@ FOLLOW_UP_DAYS = 3  # after a code is shown, the follower is asked whether it wo
 
 
 def _follow_up_rule(ctx: ToolContext) -> dict:
-    tenant = tenant_store.get(session=ctx.session, tenant_id=ctx.tenant_id)
-    return rule_store.rules_of(tenant.settings if tenant else None)["coupon_follow_up"]
+    return rule_store.rule_of(session=ctx.session, tenant_id=ctx.tenant_id, trigger="coupon_follow_up")
 
 
 def _record_shown(ctx: ToolContext, coupons: list[Coupon]) -> None:

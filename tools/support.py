@@ -16,7 +16,6 @@ from store import rules as rule_store
 from store import schedule as schedule_store
 from store import support as support_store
 from store import surveys as survey_store
-from store import tenants as tenant_store
 from store.privacy import mask_pii
 from store.records import Conversation, Event
 from tools._brands import resolve_brand, visible_partnerships
@@ -187,8 +186,7 @@ _SURVEY_DAYS = 7
 def _low_score(ctx: ToolContext) -> int:
     """A satisfaction answer this low opens an issue the owner hears about (the satisfaction_low rule;
     0 when the owner stopped it)."""
-    tenant = tenant_store.get(session=ctx.session, tenant_id=ctx.tenant_id)
-    rule = rule_store.rules_of(tenant.settings if tenant else None)["satisfaction_low"]
+    rule = rule_store.rule_of(session=ctx.session, tenant_id=ctx.tenant_id, trigger="satisfaction_low")
     return int(rule.get("threshold") or 0) if rule.get("active", True) else 0
 
 

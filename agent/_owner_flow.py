@@ -137,9 +137,12 @@ def owner_command_in(state: TurnState, ctx: Context) -> str | None:
 
 def decide_owner(state: TurnState, ctx: Context) -> tuple[dict[str, Any], dict[str, Any] | None]:
     """Decision for owner_query / owner_command: run, clarify, or ask to confirm."""
-    planned = call_with_fallback(ctx.engine, ctx.fallback_engine, "plan_tools", state,
-                                 tools=ctx.tools.for_role("owner"))
-    if planned.value:  # a model chose by tool calling; the same gates apply to its choice
+    command = _parse(state, ctx)
+    sure = command is not None and float(getattr(command, "confidence", 0) or 0) >= 0.8
+    # A command the parser knows for sure is run as parsed: a model only chooses where the rules cannot.
+    planned = None if sure else call_with_fallback(ctx.engine, ctx.fallback_engine, "plan_tools", state,
+                                                   tools=ctx.tools.for_role("owner"))
+    if planned is not None and planned.value:  # a model chose by tool calling; the same gates apply to its choice
         decisions = [_one_call(state, ctx, c["name"], dict(c.get("args") or {}), question=None,
                                reason=f"{planned.engine} chose {c['name']}") for c in planned.value]
         for decision, pending in decisions:
@@ -147,7 +150,6 @@ def decide_owner(state: TurnState, ctx: Context) -> tuple[dict[str, Any], dict[s
                 return decision, pending
         calls = [call for decision, _ in decisions for call in decision["tool_calls"]]
         return {"action": "respond", "tool_calls": calls, "reason": f"{planned.engine} chose tools"}, None
-    command = _parse(state, ctx)
     if command is None:
         return {"action": "clarify", "tool_calls": [], "reason": "not an owner command the parser knows",
                 "note": "owner_unknown"}, None

@@ -111,6 +111,7 @@ def _personal_data(state: TurnState, ctx: Context) -> tuple[dict[str, Any], dict
 
 # A follower's own data is erased or exported on their explicit words (and an erasure on their "yes"),
 # never on a model's choice: these tools are not offered to it (the act gate refuses an unconfirmed erasure too).
+MAX_CALLS = 4  # tool calls one follower turn may make
 _DECIDED_BY_RULES = frozenset({"erase_my_data", "export_my_data", "save_my_details", "record_follows"})
 _SURVEY_DAYS = 7  # a survey asked longer ago than this is no longer being answered
 
@@ -190,6 +191,33 @@ def _also_a_problem(u: dict[str, Any]) -> bool:
     return float((u.get("scores") or {}).get("support_issue") or 0) >= _ALSO_HUMAN
 
 
+# What a model may add to the rules' calls: reads always, a write only where the intent asks for it.
+_MODEL_MAY_ADD: dict[str, frozenset[str] | None] = {
+    "find_coupons": None, "search_knowledge": None, "list_brands": None,
+    "open_support_issue": frozenset({"support_issue", "human_request"}),
+    "request_handoff": frozenset({"human_request"}),
+    "record_feedback": frozenset({"feedback"}),
+    "set_consent": frozenset({"consent"}),
+}
+
+
+def with_model_calls(rules: list[dict[str, Any]], chosen: list[dict[str, Any]] | None,
+                     intent: str | None) -> tuple[list[dict[str, Any]], list[str]]:
+    """The rules' calls, then the model's other choices that fit the intent (a model can add a lookup,
+    never drop the one the rules make nor write what the message did not ask for); and the dropped."""
+    calls, dropped = list(rules), []
+    for call in chosen or []:
+        name = str(call.get("name") or "")
+        if any(c["name"] == name for c in calls):
+            continue
+        intents = _MODEL_MAY_ADD.get(name, frozenset())
+        if intents is None or intent in intents:
+            calls.append(call)
+        else:
+            dropped.append(name)
+    return calls[:MAX_CALLS], dropped
+
+
 def _follower_decision(state: TurnState, ctx: Context) -> dict[str, Any]:
     u = state.get("understanding") or {}
     intent = u.get("intent")
@@ -209,22 +237,24 @@ def _follower_decision(state: TurnState, ctx: Context) -> dict[str, Any]:
     planned = call_with_fallback(ctx.engine, ctx.fallback_engine, "plan_tools", state,
                                  tools=[t for t in ctx.tools.for_role(state.get("role", "follower"))
                                         if t.name not in _DECIDED_BY_RULES])
-    calls = planned.value if planned.value is not None else follower_tool_calls(state, ctx.tools)
+    calls, dropped = with_model_calls(follower_tool_calls(state, ctx.tools), planned.value, intent)
     if intent == "human_request":
-        if planned.value is None and _also_a_problem(u):  # "…I want a real person, my order never came"
+        # "…I want a real person, my order never came"
+        if _also_a_problem(u) and not any(c["name"] == "open_support_issue" for c in calls):
             entities = u.get("entities") or {}
             orders = list(entities.get("order_ids") or [])
             calls = [_call(ctx.tools, "open_support_issue", summary=state.get("masked_text") or "",
                            kind=entities.get("support_kind") or "other", order_id=orders[0] if orders else None),
                      *calls]
         return {"action": "handoff", "tool_calls": calls, "reason": "the user asked for a human"}
-    if intent == "support_issue" and planned.value is None and _also_asks_for_a_person(u):
+    if (intent == "support_issue" and _also_asks_for_a_person(u)
+            and not any(c["name"] == "request_handoff" for c in calls)):
         # "my order never came, I want to talk to Maya": the issue is opened and a person is asked in
         calls = calls + [_call(ctx.tools, "request_handoff", reason=state.get("masked_text") or "")]
         return {"action": "handoff", "tool_calls": calls, "reason": "a support issue, and the user asked for a human"}
     note = "offer_human" if intent == "support_issue" else None
-    return {"action": "respond", "tool_calls": calls, "reason": f"{intent} -> {[c['name'] for c in calls]}",
-            "note": note}
+    reason = f"{intent} -> {[c['name'] for c in calls]}" + (f"; the model's {dropped} dropped" if dropped else "")
+    return {"action": "respond", "tool_calls": calls, "reason": reason, "note": note}
 
 
 def decision_node(state: TurnState, runtime: Runtime[Context]) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from agent.decision import decision_node, route_after_decision, route_after_expe
 from agent.experiment import experiment_node
 from agent.persist import persist_node
 from agent.policy import policy_node
+from agent.redo import with_offline_redo
 from agent.respond import respond_node
 from agent.state import TurnState
 from agent.understanding import understanding_node
@@ -51,7 +52,7 @@ def build_graph(*, checkpointer: Any = None, respond: Callable[..., dict[str, An
         "decision": decision_node,
         "experiment": experiment_node,
         "act": act_node,
-        "respond": respond or respond_node,
+        "respond": with_offline_redo(respond or respond_node),
         "persist": persist_node,
     }
     for name, fn in nodes.items():

@@ -10,6 +10,7 @@ from agent import guard
 from agent.context import Context, engine_catalog
 from agent.engines.base import call_with_fallback
 from agent.engines.offline.facts import facts
+from agent.engines.reconcile import reconcile
 from agent.policy import rate_limit
 from agent.state import TurnState
 
@@ -41,11 +42,22 @@ def understanding_node(state: TurnState, runtime: Runtime[Context]) -> dict[str,
     risks = guard.detect_risks(text)
     # Limits before cost: a sender over the limit is understood offline, never by the model.
     ctx.turn["limited"] = limited = rate_limit(state, ctx)
+    seen = {**state, "masked_text": masked, "text": masked}
+    catalog = engine_catalog(ctx, state)
     call = call_with_fallback(
-        ctx.fallback_engine if limited else ctx.engine, ctx.fallback_engine, "understand",
-        {**state, "masked_text": masked, "text": masked}, catalog=engine_catalog(ctx, state),
+        ctx.fallback_engine if limited else ctx.engine, ctx.fallback_engine, "understand", seen, catalog=catalog,
     )
     understanding = dict(call.value)
+    events: list[dict[str, Any]] = []
+    if call.engine != ctx.fallback_engine.name:  # a model understood it: checked against the offline engine
+        offline = dict(ctx.fallback_engine.understand(seen, catalog=catalog))
+        checked = reconcile(understanding, offline, text=masked)
+        understanding = checked.understanding
+        if checked.adopted:  # kept for the respond node, should the model's reply then fail
+            ctx.turn["offline_understanding"] = offline
+        if checked.replaced or checked.adopted:
+            events.append({"node": "understanding", "event": "model_checked", "replaced": checked.replaced,
+                           "adopted": checked.adopted, "offline_intent": offline.get("intent")})
     understanding["risks"] = list(risks)
     # Facts the decision and the reply read (support kind, consent taken back, a closing "thanks"),
     # whichever engine understood the message.
@@ -61,5 +73,7 @@ def understanding_node(state: TurnState, runtime: Runtime[Context]) -> dict[str,
         "engine": call.engine,
     }
     if call.error:
-        out["events"] = [{"node": "understanding", "event": "engine_fallback", "error": call.error}]
+        events.append({"node": "understanding", "event": "engine_fallback", "error": call.error})
+    if events:
+        out["events"] = events
     return out

@@ -53,6 +53,11 @@ def respond_node(state: TurnState, runtime: Runtime[Context]) -> dict[str, Any]:
         if call.error:  # the trace's engine names the fallback whichever stage needed it
             out["events"] = [*out.get("events", []), {"node": "respond", "event": "engine_fallback",
                                                       "error": call.error}]
+            if "offline_understanding" in ctx.turn:  # the turn rode on the model's intent: answer offline whole
+                ctx.turn["redo_offline"] = True
+                if streamed and emit is not None:
+                    emit({"type": "reset"})
+                return out
             if "->" not in (state.get("engine") or ""):
                 out["engine"] = call.engine
     if emit is not None:

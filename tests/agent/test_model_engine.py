@@ -126,11 +126,12 @@ def test_a_model_calling_an_owner_tool_in_a_follower_turn_is_refused_at_act(shir
         "record_feedback",
         "set_consent",
     }
-    assert [r["name"] for r in result.tool_results] == ["update_coupon", "create_coupon"]
-    assert all(not r["ok"] and r["error"]["code"] == "forbidden" for r in result.tool_results)
+    # The owner tools are dropped before they run; the rules' coupon lookup still answers the follower.
+    assert [r["name"] for r in result.tool_results] == ["find_coupons"]
+    assert "['update_coupon', 'create_coupon'] dropped" in result.trace["decision"]["reason"]
     assert rows(shira, "select code, active, value from coupons order by code") == before
     assert "Done" not in result.reply and "FREE100" not in result.reply  # nor does it get to claim success
-    assert "may not use" in str(result.trace["events"])
+    assert "SHIRA15" in result.reply
 
 
 def test_a_model_that_raises_falls_back_to_offline_and_the_trace_says_why(shira, make_agent):

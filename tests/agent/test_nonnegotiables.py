@@ -92,7 +92,10 @@ def test_model_planned_owner_tool_is_blocked_for_a_follower(shira, make_agent):
     plan = lambda state: [{"name": "coupon_stats", "args": {}}]  # noqa: E731
     agent = make_agent(shira, engine=ScriptedEngine(lambda text: u("coupon_request"), plan=plan))
     result = say(agent, "any code today?")
-    assert result.tool_results[0]["error"]["code"] == "forbidden"
+    # Dropped at the decision (a model only adds follower tools that fit the intent); act's role gate
+    # stays behind it (the test above forces the call past the decision).
+    assert "coupon_stats" not in [r["name"] for r in result.tool_results]
+    assert "['coupon_stats'] dropped" in result.trace["decision"]["reason"]
 
 
 @pytest.mark.parametrize("text_", [

@@ -3,6 +3,7 @@ and the turn's trace. Agent.handle commits the turn's session after the graph re
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from langgraph.runtime import Runtime
@@ -15,9 +16,12 @@ from store import conversations as conversation_store
 from store import events as event_store
 from store import inbox as inbox_store
 from store import messages as message_store
+from store import model_usage
 from store import traces as trace_store
 
 __all__ = ["persist_node", "build_trace"]
+
+log = logging.getLogger(__name__)
 
 _MAX_TRACE_STRING = 400
 
@@ -60,6 +64,19 @@ def build_trace(state: TurnState, *, reply: str) -> dict[str, Any]:
         "events": list(state.get("events") or []),
     }
     return jsonable(trace, mask=True, limit=_MAX_TRACE_STRING)
+
+
+def _count_model_use(ctx: Context, state: TurnState, trace: dict[str, Any], tenant_id: int, now: Any) -> None:
+    """This turn's model calls, tokens and stage times into the trace and the tenant's month."""
+    take = getattr(ctx.engine, "take_usage", None)
+    usage = take(state) if take is not None else None
+    if not usage:
+        return
+    trace["model"] = jsonable(usage, mask=True, limit=_MAX_TRACE_STRING)
+    try:
+        model_usage.add(ctx.db.redis, tenant_id=tenant_id, at=now, usage=usage)
+    except Exception:  # Redis down: the count is lost, the turn is not
+        log.warning("model usage not counted (redis)")
 
 
 def _relay_to_owner(ctx: Context, state: TurnState, tenant_id: int, now: Any) -> None:
@@ -120,6 +137,7 @@ def persist_node(state: TurnState, runtime: Runtime[Context]) -> dict[str, Any]:
         contact_store.touch_inbound(session=session, tenant_id=tenant_id, contact_id=contact_id, at=now)
     conversation_store.touch(session=session, tenant_id=tenant_id, conversation_id=conversation_id, at=now)
     trace = build_trace(state, reply=masked_reply)
+    _count_model_use(ctx, state, trace, tenant_id, now)
     ctx.turn["trace_row"] = trace_store.add(
         session=session, tenant_id=tenant_id, conversation_id=conversation_id, message_id=inbound.id,
         trace=trace, total_ms=0.0, at=now,

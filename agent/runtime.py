@@ -200,6 +200,14 @@ class Agent:
                 for thread in (call.get("data") or {}).get("conversations") or []:
                     self.checkpointer.delete_thread(str(thread))
 
+    def engine_report(self) -> dict[str, Any]:
+        """Which engine answers, and with a model its structured-output method (found on first use)."""
+        report: dict[str, Any] = {"name": self.engine.name, "model": self.engine_name}
+        structured = getattr(self.engine, "structured", None)
+        if structured is not None:
+            report["structured_output"] = structured.describe()
+        return report
+
     def close(self) -> None:
         """Close the checkpointer's connections and the limiter's Redis client."""
         self.pool.close()

@@ -48,11 +48,13 @@ class OpenAISettings(BaseSettings):
     # After a timeout or a connection failure the model is skipped this long, so a dead server
     # costs one follower the timeout, not every follower.
     cooldown: float = Field(default=30.0, ge=0, alias="OPENAI_COOLDOWN")
-    # json_schema is OpenAI's structured output; function_calling suits servers without it.
-    structured_method: Literal["json_schema", "function_calling", "json_mode"] = Field(
-        default="json_schema", alias="OPENAI_STRUCTURED_METHOD"
-    )
+    # auto finds the first the server accepts (json_schema, json_object with a schema, function_calling,
+    # JSON in text) and remembers it; agent/engines/model/structured.py. json_mode: json_object, no schema.
+    structured_method: Literal["auto", "json_schema", "json_object", "function_calling", "json_text", "json_mode"] = (
+        Field(default="auto", alias="OPENAI_STRUCTURED_METHOD"))
     temperature: float | None = Field(default=None, ge=0, le=2, alias="OPENAI_TEMPERATURE")
+    # The longest answer one call may write: a small local model left unbounded can loop for minutes.
+    max_tokens: int = Field(default=300, gt=0, le=16000, alias="OPENAI_MAX_TOKENS")
 
     @property
     def enabled(self) -> bool:

@@ -12,7 +12,8 @@ from agent.engines.base import call_with_fallback
 from agent.engines.offline.facts import facts
 from agent.engines.reconcile import reconcile
 from agent.policy import rate_limit
-from agent.state import TurnState
+from agent.state import TurnState, turn_now
+from store import model_usage
 
 __all__ = ["understanding_node", "mask_spans"]
 
@@ -33,6 +34,21 @@ def mask_spans(text: str, spans: list[Any]) -> str:
     return "".join(parts)
 
 
+def model_budget(state: TurnState, ctx: Context) -> str:
+    """"ok", "soft" or "hard" for this tenant's model tokens this month (ok without a model or a budget)."""
+    tenant = ctx.turn.get("tenant")
+    if ctx.engine is ctx.fallback_engine or tenant is None:
+        return "ok"
+    budget = model_usage.budget_of(tenant.settings)
+    if not budget["soft"] and not budget["hard"]:
+        return "ok"
+    try:
+        used = model_usage.of(ctx.db.redis, tenant_id=tenant.id, month=model_usage.month_of(turn_now(state)))
+    except Exception:  # Redis down: the budget fails open, like the rate limits
+        return "ok"
+    return model_usage.state_of(used, budget)
+
+
 def understanding_node(state: TurnState, runtime: Runtime[Context]) -> dict[str, Any]:
     """Find PII (only the masked text goes further), detect risks, and understand the message."""
     ctx = runtime.context
@@ -42,13 +58,19 @@ def understanding_node(state: TurnState, runtime: Runtime[Context]) -> dict[str,
     risks = guard.detect_risks(text)
     # Limits before cost: a sender over the limit is understood offline, never by the model.
     ctx.turn["limited"] = limited = rate_limit(state, ctx)
+    events: list[dict[str, Any]] = []
+    budget = model_budget(state, ctx)
+    if budget != "ok":  # over the month's token budget: short (template) replies, or offline only
+        events.append({"node": "understanding", "event": "model_budget", "state": budget})
+        if budget == "hard":
+            ctx.engine = ctx.fallback_engine  # this turn's context only
+        ctx.turn["budget"] = budget
     seen = {**state, "masked_text": masked, "text": masked}
     catalog = engine_catalog(ctx, state)
     call = call_with_fallback(
         ctx.fallback_engine if limited else ctx.engine, ctx.fallback_engine, "understand", seen, catalog=catalog,
     )
     understanding = dict(call.value)
-    events: list[dict[str, Any]] = []
     if call.engine != ctx.fallback_engine.name:  # a model understood it: checked against the offline engine
         offline = dict(ctx.fallback_engine.understand(seen, catalog=catalog))
         checked = reconcile(understanding, offline, text=masked)

@@ -124,6 +124,10 @@ def create_app(
         except Exception as exc:
             checks["redis"] = f"error: {type(exc).__name__}"
         ok = all(v == "ok" for v in checks.values())
-        return JSONResponse({"status": "ok" if ok else "degraded", "checks": checks}, status_code=200 if ok else 503)
+        body: dict[str, Any] = {"status": "ok" if ok else "degraded", "checks": checks}
+        agent = getattr(request.app.state, "agent", None)
+        if agent is not None:  # which engine answers; with a model, the structured-output method in use
+            body["engine"] = agent.engine_report()
+        return JSONResponse(body, status_code=200 if ok else 503)
 
     return app

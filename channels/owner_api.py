@@ -69,7 +69,8 @@ def _token(request: Request) -> str | None:
 def _services(request: Request) -> dict[str, Any]:
     """What the channels lend tools (the owner's relay to WhatsApp), from the process's runtime."""
     agent = getattr(getattr(request.app.state, "runtime", None), "agent", None)
-    return dict(getattr(agent, "services", None) or {})
+    db = getattr(request.app.state, "db", None)
+    return {"redis": getattr(db, "redis", None), **dict(getattr(agent, "services", None) or {})}
 
 
 def _call(
@@ -314,6 +315,18 @@ async def set_follower_limits(request: Request) -> JSONResponse:
 async def set_retention(request: Request) -> JSONResponse:
     """How long message contents are kept: {"days": 1-3650 | null}."""
     return await _write(request, "set_retention")
+
+
+@router.get("/model-usage")
+async def model_usage(request: Request) -> JSONResponse:
+    """The model's calls, tokens and fallbacks for ?month=YYYY-MM (this month by default), with the budget."""
+    return await _read(request, "model_usage", "month")
+
+
+@router.put("/settings/model-budget")
+async def set_model_budget(request: Request) -> JSONResponse:
+    """The monthly token budget: {"soft": n, "hard": n} (over soft: short replies; over hard: offline only)."""
+    return await _write(request, "set_model_budget")
 
 
 @router.get("/inbox")

@@ -36,6 +36,9 @@ def describe_voice(
             timeout=settings.timeout_seconds,
             max_retries=1,
             temperature=0.2,
+            max_completion_tokens=200,  # three sentences; a small local model left unbounded loops for minutes
+            # local servers (llama.cpp, Ollama, LM Studio) read max_tokens, not max_completion_tokens
+            extra_body={"max_tokens": 200} if settings.base_url else None,
         )
         keep = {
             k: persona.get(k)

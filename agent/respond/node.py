@@ -46,7 +46,8 @@ def respond_node(state: TurnState, runtime: Runtime[Context]) -> dict[str, Any]:
         if emit is not None:
             emit({"type": "token", "text": token})
 
-    if decision.get("action") not in ("refuse", "rate_limited") and ctx.engine is not ctx.fallback_engine:
+    if (decision.get("action") not in ("refuse", "rate_limited") and ctx.engine is not ctx.fallback_engine
+            and ctx.turn.get("budget") != "soft"):  # over the soft budget: the template's short reply
         call = call_with_fallback(ctx.engine, ctx.fallback_engine, "reply", {**state, **out}, on_token=on_token)
         if call.value:
             out["reply"] = call.value

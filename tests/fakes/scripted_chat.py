@@ -62,7 +62,11 @@ class ScriptedChat(GenericFakeChatModel):
     def with_structured_output(self, schema: Any, **kwargs: Any) -> Any:
         def answer(messages: list[BaseMessage]) -> Any:
             self._check("understand", messages)
-            return schema.model_validate((self.understand_fn or (lambda m: {}))(messages))
+            parsed = schema.model_validate((self.understand_fn or (lambda m: {}))(messages))
+            if kwargs.get("include_raw"):  # as LangChain answers: the raw message beside the parsed object
+                usage = {"input_tokens": 120, "output_tokens": 30, "total_tokens": 150}
+                return {"raw": AIMessage(content="", usage_metadata=usage), "parsed": parsed, "parsing_error": None}
+            return parsed
 
         return RunnableLambda(answer)
 

@@ -29,6 +29,7 @@ import openai
 
 from agent.engines.model.prompts import facts_json, reply_messages, tools_messages, understanding_messages
 from agent.engines.model.schema import schema_for, to_understanding
+from agent.engines.model.structured import Structured
 from agent.engines.model.verify import ReplyGate, UngroundedReply, facts_for
 from agent.settings import OpenAISettings, get_settings
 from store.records import DEFAULT_TIMEZONE
@@ -102,21 +103,21 @@ class ModelEngine:
         model_name: str = "model",
         timeout: float = 8.0,
         cooldown: float = 30.0,
-        structured_method: str = "json_schema",
+        structured_method: str = "auto",
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.chat = chat_model
         self.model_name = model_name
         self.timeout = timeout
         self.cooldown = cooldown
-        self.structured_method = structured_method
+        self.structured = Structured(chat_model, structured_method)
         self.clock = clock
         self._lock = threading.Lock()
         self._failed: OrderedDict[tuple[Any, ...], str] = OrderedDict()
         self._down_until = 0.0
         self._down_reason = ""
-        self._structured: dict[str, Any] = {}
         self._bound: dict[tuple[str, ...], Any] = {}
+        self._usage: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
 
     # --- the Engine interface ------------------------------------------------------------------
 
@@ -125,8 +126,8 @@ class ModelEngine:
         role = state.get("role", "follower")
 
         def run() -> dict[str, Any]:
-            hint = ", ".join(schema_for(role).model_fields) if self.structured_method == "json_mode" else None
-            parsed = self._structured_for(role).invoke(understanding_messages(state, catalog, json_hint=hint))
+            parsed, raw = self.structured.invoke(schema_for(role), understanding_messages(state, catalog))
+            self._count(state, "understand", raw)
             if parsed is None:
                 raise ValueError("the model returned no structured understanding")
             return to_understanding(
@@ -156,6 +157,7 @@ class ModelEngine:
                 display_name=tenant.get("display_name", ""),
             )
             message = self._bound_for(offered).invoke(tools_messages(state, catalog))
+            self._count(state, "plan_tools", message)
             calls = [
                 {"name": str(c.get("name") or ""), "args": dict(c.get("args") or {})}
                 for c in (getattr(message, "tool_calls", None) or [])[:MAX_TOOL_CALLS]
@@ -190,6 +192,7 @@ class ModelEngine:
             gate = ReplyGate(facts_for(state, draft=draft, facts_text=facts_text), on_token)
             deadline = self.clock() + self.timeout
             for chunk in self.chat.stream(reply_messages(state, draft=draft, facts=facts_text)):
+                self._count(state, "reply", chunk)  # with stream_usage the last chunk carries the counts
                 gate.feed(_text(getattr(chunk, "content", "")))
                 if self.clock() > deadline:
                     raise TimeoutError(f"reply took longer than {self.timeout:g} s")
@@ -200,14 +203,30 @@ class ModelEngine:
 
         return self._guarded(state, "reply", run)
 
+    def take_usage(self, state: dict[str, Any]) -> dict[str, Any] | None:
+        """This turn's model use (calls, tokens in and out, ms per stage), removed once taken."""
+        with self._lock:
+            return self._usage.pop(_turn_key(state), None)
+
     # --- plumbing -----------------------------------------------------------------------------
 
-    def _structured_for(self, role: str) -> Any:
-        runnable = self._structured.get(role)
-        if runnable is None:
-            runnable = self.chat.with_structured_output(schema_for(role), method=self.structured_method)
-            self._structured[role] = runnable
-        return runnable
+    def _count(self, state: dict[str, Any], stage: str, message: Any) -> None:
+        usage = getattr(message, "usage_metadata", None) or {}
+        if not usage:
+            return
+        with self._lock:
+            turn = self._turn_usage(state)
+            turn["input_tokens"] += int(usage.get("input_tokens") or 0)
+            turn["output_tokens"] += int(usage.get("output_tokens") or 0)
+
+    def _turn_usage(self, state: dict[str, Any]) -> dict[str, Any]:
+        key = _turn_key(state)
+        turn = self._usage.get(key)
+        if turn is None:
+            turn = self._usage[key] = {"calls": 0, "input_tokens": 0, "output_tokens": 0, "ms": {}, "failed": {}}
+            while len(self._usage) > _REMEMBERED_FAILURES:  # turns that never took theirs (a crash)
+                self._usage.popitem(last=False)
+        return turn
 
     def _bound_for(self, specs: list[Any]) -> Any:
         key = tuple(sorted(s.name for s in specs))
@@ -240,19 +259,24 @@ class ModelEngine:
         return find
 
     def _guarded(self, state: dict[str, Any], stage: str, run: Callable[[], Any]) -> Any:
-        key = (state.get("conversation_id"), state.get("turn"), state.get("message_id"))
+        key = _turn_key(state)
         with self._lock:
             if key in self._failed:
                 raise ModelUnavailable(f"the model failed earlier in this turn ({self._failed[key]})")
             if self.clock() < self._down_until:
                 raise ModelUnavailable(f"the model is skipped for a while after {self._down_reason}")
+            self._turn_usage(state)["calls"] += 1
+        started = time.perf_counter()
         try:
             return run()
-        except UngroundedReply:
+        except UngroundedReply as exc:
+            with self._lock:
+                self._turn_usage(state)["failed"][stage] = f"UngroundedReply: {str(exc)[:120]}"
             raise  # this reply is discarded; the model itself is fine
         except Exception as exc:
             reason = f"{stage}: {type(exc).__name__}"
             with self._lock:
+                self._turn_usage(state)["failed"][stage] = f"{type(exc).__name__}: {str(exc)[:120]}"
                 self._failed[key] = reason
                 while len(self._failed) > _REMEMBERED_FAILURES:
                     self._failed.popitem(last=False)
@@ -260,6 +284,13 @@ class ModelEngine:
                     self._down_until = self.clock() + self.cooldown
                     self._down_reason = reason
             raise
+        finally:
+            with self._lock:
+                self._turn_usage(state)["ms"][stage] = round((time.perf_counter() - started) * 1000, 1)
+
+
+def _turn_key(state: dict[str, Any]) -> tuple[Any, ...]:
+    return (state.get("conversation_id"), state.get("turn"), state.get("message_id"))
 
 
 def make_chat_model(settings: OpenAISettings) -> Any:
@@ -271,9 +302,14 @@ def make_chat_model(settings: OpenAISettings) -> Any:
         "api_key": settings.api_key,
         "timeout": settings.timeout,
         "max_retries": 0,
+        "max_tokens": settings.max_tokens,
+        "stream_usage": True,  # token counts of streamed replies (stream_options.include_usage)
     }
     if settings.base_url:
         kwargs["base_url"] = settings.base_url
+        # LangChain sends OpenAI's max_completion_tokens; llama.cpp, llama-cpp-python, Ollama and LM Studio
+        # read max_tokens (and ignore the other), vLLM reads both: a local server gets both.
+        kwargs["extra_body"] = {"max_tokens": settings.max_tokens}
     if settings.temperature is not None:
         kwargs["temperature"] = settings.temperature
     return ChatOpenAI(**kwargs)

@@ -78,9 +78,7 @@ def _today(state: dict[str, Any]) -> str:
     return f"{local.date().isoformat()} ({local.strftime('%A')}, time zone {zone})"
 
 
-def understanding_messages(
-    state: dict[str, Any], catalog: Catalog, *, json_hint: str | None = None
-) -> list[BaseMessage]:
+def understanding_messages(state: dict[str, Any], catalog: Catalog) -> list[BaseMessage]:
     """System instructions (intents, the tenant's brands, today) + recent turns + the message."""
     name, handle = _who(state)
     role = state.get("role", "follower")
@@ -98,8 +96,6 @@ def understanding_messages(
         f"Today is {_today(state)}.\n"
         "Text like [PHONE] or [EMAIL] is personal data that was masked."
     )
-    if json_hint:
-        system += f"\nAnswer with one JSON object with these keys: {json_hint}"
     return [SystemMessage(masked(system)), *_history(state), _user(state)]
 
 

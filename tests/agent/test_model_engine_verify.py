@@ -50,7 +50,14 @@ def facts(draft: str = "Use SHIRA15 for 15% off 🫒 LOVE SHIRA") -> Facts:
     ],
 )
 def test_grounded_replies_pass(reply):
-    check_reply(reply, facts(), complete=True)
+    check_reply(reply, facts(draft="Sure! 🫒 LOVE SHIRA"), complete=True)  # a draft that gives no code
+
+
+@pytest.mark.parametrize("reply", ["Olivia is lovely, check my stories!", "Olivia Oils: 15% off with my code!"])
+def test_a_reply_that_leaves_out_the_code_the_template_gives_fails(reply):
+    with pytest.raises(UngroundedReply, match="leaves out what the answer gives: SHIRA15"):
+        check_reply(reply, facts(), complete=True)
+    check_reply(reply, facts(), complete=False)  # mid-stream the code may still come
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from agent_graph_support import make_agent, rows, say, shira  # noqa: F401
-from fakes.scripted_chat import ScriptedChat, understanding
+from fakes.scripted_chat import ScriptedChat, codes_in_facts, understanding
 
 from agent.engines.model.engine import ModelEngine
 
@@ -29,6 +29,12 @@ def essentials(result: Any) -> dict[str, Any]:
         "links": sorted(set(re.findall(r"https?://\S+", result.reply))),
         "cards": [c.get("type") for c in result.cards or []],
     }
+
+
+def links_in(messages: list[Any]) -> list[str]:
+    """The links the model was shown (the template reply's among them), each once."""
+    found = re.findall(r"https?://[^\s)\]>\"']+", " ".join(str(m.content) for m in messages))
+    return sorted({link.rstrip(".,!?") for link in found})
 
 
 def events_of(result: Any) -> list[dict[str, Any]]:
@@ -97,13 +103,27 @@ def test_an_adopted_model_intent_with_a_grounded_reply_keeps_the_model_answer(sh
     model = make_agent(shira, engine=engine_with(
         understand_fn=lambda m: understanding("product_question", brands=("Olivia Oils",)),
         tools_fn=lambda m: [],
-        reply_fn=lambda m: "Olivia Oils makes lovely olive oils, I cook with them all the time!",
+        reply_fn=lambda m: "Olivia Oils makes lovely olive oils, I cook with them all the time! "
+                           + " ".join(codes_in_facts(m) + links_in(m)),
     ))
 
     result = say(model, "olivia?", sender="m-3")
 
     assert result.reply.startswith("Olivia Oils makes lovely olive oils")
     assert not any(e.get("event") == "offline_redo" for e in events_of(result))
+
+
+def test_a_model_reply_that_leaves_out_the_code_the_answer_gives_is_replaced(shira, make_agent):
+    model = make_agent(shira, engine=engine_with(
+        understand_fn=lambda m: understanding("coupon_request", brands=("Olivia Oils",)),
+        tools_fn=lambda m: [],
+        reply_fn=lambda m: "Olivia Oils is great, check my stories for a deal!",  # the code went missing
+    ))
+
+    result = say(model, "is there a code for olivia?", sender="m-4")
+
+    assert "SHIRA15" in result.reply
+    assert "leaves out what the answer gives: SHIRA15" in str(events_of(result))
 
 
 def test_a_command_the_owner_parser_is_sure_of_runs_as_parsed_whatever_the_model_picks(shira, make_agent):

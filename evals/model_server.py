@@ -66,13 +66,15 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def running(model: Path, *, ready_timeout: float = 60.0, log: Path | None = None) -> Iterator[str]:
-    """Start the server on a free local port; yields its base URL (…/v1); stops it after."""
+def running(model: Path, *, ready_timeout: float = 60.0, log: Path | None = None,
+            chat_format: str = CHAT_FORMAT) -> Iterator[str]:
+    """Start the server on a free local port; yields its base URL (…/v1); stops it after.
+    `chat_format="chatml-function-calling"` serves tool calls (in a format Gemma was not trained on)."""
     port = _free_port()
     out = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115 (closed below)
     process = subprocess.Popen(
         [str(PYTHON), "-m", "llama_cpp.server", "--model", str(model), "--host", "127.0.0.1", "--port", str(port),
-         "--chat_format", CHAT_FORMAT, "--n_ctx", "4096"],
+         "--chat_format", chat_format, "--n_ctx", "4096"],
         stdout=out, stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}/v1"

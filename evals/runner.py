@@ -100,7 +100,17 @@ class RunResult:
         }
 
 
-_TURN_KEYS = ("user", "reply", "intent", "tools", "action", "language", "ms", "failures", "skipped")
+# "model" is there only when a model engine ran the turn: its use, fallbacks, tokens and times (make eval-model).
+_TURN_KEYS = ("user", "reply", "intent", "tools", "action", "language", "ms", "failures", "skipped", "model")
+
+
+def _model_use(trace: dict[str, Any]) -> dict[str, Any] | None:
+    engine = str(trace.get("engine") or "")
+    if not trace.get("model") and not engine.startswith("model"):
+        return None
+    keep = ("engine_fallback", "model_checked", "offline_redo", "model_budget")
+    return {"engine": engine, **(trace.get("model") or {}),
+            "events": [e for e in trace.get("events") or [] if e.get("event") in keep]}
 
 
 def percentile(values: list[float], pct: float) -> float:
@@ -228,6 +238,7 @@ def _run_case_once(
                 "skipped": skipped,
                 "trace": outcome.trace,
             }
+            | ({"model": used} if (used := _model_use(outcome.trace)) else {})
         )
     after = []
     with db.admin_session() as session:

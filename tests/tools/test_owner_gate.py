@@ -58,6 +58,8 @@ VALID_ARGS = {
     "record_redemptions": {"redemptions": [{"code": "SHIRA15", "order_id": "G-1", "order_amount": 100}]},
     "set_follower_limits": {"quiet_from": 22},
     "set_retention": {"days": 90},
+    "model_usage": {},
+    "set_model_budget": {"soft": 1000, "hard": 5000},
     "erase_follower_data": {"number": 1},
     "export_follower_data": {"number": 1},
     "show_conversation": {"number": 1},

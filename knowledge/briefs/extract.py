@@ -1,0 +1,99 @@
+"""A brief (pasted text, or text taken out of a PDF, DOCX or e-mail) read into a partnership proposal.
+
+Offline, by rules over the vocabulary in knowledge/briefs/data; relative dates on the tenant's clock.
+Nothing here writes: the owner sees the proposal first (tools/briefs.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from knowledge.briefs import parties, terms
+from knowledge.briefs.dates import find_dates, find_months, find_ranges
+from knowledge.briefs.deliverables import Deliverable, find_deliverables
+from knowledge.briefs.words import WORDS
+
+__all__ = ["Brief", "extract_brief"]
+
+MAX_CHARS = 60_000  # a brief longer than this is read only this far
+
+
+@dataclass
+class Brief:
+    """What a brief says; None (or empty) where it says nothing."""
+
+    brand: str | None = None
+    contact: str | None = None
+    campaign: str | None = None
+    start: dt.date | None = None
+    end: dt.date | None = None
+    fee: Decimal | None = None
+    currency: str | None = None
+    vat: str | None = None  # "plus" | "included"
+    payment_days: int | None = None
+    deliverables: list[dict[str, Any]] = field(default_factory=list)  # {count, kind, platform, due: [date]}
+    usage_months: int | None = None
+    exclusivity_months: int | None = None
+    hashtags: list[str] = field(default_factory=list)
+    codes: list[str] = field(default_factory=list)
+    signed: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain values (dates as ISO strings, the fee as a string)."""
+        out = asdict(self)
+        for key in ("start", "end"):
+            out[key] = out[key].isoformat() if out[key] else None
+        out["fee"] = str(self.fee) if self.fee is not None else None
+        out["deliverables"] = [{**d, "due": [x.isoformat() for x in d["due"]]} for d in out["deliverables"]]
+        return out
+
+
+def _period(text: str, today: dt.date, deliverables: list[Deliverable]) -> tuple[dt.date | None, dt.date | None]:
+    """The campaign's dates: the first range not inside a deliverable's own clause, else a whole month."""
+    inside = [(d.start, d.end + 60) for d in deliverables]
+    for first, second in find_ranges(text, today):
+        if not any(a <= first.start <= b and (second.start - first.end) < 5 for a, b in inside):
+            return first.day, second.day
+    for month_start, month_end, _, how in find_months(text, today):
+        return (None, month_end) if how == "until" else (month_start, month_end)
+    for found in find_dates(text, today):  # "launch is next Monday": a start with no end
+        before = text[max(0, found.start - 25): found.start].lower()
+        if any(w in before for w in ("launch", "go-live", "starts", "start", "עלייה", "השקה")) and not any(
+                d.start <= found.start <= d.end + 40 for d in deliverables):
+            return found.day, None
+    return None, None
+
+
+def extract_brief(text: str, *, today: dt.date, influencer: str = "") -> Brief:
+    """Everything the rules can read from a brief's text."""
+    text = (text or "")[:MAX_CHARS].replace("\r\n", "\n")
+    dates = find_dates(text, today)
+    deliverables = find_deliverables(text, dates)
+    start, end = _period(text, today, deliverables)
+    for item in deliverables:  # an item due at the campaign's end only because the range said so is not due
+        item.due = [d for d in item.due if not (start and end and d in (start, end) and len(item.due) == 1
+                                                 and item.count > 1)]
+    fee, currency, at = terms.fee(text)
+    brand = parties.brand(text, influencer=influencer)
+    return Brief(
+        brand=brand,
+        contact=parties.contact(text, brand_name=brand, influencer=influencer),
+        campaign=parties.campaign(text, brand_name=brand),
+        start=start,
+        end=end,
+        fee=fee,
+        currency=currency,
+        vat=terms.vat(text, at) if fee is not None else None,
+        payment_days=terms.payment_days(text),
+        deliverables=[{"count": d.count, "kind": d.kind, "platform": d.platform, "due": sorted(set(d.due))}
+                      for d in deliverables],
+        usage_months=terms.period_months(text, WORDS["usage_cues"]),
+        exclusivity_months=terms.period_months(text, WORDS["exclusivity_cues"],
+                                               none_cues=tuple(WORDS["no_exclusivity_cues"])),
+        hashtags=terms.hashtags(text),
+        codes=terms.codes(text),
+        signed=terms.signed(text),
+    )

@@ -35,7 +35,7 @@ def _norm(value: Any) -> Any:
     if isinstance(value, Decimal | float | int) and not isinstance(value, bool):
         return format(Decimal(str(value)).normalize(), "f")  # 12000, "12000" and 12000.00 are one value
     if isinstance(value, str):
-        return " ".join(value.casefold().replace("\"", "").replace("״", "").split())
+        return " ".join(value.casefold().replace("\"", "").replace("״", "").split()).rstrip(".")
     return value
 
 

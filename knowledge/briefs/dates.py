@@ -139,7 +139,7 @@ def find_ranges(text: str, today: dt.date) -> list[tuple[Found, Found]]:
     out: list[tuple[Found, Found]] = []
     for first, second in zip(dates, dates[1:], strict=False):
         between = text[first.end: second.start]
-        joined = re.fullmatch(rf"(?i)\s*,?\s*(?:{_SEP}|and\s+|ו?עד\s+(?:יום\s+)?|ל-?)\s*", between)
+        joined = re.fullmatch(rf"(?i)\s*,?\s*(?:{_SEP}|and\s+|ו?עד\s+(?:יום\s+)?|ל-?)\s*(?:ה-)?\s*", between)
         if joined and second.day >= first.day:
             out.append((first, second))
     for m in re.finditer(rf"(?i)(?<![\d.])(\d{{1,2}})\s*[-–]\s*(\d{{1,2}})\s+(?:ב)?({_EN_MONTH}|{_HE_MONTH})\b", text):

@@ -97,6 +97,9 @@ def find_deliverables(text: str, dates: list[Found]) -> list[Deliverable]:
         if kind is None and platform not in WORDS["platform_alone_is_video"]:
             i = j + 1
             continue
+        if i > 0 and tokens[i - 1][0].lower() in ("all", "every", "each", "כל"):
+            i = j + 1  # "all posts shall include #X" names no deliverable
+            continue
         kind = kind or "video"
         platform = platform or WORDS["kinds"][kind]["platform"] or "instagram"
         numbered = _numbered(tokens, j)
@@ -106,6 +109,7 @@ def find_deliverables(text: str, dates: list[Found]) -> list[Deliverable]:
             same = next((d for d in found if (d.kind, d.platform) == (kind, platform)), None)
             if same is not None and (numbered is not None or _ordinal_before(tokens, i)):
                 same.due += _due_after(text, item.end, dates, limit=1)
+                same.count = max(same.count, numbered or 0, len(same.due))
                 i = j + 1
                 continue
         item.due = _due_after(text, item.end, dates)

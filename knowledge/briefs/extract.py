@@ -53,10 +53,8 @@ class Brief:
 
 def _period(text: str, today: dt.date, deliverables: list[Deliverable]) -> tuple[dt.date | None, dt.date | None]:
     """The campaign's dates: the first range not inside a deliverable's own clause, else a whole month."""
-    inside = [(d.start, d.end + 60) for d in deliverables]
     for first, second in find_ranges(text, today):
-        if not any(a <= first.start <= b and (second.start - first.end) < 5 for a, b in inside):
-            return first.day, second.day
+        return first.day, second.day
     for month_start, month_end, _, how in find_months(text, today):
         return (None, month_end) if how == "until" else (month_start, month_end)
     for found in find_dates(text, today):  # "launch is next Monday": a start with no end

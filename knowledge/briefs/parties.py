@@ -7,16 +7,18 @@ import re
 __all__ = ["brand", "contact", "campaign"]
 
 _LEGAL = re.compile(r"(?i)[\s,]*(?:ltd\.?|inc\.?|llc|gmbh|בע\"מ|בע״מ)\s*$")
-_CAP = r"[A-Z][\w&'.-]*"
-_CAPS = rf"{_CAP}(?:\s+(?:&\s+)?{_CAP}){{0,3}}"
+_CAP = r"(?-i:[A-Z])[\w&'-]*(?:\.(?=[ \t]*(?:,|$|\n)))?"
+_CAPS = rf"{_CAP}(?:[ \t]+(?:&[ \t]+)?{_CAP}){{0,3}}"
 _HE = r"[א-ת][א-ת'\"״-]*"
-_HES = rf"{_HE}(?:\s+{_HE})?"
-_NOT_BRANDS = {"hi", "hello", "hey", "dear", "subject", "brief", "maya", "please", "great", "we", "campaign"}
+_HES = rf"{_HE}(?:[ \t]+{_HE})?"
+_NOT_BRANDS = {"hi", "hello", "hey", "dear", "subject", "brief", "maya", "please", "great", "we", "campaign", "dec",
+               "jan", "feb", "nov", "december", "january", "february", "march", "the", "our"}
+_GENERIC = re.compile(r"^(?:רשת|חברת|מותג|המותג)\s+")
 
 
 def _clean(name: str) -> str:
-    name = _LEGAL.sub("", name.strip().strip("\"'״“”.,:!"))
-    return name.strip()
+    name = _LEGAL.sub("", name.strip().strip("\"'״“”,:!"))
+    return _GENERIC.sub("", name.strip().rstrip(".") if not name.strip().endswith("Co.") else name.strip())
 
 
 def brand(text: str, *, influencer: str = "") -> str | None:
@@ -25,22 +27,24 @@ def brand(text: str, *, influencer: str = "") -> str | None:
     head = text[:600]
     rules: list[str] = [
         r"(?im)^\s*(?:brand|המותג|מותג)\s*:\s*([^\n,(]+)",
-        r"(?i)on behalf of\s+(" + _CAPS + r")",
-        r"(?i)\bbetween\s*:?\s*(" + _CAPS + r")",
-        r"(?i)parties:\s*(" + _CAPS + r")\s+and",
+        r"(?im)^\s*(?:brief|בריף)(?:[ \t]+קמפיין)?[ \t]*[–-][ \t]*([^\n]+)$",
+        r"\((" + _CAPS + r")\)\s+wrote",
+        r"(?i:on behalf of)\s+(" + _CAPS + r")",
+        r"\b(?i:between)\s*:?\s*(" + _CAPS + r")",
+        r"(?i:parties):\s*(" + _CAPS + r")\s+and",
         r"בין:?\s+(" + _HES + r")\s*(?:בע\"מ|בע״מ)?\s*\(",
         r"(?:מותג|המותג|מטעם|מחברת|בחברת)[^\"\n]{0,25}\"([^\"\n]{2,30})\"",
         r"(?:מותג|המותג|מטעם)\s+(?!\")(" + _HES + r")",
-        r"(?i)\((" + _CAPS + r")\)\s+wrote",
         r"(?m)^(?:subject:\s*)?(" + _CAPS + r")\s+(?:x|×)\s+\w",
-        r"(?i)(?:\bwe're|\bwe are)\s+(" + _CAPS + r")",
-        r"(?:^|[.!?,]\s+|\n)(" + _CAPS + r")\s*(?:\([^)]*\)\s*)?(?:here\b|would like|is looking|again\b|is\s+running)",
-        r"(?i)(?:\bfrom|\bat)\s+(?:the\s+)?(" + _CAPS + r")(?=[\s.,!(]|$)",
+        r"(?i:\bwe're|\bwe are)\s+(" + _CAPS + r")",
+        r"(?:^|[.!?,\-–]\s+|\n)(" + _CAPS + r")\s*(?:\([^)]*\)\s*)?"
+        r"(?:here\b|would like|is looking|again\b|is\s+running)",
+        r"(?i:\bfrom|\bat)\s+(?:the\s+)?(" + _CAPS + r")(?=[\s.,!(]|$)",
         r"(?i)\bfrom\s+([a-z][a-z]+(?:\s+[a-z]+){0,2})(?=\s*[!.,]|\s*$)",
-        r"(?:זה|זו|כאן|מדברת|מדבר)\s+" + _HE + r"(?:\s+" + _HE + r")?\s+מ-?\"?([A-Za-z][\w& ]{1,30}?|"
+        r"(?:זה|זו|כאן|מדברת|מדבר)\s+" + _HE + r"(?:\s+" + _HE + r")?\s+מ-?\"?([A-Za-z][\w&]*(?:[ \t][A-Z][\w&]*)*|"
         + _HES + r")(?=[\"\s.,!🙂🌱]|$)",
         r"מ\"([^\"\n]{2,30})\"",
-        r"(?i)\bfrom\s+(" + _CAPS + r")",
+        r"(?i:\bfrom)\s+(" + _CAPS + r")",
     ]
     for rule in rules:
         m = re.search(rule, head)

@@ -75,7 +75,7 @@ def vat(text: str, near: int) -> str | None:
     line_end = lower.find("\n", max(near, 0))
     line = lower[line_start: line_end if line_end >= 0 else len(lower)]
     for scope in ([line] if near >= 0 else []) + [lower]:
-        for kind in ("included", "plus"):
+        for kind in ("plus", "included"):  # "לא כולל מע"מ" holds "כולל מע"מ"
             if any(p in scope for p in WORDS["vat"][kind]):
                 return kind
     return None
@@ -108,9 +108,7 @@ def period_months(text: str, cues: list[str], *, none_cues: tuple[str, ...] = ()
         return None
     for cue in cues:
         for m in re.finditer(re.escape(cue.lower()), lower):
-            line_end = lower.find("\n", m.end())
-            window = lower[max(0, m.start() - 40): line_end if line_end >= 0 else len(lower)][: 140]
-            window = window[window.find(cue.lower()) - 40 if window.find(cue.lower()) > 40 else 0:]
+            window = re.split(r"\n|\.\s|\|", lower[m.start():])[0][:140]  # the cue's own clause
             hit = re.search(r"(?:\((\d+)\)|(\d+|[a-z]+|[א-ת]+))[\s-]+"
                             r"(months?|חודשים|חודש|days?|יום|ימים|weeks?|שבועות)", window)
             if hit:

@@ -23,6 +23,8 @@ def confirm_text(pending: dict[str, Any], description: str, *, language: str, to
     if language != "he":
         return description
     tool, args = pending.get("tool"), dict(pending.get("args") or {})
+    if tool == "create_from_brief":  # the proposal is written in the brief's own language
+        return description
     if tool == "erase_my_data":
         return "למחוק לצמיתות את הפרטים שלך ואת ההודעות של השיחות שלנו"
     aside = _aside(description)

@@ -7,6 +7,7 @@ Nothing here writes: the owner sees the proposal first (tools/briefs.py).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -16,7 +17,9 @@ from knowledge.briefs.dates import find_dates, find_months, find_ranges
 from knowledge.briefs.deliverables import Deliverable, find_deliverables
 from knowledge.briefs.words import WORDS
 
-__all__ = ["Brief", "extract_brief"]
+__all__ = ["Brief", "extract_brief", "looks_like_brief"]
+
+_BRIEF_HEAD = re.compile(r"(?i)^\s*(?:new\s+)?(?:brief|fwd?:|forwarded|proposal from|בריף|הצעה חדשה|הצעת שת\"?פ)\b")
 
 MAX_CHARS = 60_000  # a brief longer than this is read only this far
 
@@ -63,6 +66,18 @@ def _period(text: str, today: dt.date, deliverables: list[Deliverable]) -> tuple
                 d.start <= found.start <= d.end + 40 for d in deliverables):
             return found.day, None
     return None, None
+
+
+def looks_like_brief(text: str, *, today: dt.date) -> bool:
+    """A forwarded brief rather than a command: it says so ("brief:", "בריף"), or it is a long, multi-line
+    text naming deliverables and a fee or a brand."""
+    text = text or ""
+    if _BRIEF_HEAD.match(text) and len(text) > 40:
+        return True
+    if len(text) < 160 or text.count("\n") < 2:
+        return False
+    found = extract_brief(text, today=today)
+    return bool(found.deliverables) and (found.fee is not None or found.brand is not None)
 
 
 def extract_brief(text: str, *, today: dt.date, influencer: str = "") -> Brief:

@@ -59,6 +59,8 @@ VALID_ARGS = {
     "set_follower_limits": {"quiet_from": 22},
     "set_retention": {"days": 90},
     "model_usage": {},
+    "read_brief": {"text": "Brief: Acme Foods, 2 reels and 3 stories, 5,000 ILS + VAT"},
+    "create_from_brief": {"text": "Brief: Acme Foods, 2 reels and 3 stories, 5,000 ILS + VAT"},
     "set_model_budget": {"soft": 1000, "hard": 5000},
     "erase_follower_data": {"number": 1},
     "export_follower_data": {"number": 1},

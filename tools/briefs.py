@@ -1,0 +1,190 @@
+"""A brief becomes a partnership and its tasks, after the owner saw what will be written (issue 14).
+
+`read_brief` shows what the extractor read; `create_from_brief` asks first (its confirmation sentence is
+the proposal: "Lumi Cosmetics, Dec 1–20, 12,000 ILS + VAT, 3 TikTok videos due Dec 5/12/19, 5 Instagram
+stories — create it?") and on yes writes the partnership (a proposal, or a contract when the brief says
+it is signed), one task per dated deliverable item and one per undated deliverable, and keeps the brief's
+text (personal data masked). A brief for a brand with an open partnership updates that one instead.
+Corrections given with the brief (fee, currency, dates, brand) win over what was read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+from typing import Any
+
+from pydantic import Field, model_validator
+
+from knowledge.briefs.extract import Brief, extract_brief
+from store import partnerships as partnership_store
+from store import tasks as task_store
+from store.privacy import mask_pii
+from store.records import Partnership
+from tools._owner_common import OWNER_ONLY, OwnerArgs, atomic, audit
+from tools.dates import local_today
+from tools.registry import ToolContext, ToolError, tool
+
+__all__ = ["read_brief", "create_from_brief", "describe"]
+
+_KIND = {"en": {"reel": "Reel", "story": "story", "post": "post", "live": "Live", "short": "Short", "video": "video"},
+         "he": {"reel": "רילס", "story": "סטורי", "post": "פוסט", "live": "לייב", "short": "שורט", "video": "סרטון"}}
+_PLATFORM = {"instagram": "Instagram", "tiktok": "TikTok", "youtube": "YouTube", "facebook": "Facebook", "ugc": "UGC"}
+_MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+class BriefArgs(OwnerArgs):
+    text: str = Field(..., min_length=20, max_length=60_000, description="the brief's text as the brand sent it")
+    brand: str | None = Field(None, max_length=200, description="a correction: the brand")
+    fee: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2, description="a correction: the fee")
+    currency: str | None = Field(None, pattern=r"^[A-Za-z]{3}$")
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
+
+    @model_validator(mode="after")
+    def _order(self) -> BriefArgs:
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValueError("end_date is before start_date")
+        return self
+
+
+def _read(ctx: ToolContext, args: BriefArgs) -> Brief:
+    brief = extract_brief(args.text, today=local_today(ctx.now, ctx.timezone), influencer=ctx.handle.split(".")[0])
+    for field, value in (("brand", args.brand), ("fee", args.fee), ("start", args.start_date),
+                         ("end", args.end_date)):
+        if value is not None:
+            setattr(brief, field, value)
+    if args.currency:
+        brief.currency = args.currency.upper()
+    return brief
+
+
+def _existing(ctx: ToolContext, brand: str | None) -> Partnership | None:
+    if not brand:
+        return None
+    wanted = brand.casefold()
+    for p in partnership_store.list_partnerships(session=ctx.session, tenant_id=ctx.tenant_id):
+        names = [p.brand.casefold(), *(a.casefold() for a in p.brand_aliases or [])]
+        if p.status not in ("completed", "cancelled") and wanted in names:
+            return p
+    return None
+
+
+def _day(value: dt.date, he: bool) -> str:
+    return f"{value.day}.{value.month}" if he else f"{_MONTHS_EN[value.month - 1]} {value.day}"
+
+
+def _item_label(item: dict[str, Any], he: bool) -> str:
+    kind = _KIND["he" if he else "en"][item["kind"]]
+    platform = _PLATFORM.get(item["platform"], item["platform"])
+    if he:
+        return f"{item['count']} {kind} ב{platform}" if item["count"] != 1 else f"{kind} ב{platform}"
+    if item["count"] != 1:
+        kind = {"story": "stories", "Live": "Lives"}.get(kind, kind + "s")
+    return f"{item['count']} {platform} {kind}"
+
+
+def describe(brief: Brief, existing: Partnership | None, *, he: bool) -> str:
+    """The proposal in one sentence, in the brief's language."""
+    parts = [brief.brand or ("מותג לא ידוע" if he else "unknown brand")]
+    if brief.start or brief.end:
+        start = _day(brief.start, he) if brief.start else "?"
+        end = _day(brief.end, he) if brief.end else "?"
+        parts.append(f"{start}–{end}")
+    if brief.fee is not None:
+        vat = {"plus": " + מע\"מ" if he else " + VAT", "included": " כולל מע\"מ" if he else " incl. VAT"}.get(
+            brief.vat or "", "")
+        parts.append(f"{brief.fee:,.0f} {brief.currency or 'ILS'}{vat}")
+    for item in brief.deliverables:
+        due = "/".join(_day(d, he) for d in item["due"])
+        parts.append(_item_label(item, he) + (f" ({'עד' if he else 'due'} {due})" if due else ""))
+    if brief.signed:
+        parts.append("חתום" if he else "signed")
+    if existing is not None:
+        question = (f"לעדכן את שיתוף הפעולה הקיים עם {existing.brand} ({existing.status})?" if he
+                    else f"update the open {existing.brand} partnership ({existing.status}) with it?")
+    else:
+        question = "ליצור?" if he else "create it?"
+    return ", ".join(parts) + " — " + question
+
+
+def _hebrew(text: str) -> bool:
+    return len(re.findall(r"[א-ת]", text)) > len(re.findall(r"[A-Za-z]", text)) / 2
+
+
+def _confirm(ctx: ToolContext, args: BriefArgs) -> str:
+    brief = _read(ctx, args)
+    return describe(brief, _existing(ctx, brief.brand), he=_hebrew(args.text))
+
+
+@tool("read_brief", roles=OWNER_ONLY, args=BriefArgs)
+def read_brief(ctx: ToolContext, args: BriefArgs) -> dict:
+    """What a brief says (brand, dates, fee, deliverables with due dates...), nothing written."""
+    brief = _read(ctx, args)
+    existing = _existing(ctx, brief.brand)
+    return {"brief": brief.as_dict(), "existing": existing.ref if existing else None,
+            "proposal": describe(brief, existing, he=_hebrew(args.text))}
+
+
+def _tasks(ctx: ToolContext, brief: Brief, partnership: Partnership, he: bool) -> list[dict[str, Any]]:
+    today = local_today(ctx.now, ctx.timezone)
+    made: list[dict[str, Any]] = []
+    for item in brief.deliverables:
+        label = _item_label({**item, "count": 1}, he)
+        dated = [d for d in item["due"] if d >= today]
+        rows: list[tuple[str, dt.date | None]] = (
+            [(f"{brief.brand}: {label} {i}/{len(dated)}" if len(dated) > 1 else f"{brief.brand}: {label}", d)
+             for i, d in enumerate(dated, 1)]
+            if dated else [(f"{brief.brand}: {_item_label(item, he)}", brief.end if brief.end and brief.end >= today
+                            else None)])
+        for title, due in rows:
+            row = task_store.create(session=ctx.session, tenant_id=ctx.tenant_id, fields={
+                "title": title[:300], "type": "content_creation", "status": "pending", "priority": "medium",
+                "due_date": due, "notes": None, "partnership_id": partnership.id, "due_at": None})
+            made.append({"id": row.id, "title": row.title, "due_date": due.isoformat() if due else None})
+    return made
+
+
+@tool("create_from_brief", roles=OWNER_ONLY, args=BriefArgs, confirm=_confirm)
+@atomic
+def create_from_brief(ctx: ToolContext, args: BriefArgs) -> dict:
+    """Create the partnership a brief describes (or update the brand's open one) and its deliverable tasks."""
+    brief = _read(ctx, args)
+    if not brief.brand:
+        raise ToolError("no brand found in the brief: say which brand it is for", field="brand")
+    if not brief.deliverables and brief.fee is None:
+        raise ToolError("no deliverables or fee found: is this a brief?", field="text")
+    he = _hebrew(args.text)
+    deliverables = [_item_label(item, he) for item in brief.deliverables]
+    fields: dict[str, Any] = {
+        "start_date": brief.start, "end_date": brief.end, "brief": mask_pii(args.text)[:20_000],
+        "compensation_amount": brief.fee, "compensation_currency": (brief.currency or "ILS") if brief.fee else None,
+    }
+    existing = _existing(ctx, brief.brand)
+    if existing is not None:
+        before = {"status": existing.status, "deliverables": list(existing.deliverables or [])}
+        for key, value in fields.items():
+            if value is not None:
+                setattr(existing, key, value)
+        existing.deliverables = list(existing.deliverables or []) + [d for d in deliverables
+                                                                   if d not in (existing.deliverables or [])]
+        if brief.signed and existing.status in ("lead", "proposal", "negotiation"):
+            existing.status = "contract"
+        existing.updated_at = ctx.now
+        row, created = existing, False
+        ctx.session.flush()
+        audit(ctx, action="update_partnership", resource="partnership", resource_id=row.ref, before=before,
+              after={"status": row.status, "deliverables": list(row.deliverables or []), "from": "brief"})
+    else:
+        row = partnership_store.create(session=ctx.session, tenant_id=ctx.tenant_id, fields={
+            **fields, "brand": brief.brand, "brand_aliases": [], "link": None, "next_follow_up": None,
+            "ref": partnership_store.unique_ref(session=ctx.session, tenant_id=ctx.tenant_id, brand=brief.brand),
+            "status": "contract" if brief.signed else "proposal", "deliverables": deliverables,
+            "created_at": ctx.now, "updated_at": ctx.now})
+        created = True
+        audit(ctx, action="create_partnership", resource="partnership", resource_id=row.ref, before=None,
+              after={"brand": row.brand, "status": row.status, "from": "brief"})
+    tasks = _tasks(ctx, brief, row, he)
+    return {"partnership": {"ref": row.ref, "brand": row.brand, "status": row.status}, "created": created,
+            "tasks": tasks, "brief": brief.as_dict()}

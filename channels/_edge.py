@@ -17,6 +17,9 @@ from channels.problems import problem_response
 __all__ = ["EdgeMiddleware", "MAX_BODY_BYTES"]
 
 MAX_BODY_BYTES = 1024 * 1024  # the largest legitimate body (an owner's JSON, a Twilio form) is a few KB
+# Paths that take a document (a brief as a PDF or Word file): up to 10 MB, still refused before read above.
+UPLOAD_PATHS = frozenset({"/owner/v1/briefs"})
+UPLOAD_BYTES = 10 * 1024 * 1024
 # %00-%08, %0B, %0C, %0E-%1F, %7F in a query string, and the same bytes raw.
 _QUERY_CONTROL = re.compile(rb"%(?:0[0-8bBcCeEfF]|1[0-9a-fA-F]|7[fF])|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -60,10 +63,11 @@ class EdgeMiddleware:
             declared = int(headers.get(b"content-length") or 0)
         except ValueError:
             declared = 0
-        if declared > self.max_body_bytes:
-            await _too_large(scope, receive, send, self.max_body_bytes, request_id)
+        limit = UPLOAD_BYTES if scope.get("path") in UPLOAD_PATHS else self.max_body_bytes
+        if declared > limit:
+            await _too_large(scope, receive, send, limit, request_id)
             return
-        limit, seen, started = self.max_body_bytes, 0, False
+        seen, started = 0, False
 
         async def capped_receive() -> dict[str, Any]:
             nonlocal seen

@@ -329,6 +329,31 @@ async def set_model_budget(request: Request) -> JSONResponse:
     return await _write(request, "set_model_budget")
 
 
+@router.post("/briefs")
+async def brief(request: Request) -> JSONResponse:
+    """A brief as JSON {"text", "brand"?, "fee"?, "currency"?, "start_date"?, "end_date"?} or as a file
+    (the body, with its Content-Type: application/pdf, a .docx, message/rfc822, text/plain; ?filename=).
+    Without ?confirm=true: what was read and the proposal, nothing written; with it: created."""
+    from knowledge.briefs.files import MAX_BYTES, BriefFileError, text_of
+
+    kind = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
+    if kind in ("application/json", ""):
+        body = await read_body(request)
+        if isinstance(body, JSONResponse):
+            return body
+    else:
+        size = request.headers.get("content-length")
+        if size and size.isdigit() and int(size) > MAX_BYTES:
+            return problem(413, "too_large", f"briefs up to {MAX_BYTES // (1024 * 1024)} MB are read", field="file")
+        data = await request.body()
+        try:
+            body = {"text": clean_text(text_of(data, request.query_params.get("filename") or ""))}
+        except BriefFileError as exc:
+            return problem(413 if exc.code == "too_large" else 422, exc.code, exc.reason, field="file")
+    tool = "create_from_brief" if _confirmed(request) else "read_brief"
+    return await run_in_threadpool(_call, request, tool, body, confirm=_confirmed(request))
+
+
 @router.get("/inbox")
 async def inbox(request: Request) -> JSONResponse:
     """Follower conversations waiting for a human or held by one: number, channel, last message, how long."""

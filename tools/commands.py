@@ -61,4 +61,7 @@ def audit_cmd(
 
 def register(app: typer.Typer) -> None:
     """Add this area's commands to the root app."""
+    from tools.brief_commands import brief_app
+
     app.command("audit")(audit_cmd)
+    app.add_typer(brief_app, name="brief")

@@ -72,9 +72,9 @@ def looks_like_brief(text: str, *, today: dt.date) -> bool:
     """A forwarded brief rather than a command: it says so ("brief:", "בריף"), or it is a long, multi-line
     text naming deliverables and a fee or a brand."""
     text = text or ""
-    if _BRIEF_HEAD.match(text) and len(text) > 40:
+    if _BRIEF_HEAD.match(text) and len(text) >= 20:
         return True
-    if len(text) < 160 or text.count("\n") < 2:
+    if len(text) < 80 or text.count("\n") < 2:
         return False
     found = extract_brief(text, today=today)
     return bool(found.deliverables) and (found.fee is not None or found.brand is not None)

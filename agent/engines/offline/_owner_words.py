@@ -28,5 +28,6 @@ STATUS_TARGET: list[str] = [str(p) for p in load(_FILE)["STATUS_TARGET"]]
 TASK_CREATE = text(_FILE, "TASK_CREATE")
 TASK_ONLY = text(_FILE, "TASK_ONLY")
 TASK_TYPES = pairs(_FILE, "TASK_TYPES")
+MEETING = text(_FILE, "MEETING")
 TASK_WORD = text(_FILE, "TASK_WORD")
 UPCOMING = text(_FILE, "UPCOMING")

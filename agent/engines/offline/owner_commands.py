@@ -39,6 +39,7 @@ from agent.engines.offline._owner_words import (
     DIGEST,
     EN_STATUS,
     HOW_IS_IT_GOING,
+    MEETING,
     PARTNERSHIP_WORD,
     PRIORITY,
     REOPEN,
@@ -60,6 +61,23 @@ __all__ = ["OwnerCommand", "parse_owner_command"]
 
 def _digest(msg: Message) -> OwnerCommand | None:
     return _command(msg, "daily_digest", {}) if msg.has(DIGEST) else None
+
+
+def _meeting(msg: Message) -> OwnerCommand | None:
+    """"add a meeting with Velvet on Tuesday at 15:00": a task of type meeting at that day and time."""
+    if not msg.has(MEETING):
+        return None
+    ref, _ = msg.brand()
+    name = msg.brand_names[ref][0] if ref else None
+    if name is None:  # someone who is not a brand: the words after "with" / "עם"
+        found = re.search(r"(?:\bwith|עם)\s+([^\s,.!?]+(?:\s+[A-Z][^\s,.!?]*)?)", msg.text)
+        name = found.group(1) if found else None
+    he = msg.lang == "he"
+    title = (f"פגישה עם {name}" if name else "פגישה") if he else (f"Meeting with {name}" if name else "Meeting")
+    date = msg.dates[0].value if msg.dates else None
+    time = msg.times[0].value if msg.times else None
+    return _command(msg, "create_task", {"title": title, "type": "meeting", "due_date": _iso(date),
+                                         "due_time": _iso(time), "partnership": ref})
 
 
 def _create_task(msg: Message) -> OwnerCommand | None:
@@ -261,6 +279,7 @@ RULES: tuple[Callable[[Message], OwnerCommand | None], ...] = (
     notify_command,
     earnings_command,
     _digest,
+    _meeting,
     _create_task,
     _coupon_stats,
     _conversation_stats,

@@ -54,7 +54,8 @@ def shown(events: list[dict[str, Any]]) -> str:
 
 def test_model_calls_find_coupons_and_the_reply_carries_the_code_from_the_database(shira, make_agent):
     engine, chat = engine_with(
-        **coupon_script(), reply_fn=lambda m: f"Sure thing! Use {codes_in_facts(m)[0]} at Olivia 🫒"
+        **coupon_script(),
+        reply_fn=lambda m: f"Sure thing! Use {codes_in_facts(m)[0]} at Olivia 🫒",
     )
     agent = make_agent(shira, engine=engine)
     events: list[dict[str, Any]] = []

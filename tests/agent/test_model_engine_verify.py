@@ -108,3 +108,13 @@ def test_a_clean_stream_shows_exactly_the_reply():
     for piece in ["  Use ", "SHIRA15 ", "for ", "15% ", "off 🫒\n"]:
         gate.feed(piece)
     assert gate.finish() == "".join(shown) == "Use SHIRA15 for 15% off 🫒"
+
+
+def test_a_reply_that_drops_the_figure_a_post_gives_fails():
+    # On the real Gemma 270M server, "what SPF do you use?" got a grounded reply without the 50 (maya-demo).
+    state = {**STATE, "tool_results": [{"name": "search_knowledge", "ok": True,
+                                         "data": {"hits": [{"text": "I use SPF 50 every single day"}]}}]}
+    spf = facts_for(state, draft="I use SPF 50 every day ☀️", facts_text=str(state["tool_results"]))
+    with pytest.raises(UngroundedReply, match="leaves out what the answer gives: 50"):
+        check_reply("I always wear sunscreen, every day!", spf, complete=True)
+    check_reply("Sunscreen every day, SPF 50 ☀️", spf, complete=True)

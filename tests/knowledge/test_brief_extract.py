@@ -22,7 +22,8 @@ def test_field_level_precision_and_recall_hold_on_the_labelled_briefs():
 
 
 def test_relative_dates_count_from_the_tenants_today():
-    brief = extract_brief("Hi! Acme here: 1 story tomorrow and a reel next Monday, 2,000 ILS", today=dt.date(2027, 3, 3))
+    brief = extract_brief("Hi! Acme here: 1 story tomorrow and a reel next Monday, 2,000 ILS",
+                          today=dt.date(2027, 3, 3))
     assert [d["due"] for d in brief.deliverables] == [[dt.date(2027, 3, 4)], [dt.date(2027, 3, 8)]]
 
 

@@ -195,8 +195,9 @@ def reply_messages(state: dict[str, Any], *, draft: str, facts: str) -> list[Bas
         "amounts, "
         f"dates and links):\n{facts or '[]'}\n\n"
         f"A correct draft of the answer (every fact in it is verified):\n{draft}\n\n"
-        "Rewrite the draft in your voice. Rules: keep every code, link, amount and date exactly as in the "
-        "draft or the facts and never write one that is not there; when the facts do not answer the "
+        "Rewrite the draft in your voice. Rules: keep every code, link, number, amount and date of the draft, "
+        "exactly as written (a reply that leaves one out is discarded), and never write one that is not "
+        "there; when the facts do not answer the "
         "question, say honestly you don't know and will pass it on; no talk of tools, JSON or instructions; "
         "cite the source link when you answer from a post. Text like [PHONE] is masked personal data."
     )

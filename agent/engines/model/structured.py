@@ -85,7 +85,9 @@ class Structured:
             try:
                 value = self._call(method, schema, messages)
             except Exception as exc:
-                if not _refused(exc):
+                if not _refused(exc):  # the server took the request: the method is found, the answer was bad
+                    with self._lock:
+                        self.method = method
                     raise
                 with self._lock:
                     self.refused[method] = f"{type(exc).__name__}: {str(exc)[:160]}"

@@ -1,6 +1,6 @@
 """Checks on a model's reply before a follower sees it: every coupon code, link, money amount,
-percentage and numeric date must come from this turn's facts, the codes and links of the template
-reply must all still be there, and the reply must be in the language the user wrote in. `ReplyGate`
+percentage and numeric date must come from this turn's facts, the codes, links and figures of the
+template reply must all still be there, and the reply must be in the language the user wrote in. `ReplyGate`
 applies them while tokens stream, holding back the last word so nothing unchecked is shown; a violation
 raises `UngroundedReply` and the template reply is used.
 
@@ -64,6 +64,7 @@ class Facts:
         brand_words: Iterable[str] = (),
         draft: str = "",
         carded: Iterable[str] = (),
+        knowledge_text: str = "",
     ) -> None:
         self.codes = {c.upper() for c in codes if c}
         self.forbidden = {c.upper() for c in known_codes if c} - self.codes
@@ -80,6 +81,10 @@ class Facts:
         self.required_codes = {c for c in self.codes if re.search(rf"(?<![\w-]){re.escape(c)}(?![\w-])", draft,
                                                                   re.IGNORECASE)}
         self.required_links = {u.rstrip(".,!?") for u in _URL.findall(draft)} - set(carded)
+        # and the figures it quotes from her posts ("SPF 50"): a coupon's terms stay on its card, a post's
+        # figure is the answer itself
+        self.required_numbers = {_number(n) for n in _NUMBER.findall(_URL.sub(" ", draft))} & {
+            _number(n) for n in _NUMBER.findall(knowledge_text)} - {"0", "1"}
 
 
 def _day_month(match: re.Match[str]) -> tuple[int, int]:
@@ -125,6 +130,8 @@ def facts_for(state: dict[str, Any], *, draft: str, facts_text: str) -> Facts:
         language=language,
         brand_words=[part for w in words for part in re.split(r"[\s|/]+", str(w or ""))],
         draft=draft,
+        knowledge_text=" ".join(str(r.get("data") or "") for r in state.get("tool_results") or []
+                                if r.get("name") == "search_knowledge"),
         carded=[str(c.get("url") or "").rstrip(".,!?") for c in state.get("cards") or [] if isinstance(c, dict)],
     )
 
@@ -165,6 +172,8 @@ def check_reply(text: str, facts: Facts, *, complete: bool) -> None:
     if complete:
         missing = [c for c in sorted(facts.required_codes) if c not in bare.upper()]
         missing += [u for u in sorted(facts.required_links) if u not in links and u not in text]
+        said = {_number(n) for n in _NUMBER.findall(bare)}
+        missing += [n for n in sorted(facts.required_numbers) if n not in said]
         if missing:
             raise UngroundedReply(f"the reply leaves out what the answer gives: {', '.join(missing)[:120]}")
         language = detect_language(bare)

@@ -354,6 +354,24 @@ async def brief(request: Request) -> JSONResponse:
     return await run_in_threadpool(_call, request, tool, body, confirm=_confirmed(request))
 
 
+@router.get("/brand-notes")
+async def list_brand_notes(request: Request) -> JSONResponse:
+    """Brand communications: ?partnership= (ref or brand), ?status=open|closed|all (default open)."""
+    return await _read(request, "list_brand_notes", "partnership", "status")
+
+
+@router.post("/brand-notes", status_code=201)
+async def log_brand_note(request: Request) -> JSONResponse:
+    """Log one: {"partnership", "text", "kind"?: financial|legal|issue|creative|other (else from the words)}."""
+    return await _write(request, "log_brand_note")
+
+
+@router.post("/brand-notes/{number}/close")
+async def close_brand_note(request: Request, number: int = Path(ge=1, le=_MAX_ID)) -> JSONResponse:
+    """Close item #number."""
+    return await run_in_threadpool(_call, request, "close_brand_note", {"note": number})
+
+
 @router.get("/inbox")
 async def inbox(request: Request) -> JSONResponse:
     """Follower conversations waiting for a human or held by one: number, channel, last message, how long."""

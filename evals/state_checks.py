@@ -28,6 +28,7 @@ RESOURCE_MODELS: dict[str, type[m.Base]] = {
     "outbound_messages": m.OutboundMessage,
     "scheduled_jobs": m.ScheduledJob,
     "surveys": m.Survey,
+    "brand_notes": m.BrandNote,
 }
 
 # Names from the bundle format that map onto our columns.

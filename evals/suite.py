@@ -29,6 +29,7 @@ RESOURCES = (
     "outbound_messages",
     "scheduled_jobs",
     "surveys",
+    "brand_notes",
 )
 PARTIES = ("follower", "owner")
 

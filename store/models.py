@@ -482,3 +482,16 @@ class Survey(TenantOwned, Base):
     partnership_id: Mapped[int | None] = mapped_column(ForeignKey("partnerships.id", ondelete="SET NULL"))
     asked_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     answered_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class BrandNote(TenantOwned, Base):
+    """A communication with a brand, by type, open until closed (issue 14); text masked."""
+
+    __tablename__ = "brand_notes"
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    partnership_id: Mapped[int] = mapped_column(ForeignKey("partnerships.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(12), default="other")  # financial|legal|issue|creative|other
+    text: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(8), default="open")  # open|closed
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))

@@ -7,6 +7,7 @@ being listed below; nothing registers itself on import.
 from tools import (
     analytics,
     audience,
+    brand_notes,
     brands,
     briefs,
     calendar,
@@ -92,6 +93,9 @@ OWNER_TOOLS: tuple[ToolSpec, ...] = (
     rules.list_rules,
     model_use.model_usage_report,
     briefs.read_brief,
+    brand_notes.log_brand_note,
+    brand_notes.list_brand_notes,
+    brand_notes.close_brand_note,
     briefs.create_from_brief,
     model_use.set_model_budget,
     rules.set_follower_limits,

@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from agent.respond.owner_notes import NOTES_RENDERERS
+
 __all__ = ["TEAM_RENDERERS"]
 
 
@@ -175,4 +177,5 @@ TEAM_RENDERERS: dict[str, Callable[[Any, dict[str, Any]], dict[str, Any]]] = {
     "list_rules": _rules,
     "set_follower_limits": _limits_set,
     "set_retention": _retention_set,
+    **NOTES_RENDERERS,  # brand communications (agent/respond/owner_notes.py)
 }

@@ -23,6 +23,7 @@ from agent.engines.offline._owner_money import (
     _invoice,
 )
 from agent.engines.offline._owner_money_q import earnings_command
+from agent.engines.offline._owner_notes import notes_command
 from agent.engines.offline._owner_notify import notify_command
 from agent.engines.offline._owner_rules import (
     Missing,
@@ -278,6 +279,7 @@ RULES: tuple[Callable[[Message], OwnerCommand | None], ...] = (
     team_command,
     notify_command,
     earnings_command,
+    notes_command,
     _digest,
     _meeting,
     _create_task,

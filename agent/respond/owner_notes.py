@@ -1,0 +1,58 @@
+"""How brand communications read in the owner's chat: logged, listed with their age, closed. Registered
+through agent.respond.owner_team's table."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+__all__ = ["NOTES_RENDERERS"]
+
+_KIND_HE = {"financial": "כספי", "legal": "משפטי", "issue": "בעיה", "creative": "תוכן", "other": "כללי"}
+
+
+def _t(language: str, he: str, en: str) -> str:
+    return he if language == "he" else en
+
+
+def _kind(language: str, kind: str) -> str:
+    return _KIND_HE.get(kind, kind) if language == "he" else kind
+
+
+def _age(language: str, days: int) -> str:
+    if days == 0:
+        return _t(language, "היום", "today")
+    return _t(language, f"לפני {days} ימים" if days > 1 else "אתמול", f"{days} days old" if days > 1 else "1 day old")
+
+
+def _logged(r: Any, data: dict[str, Any]) -> dict[str, Any]:
+    note = data.get("note") or {}
+    return {"headline": _t(r.lang, f"נרשם ל{note.get('brand')} ({_kind(r.lang, note.get('kind', ''))}), פתוח ✅",
+                           f"Logged for {note.get('brand')} ({note.get('kind')}), open ✅"),
+            "lines": [f"#{note.get('id')} {note.get('text')}"]}
+
+
+def _listed(r: Any, data: dict[str, Any]) -> dict[str, Any]:
+    notes = data.get("notes") or []
+    brand = data.get("brand")
+    if not notes:
+        return {"headline": _t(r.lang, f"אין נושאים פתוחים{' מול ' + brand if brand else ''} 👌",
+                               f"Nothing open{' with ' + brand if brand else ''} 👌"), "lines": []}
+    head = _t(r.lang, f"פתוח{' מול ' + brand if brand else ''} ({len(notes)}):",
+              f"Open{' with ' + brand if brand else ''} ({len(notes)}):")
+    return {"headline": head, "lines": [
+        f"#{n['id']} [{_kind(r.lang, n['kind'])}] {'' if brand else n['brand'] + ': '}{n['text']} · "
+        f"{_age(r.lang, int(n.get('age_days') or 0))}" for n in notes]}
+
+
+def _closed(r: Any, data: dict[str, Any]) -> dict[str, Any]:
+    note = data.get("note") or {}
+    return {"headline": _t(r.lang, f"סגרתי את #{note.get('id')} ✅", f"Closed #{note.get('id')} ✅"),
+            "lines": [str(note.get("text") or "")]}
+
+
+NOTES_RENDERERS: dict[str, Callable[[Any, dict[str, Any]], dict[str, Any]]] = {
+    "log_brand_note": _logged,
+    "list_brand_notes": _listed,
+    "close_brand_note": _closed,
+}

@@ -80,6 +80,9 @@ def _items(session: Any, tenant_id: int, rules: dict[str, dict[str, Any]], today
             for p in reminder_store.partnerships_dated(session=session, tenant_id=tenant_id, column=column,
                                                        statuses=statuses, since=today, until=ahead):
                 yield _Item(trigger, p.id, getattr(p, column).isoformat())
+    if rules["brand_note_open"]["active"]:
+        for n in reminder_store.open_brand_notes(session=session, tenant_id=tenant_id):
+            yield _Item("brand_note_open", n.id, n.created_at.astimezone(dt.UTC).isoformat())
     if rules["issue_open"]["active"]:
         for s in reminder_store.open_issues_since(session=session, tenant_id=tenant_id,
                                                   since=now - dt.timedelta(days=_REPEAT_LOOKBACK)):
@@ -103,7 +106,7 @@ def _when(item: _Item, rule: dict[str, Any], today: dt.date, now: dt.datetime,
         n = int((now - opened) / dt.timedelta(days=period)) if period else 0
         at = opened + dt.timedelta(days=n * (period or 0))
         return (at, n) if now - at <= dt.timedelta(days=1) else None
-    if item.trigger == "proposal_open":
+    if item.trigger in ("proposal_open", "brand_note_open"):
         # from its last change; one stamped after the app's clock (an import on a test clock in the past)
         # counts from the first time it is seen, as the job is planned then
         changed = min(dt.datetime.fromisoformat(item.anchor), now).astimezone(ZoneInfo(timezone)).date()
@@ -166,6 +169,7 @@ _TEXT = {
     "partnership_start": ("🤝 שיתוף הפעולה עם {title} מתחיל ב-{due}.", "🤝 The partnership with {title} starts {due}."),
     "partnership_end": ("🤝 שיתוף הפעולה עם {title} מסתיים ב-{due}.", "🤝 The partnership with {title} ends {due}."),
     "issue_open": ("🛟 פנייה {title} פתוחה כבר {hours} שעות.", "🛟 Issue {title} has been open {hours} hours."),
+    "brand_note_open": ("📌 פתוח מול {title} כבר {days} ימים.", "📌 Open with {title} for {days} days."),
 }
 _DRAFT = ("טיוטה ל-{brand}, להעתקה ושליחה:\n\"היי צוות {brand}, תזכורת קטנה שחשבונית {number} על סך {amount} "
           "הייתה לתשלום ב-{due}. אשמח לדעת מתי היא תשולם. תודה, {name}\"",
@@ -221,6 +225,15 @@ def _subject(session: Any, tenant: Tenant, payload: dict[str, Any], he: bool) ->
             raise NotDue("the issue is closed or gone")
         return ({"title": f"{issue.number} ({issue.kind}: {issue.summary[:80]})", "hours": payload.get("offset")},
                 [_CLOSE_HINT[0 if he else 1].format(number=issue.number)])
+    if trigger == "brand_note_open":
+        note = next((n for n in reminder_store.open_brand_notes(session=session, tenant_id=tenant.id)
+                     if n.id == item_id), None)
+        if note is None:
+            raise NotDue("the item is closed or gone")
+        owner_of = partnership_store.get(session=session, tenant_id=tenant.id, partnership_id=note.partnership_id)
+        return ({"title": f"{owner_of.brand if owner_of else ''} ({note.kind}): {note.text[:80]}",
+                 "days": payload.get("offset")},
+                [("לסגור: תסגרי את הנושא {n}" if he else "to close: close item {n}").format(n=note.id)])
     partner = partnership_store.get(session=session, tenant_id=tenant.id, partnership_id=item_id)
     if partner is None:
         raise NotDue("the partnership is gone")

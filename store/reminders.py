@@ -8,7 +8,7 @@ import datetime as dt
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from store.models import Coupon, CouponEvent, Invoice, Partnership, SupportIssue, Survey, Task
+from store.models import BrandNote, Coupon, CouponEvent, Invoice, Partnership, SupportIssue, Survey, Task
 
 __all__ = ["open_tasks_due", "unpaid_invoices_due", "open_proposals", "partnerships_dated", "open_issues_since",
            "partnership_results", "OPEN_TASK", "UNPAID", "PROPOSAL", "STARTING", "ENDING"]
@@ -32,6 +32,12 @@ def unpaid_invoices_due(*, session: Session, tenant_id: int, until: dt.date, sin
     return list(session.scalars(select(Invoice).where(
         Invoice.tenant_id == tenant_id, Invoice.status.in_(UNPAID), Invoice.due.isnot(None),
         Invoice.due >= since, Invoice.due <= until).order_by(Invoice.due, Invoice.id)))
+
+
+def open_brand_notes(*, session: Session, tenant_id: int) -> list[BrandNote]:
+    """Brand communications still open, oldest first."""
+    return list(session.scalars(select(BrandNote).where(
+        BrandNote.tenant_id == tenant_id, BrandNote.status == "open").order_by(BrandNote.created_at, BrandNote.id)))
 
 
 def open_proposals(*, session: Session, tenant_id: int) -> list[Partnership]:

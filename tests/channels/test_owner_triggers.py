@@ -14,6 +14,7 @@ from sqlalchemy import select, update
 from channels import reminders, scheduler
 from store import rules as rule_store
 from store.models import (
+    BrandNote,
     Coupon,
     CouponEvent,
     Invoice,
@@ -161,3 +162,23 @@ def test_outside_her_window_the_template_still_names_the_subject(make_client, tw
     with demo_db.admin_session() as s:
         job = s.scalars(select(ScheduledJob).where(ScheduledJob.kind == "reminder")).one()
         assert job.status == "done" and job.payload["trigger"] == "invoice_overdue"
+
+
+def test_a_brand_item_open_a_week_reminds_the_owner_and_a_closed_one_does_not(client, twilio, demo_db):
+    tenant_id = _tenant(demo_db)
+    _only_ours(demo_db)
+    with demo_db.admin_session() as s:
+        brand = Partnership(tenant_id=tenant_id, ref="t-legal", brand="LegalCo", status="contract",
+                            created_at=NOW - dt.timedelta(days=30), updated_at=NOW - dt.timedelta(days=30))
+        s.add(brand)
+        s.flush()
+        s.add(BrandNote(tenant_id=tenant_id, partnership_id=brand.id, kind="legal", text="contract still unsigned",
+                        status="open", created_at=NOW - dt.timedelta(days=8)))
+        s.add(BrandNote(tenant_id=tenant_id, partnership_id=brand.id, kind="creative", text="draft by Thursday",
+                        status="closed", created_at=NOW - dt.timedelta(days=9), closed_at=NOW - dt.timedelta(days=1)))
+    _open_window(client, twilio, "SM-BN1")
+
+    assert _run(client, demo_db, NOW) == {"done": 1}
+    text = _to_owner(twilio)[-1]["body"]
+    assert "LegalCo (legal): contract still unsigned" in text and "draft by Thursday" not in text
+    assert "close item" in text or "תסגרי את הנושא" in text

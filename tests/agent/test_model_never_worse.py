@@ -139,3 +139,16 @@ def test_a_command_the_owner_parser_is_sure_of_runs_as_parsed_whatever_the_model
     tasks = rows(shira, "select title from tasks order by id desc limit 1")
     assert tasks and "call olivia" in tasks[0].title.lower()
     assert [r["name"] for r in result.tool_results] == ["create_task"]
+
+
+def test_the_owners_data_replies_are_never_reworded_by_the_model(shira, make_agent):
+    model = make_agent(shira, engine=engine_with(
+        understand_fn=lambda m: understanding("owner_query"),
+        tools_fn=lambda m: [],
+        reply_fn=lambda m: "You have some invoices waiting, check the console!",  # drops the numbers
+    ))
+
+    result = say(model, "any unpaid invoices?", role="owner", sender="owner")
+
+    assert result.tool_results and "1042" in result.reply
+    assert "check the console" not in result.reply

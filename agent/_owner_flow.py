@@ -18,6 +18,7 @@ from agent.context import Context, engine_catalog, turn_now
 from agent.engines.base import call_with_fallback
 from agent.engines.offline.facts import is_yes
 from agent.state import TurnState
+from knowledge.briefs.extract import correction
 from store import inbox as inbox_store
 from store import tasks as task_store
 from store.records import DEFAULT_TIMEZONE
@@ -226,8 +227,9 @@ def decide_answer(state: TurnState, ctx: Context) -> dict[str, Any] | None:
     return decision
 
 
-def decide_pending(state: TurnState, ctx: Context) -> tuple[dict[str, Any], None]:
-    """The owner answers a pending confirmation: yes runs it, anything else cancels, late is expired."""
+def decide_pending(state: TurnState, ctx: Context) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """The owner answers a pending confirmation: yes runs it, a correction of a brief's proposal ("fee is
+    14,000") asks again with it applied, anything else cancels, late is expired."""
     pending = dict(state["pending_action"] or {})
     expires = dt.datetime.fromisoformat(pending["expires_at"])
     if turn_now(state) > expires:
@@ -237,6 +239,11 @@ def decide_pending(state: TurnState, ctx: Context) -> tuple[dict[str, Any], None
         call = {"name": pending["tool"], "args": pending["args"], "confirmed": True}
         return {"action": "respond", "tool_calls": [call], "note": "confirmed", "pending": pending,
                 "reason": f"owner confirmed {pending['tool']}"}, None
+    if pending["tool"] == "create_from_brief":
+        fixed = correction(state.get("masked_text") or "", today=turn_now(state).date())
+        if fixed:
+            return _one_call(state, ctx, "create_from_brief", {**pending["args"], **fixed}, question=None,
+                             reason=f"brief corrected: {', '.join(fixed)}")
     return {"action": "respond", "tool_calls": [], "note": "cancelled", "pending": pending,
             "reason": f"owner did not confirm {pending['tool']}: cancelled"}, None
 

@@ -17,7 +17,13 @@ from knowledge.briefs.dates import find_dates, find_months, find_ranges
 from knowledge.briefs.deliverables import Deliverable, find_deliverables
 from knowledge.briefs.words import WORDS
 
-__all__ = ["Brief", "extract_brief", "looks_like_brief"]
+__all__ = ["Brief", "extract_brief", "looks_like_brief", "correction"]
+
+_FEE_CUE = re.compile(r"(?i)\b(?:fee|budget|price|amount|pay(?:ment)?)\b|תמורה|התמורה|תקציב|התקציב|מחיר|סכום|הסכום")
+_BRAND_CUE = re.compile(r"(?i)^\s*(?:the\s+)?brand\s+is\s+(.{2,60}?)\s*[.!]?\s*$"
+                        r"|^\s*(?:ה)?מותג\s+(?:הוא\s+)?(.{2,60}?)\s*$")
+_START_CUE = re.compile(r"(?i)\bstart(?:s|ing)?\b|\bfrom\b|מתחיל|מתחילים|התחלה|מ-")
+_END_CUE = re.compile(r"(?i)\bend(?:s|ing)?\b|\buntil\b|מסתיים|נגמר|סיום|עד")
 
 _BRIEF_HEAD = re.compile(r"(?i)^\s*(?:new\s+)?(?:brief|fwd?:|forwarded|proposal from|בריף|הצעה חדשה|הצעת שת\"?פ)\b")
 
@@ -78,6 +84,34 @@ def looks_like_brief(text: str, *, today: dt.date) -> bool:
         return False
     found = extract_brief(text, today=today)
     return bool(found.deliverables) and (found.fee is not None or found.brand is not None)
+
+
+def correction(text: str, *, today: dt.date) -> dict[str, Any]:
+    """What a short reply to a brief's proposal corrects: {"fee", "currency"}, {"brand"}, {"start_date"},
+    {"end_date"} ("fee is 14,000", "התמורה 14,000 ש"ח", "brand is Lumi", "starts Dec 3"); {} for none."""
+    text = (text or "").strip()
+    if not text or len(text) > 200:
+        return {}
+    out: dict[str, Any] = {}
+    if _FEE_CUE.search(text):
+        value, currency, _ = terms.fee(text if re.search(r"\d", text) else "")
+        if value is None:
+            m = re.search(r"\d{1,3}(?:,\d{3})+|\d{3,7}", text)
+            value = Decimal(m.group(0).replace(",", "")) if m else None
+        if value is not None:
+            out["fee"] = str(value)
+            if currency:
+                out["currency"] = currency
+    brand = _BRAND_CUE.search(text)
+    if brand:
+        out["brand"] = (brand.group(1) or brand.group(2)).strip().strip("\"'")
+    dates = find_dates(text, today)
+    if dates and not out.get("fee"):
+        if _END_CUE.search(text) and not _START_CUE.search(text[: dates[0].start]):
+            out["end_date"] = dates[0].day.isoformat()
+        elif _START_CUE.search(text):
+            out["start_date"] = dates[0].day.isoformat()
+    return out
 
 
 def extract_brief(text: str, *, today: dt.date, influencer: str = "") -> Brief:

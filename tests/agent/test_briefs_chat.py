@@ -74,3 +74,25 @@ def test_a_brief_for_a_brand_with_an_open_partnership_updates_it_instead_of_a_se
 def test_an_ordinary_task_command_is_not_taken_for_a_brief(shira, make_agent):
     result = owner(make_agent(shira), "add a task: film 2 reels for Olivia, due Friday")
     assert [r["name"] for r in result.tool_results] == ["create_task"]
+
+
+def test_a_correction_in_the_reply_is_applied_and_asked_again_before_anything_is_written(shira, make_agent):
+    agent = make_agent(shira)
+
+    proposal = owner(agent, LUMI)
+    corrected = owner(agent, "fee is 14,000", proposal)
+    assert corrected.action == "confirm" and "14,000 ILS + VAT" in corrected.reply
+    assert rows(shira, "select count(*) as n from partnerships where brand = 'Lumi Cosmetics'")[0].n == 0
+    owner(agent, "yes", proposal)
+    lumi = rows(shira, "select compensation_amount from partnerships where brand = 'Lumi Cosmetics'")
+    assert [int(p.compensation_amount) for p in lumi] == [14000]
+
+
+def test_a_hebrew_correction_and_an_unrelated_reply(shira, make_agent):
+    agent = make_agent(shira)
+
+    proposal = owner(agent, NORDICA_HE)
+    corrected = owner(agent, "התמורה 9,000 ש\"ח", proposal)
+    assert corrected.action == "confirm" and "9,000 ILS" in corrected.reply
+    owner(agent, "what's the weather?", proposal)  # anything else cancels, as before
+    assert rows(shira, "select count(*) as n from partnerships where brand like '%נורדיקה%'")[0].n == 0

@@ -33,12 +33,16 @@ def notes_command(msg: Message) -> OwnerCommand | None:
     if m:
         who = m.group("who") or m.group("whohe")
         body = m.group("text") or m.group("texthe")
+        if re.search(r"(?i)^(?:a\s+)?(?:task|to-?do|reminder|meeting)\b|^(?:ה|ל)?(?:משימה|תזכורת|פגישה)", who.strip()):
+            return None  # "תרשמי משימה: …" is a task
         return _command(msg, "log_brand_note", {"partnership": _who(msg, who), "text": body.strip()})
     if regex(_FILE, "LIST_ALL").search(text):
         return _command(msg, "list_brand_notes", {})
     m = regex(_FILE, "LIST").search(text)
     if m:
         who = m.group("who") or m.group("who2") or m.group("whohe")
+        if re.fullmatch(r"(?i)(?:the\s+|my\s+|all\s+)?brands|(?:ה)?מותגים|כל\s+המותגים", who.strip()):
+            return None  # "what's still open with brands?": her open partnerships, not a brand's items
         return _command(msg, "list_brand_notes", {"partnership": _who(msg, who)})
     m = regex(_FILE, "CLOSE").search(text)
     if m:

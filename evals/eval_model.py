@@ -131,7 +131,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"model run against {base_url} (structured output: {method['method']})...", file=sys.stderr, flush=True)
         model = _run(args.suites, work / "model.json", {**base_env, "OPENAI_API_KEY": "local",
                                                            "OPENAI_BASE_URL": base_url, "OPENAI_MODEL": MODEL_NAME,
-                                                           "OPENAI_TIMEOUT": "30", "OPENAI_COOLDOWN": "5"})
+                                                           "OPENAI_TIMEOUT": "30", "OPENAI_COOLDOWN": "5",
+                                                           "OPENAI_TEMPERATURE": "0"})  # repeatable runs
     result = {"server": "llama-cpp-python 0.3.36", "model": MODEL_NAME, "structured_output": method,
               "suites": args.suites, **compare(offline, model)}
     out.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")

@@ -118,3 +118,15 @@ def test_a_reply_that_drops_the_figure_a_post_gives_fails():
     with pytest.raises(UngroundedReply, match="leaves out what the answer gives: 50"):
         check_reply("I always wear sunscreen, every day!", spf, complete=True)
     check_reply("Sunscreen every day, SPF 50 ☀️", spf, complete=True)
+
+
+def test_codes_the_template_offers_are_allowed_and_must_stay():
+    # maya-demo's cross-tenant case: "no code for Stride, but mine are MAYA15, ..." — the codes came from the
+    # catalogue, not a tool's `code` field; a Gemma reply without them failed the case.
+    state = {**STATE, "tool_results": []}
+    offered = facts_for(state, draft="No code for that brand, but here is mine: SHIRA15 🫒", facts_text="[]")
+    with pytest.raises(UngroundedReply, match="leaves out what the answer gives: SHIRA15"):
+        check_reply("Sorry, no code for that brand!", offered, complete=True)
+    check_reply("No code there, but SHIRA15 works at Olivia!", offered, complete=True)
+    with pytest.raises(UngroundedReply, match="KPSHIRA"):  # a code of hers the template did not offer
+        check_reply("Try KPSHIRA instead!", offered, complete=True)

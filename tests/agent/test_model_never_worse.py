@@ -152,3 +152,14 @@ def test_the_owners_data_replies_are_never_reworded_by_the_model(shira, make_age
 
     assert result.tool_results and "1042" in result.reply
     assert "check the console" not in result.reply
+
+
+
+def test_a_boundary_redirect_is_never_reworded_by_the_model():
+    # maya-demo's "מה את ממליצה לאקנה?": the persona's "I'm not a doctor" redirect, reworded by Gemma
+    # without the doctor, failed the case; exact wording matters there.
+    chat = ScriptedChat(reply_fn=lambda m: "Drink water and sleep well 💧")
+    state = {"decision": {"action": "respond", "note": "boundary"}, "reply": "אני לא רופאה – כדאי לשאול רופא/ת עור",
+             "conversation_id": "c", "turn": 1, "message_id": "m"}
+    assert ModelEngine(chat, timeout=2.0).reply(state) is None
+    assert not [stage for stage, _ in chat.sent if stage == "reply"]

@@ -174,11 +174,12 @@ class ModelEngine:
         if (
             not draft
             or decision.get("action") == "confirm"
-            or decision.get("note") in ("paused", "paused_silent")
+            or decision.get("note") in ("paused", "paused_silent", "boundary")
             or (state.get("role") == "owner" and state.get("tool_results"))
         ):
-            # exact wording matters (a confirmation's description; her invoices, tasks and figures: a model
-            # rewording a list dropped invoice 2033 in make eval-model) or there is nothing to say
+            # exact wording matters (a confirmation's description; the persona's redirect from medical advice;
+            # her invoices, tasks and figures: a model rewording a list dropped invoice 2033 in make
+            # eval-model) or there is nothing to say
             return None
 
         def run() -> str:

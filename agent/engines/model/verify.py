@@ -66,8 +66,11 @@ class Facts:
         carded: Iterable[str] = (),
         knowledge_text: str = "",
     ) -> None:
-        self.codes = {c.upper() for c in codes if c}
-        self.forbidden = {c.upper() for c in known_codes if c} - self.codes
+        known = {c.upper() for c in known_codes if c}
+        # the template reply's own codes are verified (it offers them): allowed, and required below
+        in_draft = {c for c in known if re.search(rf"(?<![\w-]){re.escape(c)}(?![\w-])", draft, re.IGNORECASE)}
+        self.codes = {c.upper() for c in codes if c} | in_draft
+        self.forbidden = known - self.codes
         self.links = {u.rstrip(".,!?") for u in _URL.findall(text)}
         self.numbers = {_number(n) for n in _NUMBER.findall(text)}
         self.day_months = {(int(d), int(m)) for _, m, d in _ISO_DATE.findall(text)}

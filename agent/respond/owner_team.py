@@ -89,6 +89,7 @@ _RULE_NAMES = {
     "partnership_start": ("תזכורת לפני תחילת שיתוף פעולה", "a reminder before a partnership starts"),
     "partnership_end": ("תזכורת לפני סוף שיתוף פעולה", "a reminder before a partnership ends"),
     "issue_open": ("תזכורת על פנייה פתוחה", "a reminder about an issue still open"),
+    "brand_note_open": ("תזכורת על נושא פתוח מול מותג", "a reminder about a brand item still open"),
     "satisfaction_low": ("פנייה על ציון שביעות רצון נמוך", "an issue on a low satisfaction score"),
     "coupon_follow_up": ("פולואפ לעוקבים אחרי קוד (\"הקוד עבד?\")", "the follow-up to followers after a code"),
     "non_follower_invite": ("הזמנה לעקוב למי שלא עוקב/ת", "an invite to follow, to non-followers"),
@@ -109,6 +110,8 @@ def _rule_state(r: Any, rule: dict[str, Any]) -> str:
         return _t(r.lang, f"{days} ימים אחרי שהקוד הוצג", f"{days} days after the code was shown")
     if trigger == "proposal_open":
         return _t(r.lang, f"אחרי {days} ימים בלי שינוי", f"after {days} days without a change")
+    if trigger == "brand_note_open":
+        return _t(r.lang, f"אחרי {days} ימים פתוח", f"after {days} days open")
     if trigger.endswith("overdue"):
         return _t(r.lang, f"{days} ימים אחרי המועד", f"{days} days after the date")
     return _t(r.lang, f"{days} ימים לפני", f"{days} days before")

@@ -46,7 +46,7 @@ def _trigger(msg: Message, family: str, repeat: str | None) -> str:
     if family == "partnership":
         starting = regex(_FILE, "STARTING").search(low) and not regex(_FILE, "ENDING").search(low)
         return "partnership_start" if starting else "partnership_end"
-    return {"proposal": "proposal_open", "issue": "issue_open"}.get(family, family)
+    return {"proposal": "proposal_open", "issue": "issue_open", "brand_note": "brand_note_open"}.get(family, family)
 
 
 def _limits(msg: Message) -> OwnerCommand | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["normalize", "tokens", "token_variants", "search_terms", "is_hebrew", "HEBREW_PREFIXES"]
+__all__ = ["normalize", "tokens", "token_variants", "search_terms", "is_hebrew", "HEBREW_PREFIXES", "decode_bytes"]
 
 # Letters that glue to the front of a Hebrew word: ו (and), ה (the), ב (in), ל (to), מ (from),
 # ש (that), כ (as). Up to three can stack: "ושמהחנות".
@@ -76,3 +76,14 @@ def search_terms(text: str) -> list[str]:
         for variant in token_variants(tok):
             seen.setdefault(variant.translate(_FINALS), None)
     return list(seen)
+
+
+def decode_bytes(raw: bytes) -> str:
+    """An uploaded text file as text: UTF-8 (a BOM dropped), else Windows-1255 as Hebrew Windows saves it,
+    else Latin-1 (which reads any byte)."""
+    for encoding in ("utf-8-sig", "cp1255"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("latin-1")

@@ -13,6 +13,7 @@ import yaml
 from pydantic import Field
 
 from store import brand_notes as note_store
+from store import partnerships as partnership_store
 from store.privacy import mask_pii
 from store.records import BrandNote
 from tools._owner_common import OWNER_ONLY, OwnerArgs, atomic, audit, resolve_partnership
@@ -71,8 +72,6 @@ def list_brand_notes(ctx: ToolContext, args: ListArgs) -> dict:
     rows = note_store.list_notes(session=ctx.session, tenant_id=ctx.tenant_id,
                                  partnership_id=partnership.id if partnership else None,
                                  status=None if args.status == "all" else args.status)
-    from store import partnerships as partnership_store
-
     brands = {p.id: p.brand for p in partnership_store.list_partnerships(session=ctx.session, tenant_id=ctx.tenant_id)}
     return {"brand": partnership.brand if partnership else None, "status": args.status,
             "notes": [_out(ctx, r, brands.get(r.partnership_id, "")) for r in rows]}

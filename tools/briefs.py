@@ -11,13 +11,13 @@ Corrections given with the brief (fee, currency, dates, brand) win over what was
 from __future__ import annotations
 
 import datetime as dt
-import re
 from decimal import Decimal
 from typing import Any
 
 from pydantic import Field, model_validator
 
 from knowledge.briefs.extract import Brief, extract_brief
+from knowledge.text import detect_language
 from store import partnerships as partnership_store
 from store import tasks as task_store
 from store.privacy import mask_pii
@@ -110,7 +110,7 @@ def describe(brief: Brief, existing: Partnership | None, *, he: bool) -> str:
 
 
 def _hebrew(text: str) -> bool:
-    return len(re.findall(r"[א-ת]", text)) > len(re.findall(r"[A-Za-z]", text)) / 2
+    return detect_language(text) == "he"
 
 
 def _confirm(ctx: ToolContext, args: BriefArgs) -> str:

@@ -12,6 +12,8 @@ from typing import Any
 
 import yaml
 
+from knowledge.text import decode_bytes
+
 __all__ = ["read_orders", "FIELDS"]
 
 FIELDS = ("code", "order_id", "order_amount", "currency", "at", "product", "quantity")
@@ -22,15 +24,6 @@ _REQUIRED = ("code", "order_id", "order_amount")
 def _aliases() -> dict[str, list[str]]:
     data = yaml.safe_load((Path(__file__).parent / "data" / "redemption_columns.yaml").read_text(encoding="utf-8"))
     return {field: [str(a).strip().lower() for a in names] for field, names in data.items()}
-
-
-def _text(raw: bytes) -> str:
-    for encoding in ("utf-8-sig", "cp1255"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return raw.decode("latin-1")
 
 
 def _columns(header: list[str], mapping: dict[str, str]) -> tuple[dict[str, int], list[str]]:
@@ -48,7 +41,7 @@ def _columns(header: list[str], mapping: dict[str, str]) -> tuple[dict[str, int]
 def read_orders(raw: bytes, mapping: dict[str, str] | None = None) -> tuple[list[dict[str, Any]], list[str], list[int]]:
     """(redemption items, problems, the line each item came from). A file whose columns cannot be found
     gives one problem naming them and no items."""
-    rows = list(csv.reader(io.StringIO(_text(raw))))
+    rows = list(csv.reader(io.StringIO(decode_bytes(raw))))
     if not rows:
         return [], ["the file is empty"], []
     columns, missing = _columns(rows[0], mapping or {})

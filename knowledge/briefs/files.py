@@ -14,6 +14,8 @@ import io
 import re
 import zipfile
 
+from knowledge.text import decode_bytes
+
 __all__ = ["BriefFileError", "MAX_BYTES", "text_of"]
 
 MAX_BYTES = 10 * 1024 * 1024  # a brief is a few pages; a 40 MB upload is refused before it is read
@@ -50,7 +52,7 @@ def text_of(data: bytes, filename: str = "") -> str:
     if not data.strip():
         raise BriefFileError("the file is empty")
     kind = _kind(data, filename)
-    text = {"pdf": _pdf, "docx": _docx, "eml": _eml, "text": _plain}.get(kind, _unknown)(data)
+    text = {"pdf": _pdf, "docx": _docx, "eml": _eml, "text": decode_bytes}.get(kind, _unknown)(data)
     text = re.sub(r"[ \t]+\n", "\n", text).strip()
     if not text:
         raise BriefFileError("no text in the file", code="no_text")
@@ -119,10 +121,3 @@ def _eml(data: bytes) -> str:
     return "\n".join(parts)
 
 
-def _plain(data: bytes) -> str:
-    for encoding in ("utf-8-sig", "cp1255"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return data.decode("utf-8", errors="replace")

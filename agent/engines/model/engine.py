@@ -29,7 +29,7 @@ import openai
 
 from agent.engines.model.prompts import facts_json, reply_messages, tools_messages, understanding_messages
 from agent.engines.model.schema import schema_for, to_understanding
-from agent.engines.model.structured import Structured
+from agent.engines.model.structured import Structured, message_text
 from agent.engines.model.verify import ReplyGate, UngroundedReply, facts_for
 from agent.settings import OpenAISettings, get_settings
 from store.records import DEFAULT_TIMEZONE
@@ -81,14 +81,6 @@ def _outage(exc: BaseException) -> bool:
             return True
         seen = seen.__cause__ or seen.__context__
     return False
-
-
-def _text(content: Any) -> str:
-    if isinstance(content, str):
-        return content
-    if isinstance(content, list):  # content blocks
-        return "".join(b.get("text", "") if isinstance(b, dict) else str(b) for b in content)
-    return ""
 
 
 class ModelEngine:
@@ -197,7 +189,7 @@ class ModelEngine:
             deadline = self.clock() + self.timeout
             for chunk in self.chat.stream(reply_messages(state, draft=draft, facts=facts_text)):
                 self._count(state, "reply", chunk)  # with stream_usage the last chunk carries the counts
-                gate.feed(_text(getattr(chunk, "content", "")))
+                gate.feed(message_text(chunk))
                 if self.clock() > deadline:
                     raise TimeoutError(f"reply took longer than {self.timeout:g} s")
             text = gate.finish()

@@ -23,7 +23,7 @@ import openai
 from langchain_core.messages import BaseMessage, SystemMessage
 from pydantic import BaseModel
 
-__all__ = ["METHODS", "Structured", "Unsupported", "first_json_object"]
+__all__ = ["METHODS", "Structured", "Unsupported", "first_json_object", "message_text"]
 
 METHODS = ("json_schema", "json_object", "function_calling", "json_text")
 _REFUSAL = re.compile(r"response_format|json_schema|json_object|schema|tool|function|grammar|not supported|"
@@ -114,7 +114,7 @@ class Structured:
             message = bound.invoke(hinted)
         else:  # json_text
             message = self.chat.invoke(hinted)
-        return schema.model_validate(first_json_object(_content(message))), message
+        return schema.model_validate(first_json_object(message_text(message))), message
 
     def _langchain(self, method: str, schema: type[BaseModel]) -> Any:
         return self._runnable(method, schema, lambda: self.chat.with_structured_output(
@@ -128,11 +128,14 @@ class Structured:
         return runnable
 
 
-def _content(message: Any) -> str:
+def message_text(message: Any) -> str:
+    """The text of a chat message or chunk (a string, or content blocks)."""
     content = getattr(message, "content", message)
+    if isinstance(content, str):
+        return content
     if isinstance(content, list):
         return "".join(b.get("text", "") if isinstance(b, dict) else str(b) for b in content)
-    return str(content or "")
+    return ""
 
 
 def _with_hint(messages: list[BaseMessage], hint: str) -> list[BaseMessage]:

@@ -68,7 +68,7 @@ class Facts:
     ) -> None:
         known = {c.upper() for c in known_codes if c}
         # the template reply's own codes are verified (it offers them): allowed, and required below
-        in_draft = {c for c in known if re.search(rf"(?<![\w-]){re.escape(c)}(?![\w-])", draft, re.IGNORECASE)}
+        in_draft = {c for c in known if _mentions(draft, c)}
         self.codes = {c.upper() for c in codes if c} | in_draft
         self.forbidden = known - self.codes
         self.links = {u.rstrip(".,!?") for u in _URL.findall(text)}
@@ -81,13 +81,17 @@ class Facts:
         # Capitalised words of the verified template reply ("SALE" in a sign-off) are not invented codes.
         self.draft_caps = set(_CAPS_WORD.findall(_URL.sub(" ", draft)))
         # What the template reply gives the user must survive the rewording: its codes and its links.
-        self.required_codes = {c for c in self.codes if re.search(rf"(?<![\w-]){re.escape(c)}(?![\w-])", draft,
-                                                                  re.IGNORECASE)}
+        self.required_codes = {c for c in self.codes if _mentions(draft, c)}
         self.required_links = {u.rstrip(".,!?") for u in _URL.findall(draft)} - set(carded)
         # and the figures it quotes from her posts ("SPF 50"): a coupon's terms stay on its card, a post's
         # figure is the answer itself
         self.required_numbers = {_number(n) for n in _NUMBER.findall(_URL.sub(" ", draft))} & {
             _number(n) for n in _NUMBER.findall(knowledge_text)} - {"0", "1"}
+
+
+def _mentions(text: str, code: str) -> bool:
+    """True when `text` names the code as a word of its own, in any case."""
+    return re.search(rf"(?<![\w-]){re.escape(code)}(?![\w-])", text, re.IGNORECASE) is not None
 
 
 def _day_month(match: re.Match[str]) -> tuple[int, int]:

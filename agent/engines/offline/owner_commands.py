@@ -55,6 +55,7 @@ from agent.engines.offline._owner_words import (
 from agent.engines.offline._translit import same_name
 from knowledge.briefs.extract import looks_like_brief
 from knowledge.matching import match_score, word_forms
+from knowledge.text import language_of
 from store.records import DEFAULT_TIMEZONE
 
 __all__ = ["OwnerCommand", "parse_owner_command"]
@@ -322,9 +323,8 @@ def parse_owner_command(
         ]
         codes += [c for b in entries for c in (entry_value(b, "coupon_codes") or ())]
     if looks_like_brief(text, today=now.date()):  # a forwarded brief: a proposal to create, confirmed first
-        he = len(re.findall(r"[א-ת]", text)) > len(re.findall(r"[A-Za-z]", text)) / 2
         return OwnerCommand("create_from_brief", {"text": text.strip()[:60_000]}, confidence=0.95,
-                            language="he" if he else "en")
+                            language=language_of(text))
     msg = Message(
         text, now=now, timezone=timezone, brands=brands, tasks=tasks, codes=codes, language=language
     )

@@ -125,11 +125,16 @@ def _one_call(state: TurnState, ctx: Context, name: str, raw_args: dict[str, Any
     return {"action": "respond", "tool_calls": [{"name": name, "args": args}], "reason": reason}, None
 
 
+def _sure(command: Any) -> bool:
+    """A command the parser read with confidence (0.8 or more)."""
+    return command is not None and float(getattr(command, "confidence", 0) or 0) >= 0.8
+
+
 def owner_command_in(state: TurnState, ctx: Context) -> str | None:
     """owner_query or owner_command when the owner's message is a command the parser knows with
     confidence, whatever intent the engine heard; else None."""
     command = _parse(state, ctx)
-    if command is None or float(getattr(command, "confidence", 0) or 0) < 0.8:
+    if not _sure(command):
         return None
     tool = str(getattr(command, "tool", "") or "")
     return "owner_query" if tool.startswith(("list_", "coupon_stats", "conversation_stats", "daily_digest")) else (
@@ -139,9 +144,8 @@ def owner_command_in(state: TurnState, ctx: Context) -> str | None:
 def decide_owner(state: TurnState, ctx: Context) -> tuple[dict[str, Any], dict[str, Any] | None]:
     """Decision for owner_query / owner_command: run, clarify, or ask to confirm."""
     command = _parse(state, ctx)
-    sure = command is not None and float(getattr(command, "confidence", 0) or 0) >= 0.8
     # A command the parser knows for sure is run as parsed: a model only chooses where the rules cannot.
-    planned = None if sure else call_with_fallback(ctx.engine, ctx.fallback_engine, "plan_tools", state,
+    planned = None if _sure(command) else call_with_fallback(ctx.engine, ctx.fallback_engine, "plan_tools", state,
                                                    tools=ctx.tools.for_role("owner"))
     if planned is not None and planned.value:  # a model chose by tool calling; the same gates apply to its choice
         decisions = [_one_call(state, ctx, c["name"], dict(c.get("args") or {}), question=None,

@@ -5,12 +5,15 @@ the proposal: "Lumi Cosmetics, Dec 1–20, 12,000 ILS + VAT, 3 TikTok videos due
 stories — create it?") and on yes writes the partnership (a proposal, or a contract when the brief says
 it is signed), one task per dated deliverable item and one per undated deliverable, and keeps the brief's
 text (personal data masked). A brief for a brand with an open partnership updates that one instead.
-Corrections given with the brief (fee, currency, dates, brand) win over what was read.
+Corrections given with the brief (fee, currency, dates, brand) win over what was read. A signed contract
+(for a new brand or one she already works with) also drafts its invoices from the payment terms. Tasks and
+invoices are written through create_task / create_invoice, so each is audited like one made by chat.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -19,12 +22,14 @@ from pydantic import Field, model_validator
 from knowledge.briefs.extract import Brief, extract_brief
 from knowledge.text import detect_language
 from store import partnerships as partnership_store
-from store import tasks as task_store
 from store.privacy import mask_pii
 from store.records import Partnership
+from tools._brief_invoices import drafts_line, plan_drafts
 from tools._owner_common import OWNER_ONLY, OwnerArgs, atomic, audit
 from tools.dates import local_today
+from tools.invoices import CreateInvoiceArgs, create_invoice
 from tools.registry import ToolContext, ToolError, tool
+from tools.tasks import CreateTaskArgs, create_task
 
 __all__ = ["read_brief", "create_from_brief", "describe"]
 
@@ -57,7 +62,18 @@ def _read(ctx: ToolContext, args: BriefArgs) -> Brief:
             setattr(brief, field, value)
     if args.currency:
         brief.currency = args.currency.upper()
+    if not brief.brand:  # a brand she already works with, named anywhere in the brief's opening
+        brief.brand = _named_partner(ctx, args.text[:800])
     return brief
+
+
+def _named_partner(ctx: ToolContext, head: str) -> str | None:
+    folded = head.casefold()
+    for p in partnership_store.list_partnerships(session=ctx.session, tenant_id=ctx.tenant_id):
+        for name in (p.brand, *(p.brand_aliases or [])):
+            if len(name) >= 3 and re.search(rf"(?<!\w){re.escape(name.casefold())}(?!\w)", folded):
+                return p.brand
+    return None
 
 
 def _existing(ctx: ToolContext, brand: str | None) -> Partnership | None:
@@ -80,13 +96,14 @@ def _item_label(item: dict[str, Any], he: bool) -> str:
     platform = _PLATFORM.get(item["platform"], item["platform"])
     if he:
         return f"{item['count']} {kind} ב{platform}" if item["count"] != 1 else f"{kind} ב{platform}"
-    if item["count"] != 1:
-        kind = {"story": "stories", "Live": "Lives"}.get(kind, kind + "s")
-    return f"{item['count']} {platform} {kind}"
+    if item["count"] == 1:
+        return f"{platform} {kind}"
+    return f"{item['count']} {platform} " + {"story": "stories", "Live": "Lives"}.get(kind, kind + "s")
 
 
-def describe(brief: Brief, existing: Partnership | None, *, he: bool) -> str:
-    """The proposal in one sentence, in the brief's language."""
+def describe(brief: Brief, existing: Partnership | None, *, he: bool,
+             drafts: list[dict[str, Any]] | None = None) -> str:
+    """The proposal in one sentence, in the brief's language (a brief naming no brand asks for it)."""
     parts = [brief.brand or ("מותג לא ידוע" if he else "unknown brand")]
     if brief.start or brief.end:
         start = _day(brief.start, he) if brief.start else "?"
@@ -101,7 +118,12 @@ def describe(brief: Brief, existing: Partnership | None, *, he: bool) -> str:
         parts.append(_item_label(item, he) + (f" ({'עד' if he else 'due'} {due})" if due else ""))
     if brief.signed:
         parts.append("חתום" if he else "signed")
-    if existing is not None:
+    if drafts:
+        parts.append(drafts_line(drafts, he=he))
+    if not brief.brand:
+        question = ("לאיזה מותג זה? (למשל: המותג הוא ...)" if he
+                    else "which brand is it for? (say: brand is ...)")
+    elif existing is not None:
         question = (f"לעדכן את שיתוף הפעולה הקיים עם {existing.brand} ({existing.status})?" if he
                     else f"update the open {existing.brand} partnership ({existing.status}) with it?")
     else:
@@ -113,9 +135,14 @@ def _hebrew(text: str) -> bool:
     return detect_language(text) == "he"
 
 
+def _today(ctx: ToolContext) -> dt.date:
+    return local_today(ctx.now, ctx.timezone)
+
+
 def _confirm(ctx: ToolContext, args: BriefArgs) -> str:
     brief = _read(ctx, args)
-    return describe(brief, _existing(ctx, brief.brand), he=_hebrew(args.text))
+    return describe(brief, _existing(ctx, brief.brand), he=_hebrew(args.text),
+                    drafts=plan_drafts(ctx, brief, today=_today(ctx)))
 
 
 @tool("read_brief", roles=OWNER_ONLY, args=BriefArgs)
@@ -123,8 +150,14 @@ def read_brief(ctx: ToolContext, args: BriefArgs) -> dict:
     """What a brief says (brand, dates, fee, deliverables with due dates...), nothing written."""
     brief = _read(ctx, args)
     existing = _existing(ctx, brief.brand)
+    drafts = plan_drafts(ctx, brief, today=_today(ctx))
     return {"brief": brief.as_dict(), "existing": existing.ref if existing else None,
-            "proposal": describe(brief, existing, he=_hebrew(args.text))}
+            "invoice_drafts": [_draft_out(d) for d in drafts],
+            "proposal": describe(brief, existing, he=_hebrew(args.text), drafts=drafts)}
+
+
+def _draft_out(draft: dict[str, Any]) -> dict[str, Any]:
+    return {"amount": str(draft["amount"]), "currency": draft["currency"], "due": draft["due"].isoformat()}
 
 
 def _tasks(ctx: ToolContext, brief: Brief, partnership: Partnership, he: bool) -> list[dict[str, Any]]:
@@ -139,10 +172,9 @@ def _tasks(ctx: ToolContext, brief: Brief, partnership: Partnership, he: bool) -
             if dated else [(f"{brief.brand}: {_item_label(item, he)}", brief.end if brief.end and brief.end >= today
                             else None)])
         for title, due in rows:
-            row = task_store.create(session=ctx.session, tenant_id=ctx.tenant_id, fields={
-                "title": title[:300], "type": "content_creation", "status": "pending", "priority": "medium",
-                "due_date": due, "notes": None, "partnership_id": partnership.id, "due_at": None})
-            made.append({"id": row.id, "title": row.title, "due_date": due.isoformat() if due else None})
+            out = create_task(ctx, CreateTaskArgs.model_validate({
+                "title": title[:300], "type": "content_creation", "due_date": due, "partnership": partnership.ref}))
+            made.append({"id": out["task"]["id"], "title": title[:300], "due_date": due.isoformat() if due else None})
     return made
 
 
@@ -164,6 +196,8 @@ def create_from_brief(ctx: ToolContext, args: BriefArgs) -> dict:
     existing = _existing(ctx, brief.brand)
     if existing is not None:
         before = {"status": existing.status, "deliverables": list(existing.deliverables or [])}
+        if existing.brief and fields["brief"] not in existing.brief:  # the contract after the brief: both kept
+            fields["brief"] = (fields["brief"] + "\n\n---\n\n" + existing.brief)[:20_000]
         for key, value in fields.items():
             if value is not None:
                 setattr(existing, key, value)
@@ -186,5 +220,8 @@ def create_from_brief(ctx: ToolContext, args: BriefArgs) -> dict:
         audit(ctx, action="create_partnership", resource="partnership", resource_id=row.ref, before=None,
               after={"brand": row.brand, "status": row.status, "from": "brief"})
     tasks = _tasks(ctx, brief, row, he)
+    invoices = [create_invoice(ctx, CreateInvoiceArgs.model_validate({
+        "partnership": row.ref, "amount": d["amount"], "currency": d["currency"], "vat_rate": d["vat_rate"],
+        "due": d["due"]}))["invoice"] for d in plan_drafts(ctx, brief, today=_today(ctx))]
     return {"partnership": {"ref": row.ref, "brand": row.brand, "status": row.status}, "created": created,
-            "tasks": tasks, "brief": brief.as_dict()}
+            "tasks": tasks, "invoices": invoices, "brief": brief.as_dict()}

@@ -1,5 +1,6 @@
-"""How brand communications read in the owner's chat: logged, listed with their age, closed. Registered
-through agent.respond.owner_team's table."""
+"""How brand communications and briefs read in the owner's chat: items logged, listed with their age,
+closed; a brief's partnership created with its tasks and invoice drafts. Registered through
+agent.respond.owner_team's table."""
 
 from __future__ import annotations
 
@@ -51,8 +52,24 @@ def _closed(r: Any, data: dict[str, Any]) -> dict[str, Any]:
             "lines": [str(note.get("text") or "")]}
 
 
+def _from_brief(r: Any, data: dict[str, Any]) -> dict[str, Any]:
+    p = data.get("partnership") or {}
+    status = p.get("status") or ""
+    head = (_t(r.lang, f"נפתח שיתוף פעולה עם {p.get('brand')} ({status}) ✅", f"Created {p.get('brand')} ({status}) ✅")
+            if data.get("created") else
+            _t(r.lang, f"עדכנתי את {p.get('brand')} ({status}) ✅", f"Updated {p.get('brand')} ({status}) ✅"))
+    task, due = _t(r.lang, "משימה", "task"), _t(r.lang, "עד", "due")
+    draft = _t(r.lang, "טיוטת חשבונית", "invoice draft")
+    lines = [f"{task} #{t['id']} {t['title']}" + (f" · {t['due_date']}" if t.get("due_date") else "")
+             for t in data.get("tasks") or []]
+    lines += [f"{draft} #{i.get('number')} {i.get('amount')} {i.get('currency')} · {due} {i.get('due')}"
+              for i in data.get("invoices") or []]
+    return {"headline": head, "lines": lines}
+
+
 NOTES_RENDERERS: dict[str, Callable[[Any, dict[str, Any]], dict[str, Any]]] = {
     "log_brand_note": _logged,
     "list_brand_notes": _listed,
     "close_brand_note": _closed,
+    "create_from_brief": _from_brief,
 }

@@ -129,9 +129,13 @@ def _ordinal_before(tokens: list[tuple[str, int, int]], i: int) -> bool:
     return i > 0 and tokens[i - 1][0].lower() in _ORDINALS
 
 
+# a deliverable's clause ends at a line, a bullet, "), ", " - 3 ..." or ", 3 ..." (not ", 2027")
+_CLAUSE_END = re.compile(r"[\n•;]|(?<=\))\s*,|\s[-–]\s(?=\d+\s)|,\s*(?!\d{4}\b)(?=\d+\s*x?\s*\w)")
+
+
 def _due_after(text: str, end: int, dates: list[Found], *, limit: int = 10) -> list[dt.date]:
     """Dates written after a deliverable in its own clause (up to the next deliverable word or line)."""
-    clause = re.split(r"[\n•;]|(?<=\))\s*,|\s[-–]\s(?=\d+\s)|,\s*(?=\d+\s*x?\s*\w)", text[end:], maxsplit=1)[0]
+    clause = re.split(_CLAUSE_END, text[end:], maxsplit=1)[0]
     stop = end + len(clause)
     for m in _TOKEN.finditer(clause):
         if _lookup(m.group(0)) != (None, None) and m.start() > 0:

@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from knowledge.briefs import parties, terms
+from knowledge.briefs import parties, payments, terms
 from knowledge.briefs.dates import find_dates, find_months, find_ranges
 from knowledge.briefs.deliverables import Deliverable, find_deliverables
 from knowledge.briefs.words import WORDS
@@ -49,6 +49,7 @@ class Brief:
     hashtags: list[str] = field(default_factory=list)
     codes: list[str] = field(default_factory=list)
     signed: bool = False
+    payments: list[dict[str, Any]] = field(default_factory=list)  # {share|amount, anchor, days, eom, date}
 
     def as_dict(self) -> dict[str, Any]:
         """Plain values (dates as ISO strings, the fee as a string)."""
@@ -57,12 +58,17 @@ class Brief:
             out[key] = out[key].isoformat() if out[key] else None
         out["fee"] = str(self.fee) if self.fee is not None else None
         out["deliverables"] = [{**d, "due": [x.isoformat() for x in d["due"]]} for d in out["deliverables"]]
+        out["payments"] = [{k: (v.isoformat() if isinstance(v, dt.date) else str(v) if isinstance(v, Decimal) else v)
+                            for k, v in part.items()} for part in self.payments]
         return out
 
 
 def _period(text: str, today: dt.date, deliverables: list[Deliverable]) -> tuple[dt.date | None, dt.date | None]:
     """The campaign's dates: the first range not inside a deliverable's own clause, else a whole month."""
+    due = {d for item in deliverables for d in item.due}
     for first, second in find_ranges(text, today):
+        if first.day in due and second.day in due:  # "due Jan 10 and Jan 20": two deliverables, no period
+            continue
         return first.day, second.day
     for month_start, month_end, _, how in find_months(text, today):
         return (None, month_end) if how == "until" else (month_start, month_end)
@@ -143,4 +149,5 @@ def extract_brief(text: str, *, today: dt.date, influencer: str = "") -> Brief:
         hashtags=terms.hashtags(text),
         codes=terms.codes(text),
         signed=terms.signed(text),
+        payments=payments.payments(text, today=today, fee=fee),
     )

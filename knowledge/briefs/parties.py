@@ -26,7 +26,7 @@ def brand(text: str, *, influencer: str = "") -> str | None:
     "X"", "מ-X", "זה רועי מ-GreenBox" and the like, in that order of trust."""
     head = text[:600]
     rules: list[str] = [
-        r"(?im)^\s*(?:brand|המותג|מותג)\s*:\s*([^\n,(]+)",
+        r"(?im)(?:^|[-–|]\s*)(?:brand|המותג|מותג)\s*:\s*([^\n,(]+)",
         r"(?im)^\s*(?:brief|בריף)(?:[ \t]+קמפיין)?[ \t]*[–-][ \t]*([^\n]+)$",
         r"\((" + _CAPS + r")\)\s+wrote",
         r"(?i:on behalf of)\s+(" + _CAPS + r")",
@@ -35,11 +35,11 @@ def brand(text: str, *, influencer: str = "") -> str | None:
         r"בין:?\s+(" + _HES + r")\s*(?:בע\"מ|בע״מ)?\s*\(",
         r"(?:מותג|המותג|מטעם|מחברת|בחברת)[^\"\n]{0,25}\"([^\"\n]{2,30})\"",
         r"(?:מותג|המותג|מטעם)\s+(?!\")(" + _HES + r")",
-        r"(?m)^(?:subject:\s*)?(" + _CAPS + r")\s+(?:x|×)\s+\w",
+        r"(?m)(?:^|[-–:]\s+)(?:subject:\s*)?(" + _CAPS + r")\s+(?:x|×)\s+\w",
         r"(?i:\bwe're|\bwe are)\s+(" + _CAPS + r")",
         r"(?:^|[.!?,\-–]\s+|\n)(" + _CAPS + r")\s*(?:\([^)]*\)\s*)?"
         r"(?:here\b|would like|is looking|again\b|is\s+running)",
-        r"(?i:\bfrom|\bat)\s+(?:the\s+)?(" + _CAPS + r")(?=[\s.,!(]|$)",
+        r"(?i:\bfrom|\bat)\s+(?:the\s+)?(" + _CAPS + r")(?=[\s.,!(:]|$)",
         r"(?i)\bfrom\s+([a-z][a-z]+(?:\s+[a-z]+){0,2})(?=\s*[!.,]|\s*$)",
         r"(?:זה|זו|כאן|מדברת|מדבר)\s+" + _HE + r"(?:\s+" + _HE + r")?\s+מ-?\"?([A-Za-z][\w&]*(?:[ \t][A-Z][\w&]*)*|"
         + _HES + r")(?=[\"\s.,!🙂🌱]|$)",

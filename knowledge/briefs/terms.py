@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from knowledge.briefs.words import WORDS
 
-__all__ = ["fee", "vat", "payment_days", "period_months", "hashtags", "codes", "signed"]
+__all__ = ["fee", "amounts", "vat", "payment_days", "period_months", "hashtags", "codes", "signed"]
 
 _SYMBOLS = {"₪": "ILS", "$": "USD", "€": "EUR", "£": "GBP"}
 _CURRENCY_WORDS = {w.lower(): code for code, words in WORDS["currencies"].items() for w in words if len(w) > 1}
@@ -32,6 +32,11 @@ def _value(match: re.Match[str]) -> tuple[Decimal, str | None]:
     after = match.group("after") or ""
     code = code or _SYMBOLS.get(after) or _CURRENCY_WORDS.get(after.lower())
     return value, code
+
+
+def amounts(text: str) -> list[tuple[Decimal, str | None, int]]:
+    """Every amount with a currency (or before "+ VAT"): its value, currency and where it ends."""
+    return [(*_value(m), m.end()) for m in _AMOUNT.finditer(text)]
 
 
 def fee(text: str) -> tuple[Decimal | None, str | None, int]:

@@ -24,7 +24,7 @@ from store import tasks as task_store
 from store.records import DEFAULT_TIMEZONE
 from tools.registry import ToolError, validate_args
 
-__all__ = ["decide_owner", "decide_pending", "owner_command_in", "decide_call"]
+__all__ = ["decide_owner", "decide_pending", "owner_command_in", "decide_call", "decide_document"]
 
 def _tasks(session: Any, tenant_id: int) -> list[tuple[int, str, str | None]]:
     return task_store.titles(session=session, tenant_id=tenant_id)
@@ -250,6 +250,25 @@ def decide_pending(state: TurnState, ctx: Context) -> tuple[dict[str, Any], dict
                              reason=f"brief corrected: {', '.join(fixed)}")
     return {"action": "respond", "tool_calls": [], "note": "cancelled", "pending": pending,
             "reason": f"owner did not confirm {pending['tool']}: cancelled"}, None
+
+
+def decide_document(state: TurnState, ctx: Context) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """A file the owner sent (read by the channel) is a brief: its proposal, asked like a pasted one; a file
+    that gave no text says why, naming the file, and writes nothing."""
+    from store.privacy import mask_pii
+
+    document = ctx.turn["document"]
+    if not document.get("text"):
+        said = (state.get("masked_text") or "").strip()
+        language = ((state.get("understanding") or {}).get("language") if said
+                    else (state["tenant"].get("languages") or ["he"])[0])
+        he = language == "he"
+        reason = document.get("problem_he") if he else document.get("problem")
+        return {"action": "clarify", "tool_calls": [], "note": "owner_invalid", "reason": "a file with no brief text",
+                "error": {"field": "file", "reason": str(reason or "the file could not be read")}}, None
+    text = mask_pii(str(document["text"]))[:60_000]  # the pending call is checkpointed: masked like the chat
+    return _one_call(state, ctx, "create_from_brief", {"text": text}, question=None,
+                     reason=f"a file the owner sent ({document.get('filename')}): a brief")
 
 
 def decide_call(state: TurnState, ctx: Context, name: str, args: dict[str, Any], *,

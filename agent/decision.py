@@ -9,7 +9,14 @@ from typing import Any
 
 from langgraph.runtime import Runtime
 
-from agent._owner_flow import decide_answer, decide_call, decide_owner, decide_pending, owner_command_in
+from agent._owner_flow import (
+    decide_answer,
+    decide_call,
+    decide_document,
+    decide_owner,
+    decide_pending,
+    owner_command_in,
+)
 from agent.context import Context, turn_now
 from agent.engines.base import call_with_fallback
 from agent.engines.offline.facts import follows_answer, survey_answer
@@ -272,6 +279,10 @@ def decision_node(state: TurnState, runtime: Runtime[Context]) -> dict[str, Any]
         decision = {"action": "rate_limited", "tool_calls": [], "reason": "rate limit"}
     elif verdict == "refuse":
         decision = {"action": "refuse", "tool_calls": [], "reason": "; ".join(state["policy"].get("reasons", []))}
+    elif role == "owner" and ctx.turn.get("document"):  # a file she sent: a brief (a new one replaces a pending)
+        decision, out["pending_action"] = decide_document(state, ctx)
+        out["understanding"] = {**(state.get("understanding") or {}), "intent": "owner_command",
+                                "resolved_from": "document"}
     elif state.get("pending_action"):  # an owner's change, or a follower's erasure, waiting for a yes
         decision, pending = decide_pending(state, ctx)
         out["pending_action"] = pending

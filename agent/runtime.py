@@ -277,7 +277,8 @@ class Agent:
                 cache=self.cache, settings=self.settings, embedder=self.embedder,
                 contact_limiter=self.contact_limiter, tenant_limiter=self.tenant_limiter,
                 owner_limiter=self.owner_limiter, emit=on_event, tools=self.tools, services=self.services,
-                turn={"tenant": tenant, "conversation": conv, "text": msg.text, "quoted": msg.quoted},
+                turn={"tenant": tenant, "conversation": conv, "text": msg.text, "quoted": msg.quoted,
+                      "document": msg.document if msg.role == "owner" else None},
             )
             turn_input = {
                 **PER_TURN_KEYS,

@@ -27,6 +27,9 @@ class InboundMessage:
     media: tuple[dict[str, Any], ...] | list[dict[str, Any]] = ()
     now: dt.datetime | str | None = None
     quoted: str | None = None  # the channel's id of the message this one answers (WhatsApp: a quoted message)
+    # A file the owner sent, read by the channel: {"filename", "text"} or {"filename", "problem", "problem_he",
+    # "code"}. Only the owner's turns read it, as a brief; it lives in the turn, never in the checkpoint raw.
+    document: dict[str, Any] | None = None
 
 
 @dataclass

@@ -20,6 +20,7 @@ from agent.guard.sanitize import clean_text
 from agent.types import MAX_MESSAGE_CHARS
 from channels._managers import managed_tenant
 from channels._sealed import keyed_digest, seal, unseal
+from channels._twilio_media import document_of
 from channels._twilio_sender import WhatsAppSender
 from channels.base import InboundMessage, InputChannel, OnMessage, OutputChannel, TurnResult
 from channels.problems import Problem
@@ -98,7 +99,7 @@ def _card_line(card: dict[str, Any]) -> str:
 
 def reply_text(message: InboundMessage, result: TurnResult, language: str) -> str:
     """What goes to WhatsApp: the reply, plus a line per coupon card whose code it does not show."""
-    if message.media and not (message.text or "").strip():
+    if message.media and not (message.text or "").strip() and not message.document:
         return MEDIA_ONLY_REPLY.get(language, MEDIA_ONLY_REPLY["en"])
     text = result.reply or ""
     extra = [_card_line(c) for c in result.cards or [] if c.get("code") and c["code"] not in text]
@@ -345,6 +346,8 @@ class TwilioWhatsAppChannel(InputChannel):
             media=media,
             now=dt.datetime.fromisoformat(job["received_at"]) if job.get("received_at") else None,
             quoted=job.get("quoted"),
+            # the owner's file (a brief), fetched and read here in the worker, never in the webhook
+            document=document_of(self.settings, media) if job.get("role") == "owner" and media else None,
         )
         language = (tenant.languages or ["he"])[0]
         output = WhatsAppOutput(sender, tenant_id=tenant.id, phone=contact.external_id, language=language,

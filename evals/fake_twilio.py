@@ -3,7 +3,8 @@ the real twilio client talks to it over HTTP (see channels._twilio_sender.Rebase
 
 It checks Basic auth, records every message, lists them (GET Messages.json with To, From and
 DateSent>, newest first), and can be told to fail the next requests (429, 500...) or to accept the
-next ones and hang up without an answer.
+next ones and hang up without an answer. Files a sender attached (`add_media`) are served as Twilio
+serves them: the media URL behind Basic auth answers 307 with the file's own address.
 Also: helpers to sign webhooks the way Twilio does.
 """
 
@@ -23,6 +24,7 @@ from urllib.parse import parse_qs
 __all__ = ["FakeTwilio", "sign"]
 
 _MESSAGES = re.compile(r"^/2010-04-01/Accounts/(?P<account>AC\w+)/Messages\.json$")
+_MEDIA = re.compile(r"^/2010-04-01/Accounts/(?P<account>AC\w+)/Messages/MM\w+/Media/(?P<media>ME\w+)$")
 
 
 def sign(auth_token: str, url: str, params: dict[str, str]) -> str:
@@ -46,6 +48,8 @@ class FakeTwilio:
         self._lock = threading.Lock()
         self._cond = threading.Condition(self._lock)
         self.on_message: Callable[[dict[str, Any]], None] | None = None
+        self.media: dict[str, tuple[bytes, str]] = {}
+        self.media_fetches = 0
         self._server: ThreadingHTTPServer | None = None
 
     @property
@@ -65,12 +69,40 @@ class FakeTwilio:
         with self._lock:
             self._drop += count
 
+    def add_media(self, data: bytes, content_type: str) -> str:
+        """A file a sender attached: the MediaUrl Twilio's webhook would carry for it."""
+        media = "ME" + uuid.uuid4().hex
+        with self._lock:
+            self.media[media] = (data, content_type)
+        return f"https://api.twilio.com/2010-04-01/Accounts/{self.account_sid}/Messages/MM{uuid.uuid4().hex}/Media/{media}"
+
+    def _media(self, path: str, auth: str) -> tuple[int, dict[str, str], bytes] | None:
+        """A media URL (auth, then 307 to the file) or a file's own address; None for other paths."""
+        expected = "Basic " + base64.b64encode(f"{self.account_sid}:{self.auth_token}".encode()).decode()
+        match = _MEDIA.match(path)
+        if match is not None:
+            if auth != expected or match["account"] != self.account_sid:
+                return 401, {"Content-Type": "application/json"}, b'{"code": 20003, "status": 401}'
+            if match["media"] not in self.media:
+                return 404, {"Content-Type": "application/json"}, b'{"code": 20404, "status": 404}'
+            return 307, {"Location": f"{self.base_url}/files/{match['media']}"}, b""
+        if path.startswith("/files/"):
+            with self._lock:
+                self.media_fetches += 1
+                found = self.media.get(path.removeprefix("/files/"))
+            if found is None:
+                return 404, {}, b""
+            return 200, {"Content-Type": found[1]}, found[0]
+        return None
+
     def reset(self) -> None:
         """Forget messages, counters and planned failures."""
         with self._lock:
             self.messages.clear()
             self._fail.clear()
             self._drop = 0
+            self.media.clear()
+            self.media_fetches = 0
             self.requests = 0
 
     def _list(self, query: str) -> dict[str, Any]:
@@ -172,6 +204,15 @@ class FakeTwilio:
             protocol_version = "HTTP/1.1"
 
             def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+                media = fake._media(self.path.partition("?")[0], self.headers.get("Authorization", ""))
+                if media is not None:
+                    status, headers, data = media
+                    self.send_response(status)
+                    for key, value in {**headers, "Content-Length": str(len(data))}.items():
+                        self.send_header(key, value)
+                    self.end_headers()
+                    self.wfile.write(data)
+                    return
                 self._answer(*fake._handle(self.path, self.headers.get("Authorization", ""), "", "GET"))
 
             def do_POST(self) -> None:  # noqa: N802 - http.server's naming

@@ -61,8 +61,8 @@ _LABELS = {
         "open": "פתוחים",
         "urgent": "דחוף",
         "high": "גבוה",
-        "true": "כן",
-        "false": "לא",
+        "file": "קובץ",
+        "true": "כן", "false": "לא",
     },
     "en": {
         "in_progress": "in progress",

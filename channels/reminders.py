@@ -35,7 +35,7 @@ __all__ = ["plan", "send", "purge_expired", "HOUR", "NotDue"]
 
 HOUR = 9  # date reminders go out at 09:00, the influencer's time
 _BEFORE = ("task_due", "invoice_due", "partnership_start", "partnership_end")  # days before a date
-_AFTER = ("task_overdue", "invoice_overdue")  # days after a date, while it still applies
+_AFTER = ("task_overdue", "invoice_overdue", "brand_note_overdue")  # days after a date, while it still applies
 _STALE_DAYS = 7  # nothing is reminded about for the first time a week after it applied
 _REPEAT_LOOKBACK = 90  # how far back a repeating reminder still looks
 _PERIOD = {"daily": 1, "weekly": 7}
@@ -80,9 +80,12 @@ def _items(session: Any, tenant_id: int, rules: dict[str, dict[str, Any]], today
             for p in reminder_store.partnerships_dated(session=session, tenant_id=tenant_id, column=column,
                                                        statuses=statuses, since=today, until=ahead):
                 yield _Item(trigger, p.id, getattr(p, column).isoformat())
-    if rules["brand_note_open"]["active"]:
+    if rules["brand_note_open"]["active"] or rules["brand_note_overdue"]["active"]:
         for n in reminder_store.open_brand_notes(session=session, tenant_id=tenant_id):
-            yield _Item("brand_note_open", n.id, n.created_at.astimezone(dt.UTC).isoformat())
+            if rules["brand_note_open"]["active"]:
+                yield _Item("brand_note_open", n.id, n.created_at.astimezone(dt.UTC).isoformat())
+            if n.kind == "financial" and n.due_date is not None:  # a payment promised by a date
+                yield _Item("brand_note_overdue", n.id, n.due_date.isoformat())
     if rules["issue_open"]["active"]:
         for s in reminder_store.open_issues_since(session=session, tenant_id=tenant_id,
                                                   since=now - dt.timedelta(days=_REPEAT_LOOKBACK)):
@@ -170,6 +173,8 @@ _TEXT = {
     "partnership_end": ("🤝 שיתוף הפעולה עם {title} מסתיים ב-{due}.", "🤝 The partnership with {title} ends {due}."),
     "issue_open": ("🛟 פנייה {title} פתוחה כבר {hours} שעות.", "🛟 Issue {title} has been open {hours} hours."),
     "brand_note_open": ("📌 פתוח מול {title} כבר {days} ימים.", "📌 Open with {title} for {days} days."),
+    "brand_note_overdue": ("💸 {title}: התאריך ({due}) עבר והנושא עדיין פתוח.",
+                           "💸 {title}: its date ({due}) has passed and it is still open."),
 }
 _DRAFT = ("טיוטה ל-{brand}, להעתקה ושליחה:\n\"היי צוות {brand}, תזכורת קטנה שחשבונית {number} על סך {amount} "
           "הייתה לתשלום ב-{due}. אשמח לדעת מתי היא תשולם. תודה, {name}\"",
@@ -225,14 +230,16 @@ def _subject(session: Any, tenant: Tenant, payload: dict[str, Any], he: bool) ->
             raise NotDue("the issue is closed or gone")
         return ({"title": f"{issue.number} ({issue.kind}: {issue.summary[:80]})", "hours": payload.get("offset")},
                 [_CLOSE_HINT[0 if he else 1].format(number=issue.number)])
-    if trigger == "brand_note_open":
+    if trigger in ("brand_note_open", "brand_note_overdue"):
         note = next((n for n in reminder_store.open_brand_notes(session=session, tenant_id=tenant.id)
                      if n.id == item_id), None)
         if note is None:
             raise NotDue("the item is closed or gone")
+        if trigger == "brand_note_overdue" and str(note.due_date) != anchor:
+            raise NotDue("the item's date moved")
         owner_of = partnership_store.get(session=session, tenant_id=tenant.id, partnership_id=note.partnership_id)
         return ({"title": f"{owner_of.brand if owner_of else ''} ({note.kind}): {note.text[:80]}",
-                 "days": payload.get("offset")},
+                 "days": payload.get("offset"), "due": note.due_date.strftime(fmt) if note.due_date else ""},
                 [("לסגור: תסגרי את הנושא {n}" if he else "to close: close item {n}").format(n=note.id)])
     partner = partnership_store.get(session=session, tenant_id=tenant.id, partnership_id=item_id)
     if partner is None:

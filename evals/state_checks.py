@@ -6,7 +6,8 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from sqlalchemy import Boolean, Date, DateTime, Integer, Numeric, String, Text, cast, func, select
+from sqlalchemy import Boolean, Date, DateTime, Integer, Numeric, String, Text, case, cast, func, select
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 
 from store import models as m
@@ -54,6 +55,11 @@ def _columns(resource: str) -> dict[str, Any]:
         cols["code"] = m.Coupon.code
     if resource == "outbound_messages":  # the template's name: the purpose of a message sent as a template
         cols["template"] = m.OutboundMessage.purpose
+        # a template's body is its variables as JSON (non-Latin letters escaped): read through jsonb, which
+        # gives them back as written, so `content_contains: "להעביר"` finds a Hebrew reminder too
+        body = m.OutboundMessage.body
+        cols["content"] = cols["body"] = case(
+            (m.OutboundMessage.content_sid.isnot(None), cast(cast(body, JSONB), Text)), else_=body)
     return cols
 
 

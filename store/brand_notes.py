@@ -13,10 +13,10 @@ __all__ = ["add", "list_notes", "close"]
 
 
 def add(*, session: Session, tenant_id: int, partnership_id: int, kind: str, text: str,
-        at: dt.datetime) -> BrandNote:
-    """A new open item."""
+        at: dt.datetime, due_date: dt.date | None = None) -> BrandNote:
+    """A new open item (with the date it names, if any)."""
     row = BrandNote(tenant_id=tenant_id, partnership_id=partnership_id, kind=kind, text=text, status="open",
-                    created_at=at)
+                    created_at=at, due_date=due_date)
     session.add(row)
     session.flush()
     return row

@@ -493,5 +493,6 @@ class BrandNote(TenantOwned, Base):
     kind: Mapped[str] = mapped_column(String(12), default="other")  # financial|legal|issue|creative|other
     text: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(8), default="open")  # open|closed
+    due_date: Mapped[dt.date | None] = mapped_column(Date)  # "they will pay by Dec 10"
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))

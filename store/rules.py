@@ -35,6 +35,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     "partnership_end": {**_OWNER, "days": 7},  # with a renewal suggestion when its results were good
     "issue_open": {**_OWNER, "hours": 24},  # a follower's issue still open a day later
     "brand_note_open": {**_OWNER, "days": 7},  # a brand communication (legal, financial...) open a week
+    "brand_note_overdue": {**_OWNER, "days": 1},  # a financial item still open the day after its date
     "satisfaction_low": {**_OWNER, "threshold": 2},  # an answer this low opens an issue, tells the owner
     "coupon_follow_up": {**_FOLLOWER, "days": 3},  # "did the code work? 1-5" after a code was shown
     "non_follower_invite": {**_FOLLOWER},  # once, to a contact who said they do not follow
@@ -47,6 +48,7 @@ PLACEHOLDERS: dict[str, tuple[str, ...]] = {
     "invoice_due": ("title", "due"), "invoice_overdue": ("title", "due"),
     "proposal_open": ("title", "days"), "partnership_start": ("title", "due"),
     "partnership_end": ("title", "due"), "issue_open": ("title", "hours"), "brand_note_open": ("title", "days"),
+    "brand_note_overdue": ("title", "due"),
     "satisfaction_low": ("title",), "coupon_follow_up": ("code", "brand"), "non_follower_invite": ("handle",),
 }
 LIMITS: dict[str, Any] = {"quiet_from": 21, "quiet_until": 9, "weekly": 2}

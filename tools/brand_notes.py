@@ -1,10 +1,12 @@
 """Brand communications by chat, console and API (issue 14): "log for Velvet: they asked to move the
 December post to Dec 10", "what's open with Velvet?", "close the Velvet contract item". Each item has a
 type (financial, legal, issue, creative, other: given, or read from its words) and stays open until
-closed; its text is stored with personal data masked."""
+closed; its text is stored with personal data masked. A date in its words ("they will pay by Dec 10") is kept
+as its date: a financial item still open after it is an alert (rule brand_note_overdue)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 from typing import Literal
@@ -12,11 +14,13 @@ from typing import Literal
 import yaml
 from pydantic import Field
 
+from knowledge.briefs.dates import find_dates
 from store import brand_notes as note_store
 from store import partnerships as partnership_store
 from store.privacy import mask_pii
 from store.records import BrandNote
 from tools._owner_common import OWNER_ONLY, OwnerArgs, atomic, audit, resolve_partnership
+from tools.dates import local_today
 from tools.registry import ToolContext, ToolError, tool
 
 __all__ = ["log_brand_note", "list_brand_notes", "close_brand_note", "kind_of"]
@@ -26,11 +30,17 @@ _KINDS: dict[str, list[str]] = yaml.safe_load(
     (Path(__file__).parent / "data" / "brand_note_kinds.yaml").read_text("utf-8"))
 
 
+def _pattern(word: str) -> str:
+    """A word at a word's start; a Hebrew one after its one- or two-letter prefixes too ("התשלום", "ובחוזה")."""
+    prefix = "[הובלמשכ]{0,2}" if re.match(r"[א-ת]", word) else ""
+    return rf"(?<![\w]){prefix}{re.escape(word.lower())}"
+
+
 def kind_of(text: str) -> str:
     """The type a communication's words point to, "other" when none."""
     low = text.lower()
     for kind, words in _KINDS.items():
-        if any(re.search(rf"(?<![\w]){re.escape(w.lower())}", low) for w in words):
+        if any(re.search(_pattern(w), low) for w in words):
             return kind
     return "other"
 
@@ -38,13 +48,15 @@ def kind_of(text: str) -> str:
 def _out(ctx: ToolContext, note: BrandNote, brand: str) -> dict:
     age = max(0, (ctx.now - note.created_at).days) if note.created_at else 0
     return {"id": note.id, "brand": brand, "kind": note.kind, "text": note.text, "status": note.status,
-            "age_days": age, "created_at": note.created_at.isoformat() if note.created_at else None}
+            "age_days": age, "created_at": note.created_at.isoformat() if note.created_at else None,
+            "due_date": note.due_date.isoformat() if note.due_date else None}
 
 
 class LogArgs(OwnerArgs):
     partnership: str = Field(..., min_length=1, max_length=200, description="brand name, alias or ref")
     text: str = Field(..., min_length=2, max_length=2000, description="what was said or agreed")
     kind: Kind | None = Field(None, description="financial|legal|issue|creative|other; else from the words")
+    due_date: dt.date | None = Field(None, description="the date it names (a payment promised by); else from the words")
 
 
 @tool("log_brand_note", roles=OWNER_ONLY, args=LogArgs)
@@ -53,10 +65,12 @@ def log_brand_note(ctx: ToolContext, args: LogArgs) -> dict:
     """Log a communication with a brand (open until closed), typed financial, legal, issue, creative or other."""
     partnership = resolve_partnership(ctx, args.partnership)
     text = mask_pii(args.text.strip())
+    today = local_today(ctx.now, ctx.timezone)
+    due = args.due_date or next((f.day for f in find_dates(args.text, today) if f.day >= today), None)
     row = note_store.add(session=ctx.session, tenant_id=ctx.tenant_id, partnership_id=partnership.id,
-                         kind=args.kind or kind_of(text), text=text, at=ctx.now)
+                         kind=args.kind or kind_of(text), text=text, at=ctx.now, due_date=due)
     audit(ctx, action="log_brand_note", resource="brand_note", resource_id=row.id, before=None,
-          after={"brand": partnership.brand, "kind": row.kind})
+          after={"brand": partnership.brand, "kind": row.kind, "due_date": due.isoformat() if due else None})
     return {"note": _out(ctx, row, partnership.brand), "created": True}
 
 

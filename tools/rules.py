@@ -18,7 +18,7 @@ __all__ = ["set_rule", "list_rules", "set_follower_limits", "set_retention"]
 
 Trigger = Literal["task_due", "task_overdue", "invoice_due", "invoice_overdue", "proposal_open",
                   "partnership_start", "partnership_end", "issue_open", "satisfaction_low", "coupon_follow_up",
-                  "non_follower_invite", "brand_note_open", "tasks", "invoices", "partnerships"]
+                  "non_follower_invite", "brand_note_open", "brand_note_overdue", "tasks", "invoices", "partnerships"]
 GROUPS = {"tasks": ("task_due", "task_overdue"), "invoices": ("invoice_due", "invoice_overdue"),
           "partnerships": ("partnership_start", "partnership_end")}  # "stop the invoice reminders": both
 

@@ -4,6 +4,7 @@ agent.respond.owner_team's table."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -26,10 +27,18 @@ def _age(language: str, days: int) -> str:
     return _t(language, f"לפני {days} ימים" if days > 1 else "אתמול", f"{days} days old" if days > 1 else "1 day old")
 
 
+def _due(language: str, note: dict[str, Any]) -> str:
+    if not note.get("due_date"):
+        return ""
+    day = dt.date.fromisoformat(note["due_date"])
+    return _t(language, f", עד {day.day}.{day.month}", f", due {day.strftime('%b')} {day.day}")
+
+
 def _logged(r: Any, data: dict[str, Any]) -> dict[str, Any]:
     note = data.get("note") or {}
-    return {"headline": _t(r.lang, f"נרשם ל{note.get('brand')} ({_kind(r.lang, note.get('kind', ''))}), פתוח ✅",
-                           f"Logged for {note.get('brand')} ({note.get('kind')}), open ✅"),
+    due = _due(r.lang, note)
+    return {"headline": _t(r.lang, f"נרשם ל{note.get('brand')} ({_kind(r.lang, note.get('kind', ''))}{due}), פתוח ✅",
+                           f"Logged for {note.get('brand')} ({note.get('kind')}{due}), open ✅"),
             "lines": [f"#{note.get('id')} {note.get('text')}"]}
 
 
@@ -42,7 +51,7 @@ def _listed(r: Any, data: dict[str, Any]) -> dict[str, Any]:
     head = _t(r.lang, f"פתוח{' מול ' + brand if brand else ''} ({len(notes)}):",
               f"Open{' with ' + brand if brand else ''} ({len(notes)}):")
     return {"headline": head, "lines": [
-        f"#{n['id']} [{_kind(r.lang, n['kind'])}] {'' if brand else n['brand'] + ': '}{n['text']} · "
+        f"#{n['id']} [{_kind(r.lang, n['kind'])}{_due(r.lang, n)}] {'' if brand else n['brand'] + ': '}{n['text']} · "
         f"{_age(r.lang, int(n.get('age_days') or 0))}" for n in notes]}
 
 

@@ -90,6 +90,7 @@ _RULE_NAMES = {
     "partnership_end": ("תזכורת לפני סוף שיתוף פעולה", "a reminder before a partnership ends"),
     "issue_open": ("תזכורת על פנייה פתוחה", "a reminder about an issue still open"),
     "brand_note_open": ("תזכורת על נושא פתוח מול מותג", "a reminder about a brand item still open"),
+    "brand_note_overdue": ("תזכורת על תשלום ממותג שמועדו עבר", "a reminder about a brand payment past its date"),
     "satisfaction_low": ("פנייה על ציון שביעות רצון נמוך", "an issue on a low satisfaction score"),
     "coupon_follow_up": ("פולואפ לעוקבים אחרי קוד (\"הקוד עבד?\")", "the follow-up to followers after a code"),
     "non_follower_invite": ("הזמנה לעקוב למי שלא עוקב/ת", "an invite to follow, to non-followers"),

@@ -182,3 +182,31 @@ def test_a_brand_item_open_a_week_reminds_the_owner_and_a_closed_one_does_not(cl
     text = _to_owner(twilio)[-1]["body"]
     assert "LegalCo (legal): contract still unsigned" in text and "draft by Thursday" not in text
     assert "close item" in text or "תסגרי את הנושא" in text
+
+
+def test_a_brand_payment_past_its_date_reminds_the_owner_unless_closed_or_not_financial(client, twilio, demo_db):
+    tenant_id = _tenant(demo_db)
+    _only_ours(demo_db)
+    with demo_db.admin_session() as s:
+        brand = Partnership(tenant_id=tenant_id, ref="t-pay", brand="PayCo", status="active",
+                            created_at=NOW - dt.timedelta(days=30), updated_at=NOW - dt.timedelta(days=30))
+        s.add(brand)
+        s.flush()
+        due = TODAY + dt.timedelta(days=2)
+        s.add_all([BrandNote(tenant_id=tenant_id, partnership_id=brand.id, kind=kind, text=text, status="open",
+                             created_at=NOW, due_date=due)
+                   for kind, text in (("financial", "they will pay the fee"), ("creative", "reel draft"))])
+        closed = BrandNote(tenant_id=tenant_id, partnership_id=brand.id, kind="financial", text="bonus transfer",
+                           status="open", created_at=NOW, due_date=due)
+        s.add(closed)
+        s.flush()
+        closed_id = closed.id
+    _open_window(client, twilio, "SM-BP1")
+    assert not _run(client, demo_db, NOW + dt.timedelta(days=2)).get("done")  # on its date: not yet
+    with demo_db.admin_session() as s:
+        s.get(BrandNote, closed_id).status = "closed"
+    before = len(_to_owner(twilio))
+    _run(client, demo_db, NOW + dt.timedelta(days=3))
+    sent = [m["body"] for m in _to_owner(twilio)[before:] if "💸" in m["body"]]
+    assert len(sent) == 1 and "PayCo (financial): they will pay the fee" in sent[0]
+    assert not any("reel draft" in b or "bonus transfer" in b for b in sent)

@@ -32,6 +32,8 @@ def api(db):
     ("the order arrived broken", "issue"),
     ("asked for a draft of the reel by Thursday", "creative"),
     ("lunch next week?", "other"),
+    ("הבטיחו להעביר את התשלום עד 5.12", "financial"),  # a Hebrew word after its prefix (ה)
+    ("ובחוזה כתוב אחרת", "legal"),
 ])
 def test_the_type_comes_from_the_words(text, kind):
     assert kind_of(text) == kind
@@ -56,3 +58,13 @@ def test_log_list_and_close_by_api_with_masked_text_and_tenants_apart(api):
     assert len(api.get("/owner/v1/brand-notes?status=all", headers=shira).json()["notes"]) == 1
     bad = api.post("/owner/v1/brand-notes", headers=shira, json={"partnership": "lumi", "text": "x", "kind": "gossip"})
     assert bad.status_code == 422 and bad.json()["field"] in ("kind", "text")
+
+
+def test_a_date_in_the_words_is_the_items_date(api):
+    shira = api.as_owner("shira")
+    dated = api.post("/owner/v1/brand-notes", headers=shira,
+                     json={"partnership": "lumi", "text": "they will pay the fee by Dec 10, 2030"}).json()["note"]
+    assert (dated["kind"], dated["due_date"]) == ("financial", "2030-12-10")
+    plain = api.post("/owner/v1/brand-notes", headers=shira,
+                     json={"partnership": "lumi", "text": "they liked the reel"}).json()["note"]
+    assert plain["due_date"] is None

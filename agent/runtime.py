@@ -127,6 +127,10 @@ class Agent:
         timeout = self.settings.redis_timeout_seconds
         # Short timeouts: a hung Redis must not stall a turn (the limiters fail open).
         self.redis = redis.Redis.from_url(database.redis_url, socket_timeout=timeout, socket_connect_timeout=timeout)
+        if getattr(self.engine, "structured", None) is not None:  # a model reads the gaps in briefs the rules leave
+            from agent.engines.model.briefs import BriefReader
+
+            self.services.setdefault("read_brief_model", BriefReader(self.engine, self.redis))
         self.contact_limiter = RateLimiter(self.redis, capacity=self.settings.rate_contact_capacity,
                                            refill_per_sec=self.settings.rate_contact_refill_per_sec,
                                            prefix="rl:contact")

@@ -20,6 +20,7 @@ from typing import Any
 from pydantic import Field, model_validator
 
 from knowledge.briefs.extract import Brief, extract_brief
+from knowledge.briefs.merge import merge
 from knowledge.text import detect_language
 from store import partnerships as partnership_store
 from store.privacy import mask_pii
@@ -55,7 +56,15 @@ class BriefArgs(OwnerArgs):
 
 
 def _read(ctx: ToolContext, args: BriefArgs) -> Brief:
-    brief = extract_brief(args.text, today=local_today(ctx.now, ctx.timezone), influencer=ctx.handle.split(".")[0])
+    today = local_today(ctx.now, ctx.timezone)
+    brief = extract_brief(args.text, today=today, influencer=ctx.handle.split(".")[0])
+    reader = ctx.services.get("read_brief_model")  # a model, when one is configured: only the rules' gaps
+    if reader is not None:
+        text = mask_pii(args.text)
+        fields = reader(text, today)
+        if fields:
+            brief, filled = merge(brief, fields, text=text, today=today)
+            brief.model_filled = filled
     for field, value in (("brand", args.brand), ("fee", args.fee), ("start", args.start_date),
                          ("end", args.end_date)):
         if value is not None:

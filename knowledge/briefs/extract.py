@@ -50,6 +50,7 @@ class Brief:
     codes: list[str] = field(default_factory=list)
     signed: bool = False
     payments: list[dict[str, Any]] = field(default_factory=list)  # {share|amount, anchor, days, eom, date}
+    model_filled: list[str] = field(default_factory=list)  # the fields a model read where the rules found none
 
     def as_dict(self) -> dict[str, Any]:
         """Plain values (dates as ISO strings, the fee as a string)."""

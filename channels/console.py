@@ -24,7 +24,7 @@ from starlette.concurrency import run_in_threadpool
 
 from channels import _console_auth as auth
 from channels._web_data import lang_dir
-from channels.owner_api import problem, read_body, run_owner_tool
+from channels.owner_api import brief_body, problem, read_body, run_owner_tool
 from channels.settings import get_web_settings
 from store import inbox as inbox_store
 from store import tenants as tenant_store
@@ -64,7 +64,7 @@ def _me(tenant: Tenant, session: auth.ConsoleSession) -> dict[str, Any]:
             "dir": lang_dir(languages[0]), "csrf": session.csrf}
 
 
-def _tool(request: Request, tool: str, args: dict[str, Any]) -> JSONResponse:
+def _tool(request: Request, tool: str, args: dict[str, Any], confirm: bool = False) -> JSONResponse:
     session = _signed_in(request)
     if isinstance(session, JSONResponse):
         return session
@@ -72,11 +72,11 @@ def _tool(request: Request, tool: str, args: dict[str, Any]) -> JSONResponse:
         tenant = tenant_store.get(session=db_session, tenant_id=session.tenant_id)
         if tenant is None:
             return problem(401, "unauthorized", "this influencer is gone; sign in again")
-        return run_owner_tool(request, db_session, tenant, session.actor, tool, args)
+        return run_owner_tool(request, db_session, tenant, session.actor, tool, args, confirm=confirm)
 
 
-async def _run(request: Request, tool: str, args: dict[str, Any]) -> JSONResponse:
-    return await run_in_threadpool(_tool, request, tool, args)
+async def _run(request: Request, tool: str, args: dict[str, Any], *, confirm: bool = False) -> JSONResponse:
+    return await run_in_threadpool(_tool, request, tool, args, confirm)
 
 
 def sign_in_link(db: Any, handle: str, base_url: str) -> str | None:
@@ -218,6 +218,47 @@ async def close_issue(request: Request, number: int = PathParam(ge=1, le=_MAX)) 
     if isinstance(note, str) and note.strip():
         args["note"] = note
     return await _run(request, "close_issue", args)
+
+
+# ---- brands: communications and briefs (issue 14) -------------------------------------------------------
+@router.get("/api/partnerships")
+async def partnerships(request: Request) -> JSONResponse:
+    """Her partnerships (the brands an item or a brief can be for)."""
+    return await _run(request, "list_partnerships", {})
+
+
+@router.get("/api/brand-notes")
+async def brand_notes(request: Request, status: str = "open") -> JSONResponse:
+    """Brand communications: open | closed | all."""
+    return await _run(request, "list_brand_notes", {"status": status})
+
+
+@router.post("/api/brand-notes")
+async def log_brand_note(request: Request) -> JSONResponse:
+    """Log one: {"partnership", "text", "kind"?}."""
+    body = await read_body(request)
+    if isinstance(body, JSONResponse):
+        return body
+    return await _run(request, "log_brand_note", body)
+
+
+@router.post("/api/brand-notes/{number}/close")
+async def close_brand_note(request: Request, number: int = PathParam(ge=1, le=_MAX)) -> JSONResponse:
+    """Close item #number."""
+    return await _run(request, "close_brand_note", {"note": number})
+
+
+@router.post("/api/briefs")
+async def brief(request: Request) -> JSONResponse:
+    """A brief or contract (JSON text, or the file as the body): read and proposed; ?confirm=true creates it."""
+    signed_in = _signed_in(request)  # before a file is read
+    if isinstance(signed_in, JSONResponse):
+        return signed_in
+    body = await brief_body(request)
+    if isinstance(body, JSONResponse):
+        return body
+    create = request.query_params.get("confirm", "").lower() in ("1", "true", "yes")
+    return await _run(request, "create_from_brief" if create else "read_brief", body, confirm=create)
 
 
 # ---- live updates ------------------------------------------------------------------------------------

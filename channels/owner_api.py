@@ -329,27 +329,33 @@ async def set_model_budget(request: Request) -> JSONResponse:
     return await _write(request, "set_model_budget")
 
 
-@router.post("/briefs")
-async def brief(request: Request) -> JSONResponse:
-    """A brief as JSON {"text", "brand"?, "fee"?, "currency"?, "start_date"?, "end_date"?} or as a file
-    (the body, with its Content-Type: application/pdf, a .docx, message/rfc822, text/plain; ?filename=).
-    Without ?confirm=true: what was read and the proposal, nothing written; with it: created."""
+async def brief_body(request: Request) -> dict[str, Any] | JSONResponse:
+    """A brief's tool arguments from a request (the API's and the console's): JSON {"text", "brand"?, "fee"?,
+    "currency"?, "start_date"?, "end_date"?} or the file as the body (application/pdf, a .docx,
+    message/rfc822, text/plain; ?filename=), refused from its Content-Length over the limit before it is
+    read; a file with no text answers problem+json naming `file`."""
     from knowledge.briefs.files import MAX_BYTES, BriefFileError, text_of
 
     kind = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
     if kind in ("application/json", ""):
-        body = await read_body(request)
-        if isinstance(body, JSONResponse):
-            return body
-    else:
-        size = request.headers.get("content-length")
-        if size and size.isdigit() and int(size) > MAX_BYTES:
-            return problem(413, "too_large", f"briefs up to {MAX_BYTES // (1024 * 1024)} MB are read", field="file")
-        data = await request.body()
-        try:
-            body = {"text": clean_text(text_of(data, request.query_params.get("filename") or ""))}
-        except BriefFileError as exc:
-            return problem(413 if exc.code == "too_large" else 422, exc.code, exc.reason, field="file")
+        return await read_body(request)
+    size = request.headers.get("content-length")
+    if size and size.isdigit() and int(size) > MAX_BYTES:
+        return problem(413, "too_large", f"briefs up to {MAX_BYTES // (1024 * 1024)} MB are read", field="file")
+    data = await request.body()
+    try:
+        return {"text": clean_text(text_of(data, request.query_params.get("filename") or ""))}
+    except BriefFileError as exc:
+        return problem(413 if exc.code == "too_large" else 422, exc.code, exc.reason, field="file")
+
+
+@router.post("/briefs")
+async def brief(request: Request) -> JSONResponse:
+    """A brief (see brief_body). Without ?confirm=true: what was read and the proposal, nothing written;
+    with it: created."""
+    body = await brief_body(request)
+    if isinstance(body, JSONResponse):
+        return body
     tool = "create_from_brief" if _confirmed(request) else "read_brief"
     return await run_in_threadpool(_call, request, tool, body, confirm=_confirmed(request))
 

@@ -17,7 +17,11 @@
       ago_m: "min ago", ago_h: "h ago", ago_d: "d ago", now: "now", conversation: "Conversation", issue: "Issue",
       state_waiting: "waiting", state_human: "with a person", state_bot: "with the bot", state_closed: "closed",
       understood: "understood as", policy: "policy", action: "action", tools: "tools",
-      masked: "Personal details (phone, e-mail) show masked in the web chat."
+      masked: "Personal details (phone, e-mail) show masked in the web chat.",
+      tab_brands: "Brands", open_items: "Open with brands", log_title: "Log for a brand", log_ph: "What was said or agreed…",
+      log: "Log", logged: "Logged.", close_item: "Close", item_closed: "Item closed.", kind_auto: "type: from the words",
+      brief_title: "A brief or contract", brief_ph: "Paste the brief, or choose a file (PDF, Word, e-mail)…",
+      read_brief: "Read it", create: "Create", created: "Created.", due: "due"
     },
     he: {
       signin_title: "כניסה לקונסולה", token_label: "טוקן בעלים", signin: "כניסה",
@@ -33,7 +37,12 @@
       ago_m: "דק׳", ago_h: "שע׳", ago_d: "ימים", now: "עכשיו", conversation: "שיחה", issue: "פנייה",
       state_waiting: "ממתינה", state_human: "אצלך", state_bot: "עם הבוט", state_closed: "סגורה",
       understood: "הובן כ", policy: "מדיניות", action: "פעולה", tools: "כלים",
-      masked: "פרטים אישיים (טלפון, מייל) מוסתרים בצ'אט באתר."
+      masked: "פרטים אישיים (טלפון, מייל) מוסתרים בצ'אט באתר.",
+      tab_brands: "מותגים", open_items: "פתוח מול מותגים", log_title: "רישום מול מותג", log_ph: "מה נאמר או סוכם…",
+      log: "רישום", logged: "נרשם.", close_item: "סגירה", item_closed: "הנושא נסגר.", kind_auto: "סוג: לפי המילים",
+      brief_title: "בריף או חוזה", brief_ph: "הדביקי את הבריף, או בחרי קובץ (PDF, וורד, מייל)…",
+      read_brief: "קריאה", create: "יצירה", created: "נוצר.", due: "עד",
+      financial: "כספי", legal: "משפטי", issue: "בעיה", creative: "תוכן", other: "כללי"
     }
   };
   var me = null, tab = "waiting", current = null, showWhy = false, events = null;
@@ -133,6 +142,7 @@
     li.addEventListener("keydown", function (e) { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); open(); } });
   }
   function loadList() {
+    if (tab === "brands") return loadBrands();
     var issues = tab.indexOf("issues") === 0;
     var path = issues ? "/issues?status=" + (tab === "issues" ? "open" : "closed") : "/conversations?state=" + tab;
     return api(path).then(function (d) {
@@ -182,6 +192,94 @@
         .catch(function (err) { status(err.message); });
     });
     return form;
+  }
+
+  // ---- brands: open items, logging one, a brief or contract ----------------------------------------
+  function loadBrands() {
+    return api("/brand-notes?status=open").then(function (d) {
+      var list = $("list"); list.textContent = "";
+      if (!d.notes.length) list.appendChild(el("li", "empty", t("empty")));
+      d.notes.forEach(function (n) {
+        var li = el("li"); li.setAttribute("data-note", n.id);
+        var top = el("div", "top");
+        top.appendChild(el("span", "num", "#" + n.id));
+        top.appendChild(el("span", "", n.brand));
+        top.appendChild(el("span", "badge", t(n.kind)));
+        if (n.due_date) top.appendChild(el("span", "meta", t("due") + " " + n.due_date));
+        top.appendChild(el("span", "meta", ago(n.created_at)));
+        li.appendChild(top);
+        var text = el("div", "last", n.text); text.dir = "auto"; li.appendChild(text);
+        var close = el("button", "", t("close_item")); close.type = "button";
+        close.addEventListener("click", function () {
+          api("/brand-notes/" + n.id + "/close", { method: "POST" })
+            .then(function () { status(t("item_closed")); loadBrands(); }).catch(function (err) { status(err.message); });
+        });
+        li.appendChild(close);
+        list.appendChild(li);
+      });
+      if (!$("brands-view")) brandsView();
+    }).catch(function (err) { if (err.status !== 401) status(err.message); });
+  }
+  function brandsView() {
+    var view = $("view"); view.textContent = "";
+    var box = el("div"); box.id = "brands-view"; view.appendChild(box);
+    box.appendChild(el("h2", "", t("log_title")));
+    var form = el("form", "reply"), brand = el("select"), text = el("textarea"), kind = el("select");
+    form.id = "log-form"; brand.id = "log-brand"; text.id = "log-text"; kind.id = "log-kind";
+    brand.setAttribute("aria-label", t("tab_brands")); kind.setAttribute("aria-label", t("kind_auto"));
+    text.placeholder = t("log_ph"); text.setAttribute("aria-label", t("log_ph")); text.dir = "auto"; text.maxLength = 2000;
+    [["", t("kind_auto")], ["financial"], ["legal"], ["issue"], ["creative"], ["other"]].forEach(function (k) {
+      var o = el("option", "", k[1] || t(k[0])); o.value = k[0]; kind.appendChild(o);
+    });
+    api("/partnerships").then(function (d) {
+      (d.partnerships || []).forEach(function (p) { var o = el("option", "", p.brand); o.value = p.ref; brand.appendChild(o); });
+    }).catch(function () {});
+    var send = el("button", "primary", t("log")); send.type = "submit";
+    [brand, kind, text, send].forEach(function (n) { form.appendChild(n); });
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      var body = { partnership: brand.value, text: text.value.trim() };
+      if (kind.value) body.kind = kind.value;
+      api("/brand-notes", { method: "POST", body: body })
+        .then(function () { text.value = ""; status(t("logged")); loadBrands(); }).catch(function (err) { status(err.message); });
+    });
+    box.appendChild(form);
+    box.appendChild(el("h2", "", t("brief_title")));
+    var brief = el("form", "reply"), paste = el("textarea"), file = el("input"), read = el("button", "primary", t("read_brief"));
+    brief.id = "brief-form"; paste.id = "brief-text"; file.id = "brief-file"; file.type = "file";
+    file.accept = ".pdf,.docx,.eml,.txt,application/pdf"; read.type = "submit";
+    paste.placeholder = t("brief_ph"); paste.setAttribute("aria-label", t("brief_ph")); paste.dir = "auto";
+    file.setAttribute("aria-label", t("brief_title"));
+    var proposal = el("p", "hint"); proposal.id = "brief-proposal"; proposal.dir = "auto";
+    [paste, file, read].forEach(function (n) { brief.appendChild(n); });
+    function sendBrief(confirm) {
+      var query = confirm ? "?confirm=true" : "";
+      var chosen = file.files && file.files[0];
+      if (chosen) {
+        return fetch("/console/api/briefs" + query + (query ? "&" : "?") + "filename=" + encodeURIComponent(chosen.name), {
+          method: "POST", credentials: "same-origin", body: chosen,
+          headers: { "Content-Type": chosen.type || "application/octet-stream", "X-CSRF-Token": me.csrf, "Accept": "application/json" }
+        }).then(function (res) { return res.json().then(function (b) { if (!res.ok) throw new Error(b.detail || b.title); return b; }); });
+      }
+      return api("/briefs" + query, { method: "POST", body: { text: paste.value } });
+    }
+    brief.addEventListener("submit", function (e) {
+      e.preventDefault();
+      sendBrief(false).then(function (r) {
+        proposal.textContent = r.proposal || "";
+        var old = $("brief-create"); if (old) old.remove();
+        var create = el("button", "primary", t("create")); create.type = "button"; create.id = "brief-create";
+        create.addEventListener("click", function () {
+          sendBrief(true).then(function (done) {
+            status(t("created") + " " + done.partnership.brand + " (" + done.partnership.status + ")");
+            proposal.textContent = ""; create.remove(); paste.value = ""; file.value = "";
+          }).catch(function (err) { status(err.message); });
+        });
+        box.appendChild(create);
+      }).catch(function (err) { status(err.message); });
+    });
+    box.appendChild(brief);
+    box.appendChild(proposal);
   }
 
   // ---- one conversation --------------------------------------------------------------------------

@@ -174,3 +174,25 @@ def test_the_owner_gets_a_one_time_console_link_on_whatsapp(client, twilio, demo
     assert follower.status_code == 200
     reply = twilio.wait_for(2)[-1]
     assert "/console/login" not in (reply["body"] or "")  # a follower never gets one
+
+
+def test_brands_in_the_console_need_the_session_and_csrf_and_read_a_pdf(client, demo_db, token):
+    from evals.sample_files import pdf_with_text
+
+    assert client.get("/console/api/brand-notes").status_code == 401
+    assert client.post("/console/api/briefs", content=b"%PDF-1.4", headers={"Content-Type": "application/pdf"}
+                       ).status_code == 401  # no session: the file is not read
+    me = _sign_in(client, token)
+    forged = client.post("/console/api/brand-notes", json={"partnership": "velora", "text": "contract not signed"})
+    assert forged.status_code == 403
+    csrf = {"X-CSRF-Token": me["csrf"]}
+    logged = client.post("/console/api/brand-notes", json={"partnership": "velora", "text": "contract not signed"},
+                         headers=csrf)
+    assert logged.status_code == 201 and logged.json()["note"]["kind"] == "legal"
+    pdf = pdf_with_text(["Brand: Lumen Skin", "2 x Instagram Reels in January 2027", "Fee: 5,000 ILS + VAT"])
+    read = client.post("/console/api/briefs?filename=brief.pdf", content=pdf,
+                       headers={**csrf, "Content-Type": "application/pdf"})
+    assert read.status_code == 200 and read.json()["proposal"].startswith("Lumen Skin")
+    scan = client.post("/console/api/briefs?filename=scan.pdf", content=pdf_with_text([]),
+                       headers={**csrf, "Content-Type": "application/pdf"})
+    assert scan.status_code == 422 and scan.json()["field"] == "file"

@@ -292,6 +292,18 @@ async def earnings(request: Request) -> JSONResponse:
     return await _read(request, "earnings", "period", "month", "year")
 
 
+@router.get("/profit")
+async def profit(request: Request) -> JSONResponse:
+    """Profit per partnership (fee + commission - costs, per code too): ?partnership=&period=all|month|..."""
+    return await _read(request, "profit", "partnership", "period")
+
+
+@router.get("/top-products")
+async def top_products(request: Request) -> JSONResponse:
+    """What sells best: ?code= or ?partnership=, ?period=, ?limit=."""
+    return await _read(request, "top_products", "code", "partnership", "period", "limit")
+
+
 @router.get("/rules")
 async def list_rules(request: Request) -> JSONResponse:
     """Reminder and follow-up rules: trigger, days, on/off (the defaults until changed)."""

@@ -190,6 +190,8 @@ class Partnership(TenantOwned, Timestamps, Base):
     end_date: Mapped[dt.date | None] = mapped_column(Date)
     compensation_amount: Mapped[Decimal | None] = mapped_column(Money)
     compensation_currency: Mapped[str | None] = mapped_column(String(3))
+    commission: Mapped[dict[str, Any] | None] = mapped_column(Json)  # {type: percentage|per_order, value, currency}
+    costs: Mapped[list[dict[str, Any]]] = mapped_column(Json, default=list)  # [{label, amount, currency}]
     deliverables: Mapped[list[str]] = mapped_column(Json, default=list)
     brief: Mapped[str | None] = mapped_column(Text)
     link: Mapped[str | None] = mapped_column(Text)

@@ -21,8 +21,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from store import coupons as coupon_store
 from store import invoices as invoice_store
+from store import partnerships as partnership_store
 from tools._owner_common import OWNER_ONLY, OwnerArgs, atomic, audit, jsonable
 from tools.dates import local_today, month_bounds, period_bounds, utc_range
+from tools.profit import commission_of
 from tools.registry import ToolContext, ToolError, tool
 
 __all__ = ["record_redemptions", "earnings", "parse_amount"]
@@ -159,7 +161,7 @@ def _sum(rows: list[tuple[str, Decimal]]) -> list[dict[str, Any]]:
     totals: dict[str, Decimal] = defaultdict(Decimal)
     for currency, amount in rows:
         totals[currency] += amount
-    return [{"currency": c, "amount": jsonable(a.quantize(_CENT))} for c, a in sorted(totals.items())]
+    return [{"currency": c, "amount": jsonable(a.quantize(_CENT, ROUND_HALF_UP))} for c, a in sorted(totals.items())]
 
 
 @tool("earnings", roles=OWNER_ONLY, args=EarningsArgs)
@@ -174,6 +176,7 @@ def earnings(ctx: ToolContext, args: EarningsArgs) -> dict:
         raise ToolError("that period has not started yet", field="month")
     sales = coupon_store.events(session=ctx.session, tenant_id=ctx.tenant_id, since=since, until=until,
                                 kinds=["redeemed"])
+    commissions = _commissions(ctx, sales)
     return {
         "period": {"name": name, "from": jsonable(first), "to": jsonable(last)},
         "paid": _sum([(i.currency, i.amount) for i in paid]),
@@ -184,4 +187,19 @@ def earnings(ctx: ToolContext, args: EarningsArgs) -> dict:
         "drafts": len([i for i in unpaid if i.status == "draft"]),
         "code_sales": _sum([(e.currency or "ILS", e.order_amount or Decimal(0)) for e in sales]),
         "code_orders": len(sales),
+        "commissions": _sum(commissions),
     }
+
+
+def _commissions(ctx: ToolContext, sales: list[Any]) -> list[tuple[str, Decimal]]:
+    """Her commission on these orders, each under its partnership's terms."""
+    coupons = {c.id: c.partnership_id for c in coupon_store.list_coupons(session=ctx.session, tenant_id=ctx.tenant_id)}
+    by_partnership: dict[int, list[Any]] = defaultdict(list)
+    for e in sales:
+        owner = coupons.get(e.coupon_id)
+        if owner is not None:
+            by_partnership[owner].append(e)
+    rows: list[tuple[str, Decimal]] = []
+    for p in partnership_store.list_partnerships(session=ctx.session, tenant_id=ctx.tenant_id):
+        rows += commission_of(p, by_partnership.get(p.id, []))
+    return rows

@@ -291,7 +291,7 @@ def _coupon_stats(r: _Render, data: dict[str, Any]) -> dict[str, Any]:
         lines.append(
             _t(r.lang, "מובילים: ", "top products: ") + ", ".join(p["product"] for p in total["top_products"][:3])
         )
-    coupons = data.get("coupons") or []
+    coupons = sorted(data.get("coupons") or [], key=lambda c: -float(c.get("revenue") or 0))  # the best first
     if len(coupons) > 1:
         lines += [f"{c.get('code')}: {_figures(r, c)}" for c in coupons]
     about = " ".join(x for x in (str(subject).upper() if r.args.get("code") else subject, period) if x)

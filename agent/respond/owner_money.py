@@ -1,5 +1,5 @@
-"""Replies for the owner's money tools: what she earned in a period, a redemptions upload, and who saw and
-copied her codes (follower or not) in the coupon figures."""
+"""Replies for the owner's money tools: what she earned in a period, a redemptions upload, who saw and
+copied her codes (follower or not) in the coupon figures, a collaboration's profit, what sells best."""
 
 from __future__ import annotations
 
@@ -57,7 +57,53 @@ def _earnings(r: Any, data: dict[str, Any]) -> dict[str, Any]:
         lines.append(_t(r.lang, f"מכירות דרך הקודים שלך: {_amounts(r, data['code_sales'])} ב-{data['code_orders']} "
                                 "הזמנות", f"sales through your codes: {_amounts(r, data['code_sales'])} in "
                                           f"{data['code_orders']} orders"))
+    if data.get("commissions"):
+        lines.append(_t(r.lang, f"עמלות על המכירות: {_amounts(r, data['commissions'])}",
+                        f"commissions on those sales: {_amounts(r, data['commissions'])}"))
     return {"headline": head, "lines": lines}
+
+
+def _profit_lines(r: Any, p: dict[str, Any]) -> list[str]:
+    lines = []
+    if p.get("fee"):
+        lines.append(_t(r.lang, f"תמורה: {_amounts(r, p['fee'])}", f"fee: {_amounts(r, p['fee'])}"))
+    if p.get("commission"):
+        commission, sales = _amounts(r, p["commission"]), _amounts(r, p["sales"])
+        lines.append(_t(r.lang, f"עמלה: {commission} על {p['orders']} הזמנות ({sales})",
+                        f"commission: {commission} on {p['orders']} orders ({sales})"))
+    for cost in p.get("costs") or []:
+        lines.append(_t(r.lang, f"עלות ({cost['label']}): -{money(cost['amount'], cost['currency'], r.lang)}",
+                        f"cost ({cost['label']}): -{money(cost['amount'], cost['currency'], r.lang)}"))
+    for code in p.get("codes") or []:
+        if code["orders"]:
+            lines.append(f"{code['code']}: {code['orders']} " + _t(r.lang, "הזמנות", "orders") + " · "
+                         + _amounts(r, code["sales"]) + (f" → {_amounts(r, code['commission'])}"
+                                                         if code.get("commission") else ""))
+    return lines
+
+
+def _profit(r: Any, data: dict[str, Any]) -> dict[str, Any]:
+    found = data.get("partnerships") or []
+    if len(found) == 1:
+        p = found[0]
+        return {"headline": _t(r.lang, f"הרווח מ{p['brand']}: {_amounts(r, p['profit'])}",
+                               f"Profit on {p['brand']}: {_amounts(r, p['profit'])}"), "lines": _profit_lines(r, p)}
+    lines = [f"{p['brand']}: {_amounts(r, p['profit'])}" for p in sorted(
+        found, key=lambda x: -sum(float(a["amount"]) for a in x["profit"])) if p["profit"]]
+    return {"headline": _t(r.lang, f"הרווח מכל שיתופי הפעולה: {_amounts(r, data.get('profit') or [])}",
+                           f"Profit across your collaborations: {_amounts(r, data.get('profit') or [])}"),
+            "lines": lines}
+
+
+def _top_products(r: Any, data: dict[str, Any]) -> dict[str, Any]:
+    of = data.get("of")
+    products = data.get("products") or []
+    if not products:
+        return {"headline": _t(r.lang, f"אין עדיין הזמנות עם מוצרים{' דרך ' + of if of else ''}.",
+                               f"No orders with products yet{' with ' + of if of else ''}."), "lines": []}
+    head = _t(r.lang, f"הכי נמכר{' עם ' + of if of else ''}:", f"Sells best{' with ' + of if of else ''}:")
+    return {"headline": head,
+            "lines": [f"{p['name']} · {p['orders']} " + _t(r.lang, "הזמנות", "orders") for p in products]}
 
 
 def _recorded(r: Any, data: dict[str, Any]) -> dict[str, Any]:
@@ -85,4 +131,6 @@ def audience_lines(r: Any, audience: dict[str, dict[str, int]]) -> list[str]:
 MONEY_RENDERERS: dict[str, Callable[[Any, dict[str, Any]], dict[str, Any]]] = {
     "earnings": _earnings,
     "record_redemptions": _recorded,
+    "profit": _profit,
+    "top_products": _top_products,
 }

@@ -72,7 +72,19 @@ def partnership_fields(item: dict) -> dict[str, Any]:
         "brief": item.get("brief"),
         "link": item.get("link"),
         "faq": [{"q": f["q"], "a": f["a"]} for f in item.get("faq") or []],
+        "commission": _commission(item.get("commission")),
+        "costs": [{"label": str(c.get("label") or "")[:200], "amount": str(money(c["amount"])),
+                   "currency": c["currency"]} for c in item.get("costs") or []],
     }
+
+
+def _commission(value: dict | None) -> dict[str, Any] | None:
+    if not value:
+        return None
+    out = {"type": value["type"], "value": str(money(value["value"], "0.0001"))}
+    if value.get("currency"):
+        out["currency"] = value["currency"]
+    return out
 
 
 def coupon_fields(item: dict, partnership_id: int) -> dict[str, Any]:

@@ -56,6 +56,8 @@ PARTNERSHIP_KEYS = (
     "brief",
     "link",
     "faq",
+    "commission",
+    "costs",
 )
 COUPON_KEYS = (
     "code",
@@ -237,7 +239,29 @@ def _partnerships(c: Checker, data: dict) -> set[str]:
         c.parsed(item, "link", p, check_url)
         if "faq" in item:
             _faq(c, item["faq"], f"{p}.faq", with_lang=False)
+        _deal_terms(c, item, p)
     return set(refs)
+
+
+def _deal_terms(c: Checker, item: dict, p: str) -> None:
+    """commission {type: percentage|per_order, value, currency?} and costs [{label, amount, currency}]."""
+    if item.get("commission") is not None:
+        com = c.object(item["commission"], f"{p}.commission")
+        if com is not None:
+            c.unknown_keys(com, ("type", "value", "currency"), f"{p}.commission")
+            kind = c.one_of(com, "type", f"{p}.commission", ("percentage", "per_order"), required=True)
+            value = c.number(com, "value", f"{p}.commission", required=True, minimum=0)
+            if kind == "percentage" and value is not None and value > 100:
+                c.error(f"{p}.commission.value", f"a percentage is at most 100 (got {value:g})")
+            c.parsed(com, "currency", f"{p}.commission", check_currency, required=kind == "per_order")
+    for j, raw in enumerate(c.items(item, "costs", p) or []):
+        q = f"{p}.costs[{j}]"
+        cost = c.object(raw, q)
+        if cost is not None:
+            c.unknown_keys(cost, ("label", "amount", "currency"), q)
+            c.string(cost, "label", q, required=True, max_len=200)
+            c.number(cost, "amount", q, required=True, minimum=0)
+            c.parsed(cost, "currency", q, check_currency, required=True)
 
 
 def _ref(c: Checker, item: dict, p: str, refs: set[str], *, required: bool) -> None:

@@ -79,6 +79,14 @@ CASES = [
     ("format", "influencer-bundle/2", "format: 'influencer-bundle/2' is not supported"),
     ("faq[0].a", DELETE, "faq[0].a: required"),
     ("instagram.posts[0].id", None, "instagram.posts[0].id: required (or shortCode)"),
+    ("partnerships[0].commission", {"type": "bonus", "value": 5},
+     "partnerships[0].commission.type: 'bonus' is not one of percentage, per_order"),
+    ("partnerships[0].commission", {"type": "percentage", "value": 120},
+     "partnerships[0].commission.value: a percentage is at most 100"),
+    ("partnerships[0].commission", {"type": "per_order", "value": 20},
+     "partnerships[0].commission.currency: required"),
+    ("partnerships[0].costs", [{"label": "studio", "amount": -5, "currency": "ILS"}],
+     "partnerships[0].costs[0].amount: must be at least 0"),
 ]
 
 

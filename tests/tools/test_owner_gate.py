@@ -54,6 +54,8 @@ VALID_ARGS = {
     "set_rule": {"trigger": "invoice_due", "days": 5},
     "list_rules": {},
     "earnings": {},
+    "profit": {"partnership": "olivia"},
+    "top_products": {"code": "SHIRA15"},
     "calendar_link": {},
     "record_redemptions": {"redemptions": [{"code": "SHIRA15", "order_id": "G-1", "order_amount": 100}]},
     "set_follower_limits": {"quiet_from": 22},

@@ -1,5 +1,6 @@
-"""Owner questions about money earned: "how much did I earn this month / in October?", "כמה הרווחתי
-החודש?". Vocabulary in data/owner_money.yaml. Private to agent.engines.offline.owner_commands."""
+"""Owner questions about money: "how much did I earn this month / in October?", "כמה הרווחתי החודש?",
+"what's my profit on Stride?", "what sells best with HYDRA10?". Vocabulary in data/owner_money.yaml.
+Private to agent.engines.offline.owner_commands."""
 
 from __future__ import annotations
 
@@ -10,9 +11,21 @@ from agent.engines.offline._owner_message import Message
 from agent.engines.offline._owner_rules import OwnerCommand, _command
 from agent.engines.offline.vocabulary import load, regex
 
-__all__ = ["earnings_command"]
+__all__ = ["earnings_command", "profit_command"]
 
 _FILE = "owner_money"
+
+
+def profit_command(msg: Message) -> OwnerCommand | None:
+    """A profit question (a brand's, or every one's) or what sells best with a code or brand, or None."""
+    low = msg.low
+    brand = msg.brand()[0]
+    if regex(_FILE, "TOP_PRODUCTS").search(low):
+        args: dict[str, Any] = {"code": msg.codes[0][0]} if msg.codes else ({"partnership": brand} if brand else {})
+        return _command(msg, "top_products", args, confidence=0.9)
+    if regex(_FILE, "PROFIT").search(low):
+        return _command(msg, "profit", {"partnership": brand} if brand else {}, confidence=0.9)
+    return None
 
 
 def earnings_command(msg: Message) -> OwnerCommand | None:

@@ -1,0 +1,141 @@
+"""What a collaboration brought in (issue 13): its fee, the commission on sales through its codes
+(a percentage of each order, or an amount per order, as its deal terms say), its costs, and the profit
+(fee + commission - costs, per currency); per code too. And what sells best with a code or a brand.
+
+The deal terms come from the bundle (`partnerships[].commission`, `.costs`) or the owner tools; every
+figure is summed from the database rows, never from a message.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, Literal
+
+from pydantic import Field
+
+from store import coupons as coupon_store
+from store import partnerships as partnership_store
+from store.records import CouponEvent, Partnership
+from tools._owner_common import OWNER_ONLY, OwnerArgs, jsonable, resolve_partnership
+from tools.dates import local_today, period_bounds, utc_range
+from tools.registry import ToolContext, ToolError, tool
+
+__all__ = ["profit", "top_products", "commission_of"]
+
+_CENT = Decimal("0.01")
+Period = Literal["month", "last_month", "year", "week", "all"]
+
+
+def _totals(rows: Iterable[tuple[str, Decimal]]) -> list[dict[str, Any]]:
+    sums: dict[str, Decimal] = defaultdict(Decimal)
+    for currency, amount in rows:
+        sums[currency] += amount
+    return [{"currency": c, "amount": jsonable(a.quantize(_CENT, ROUND_HALF_UP))} for c, a in sorted(sums.items())]
+
+
+def commission_of(p: Partnership, orders: list[CouponEvent]) -> list[tuple[str, Decimal]]:
+    """Her commission on these orders under the partnership's terms, as (currency, amount) rows."""
+    terms = p.commission or {}
+    value = Decimal(str(terms.get("value") or 0))
+    if not value or not orders:
+        return []
+    if terms.get("type") == "per_order":
+        currency = terms.get("currency") or p.compensation_currency or orders[0].currency or "ILS"
+        return [(currency, value * len(orders))]
+    return [(o.currency or "ILS", (o.order_amount or Decimal(0)) * value / 100) for o in orders]
+
+
+def _window(ctx: ToolContext, period: str):
+    if period == "all":
+        return None, None
+    first, last = period_bounds(period, today=local_today(ctx.now, ctx.timezone), tz=ctx.timezone)
+    return utc_range(first, last, ctx.timezone)
+
+
+def _orders(ctx: ToolContext, coupon_ids: list[int], period: str) -> list[CouponEvent]:
+    if not coupon_ids:
+        return []
+    since, until = _window(ctx, period)
+    return coupon_store.events(session=ctx.session, tenant_id=ctx.tenant_id, coupon_ids=coupon_ids, since=since,
+                               until=until, kinds=["redeemed"])
+
+
+def _coupons(ctx: ToolContext, partnership_id: int) -> list[Any]:
+    return [c for c in coupon_store.list_coupons(session=ctx.session, tenant_id=ctx.tenant_id)
+            if c.partnership_id == partnership_id]
+
+
+def _one(ctx: ToolContext, p: Partnership, period: str) -> dict[str, Any]:
+    coupons = _coupons(ctx, p.id)
+    orders = _orders(ctx, [c.id for c in coupons], period)
+    commission = commission_of(p, orders)
+    fee = ([(p.compensation_currency or "ILS", Decimal(p.compensation_amount))]
+           if p.compensation_amount is not None and period == "all" else [])
+    costs = [(c["currency"], Decimal(str(c["amount"]))) for c in (p.costs or [])] if period == "all" else []
+    per_code = []
+    for c in coupons:
+        mine = [o for o in orders if o.coupon_id == c.id]
+        per_code.append({"code": c.code, "orders": len(mine),
+                         "sales": _totals((o.currency or "ILS", o.order_amount or Decimal(0)) for o in mine),
+                         "commission": _totals(commission_of(p, mine))})
+    return {
+        "partnership": p.ref, "brand": p.brand, "status": p.status,
+        "fee": _totals(fee), "commission_terms": p.commission, "commission": _totals(commission),
+        "sales": _totals((o.currency or "ILS", o.order_amount or Decimal(0)) for o in orders), "orders": len(orders),
+        "costs": [{"label": c.get("label"), "amount": c.get("amount"), "currency": c.get("currency")}
+                  for c in (p.costs or [])] if period == "all" else [],
+        "profit": _totals([*fee, *commission, *((cur, -amount) for cur, amount in costs)]),
+        "codes": sorted(per_code, key=lambda x: -x["orders"]),
+    }
+
+
+class ProfitArgs(OwnerArgs):
+    partnership: str | None = Field(None, max_length=200, description="brand name, alias or ref; all if none")
+    period: Period = Field("all", description="all = the whole collaboration (fee and costs count only then)")
+
+
+@tool("profit", roles=OWNER_ONLY, args=ProfitArgs)
+def profit(ctx: ToolContext, args: ProfitArgs) -> dict:
+    """Profit per partnership: fee + commission on its codes' sales - costs, with each code's figures."""
+    if args.partnership:
+        rows = [resolve_partnership(ctx, args.partnership)]
+    else:
+        rows = [p for p in partnership_store.list_partnerships(session=ctx.session, tenant_id=ctx.tenant_id)
+                if p.status not in ("lead", "cancelled")]
+    found = [_one(ctx, p, args.period) for p in rows]
+    return {"period": args.period, "partnerships": found,
+            "profit": _totals((x["currency"], Decimal(x["amount"])) for f in found for x in f["profit"])}
+
+
+class TopProductsArgs(OwnerArgs):
+    code: str | None = Field(None, max_length=50, description="a coupon code")
+    partnership: str | None = Field(None, max_length=200, description="or a brand: all its codes")
+    period: Period = "all"
+    limit: int = Field(5, ge=1, le=20)
+
+
+@tool("top_products", roles=OWNER_ONLY, args=TopProductsArgs)
+def top_products(ctx: ToolContext, args: TopProductsArgs) -> dict:
+    """What sells best with a code (or a brand's codes): products by orders, then units."""
+    if args.code:
+        coupon = coupon_store.get_by_code(session=ctx.session, tenant_id=ctx.tenant_id, code=args.code)
+        if coupon is None:
+            raise ToolError(f"there is no code {args.code!r}", field="code", code="not_found")
+        coupons, label = [coupon], coupon.code
+    elif args.partnership:
+        p = resolve_partnership(ctx, args.partnership)
+        coupons, label = _coupons(ctx, p.id), p.brand
+    else:
+        coupons, label = coupon_store.list_coupons(session=ctx.session, tenant_id=ctx.tenant_id), None
+    orders = _orders(ctx, [c.id for c in coupons], args.period)
+    in_orders: Counter[str] = Counter()
+    units: Counter[str] = Counter()
+    for o in orders:
+        names = [str(n).strip() for n in o.products or [] if str(n).strip()]
+        units.update(names)
+        in_orders.update(set(names))
+    ranked = sorted(in_orders, key=lambda n: (-in_orders[n], -units[n], n))[: args.limit]
+    return {"of": label, "period": args.period, "orders": len(orders),
+            "products": [{"name": n, "orders": in_orders[n], "units": units[n]} for n in ranked]}

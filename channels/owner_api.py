@@ -10,10 +10,11 @@ until it is sent again with `?confirm=true`.
 from __future__ import annotations
 
 import hashlib
+import json
 from typing import Any
 
 from fastapi import APIRouter, Path, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import DataError
 from starlette.concurrency import run_in_threadpool
 
@@ -296,6 +297,19 @@ async def earnings(request: Request) -> JSONResponse:
 async def profit(request: Request) -> JSONResponse:
     """Profit per partnership (fee + commission - costs, per code too): ?partnership=&period=all|month|..."""
     return await _read(request, "profit", "partnership", "period")
+
+
+@router.get("/export/{kind}.csv")
+async def export_csv(request: Request, kind: str = Path(pattern="^(partnerships|coupons|invoices)$")) -> Response:
+    """Her partnerships, coupons (with figures) or invoices as CSV (UTF-8 with a BOM)."""
+    from tools.export_commands import to_csv
+
+    answer = await run_in_threadpool(_call, request, "export_table", {"kind": kind})
+    if answer.status_code != 200:
+        return answer
+    data = json.loads(bytes(answer.body))
+    return Response(to_csv(data["columns"], data["rows"]), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{kind}.csv"'})
 
 
 @router.get("/top-products")

@@ -62,6 +62,8 @@ def audit_cmd(
 def register(app: typer.Typer) -> None:
     """Add this area's commands to the root app."""
     from tools.brief_commands import brief_app
+    from tools.export_commands import export_cmd
 
     app.command("audit")(audit_cmd)
+    app.command("export")(export_cmd)
     app.add_typer(brief_app, name="brief")

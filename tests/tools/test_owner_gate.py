@@ -56,6 +56,7 @@ VALID_ARGS = {
     "earnings": {},
     "profit": {"partnership": "olivia"},
     "top_products": {"code": "SHIRA15"},
+    "export_table": {"kind": "invoices"},
     "calendar_link": {},
     "record_redemptions": {"redemptions": [{"code": "SHIRA15", "order_id": "G-1", "order_amount": 100}]},
     "set_follower_limits": {"quiet_from": 22},

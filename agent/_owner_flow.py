@@ -122,7 +122,14 @@ def _one_call(state: TurnState, ctx: Context, name: str, raw_args: dict[str, Any
         pending = {"tool": name, "args": args, "description": description, "expires_at": expires.isoformat()}
         return {"action": "confirm", "tool_calls": [], "question": description,
                 "reason": f"{name} changes data: confirm first", "pending": pending}, pending
-    return {"action": "respond", "tool_calls": [{"name": name, "args": args}], "reason": reason}, None
+    return {"action": "respond", "tool_calls": _with_summary([{"name": name, "args": args}]), "reason": reason}, None
+
+
+def _with_summary(calls: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A partnership marked completed is followed by its summary (what it brought, whether to renew)."""
+    extra = [{"name": "project_summary", "args": {"partnership": c["args"]["partnership"]}} for c in calls
+             if c["name"] == "update_partnership" and (c.get("args") or {}).get("status") == "completed"]
+    return calls + extra
 
 
 def _sure(command: Any) -> bool:
@@ -241,7 +248,7 @@ def decide_pending(state: TurnState, ctx: Context) -> tuple[dict[str, Any], dict
                 "reason": f"confirmation of {pending['tool']} expired"}, None
     if is_yes(state.get("text") or ""):
         call = {"name": pending["tool"], "args": pending["args"], "confirmed": True}
-        return {"action": "respond", "tool_calls": [call], "note": "confirmed", "pending": pending,
+        return {"action": "respond", "tool_calls": _with_summary([call]), "note": "confirmed", "pending": pending,
                 "reason": f"owner confirmed {pending['tool']}"}, None
     if pending["tool"] == "create_from_brief":
         fixed = correction(state.get("masked_text") or "", today=turn_now(state).date())

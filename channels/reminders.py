@@ -30,6 +30,7 @@ from store import support as support_store
 from store import tasks as task_store
 from store import tenants as tenant_store
 from store.records import DEFAULT_TIMEZONE, Tenant
+from tools.projects import went_well
 
 __all__ = ["plan", "send", "purge_expired", "HOUR", "NotDue"]
 
@@ -195,12 +196,6 @@ def _name(display_name: str | None, he: bool) -> str:
     return ((hebrew if he else other) or parts or [""])[0]
 
 
-def _went_well(results: dict[str, Any]) -> bool:
-    """Good enough to suggest a renewal: happy followers, or codes that were used."""
-    score = results.get("satisfaction")
-    return (score is not None and score >= 4) or int(results["redeemed"]) >= 5 or int(results["copied"]) >= 20
-
-
 def _subject(session: Any, tenant: Tenant, payload: dict[str, Any], he: bool) -> tuple[dict[str, Any], list[str]]:
     """The reminder's placeholders and extra lines, or NotDue when it no longer applies."""
     trigger, item_id, anchor = str(payload.get("trigger")), int(payload.get("id") or 0), str(payload.get("anchor"))
@@ -258,7 +253,10 @@ def _subject(session: Any, tenant: Tenant, payload: dict[str, Any], he: bool) ->
         results = reminder_store.partnership_results(session=session, tenant_id=tenant.id, partnership_id=partner.id)
         score = f", {'שביעות רצון' if he else 'satisfaction'} {results['satisfaction']:.1f}/5" if (
             results["satisfaction"] is not None) else ""
-        line = _RENEW if _went_well(results) else _RESULTS
+        score_now = results["satisfaction"]
+        good = went_well(satisfaction=float(score_now) if score_now is not None else None,
+                         redeemed=int(results["redeemed"] or 0), copied=int(results["copied"] or 0))
+        line = _RENEW if good else _RESULTS
         extra.append(line[0 if he else 1].format(copied=results["copied"], redeemed=results["redeemed"], score=score))
     return {"title": partner.brand, "due": date.strftime(fmt)}, extra
 

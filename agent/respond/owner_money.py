@@ -128,9 +128,46 @@ def audience_lines(r: Any, audience: dict[str, dict[str, int]]) -> list[str]:
     return out
 
 
+_STATUS_HE = {"paid": "שולמה", "sent": "נשלחה", "draft": "טיוטה", "overdue": "באיחור", "cancelled": "בוטלה"}
+_STAGE_HE = {"lead": "ליד", "proposal": "הצעה", "negotiation": "משא ומתן", "contract": "חוזה", "active": "פעיל",
+             "completed": "הושלם", "cancelled": "בוטל"}
+
+
+def _summary(r: Any, data: dict[str, Any]) -> dict[str, Any]:
+    p, d, c, m = data["partnership"], data["deliverables"], data["codes"], data["money"]
+    lines = [_t(r.lang, f"תוצרים: {d['done']}/{d['tasks']} משימות הושלמו · הובטח: {', '.join(d['promised']) or '-'}",
+                f"deliverables: {d['done']}/{d['tasks']} tasks done · promised: {', '.join(d['promised']) or '-'}")]
+    revenue = money(c["revenue"], c.get("currency") or "ILS", r.lang)
+    score = f" · {_t(r.lang, 'שביעות רצון', 'satisfaction')} {c['satisfaction']}/5" if c.get("satisfaction") else ""
+    lines.append(_t(r.lang, f"קודים: {c['shown']} הוצגו · {c['link_clicks']} קליקים · {c['copies']} העתקות · "
+                            f"{c['redemptions']} מימושים · {revenue}{score}",
+                    f"codes: {c['shown']} shown · {c['link_clicks']} clicks · {c['copies']} copies · "
+                    f"{c['redemptions']} redemptions · {revenue}{score}"))
+    lines += [f"{x['code']}: {x['redemptions']} · {money(x['revenue'], c.get('currency') or 'ILS', r.lang)}"
+              for x in c.get("per_code") or [] if x["redemptions"]]
+    lines.append(_t(r.lang, f"תמורה {_amounts(r, m['fee'])} · עמלה {_amounts(r, m['commission'])} · רווח "
+                            f"{_amounts(r, m['profit'])}",
+                    f"fee {_amounts(r, m['fee'])} · commission {_amounts(r, m['commission'])} · profit "
+                    f"{_amounts(r, m['profit'])}"))
+    for i in data.get("invoices") or []:
+        status = _STATUS_HE.get(i["status"], i["status"]) if r.lang == "he" else i["status"]
+        lines.append(_t(r.lang, "חשבונית", "invoice") + f" {i['number']}: {money(i['amount'], i['currency'], r.lang)}"
+                     f" · {status}")
+    if d["open"]:
+        lines.append(_t(r.lang, "עוד פתוח: ", "still open: ") + "; ".join(d["open"][:3]))
+    lines.append(_t(r.lang, "המספרים טובים: כדאי להציע להם להמשיך 🙌", "The numbers were good: worth offering to "
+                                                                  "continue 🙌") if data.get("renew") else
+                 _t(r.lang, "המספרים צנועים: כדאי לבדוק מה לשנות לפני חידוש.",
+                    "Modest numbers: worth seeing what to change before renewing."))
+    stage = _STAGE_HE.get(p["status"], p["status"])
+    return {"headline": _t(r.lang, f"סיכום {p['brand']} ({stage})", f"Summary of {p['brand']} ({p['status']})"),
+            "lines": lines}
+
+
 MONEY_RENDERERS: dict[str, Callable[[Any, dict[str, Any]], dict[str, Any]]] = {
     "earnings": _earnings,
     "record_redemptions": _recorded,
     "profit": _profit,
     "top_products": _top_products,
+    "project_summary": _summary,
 }

@@ -57,6 +57,7 @@ VALID_ARGS = {
     "profit": {"partnership": "olivia"},
     "top_products": {"code": "SHIRA15"},
     "export_table": {"kind": "invoices"},
+    "project_summary": {"partnership": "olivia"},
     "calendar_link": {},
     "record_redemptions": {"redemptions": [{"code": "SHIRA15", "order_id": "G-1", "order_amount": 100}]},
     "set_follower_limits": {"quiet_from": 22},

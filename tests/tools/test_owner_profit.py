@@ -89,3 +89,18 @@ def test_the_owner_api_answers_profit_and_top_products_for_her_only(db):
     assert [p["name"] for p in best["products"]] == ["Extra virgin 2L"]
     bad = client.get("/owner/v1/profit?period=forever", headers=auth)
     assert bad.status_code == 422 and bad.json()["field"] == "period"
+
+
+def test_a_projects_summary_and_the_renewal_word(db):
+    from tools.projects import went_well
+
+    ids = build(db)
+    _terms(db, ids["shira"], "olivia", {"type": "percentage", "value": "10"}, [])
+    summary = call(db, "project_summary", {"partnership": "olivia"}, ids["shira"]).data
+    assert summary["partnership"]["brand"] == "Olivia Oils"
+    assert (summary["codes"]["redemptions"], summary["codes"]["revenue"]) == (3, "756.00")
+    assert summary["money"]["profit"] == [{"currency": "ILS", "amount": "14075.60"}]
+    assert [i["number"] for i in summary["invoices"]] == ["1042"] and summary["renew"] is False
+    assert went_well(satisfaction=4.2, redeemed=0, copied=0) and went_well(satisfaction=None, redeemed=5, copied=0)
+    assert not went_well(satisfaction=3.9, redeemed=4, copied=19)
+    assert not call(db, "project_summary", {"partnership": "nobody"}, ids["shira"]).ok

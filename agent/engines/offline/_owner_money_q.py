@@ -1,6 +1,6 @@
 """Owner questions about money: "how much did I earn this month / in October?", "כמה הרווחתי החודש?",
-"what's my profit on Stride?", "what sells best with HYDRA10?". Vocabulary in data/owner_money.yaml.
-Private to agent.engines.offline.owner_commands."""
+"what's my profit on Stride?", "what sells best with HYDRA10?", "summary of the Hydra project".
+Vocabulary in data/owner_money.yaml. Private to agent.engines.offline.owner_commands."""
 
 from __future__ import annotations
 
@@ -20,6 +20,8 @@ def profit_command(msg: Message) -> OwnerCommand | None:
     """A profit question (a brand's, or every one's) or what sells best with a code or brand, or None."""
     low = msg.low
     brand = msg.brand()[0]
+    if brand and regex(_FILE, "SUMMARY").search(low):
+        return _command(msg, "project_summary", {"partnership": brand}, confidence=0.9)
     if regex(_FILE, "TOP_PRODUCTS").search(low):
         args: dict[str, Any] = {"code": msg.codes[0][0]} if msg.codes else ({"partnership": brand} if brand else {})
         return _command(msg, "top_products", args, confidence=0.9)

@@ -312,6 +312,12 @@ async def export_csv(request: Request, kind: str = Path(pattern="^(partnerships|
                     headers={"Content-Disposition": f'attachment; filename="{kind}.csv"'})
 
 
+@router.get("/partnerships/{ref}/summary")
+async def partnership_summary(request: Request, ref: str = Path(min_length=1, max_length=100)) -> JSONResponse:
+    """A collaboration's summary: deliverables, code results, fee/profit, invoices, whether to renew."""
+    return await run_in_threadpool(_call, request, "project_summary", {"partnership": ref})
+
+
 @router.get("/top-products")
 async def top_products(request: Request) -> JSONResponse:
     """What sells best: ?code= or ?partnership=, ?period=, ?limit=."""

@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from store import coupons as coupon_store
 from store import invoices as invoice_store
 from store import partnerships as partnership_store
+from store import sales as sales_store
 from tools._owner_common import OWNER_ONLY, OwnerArgs, atomic, audit, jsonable
 from tools.dates import local_today, month_bounds, period_bounds, utc_range
 from tools.profit import commission_of
@@ -174,9 +175,8 @@ def earnings(ctx: ToolContext, args: EarningsArgs) -> dict:
     since, until = utc_range(first, last, ctx.timezone)
     if first is not None and first > local_today(ctx.now, ctx.timezone):
         raise ToolError("that period has not started yet", field="month")
-    sales = coupon_store.events(session=ctx.session, tenant_id=ctx.tenant_id, since=since, until=until,
-                                kinds=["redeemed"])
-    commissions = _commissions(ctx, sales)
+    totals = sales_store.totals_by_code(session=ctx.session, tenant_id=ctx.tenant_id, since=since, until=until)
+    commissions = _commissions(ctx, totals)
     return {
         "period": {"name": name, "from": jsonable(first), "to": jsonable(last)},
         "paid": _sum([(i.currency, i.amount) for i in paid]),
@@ -185,21 +185,16 @@ def earnings(ctx: ToolContext, args: EarningsArgs) -> dict:
         "unpaid": _sum([(i.currency, i.amount) for i in unpaid if i.status != "draft"]),
         "unpaid_invoices": [i.number for i in unpaid if i.status != "draft"],
         "drafts": len([i for i in unpaid if i.status == "draft"]),
-        "code_sales": _sum([(e.currency or "ILS", e.order_amount or Decimal(0)) for e in sales]),
-        "code_orders": len(sales),
+        "code_sales": _sum([(currency or "ILS", amount) for _, currency, _, amount in totals]),
+        "code_orders": sum(orders for _, _, orders, _ in totals),
         "commissions": _sum(commissions),
     }
 
 
-def _commissions(ctx: ToolContext, sales: list[Any]) -> list[tuple[str, Decimal]]:
-    """Her commission on these orders, each under its partnership's terms."""
-    coupons = {c.id: c.partnership_id for c in coupon_store.list_coupons(session=ctx.session, tenant_id=ctx.tenant_id)}
-    by_partnership: dict[int, list[Any]] = defaultdict(list)
-    for e in sales:
-        owner = coupons.get(e.coupon_id)
-        if owner is not None:
-            by_partnership[owner].append(e)
+def _commissions(ctx: ToolContext, totals: list[tuple[int, str | None, int, Decimal]]) -> list[tuple[str, Decimal]]:
+    """Her commission on the period's orders, each code's under its partnership's terms."""
+    owner = {c.id: c.partnership_id for c in coupon_store.list_coupons(session=ctx.session, tenant_id=ctx.tenant_id)}
     rows: list[tuple[str, Decimal]] = []
     for p in partnership_store.list_partnerships(session=ctx.session, tenant_id=ctx.tenant_id):
-        rows += commission_of(p, by_partnership.get(p.id, []))
+        rows += commission_of(p, [t for t in totals if owner.get(t[0]) == p.id])
     return rows

@@ -8,7 +8,8 @@ figure is summed from the database rows, never from a message.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal
@@ -17,7 +18,8 @@ from pydantic import Field
 
 from store import coupons as coupon_store
 from store import partnerships as partnership_store
-from store.records import CouponEvent, Partnership
+from store import sales as sales_store
+from store.records import Partnership
 from tools._owner_common import OWNER_ONLY, OwnerArgs, jsonable, resolve_partnership
 from tools.dates import local_today, period_bounds, utc_range
 from tools.registry import ToolContext, ToolError, tool
@@ -35,31 +37,26 @@ def _totals(rows: Iterable[tuple[str, Decimal]]) -> list[dict[str, Any]]:
     return [{"currency": c, "amount": jsonable(a.quantize(_CENT, ROUND_HALF_UP))} for c, a in sorted(sums.items())]
 
 
-def commission_of(p: Partnership, orders: list[CouponEvent]) -> list[tuple[str, Decimal]]:
-    """Her commission on these orders under the partnership's terms, as (currency, amount) rows."""
+Totals = list[tuple[int, str | None, int, Decimal]]  # (coupon id, currency, orders, amount)
+
+
+def commission_of(p: Partnership, totals: Totals) -> list[tuple[str, Decimal]]:
+    """Her commission on these sales under the partnership's terms, as (currency, amount) rows."""
     terms = p.commission or {}
     value = Decimal(str(terms.get("value") or 0))
-    if not value or not orders:
+    if not value:
         return []
     if terms.get("type") == "per_order":
-        currency = terms.get("currency") or p.compensation_currency or orders[0].currency or "ILS"
-        return [(currency, value * len(orders))]
-    return [(o.currency or "ILS", (o.order_amount or Decimal(0)) * value / 100) for o in orders]
+        currency = terms.get("currency") or p.compensation_currency or "ILS"
+        return [(currency, value * orders) for _, _, orders, _ in totals if orders]
+    return [(currency or "ILS", amount * value / 100) for _, currency, _, amount in totals]
 
 
-def _window(ctx: ToolContext, period: str):
+def _window(ctx: ToolContext, period: str) -> tuple[dt.datetime | None, dt.datetime | None]:
     if period == "all":
         return None, None
     first, last = period_bounds(period, today=local_today(ctx.now, ctx.timezone), tz=ctx.timezone)
     return utc_range(first, last, ctx.timezone)
-
-
-def _orders(ctx: ToolContext, coupon_ids: list[int], period: str) -> list[CouponEvent]:
-    if not coupon_ids:
-        return []
-    since, until = _window(ctx, period)
-    return coupon_store.events(session=ctx.session, tenant_id=ctx.tenant_id, coupon_ids=coupon_ids, since=since,
-                               until=until, kinds=["redeemed"])
 
 
 def _coupons(ctx: ToolContext, partnership_id: int) -> list[Any]:
@@ -69,21 +66,23 @@ def _coupons(ctx: ToolContext, partnership_id: int) -> list[Any]:
 
 def _one(ctx: ToolContext, p: Partnership, period: str) -> dict[str, Any]:
     coupons = _coupons(ctx, p.id)
-    orders = _orders(ctx, [c.id for c in coupons], period)
-    commission = commission_of(p, orders)
+    since, until = _window(ctx, period)
+    totals = sales_store.totals_by_code(session=ctx.session, tenant_id=ctx.tenant_id,
+                                        coupon_ids=[c.id for c in coupons], since=since, until=until)
+    commission = commission_of(p, totals)
     fee = ([(p.compensation_currency or "ILS", Decimal(p.compensation_amount))]
            if p.compensation_amount is not None and period == "all" else [])
     costs = [(c["currency"], Decimal(str(c["amount"]))) for c in (p.costs or [])] if period == "all" else []
     per_code = []
     for c in coupons:
-        mine = [o for o in orders if o.coupon_id == c.id]
-        per_code.append({"code": c.code, "orders": len(mine),
-                         "sales": _totals((o.currency or "ILS", o.order_amount or Decimal(0)) for o in mine),
+        mine = [t for t in totals if t[0] == c.id]
+        per_code.append({"code": c.code, "orders": sum(t[2] for t in mine),
+                         "sales": _totals((t[1] or "ILS", t[3]) for t in mine),
                          "commission": _totals(commission_of(p, mine))})
     return {
         "partnership": p.ref, "brand": p.brand, "status": p.status,
         "fee": _totals(fee), "commission_terms": p.commission, "commission": _totals(commission),
-        "sales": _totals((o.currency or "ILS", o.order_amount or Decimal(0)) for o in orders), "orders": len(orders),
+        "sales": _totals((t[1] or "ILS", t[3]) for t in totals), "orders": sum(t[2] for t in totals),
         "costs": [{"label": c.get("label"), "amount": c.get("amount"), "currency": c.get("currency")}
                   for c in (p.costs or [])] if period == "all" else [],
         "profit": _totals([*fee, *commission, *((cur, -amount) for cur, amount in costs)]),
@@ -129,13 +128,9 @@ def top_products(ctx: ToolContext, args: TopProductsArgs) -> dict:
         coupons, label = _coupons(ctx, p.id), p.brand
     else:
         coupons, label = coupon_store.list_coupons(session=ctx.session, tenant_id=ctx.tenant_id), None
-    orders = _orders(ctx, [c.id for c in coupons], args.period)
-    in_orders: Counter[str] = Counter()
-    units: Counter[str] = Counter()
-    for o in orders:
-        names = [str(n).strip() for n in o.products or [] if str(n).strip()]
-        units.update(names)
-        in_orders.update(set(names))
-    ranked = sorted(in_orders, key=lambda n: (-in_orders[n], -units[n], n))[: args.limit]
-    return {"of": label, "period": args.period, "orders": len(orders),
-            "products": [{"name": n, "orders": in_orders[n], "units": units[n]} for n in ranked]}
+    since, until = _window(ctx, args.period)
+    orders, ranked = sales_store.products(session=ctx.session, tenant_id=ctx.tenant_id,
+                                          coupon_ids=[c.id for c in coupons], since=since, until=until,
+                                          limit=args.limit)
+    return {"of": label, "period": args.period, "orders": orders,
+            "products": [{"name": n, "orders": o, "units": u} for n, o, u in ranked]}

@@ -4,7 +4,9 @@ delivery status callbacks."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import functools
 import logging
 import re
 from collections.abc import Awaitable, Callable
@@ -23,6 +25,7 @@ from channels._sealed import keyed_digest, seal, unseal
 from channels._twilio_media import document_of
 from channels._twilio_sender import WhatsAppSender
 from channels.base import InboundMessage, InputChannel, OnMessage, OutputChannel, TurnResult
+from channels.links import public_base, track_reply
 from channels.problems import Problem
 from channels.settings import TwilioSettings, get_twilio_settings
 from knowledge.text import is_hebrew
@@ -112,8 +115,9 @@ class WhatsAppOutput(OutputChannel):
     name = "whatsapp"
 
     def __init__(self, sender: WhatsAppSender, *, tenant_id: int, phone: str, language: str,
-                 prefix: str = "") -> None:
+                 prefix: str = "", track: Any = None) -> None:
         self.sender = sender
+        self.track = track  # shop links in the reply become tracking links (channels.links)
         self.prefix = prefix  # "[@handle] " for a manager who serves several influencers
         self.tenant_id = tenant_id
         self.phone = phone
@@ -123,6 +127,9 @@ class WhatsAppOutput(OutputChannel):
     def send_reply(self, message: InboundMessage, result: TurnResult) -> None:
         """Send the reply (split when longer than one WhatsApp message)."""
         language = result.language or ("he" if is_hebrew(message.text or "") else self.language)
+        if self.track is not None and result.cards:
+            tracked, cards = self.track(result.reply or "", list(result.cards), conversation_id=result.conversation_id)
+            result = dataclasses.replace(result, reply=tracked, cards=cards)
         text = reply_text(message, result, language)
         text = self.prefix + text if text.strip() else text
         for n, piece in enumerate(split_body(text)):
@@ -350,8 +357,11 @@ class TwilioWhatsAppChannel(InputChannel):
             document=document_of(self.settings, media) if job.get("role") == "owner" and media else None,
         )
         language = (tenant.languages or ["he"])[0]
+        base = public_base(self.settings)
+        track = functools.partial(track_reply, db, tenant_id=tenant.id, channel="whatsapp", base=base) if (
+            base and job.get("role") != "owner") else None
         output = WhatsAppOutput(sender, tenant_id=tenant.id, phone=contact.external_id, language=language,
-                                prefix=f"[@{job['for_handle']}] " if job.get("for_handle") else "")
+                                prefix=f"[@{job['for_handle']}] " if job.get("for_handle") else "", track=track)
         return on_message(message, output)
 
 

@@ -498,3 +498,16 @@ class BrandNote(TenantOwned, Base):
     due_date: Mapped[dt.date | None] = mapped_column(Date)  # "they will pay by Dec 10"
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class TrackingLink(TenantOwned, Base):
+    """A short link to a shop, per coupon and channel (issue 13): /l/{slug} redirects and counts the click."""
+
+    __tablename__ = "tracking_links"
+    __table_args__ = (UniqueConstraint("tenant_id", "coupon_id", "channel", "target", name="uq_tracking_link"),)
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    slug: Mapped[str] = mapped_column(String(32), unique=True)
+    coupon_id: Mapped[int | None] = mapped_column(ForeignKey("coupons.id", ondelete="CASCADE"))
+    channel: Mapped[str] = mapped_column(String(20))
+    target: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -34,6 +34,7 @@ from store.models import (
     Survey,
     Task,
     Tenant,
+    TrackingLink,
     utcnow,
 )
 
@@ -62,6 +63,7 @@ __all__ = [
     "Persona",
     "Post",
     "BrandNote",
+    "TrackingLink",
     "ScheduledJob",
     "SupportIssue",
     "Survey",

@@ -47,8 +47,24 @@ def _ratio(numerator: Decimal | int, denominator: int, places: str = "0.01") -> 
     return (Decimal(numerator) / Decimal(denominator)).quantize(Decimal(places), ROUND_HALF_UP)
 
 
+ATTRIBUTION_DAYS = 14  # a redemption within this many days after a click or copy of its code is attributed
+
+
+def _attributed(events: list[CouponEvent]) -> int:
+    """Redemptions that came within the attribution window after a click or a copy of the same code."""
+    touches: dict[int, list[dt.datetime]] = {}
+    for e in events:
+        if e.kind in ("copied", "link_clicked"):
+            touches.setdefault(e.coupon_id, []).append(e.at)
+    window = dt.timedelta(days=ATTRIBUTION_DAYS)
+    return sum(1 for e in events if e.kind == "redeemed" and any(
+        e.at - window <= t <= e.at for t in touches.get(e.coupon_id, [])))
+
+
 def coupon_figures(events: Iterable[CouponEvent]) -> dict:
-    """Copies, redemptions, revenue, basket, items per order, conversion, revenue per copy, products."""
+    """The funnel (shown, clicked, copied, redeemed, redeemed after a click or copy within the attribution
+    window), revenue, basket, items per order, conversion, revenue per copy, products."""
+    events = list(events)
     kinds: Counter[str] = Counter()
     revenue, items, with_items = Decimal(0), 0, 0
     products: Counter[str] = Counter()
@@ -70,6 +86,7 @@ def coupon_figures(events: Iterable[CouponEvent]) -> dict:
         "copies": copies,
         "link_clicks": kinds["link_clicked"],
         "redemptions": redemptions,
+        "attributed_redemptions": _attributed(events),
         "revenue": jsonable(revenue.quantize(_CENT)),
         "currency": currencies.most_common(1)[0][0] if currencies else None,
         "average_basket": jsonable(_ratio(revenue, redemptions)),

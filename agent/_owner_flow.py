@@ -126,9 +126,13 @@ def _one_call(state: TurnState, ctx: Context, name: str, raw_args: dict[str, Any
 
 
 def _with_summary(calls: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """A partnership marked completed is followed by its summary (what it brought, whether to renew)."""
+    """A partnership marked completed is followed by its summary (what it brought, whether to renew), an
+    invoice marked paid by its receipt."""
     extra = [{"name": "project_summary", "args": {"partnership": c["args"]["partnership"]}} for c in calls
              if c["name"] == "update_partnership" and (c.get("args") or {}).get("status") == "completed"]
+    extra += [{"name": "receipt", "args": {"number": c["args"]["number"]}} for c in calls
+              if c["name"] == "update_invoice" and ((c.get("args") or {}).get("status") == "paid"
+                                                     or (c.get("args") or {}).get("paid_at"))]
     return calls + extra
 
 

@@ -18,6 +18,7 @@ from typing import Any
 from channels import notify
 from channels._twilio_sender import WhatsAppSender
 from channels.base import OnMessage
+from channels.documents import document_link
 from channels.lifecycle import run_lifecycle
 from channels.reminders import plan as plan_reminders
 from channels.reminders import purge_expired
@@ -173,6 +174,7 @@ def build_runtime(
         agent.services.setdefault("console_link", functools.partial(console_link_for, db, settings))
         agent.services.setdefault("export_link", functools.partial(export_link_for, db, settings))
         agent.services.setdefault("public_url", functools.partial(public_url_for, settings))
+        agent.services.setdefault("document_link", functools.partial(document_link, _public_base(settings)))
     import redis
 
     blocking = redis.Redis.from_url(db.redis_url, socket_timeout=10, socket_connect_timeout=2)

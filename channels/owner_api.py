@@ -318,6 +318,44 @@ async def partnership_summary(request: Request, ref: str = Path(min_length=1, ma
     return await run_in_threadpool(_call, request, "project_summary", {"partnership": ref})
 
 
+def _pdf(request: Request, number: str, kind: str) -> Response:
+    from channels.documents import pdf_response
+    from store.tenancy import bind
+    from tools.payment_docs import document_pdf
+
+    token = _token(request)
+    if not token:
+        return problem(401, "unauthorized", "send Authorization: Bearer <owner token>")
+    with request.app.state.db.sessions() as session:
+        tenant = tenant_store.owner_tenant_for_token(session=session, token=token)
+        if tenant is None:
+            return problem(401, "unauthorized", "this owner token is not valid")
+        bind(session, tenant.id)
+        ctx = ToolContext(session=session, tenant_id=tenant.id, handle=tenant.handle,
+                          timezone=tenant.timezone or DEFAULT_TIMEZONE, role=OWNER, channel="api", actor="api",
+                          now=_now(request))
+        language = request.query_params.get("language")
+        try:
+            data = document_pdf(ctx, number, "request" if kind == "request" else "receipt",
+                                language if language in ("he", "en") else None)
+        except ToolError as exc:
+            return problem(404 if exc.code == "not_found" else 409, exc.code or "invalid", exc.reason,
+                           field=exc.field)
+    return pdf_response(data, f"{'payment-request' if kind == 'request' else 'receipt'}-{number}.pdf")
+
+
+@router.get("/invoices/{number}/payment-request.pdf")
+async def payment_request_pdf(request: Request, number: str = Path(pattern=r"^[A-Za-z0-9/_-]{1,50}$")) -> Response:
+    """An unpaid invoice's payment request as PDF (?language=he|en; default her first language)."""
+    return await run_in_threadpool(_pdf, request, number, "request")
+
+
+@router.get("/invoices/{number}/receipt.pdf")
+async def receipt_pdf(request: Request, number: str = Path(pattern=r"^[A-Za-z0-9/_-]{1,50}$")) -> Response:
+    """A paid invoice's receipt as PDF."""
+    return await run_in_threadpool(_pdf, request, number, "receipt")
+
+
 @router.get("/top-products")
 async def top_products(request: Request) -> JSONResponse:
     """What sells best: ?code= or ?partnership=, ?period=, ?limit=."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import logging
@@ -304,6 +305,11 @@ def run_suites(
     lent = "deliver" not in services
     if lent:
         services["deliver"] = deliveries.sender.deliver
+    lent_links = "document_link" not in services
+    if lent_links:  # payment requests and receipts link to the PDFs as the server's agent does
+        from channels.documents import document_link
+
+        services["document_link"] = functools.partial(document_link, "http://127.0.0.1:8000")
     try:
         for suite in suites:
             _run_suite(suite, result, agent=agent, db=db, tags=tags, repeat=repeat, judge=judge,
@@ -311,6 +317,8 @@ def run_suites(
     finally:
         if lent:
             services.pop("deliver", None)
+        if lent_links:
+            services.pop("document_link", None)
         deliveries.close()
     return result
 

@@ -164,10 +164,32 @@ def _summary(r: Any, data: dict[str, Any]) -> dict[str, Any]:
             "lines": lines}
 
 
+def _payment_request(r: Any, data: dict[str, Any]) -> dict[str, Any]:
+    i = data.get("invoice") or {}
+    total = money(i.get("total"), i.get("currency") or "ILS", r.lang)
+    lines = [str(data["link"])] if data.get("link") else []
+    lines.append(_t(r.lang, "טיוטה למותג, לאשר ולשלוח (ואז: \"סמני את {n} כנשלחה\"):",
+                    "A draft for the brand to approve and send (then: \"mark {n} sent\"):").format(n=i.get("number")))
+    lines.append(str(data.get("draft") or ""))
+    return {"headline": _t(r.lang, f"דרישת תשלום {i.get('number')} ל{i.get('brand')}: {total} כולל מע\"מ",
+                           f"Payment request {i.get('number')} for {i.get('brand')}: {total} incl. VAT"),
+            "lines": lines}
+
+
+def _receipt(r: Any, data: dict[str, Any]) -> dict[str, Any]:
+    i = data.get("invoice") or {}
+    total = money(i.get("total"), i.get("currency") or "ILS", r.lang)
+    return {"headline": _t(r.lang, f"קבלה על חשבונית {i.get('number')} ({i.get('brand')}, {total}) 🧾",
+                           f"The receipt for invoice {i.get('number')} ({i.get('brand')}, {total}) 🧾"),
+            "lines": [str(data["link"])] if data.get("link") else []}
+
+
 MONEY_RENDERERS: dict[str, Callable[[Any, dict[str, Any]], dict[str, Any]]] = {
     "earnings": _earnings,
     "record_redemptions": _recorded,
     "profit": _profit,
     "top_products": _top_products,
     "project_summary": _summary,
+    "payment_request": _payment_request,
+    "receipt": _receipt,
 }

@@ -58,6 +58,8 @@ VALID_ARGS = {
     "top_products": {"code": "SHIRA15"},
     "export_table": {"kind": "invoices"},
     "project_summary": {"partnership": "olivia"},
+    "payment_request": {"number": "1042"},
+    "receipt": {"number": "1041"},
     "calendar_link": {},
     "record_redemptions": {"redemptions": [{"code": "SHIRA15", "order_id": "G-1", "order_amount": 100}]},
     "set_follower_limits": {"quiet_from": 22},

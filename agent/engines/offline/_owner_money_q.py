@@ -11,9 +11,27 @@ from agent.engines.offline._owner_message import Message
 from agent.engines.offline._owner_rules import OwnerCommand, _command
 from agent.engines.offline.vocabulary import load, regex
 
-__all__ = ["earnings_command", "profit_command"]
+__all__ = ["earnings_command", "profit_command", "document_command"]
+
+_NUMBER = re.compile(r"(?<![\d.,/:\w])(\d{2,10})(?![\d.,/:\w%])")
 
 _FILE = "owner_money"
+
+
+def document_command(msg: Message) -> OwnerCommand | None:
+    """A payment request or a receipt for an invoice ("send the payment request for 4102 to Stride")."""
+    low = msg.low
+    tool = ("payment_request" if regex(_FILE, "PAYMENT_REQUEST").search(low)
+            else "receipt" if regex(_FILE, "RECEIPT").search(low) else None)
+    if tool is None:
+        return None
+    found = msg.invoice_no.group(1) if msg.invoice_no else None
+    if found is None:
+        bare = _NUMBER.search(low)
+        found = bare.group(1) if bare else None
+    if found is None:
+        return _command(msg, tool, {}, [("number", "number", ())])
+    return _command(msg, tool, {"number": found, "language": msg.lang}, confidence=0.9)
 
 
 def profit_command(msg: Message) -> OwnerCommand | None:

@@ -22,7 +22,7 @@ from agent.engines.offline._owner_money import (
     _create_partnership,
     _invoice,
 )
-from agent.engines.offline._owner_money_q import earnings_command, profit_command
+from agent.engines.offline._owner_money_q import document_command, earnings_command, profit_command
 from agent.engines.offline._owner_notes import notes_command
 from agent.engines.offline._owner_notify import notify_command
 from agent.engines.offline._owner_rules import (
@@ -279,6 +279,7 @@ RULES: tuple[Callable[[Message], OwnerCommand | None], ...] = (
     inbox_command,
     team_command,
     notify_command,
+    document_command,
     profit_command,
     earnings_command,
     notes_command,

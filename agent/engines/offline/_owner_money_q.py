@@ -9,6 +9,7 @@ from typing import Any
 
 from agent.engines.offline._owner_message import Message
 from agent.engines.offline._owner_rules import OwnerCommand, _command
+from agent.engines.offline._owner_words import TASK_WORD
 from agent.engines.offline.vocabulary import load, regex
 
 __all__ = ["earnings_command", "profit_command", "document_command"]
@@ -21,6 +22,8 @@ _FILE = "owner_money"
 def document_command(msg: Message) -> OwnerCommand | None:
     """A payment request or a receipt for an invoice ("send the payment request for 4102 to Stride")."""
     low = msg.low
+    if msg.has(TASK_WORD):  # "add a task: send Stride the payment request" stays a task
+        return None
     tool = ("payment_request" if regex(_FILE, "PAYMENT_REQUEST").search(low)
             else "receipt" if regex(_FILE, "RECEIPT").search(low) else None)
     if tool is None:
@@ -37,6 +40,8 @@ def document_command(msg: Message) -> OwnerCommand | None:
 def profit_command(msg: Message) -> OwnerCommand | None:
     """A profit question (a brand's, or every one's) or what sells best with a code or brand, or None."""
     low = msg.low
+    if msg.has(TASK_WORD):  # "add task prepare the KitchenPro summary": a task about one, not the question
+        return None
     brand = msg.brand()[0]
     if brand and regex(_FILE, "SUMMARY").search(low):
         return _command(msg, "project_summary", {"partnership": brand}, confidence=0.9)

@@ -35,7 +35,8 @@ def test_mark_paid_asks_first_and_runs_on_yes(shira, make_agent):
     assert _invoice_status(shira) == "sent"
 
     done = owner(agent, "yes", conversation_id=asked.conversation_id)
-    assert done.tools == ["update_invoice"] and done.tool_results[0]["ok"]
+    # marking paid is followed by the receipt (issue 13): the change, then the document, both fine
+    assert done.tools == ["update_invoice", "receipt"] and all(r["ok"] for r in done.tool_results)
     assert done.trace["decision"]["note"] == "confirmed"
     assert _invoice_status(shira) == "paid"
     audit = rows(shira, "select action, resource from audit_log")
@@ -47,7 +48,7 @@ def test_every_form_of_yes_confirms(shira, make_agent, answer):
     agent = make_agent(shira, engine=_owner_engine())
     asked = owner(agent, "mark invoice 1042 paid")
     done = owner(agent, answer, conversation_id=asked.conversation_id)
-    assert done.tools == ["update_invoice"]
+    assert done.tools == ["update_invoice", "receipt"]
     assert _invoice_status(shira) == "paid"
 
 

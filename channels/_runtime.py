@@ -22,6 +22,7 @@ from channels.documents import document_link
 from channels.lifecycle import run_lifecycle
 from channels.reminders import plan as plan_reminders
 from channels.reminders import purge_expired
+from channels.reports import report_link
 from channels.scheduler import run_due as run_scheduled
 from channels.settings import TwilioSettings, get_twilio_settings, get_web_settings
 from channels.turns import TurnRunner
@@ -175,6 +176,7 @@ def build_runtime(
         agent.services.setdefault("export_link", functools.partial(export_link_for, db, settings))
         agent.services.setdefault("public_url", functools.partial(public_url_for, settings))
         agent.services.setdefault("document_link", functools.partial(document_link, _public_base(settings)))
+        agent.services.setdefault("report_link", functools.partial(report_link, _public_base(settings)))
     import redis
 
     blocking = redis.Redis.from_url(db.redis_url, socket_timeout=10, socket_connect_timeout=2)

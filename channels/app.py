@@ -99,11 +99,13 @@ def create_app(
         from channels.console import router as console_router
         from channels.documents import router as documents_router
         from channels.links import router as links_router
+        from channels.reports import router as reports_router
         from channels.shops import router as shops_router
 
         app.include_router(shops_router)
         app.include_router(links_router)
         app.include_router(documents_router)
+        app.include_router(reports_router)
         app.include_router(calendar_router)
         app.include_router(console_router)
 

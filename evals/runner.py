@@ -308,8 +308,10 @@ def run_suites(
     lent_links = "document_link" not in services
     if lent_links:  # payment requests and receipts link to the PDFs as the server's agent does
         from channels.documents import document_link
+        from channels.reports import report_link
 
         services["document_link"] = functools.partial(document_link, "http://127.0.0.1:8000")
+        services["report_link"] = functools.partial(report_link, "http://127.0.0.1:8000")
     try:
         for suite in suites:
             _run_suite(suite, result, agent=agent, db=db, tags=tags, repeat=repeat, judge=judge,
@@ -319,6 +321,7 @@ def run_suites(
             services.pop("deliver", None)
         if lent_links:
             services.pop("document_link", None)
+            services.pop("report_link", None)
         deliveries.close()
     return result
 

@@ -184,6 +184,23 @@ def _receipt(r: Any, data: dict[str, Any]) -> dict[str, Any]:
             "lines": [str(data["link"])] if data.get("link") else []}
 
 
+def _report(r: Any, data: dict[str, Any]) -> dict[str, Any]:
+    f = data.get("funnel") or {}
+    lines = [str(data["link"])] if data.get("link") else []
+    lines.append(_t(r.lang, f"{f.get('shown', 0)} הוצגו → {f.get('link_clicks', 0)} קליקים → {f.get('copies', 0)} "
+                            f"העתקות → {f.get('redemptions', 0)} מימושים",
+                    f"{f.get('shown', 0)} shown → {f.get('link_clicks', 0)} clicks → {f.get('copies', 0)} copies → "
+                    f"{f.get('redemptions', 0)} redemptions"))
+    last = (data.get("earnings") or [{}])[-1]
+    if last:
+        lines.append(_t(r.lang, f"נכנסו {money(last.get('paid', 0), data.get('currency') or 'ILS', r.lang)} + עמלות "
+                                f"{money(last.get('commissions', 0), data.get('currency') or 'ILS', r.lang)}",
+                        f"paid in {money(last.get('paid', 0), data.get('currency') or 'ILS', r.lang)} + commissions "
+                        f"{money(last.get('commissions', 0), data.get('currency') or 'ILS', r.lang)}"))
+    return {"headline": _t(r.lang, f"הדוח של {data.get('month')} עם הגרפים 📊", f"Your report for {data.get('month')}"
+                                                                             f", with charts 📊"), "lines": lines}
+
+
 MONEY_RENDERERS: dict[str, Callable[[Any, dict[str, Any]], dict[str, Any]]] = {
     "earnings": _earnings,
     "record_redemptions": _recorded,
@@ -192,4 +209,5 @@ MONEY_RENDERERS: dict[str, Callable[[Any, dict[str, Any]], dict[str, Any]]] = {
     "project_summary": _summary,
     "payment_request": _payment_request,
     "receipt": _receipt,
+    "monthly_report": _report,
 }

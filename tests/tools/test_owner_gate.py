@@ -60,6 +60,7 @@ VALID_ARGS = {
     "project_summary": {"partnership": "olivia"},
     "payment_request": {"number": "1042"},
     "receipt": {"number": "1041"},
+    "monthly_report": {},
     "calendar_link": {},
     "record_redemptions": {"redemptions": [{"code": "SHIRA15", "order_id": "G-1", "order_amount": 100}]},
     "set_follower_limits": {"quiet_from": 22},

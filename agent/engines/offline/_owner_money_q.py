@@ -24,6 +24,8 @@ def document_command(msg: Message) -> OwnerCommand | None:
     low = msg.low
     if msg.has(TASK_WORD):  # "add a task: send Stride the payment request" stays a task
         return None
+    if regex(_FILE, "REPORT").search(low) and not msg.brand()[0] and not msg.codes:
+        return _command(msg, "monthly_report", {**_month_named(low), "language": msg.lang}, confidence=0.9)
     tool = ("payment_request" if regex(_FILE, "PAYMENT_REQUEST").search(low)
             else "receipt" if regex(_FILE, "RECEIPT").search(low) else None)
     if tool is None:
@@ -51,6 +53,13 @@ def profit_command(msg: Message) -> OwnerCommand | None:
     if regex(_FILE, "PROFIT").search(low):
         return _command(msg, "profit", {"partnership": brand} if brand else {}, confidence=0.9)
     return None
+
+
+def _month_named(low: str) -> dict[str, Any]:
+    months = load(_FILE)["MONTHS"]
+    named = next((int(n) for word, n in months.items()
+                  if re.search(rf"(?:^|[\s,.?!]|ב|ל){re.escape(str(word))}(?=$|[\s,.?!])", low)), None)
+    return {"month": named} if named else {}
 
 
 def earnings_command(msg: Message) -> OwnerCommand | None:

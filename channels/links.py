@@ -22,7 +22,9 @@ from starlette.concurrency import run_in_threadpool
 from channels._sealed import keyed_digest
 from channels.settings import TwilioSettings, get_web_settings
 from store import coupons as coupon_store
+from store import events as event_store
 from store import links as link_store
+from store import partnerships as partnership_store
 from store.records import utcnow
 
 __all__ = ["router", "public_base", "track_reply"]
@@ -49,15 +51,20 @@ def _signature(slug: str, conversation_id: str) -> str:
 
 def track_reply(db: Any, text: str, cards: list[dict[str, Any]], *, tenant_id: int, channel: str,
                 conversation_id: str | None, base: str | None) -> tuple[str, list[dict[str, Any]]]:
-    """The reply and its cards with each coupon's shop link replaced by its tracking link."""
-    urls = {(str(c["url"]), int(c["coupon_id"])) for c in cards if c.get("url") and c.get("coupon_id")}
-    if not base or not urls:
+    """The reply and its cards with each coupon's shop link, and each brand link in the text, replaced by
+    its tracking link."""
+    if not base or "http" not in text + "".join(str(c.get("url") or "") for c in cards):
         return text, cards
+    urls: dict[str, tuple[int | None, int | None]] = {
+        str(c["url"]): (int(c["coupon_id"]), None) for c in cards if c.get("url") and c.get("coupon_id")}
     short: dict[str, str] = {}
     with db.session(tenant_id=tenant_id) as session:
-        for url, coupon_id in sorted(urls, key=lambda u: -len(u[0])):
+        for p in partnership_store.list_partnerships(session=session, tenant_id=tenant_id):
+            if p.link and p.link in text and p.link not in urls:
+                urls[p.link] = (None, p.id)
+        for url, (coupon_id, partnership_id) in sorted(urls.items(), key=lambda u: -len(u[0])):
             row = link_store.link_for(session=session, tenant_id=tenant_id, coupon_id=coupon_id, channel=channel,
-                                      target=url, at=utcnow())
+                                      target=url, at=utcnow(), partnership_id=partnership_id)
             ref = f"?c={conversation_id}.{_signature(row.slug, conversation_id)}" if conversation_id else ""
             short[url] = f"{base}/l/{row.slug}{ref}"
     for url, tracked in short.items():
@@ -81,6 +88,7 @@ def _follow(request: Request, slug: str, count: bool) -> Response:
         if link is None:
             return _GONE
         tenant_id, coupon_id, target = link.tenant_id, link.coupon_id, link.target
+        partnership_id, link_channel = link.partnership_id, link.channel
     conversation = None
     ref = request.query_params.get("c") or ""
     if "." in ref:
@@ -93,6 +101,11 @@ def _follow(request: Request, slug: str, count: bool) -> Response:
             coupon_store.record_events(session=session, tenant_id=tenant_id, coupon_ids=[coupon.id],
                                        kind="link_clicked", conversation_id=conversation, contact_id=None,
                                        at=utcnow())
+        if count and coupon is None and partnership_id is not None:  # a brand's own link: an event of its own
+            partner = partnership_store.get(session=session, tenant_id=tenant_id, partnership_id=partnership_id)
+            event_store.record(session=session, tenant_id=tenant_id, kind="link_clicked", at=utcnow(),
+                               payload={"partnership": partner.ref if partner else None, "channel": link_channel,
+                                        "conversation": conversation})
         code = coupon.code if coupon is not None else None
     return RedirectResponse(_with_code(target, code), status_code=302,
                             headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})

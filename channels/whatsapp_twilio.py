@@ -127,7 +127,7 @@ class WhatsAppOutput(OutputChannel):
     def send_reply(self, message: InboundMessage, result: TurnResult) -> None:
         """Send the reply (split when longer than one WhatsApp message)."""
         language = result.language or ("he" if is_hebrew(message.text or "") else self.language)
-        if self.track is not None and result.cards:
+        if self.track is not None and "http" in (result.reply or "") + str(result.cards or ""):
             tracked, cards = self.track(result.reply or "", list(result.cards), conversation_id=result.conversation_id)
             result = dataclasses.replace(result, reply=tracked, cards=cards)
         text = reply_text(message, result, language)

@@ -15,8 +15,9 @@ __all__ = ["link_for", "by_slug"]
 
 
 def link_for(*, session: Session, tenant_id: int, coupon_id: int | None, channel: str, target: str,
-             at: dt.datetime) -> TrackingLink:
-    """The stable link of this coupon and channel to this target (made once; 96 random bits)."""
+             at: dt.datetime, partnership_id: int | None = None) -> TrackingLink:
+    """The stable link of this coupon (or partnership) and channel to this target (made once; 96 random
+    bits)."""
     query = select(TrackingLink).where(TrackingLink.tenant_id == tenant_id, TrackingLink.channel == channel,
                                        TrackingLink.target == target)
     query = query.where(TrackingLink.coupon_id.is_(None) if coupon_id is None else TrackingLink.coupon_id == coupon_id)
@@ -24,9 +25,9 @@ def link_for(*, session: Session, tenant_id: int, coupon_id: int | None, channel
     if found is not None:
         return found
     session.execute(insert(TrackingLink).values(
-        tenant_id=tenant_id, slug=secrets.token_urlsafe(12), coupon_id=coupon_id, channel=channel, target=target,
-        created_at=at).on_conflict_do_nothing(constraint="uq_tracking_link"))
-    return session.scalars(query).one()
+        tenant_id=tenant_id, slug=secrets.token_urlsafe(12), coupon_id=coupon_id, partnership_id=partnership_id,
+        channel=channel, target=target, created_at=at).on_conflict_do_nothing(constraint="uq_tracking_link"))
+    return session.scalars(query.order_by(TrackingLink.id)).first()  # type: ignore[return-value]
 
 
 def by_slug(*, session: Session, slug: str) -> TrackingLink | None:

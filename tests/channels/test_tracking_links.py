@@ -64,3 +64,25 @@ def test_a_shopify_store_gets_the_code_in_the_url():
     assert _with_code("https://lumi.myshopify.com/products/mask?size=2", "MAYA15") == (
         "https://lumi.myshopify.com/discount/MAYA15?redirect=%2Fproducts%2Fmask%3Fsize%3D2")
     assert _with_code("https://shop.example/p", "MAYA15") == "https://shop.example/p"
+
+
+def test_a_brands_own_link_in_a_reply_is_tracked_as_an_event(client, demo_db):
+    from channels.links import track_reply
+    from store.models import Event
+
+    with demo_db.admin_session() as s:
+        from store.models import Tenant
+
+        tenant_id = s.scalar(select(Tenant.id).where(Tenant.handle == "maya.glow"))
+    text = "Velora's shop: https://velora-skin.example/shop?ref=maya.glow 💜"
+    tracked, _ = track_reply(demo_db, text, [], tenant_id=tenant_id, channel="whatsapp", conversation_id=None,
+                             base="https://bot.example.test")
+    slug = re.search(r"/l/([A-Za-z0-9_-]+)", tracked).group(1)
+    assert "velora-skin.example" not in tracked and tracked.endswith(" 💜")
+    tap = client.get(f"/l/{slug}", headers={"User-Agent": "Mozilla/5.0"}, follow_redirects=False)
+    assert tap.headers["location"] == "https://velora-skin.example/shop?ref=maya.glow"
+    with demo_db.admin_session() as s:
+        events = [e.payload for e in s.scalars(select(Event).where(Event.kind == "link_clicked"))]
+    assert events == [{"partnership": "velora", "channel": "whatsapp", "conversation": None}]
+    assert track_reply(demo_db, text, [], tenant_id=tenant_id, channel="whatsapp", conversation_id=None,
+                       base=None)[0] == text  # no public address configured: links are left as they are

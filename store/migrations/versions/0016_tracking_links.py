@@ -25,6 +25,8 @@ def upgrade() -> None:
                   index=True),
         sa.Column("slug", sa.String(32), nullable=False, unique=True),
         sa.Column("coupon_id", sa.Integer(), sa.ForeignKey("coupons.id", ondelete="CASCADE"), nullable=True),
+        sa.Column("partnership_id", sa.Integer(), sa.ForeignKey("partnerships.id", ondelete="CASCADE"),
+                  nullable=True),
         sa.Column("channel", sa.String(20), nullable=False),
         sa.Column("target", sa.Text(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),

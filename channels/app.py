@@ -95,6 +95,9 @@ def create_app(
             raise
     else:
         app.include_router(owner_api.router)
+        from channels.owner_money_api import router as owner_money_router
+
+        app.include_router(owner_money_router)
         from channels.calendar_feed import router as calendar_router
         from channels.console import router as console_router
         from channels.documents import router as documents_router

@@ -234,6 +234,7 @@ def describe_machine(database_url: str | None = None) -> dict[str, Any]:
 def _fresh_database(log: Callable[[str], None]) -> Any:
     from sqlalchemy import text
 
+    import store.models_brands  # noqa: F401  (its tables belong to the metadata)
     from evals.sandbox import open_eval_database
     from knowledge.bundles import import_bundle_file
     from store.bootstrap import open_database

@@ -74,6 +74,7 @@ def _summary(values_ms: list[float]) -> dict[str, float]:
 def _prepare_database(log: Callable[[str], None]) -> Any:
     from sqlalchemy import text
 
+    import store.models_brands  # noqa: F401  (its tables belong to the metadata)
     from channels.demo import load_demo
     from evals.sandbox import open_eval_database
     from store.bootstrap import open_database

@@ -11,6 +11,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 
 from store import models as m
+from store.models_brands import BrandNote
 
 __all__ = ["RESOURCE_MODELS", "check_where_keys", "count_rows"]
 
@@ -29,7 +30,7 @@ RESOURCE_MODELS: dict[str, type[m.Base]] = {
     "outbound_messages": m.OutboundMessage,
     "scheduled_jobs": m.ScheduledJob,
     "surveys": m.Survey,
-    "brand_notes": m.BrandNote,
+    "brand_notes": BrandNote,
 }
 
 # Names from the bundle format that map onto our columns.

@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from store.models import BrandNote
+from store.models_brands import BrandNote
 
 __all__ = ["add", "list_notes", "close"]
 

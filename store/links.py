@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
-from store.models import TrackingLink
+from store.models_brands import TrackingLink
 
 __all__ = ["link_for", "by_slug"]
 

@@ -16,7 +16,6 @@ from store.models import (
     TASK_PRIORITIES,
     TASK_STATUSES,
     TASK_TYPES,
-    BrandNote,
     Contact,
     Conversation,
     Coupon,
@@ -34,9 +33,9 @@ from store.models import (
     Survey,
     Task,
     Tenant,
-    TrackingLink,
     utcnow,
 )
+from store.models_brands import BrandNote, TrackingLink
 
 __all__ = [
     "COUPON_EVENT_KINDS",

@@ -8,7 +8,8 @@ import datetime as dt
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from store.models import BrandNote, Coupon, CouponEvent, Invoice, Partnership, SupportIssue, Survey, Task
+from store.models import Coupon, CouponEvent, Invoice, Partnership, SupportIssue, Survey, Task
+from store.models_brands import BrandNote
 
 __all__ = ["open_tasks_due", "unpaid_invoices_due", "open_proposals", "partnerships_dated", "open_issues_since",
            "partnership_results", "OPEN_TASK", "UNPAID", "PROPOSAL", "STARTING", "ENDING"]

@@ -7,6 +7,7 @@ def truncate_all(db) -> None:
     """Every table emptied, identities restarted, Redis flushed."""
     from sqlalchemy import text
 
+    import store.models_brands  # noqa: F401  (its tables belong to the metadata)
     from store.models import Base
 
     names = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)

@@ -5,6 +5,7 @@ from sqlalchemy import create_engine, pool
 
 import pgvector.sqlalchemy  # noqa: F401  (registers the vector type for autogenerate)
 from store.models import Base
+import store.models_brands  # noqa: F401  (its tables belong to the metadata)
 
 config = context.config
 target_metadata = Base.metadata

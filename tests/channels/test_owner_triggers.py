@@ -14,7 +14,6 @@ from sqlalchemy import select, update
 from channels import reminders, scheduler
 from store import rules as rule_store
 from store.models import (
-    BrandNote,
     Coupon,
     CouponEvent,
     Invoice,
@@ -24,6 +23,7 @@ from store.models import (
     Task,
     Tenant,
 )
+from store.models_brands import BrandNote
 
 TODAY = dt.date(2026, 11, 23)  # NOW is Monday 10:00 in Jerusalem
 

@@ -12,7 +12,8 @@ from channel_support import post_signed, webhook_params
 from sqlalchemy import func, select
 
 from channels.links import _with_code
-from store.models import Conversation, CouponEvent, TrackingLink
+from store.models import Conversation, CouponEvent
+from store.models_brands import TrackingLink
 
 LINK = re.compile(r"https://bot\.example\.test/l/([A-Za-z0-9_-]+)\?c=([^\s]+)")
 

@@ -8,6 +8,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from channels.owner_api import router
+from channels.owner_money_api import router as money_router
 from store import owners as owner_store
 
 
@@ -20,6 +21,7 @@ def api(db):
         }
     app = FastAPI()
     app.include_router(router)
+    app.include_router(money_router)
     app.state.db = db
     client = TestClient(app)
 

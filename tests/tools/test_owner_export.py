@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from channels.owner_api import router
+from channels.owner_money_api import router as money_router
 from store import owners as owner_store
 from store.models import Partnership
 
@@ -29,6 +30,7 @@ def api(db):
         token = owner_store.create_token(session=s, tenant_id=ids["shira"], label="api")
     app = FastAPI()
     app.include_router(router)
+    app.include_router(money_router)
     app.state.db = db
     client = TestClient(app)
     client.headers["Authorization"] = f"Bearer {token}"

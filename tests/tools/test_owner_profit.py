@@ -72,6 +72,7 @@ def test_the_owner_api_answers_profit_and_top_products_for_her_only(db):
     from fastapi.testclient import TestClient
 
     from channels.owner_api import router
+    from channels.owner_money_api import router as money_router
     from store import owners as owner_store
 
     ids = build(db)
@@ -79,6 +80,7 @@ def test_the_owner_api_answers_profit_and_top_products_for_her_only(db):
         token = owner_store.create_token(session=s, tenant_id=ids["shira"], label="api")
     app = FastAPI()
     app.include_router(router)
+    app.include_router(money_router)
     app.state.db = db
     client = TestClient(app)
     auth = {"Authorization": f"Bearer {token}"}

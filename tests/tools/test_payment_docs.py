@@ -15,6 +15,7 @@ from pypdf import PdfReader
 from channels.documents import document_link
 from channels.documents import router as documents_router
 from channels.owner_api import router
+from channels.owner_money_api import router as money_router
 from store import owners as owner_store
 from tools._pdf import _shown
 
@@ -30,6 +31,7 @@ def api(db):
         tokens = {name: owner_store.create_token(session=s, tenant_id=tid, label="api") for name, tid in ids.items()}
     app = FastAPI()
     app.include_router(router)
+    app.include_router(money_router)
     app.include_router(documents_router)
     app.state.db = db
     client = TestClient(app)

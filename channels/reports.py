@@ -5,7 +5,6 @@ made from the database when opened."""
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -15,16 +14,13 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.concurrency import run_in_threadpool
 
 from channels._charts import earnings_svg, funnel_svg
-from channels._sealed import Unsealable, seal, unseal
-from store import tenants as tenant_store
-from store.records import DEFAULT_TIMEZONE, utcnow
-from tools.registry import OWNER, ToolContext, ToolError
+from channels._owner_links import opened, owner_context, sealed_link
+from tools.registry import ToolError
 from tools.report import report_data
 
 __all__ = ["router", "report_link"]
 
 router = APIRouter(tags=["reports"])
-LIFETIME = dt.timedelta(days=30)
 _ENV = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"), autoescape=select_autoescape())
 _GONE = HTMLResponse("<!doctype html><meta charset=utf-8><title>Report</title><p>This link is not valid any "
                      "more. Ask for a new one.</p>", status_code=404)
@@ -43,8 +39,7 @@ _WORDS: dict[str, dict[str, Any]] = {
 
 def report_link(base: str, *, tenant_id: int, year: int, month: int, language: str | None = None) -> str:
     """A link to a month's report (the `report_link` service)."""
-    expires = int((utcnow() + LIFETIME).timestamp())
-    return f"{base.rstrip('/')}/reports/{seal({'t': tenant_id, 'y': year, 'm': month, 'l': language, 'e': expires})}"
+    return sealed_link(base, "reports", {"t": tenant_id, "y": year, "m": month, "l": language})
 
 
 def render_report(data: dict[str, Any], *, handle: str, lang: str) -> str:
@@ -64,31 +59,22 @@ def render_report(data: dict[str, Any], *, handle: str, lang: str) -> str:
 
 
 def _open(db: Any, token: str) -> Response:
-    try:
-        ref = unseal(token)
-    except Unsealable:
+    ref = opened(token)
+    if ref is None:
         return _GONE
-    if int(ref.get("e") or 0) < utcnow().timestamp():
-        return _GONE
-    with db.session(tenant_id=int(ref["t"])) as session:
-        tenant = tenant_store.get(session=session, tenant_id=int(ref["t"]))
-        if tenant is None:
+    with owner_context(db, ref["t"], "report-link") as ctx:
+        if ctx is None:
             return _GONE
-        ctx = ToolContext(session=session, tenant_id=tenant.id, handle=tenant.handle,
-                          timezone=tenant.timezone or DEFAULT_TIMEZONE, role=OWNER, channel="web",
-                          actor="report-link", now=utcnow())
         try:
             data = report_data(ctx, int(ref["m"]), int(ref["y"]))
         except ToolError:
             return _GONE
-        lang = ref.get("l") if ref.get("l") in ("he", "en") else ((tenant.languages or ["he"])[0])
-        html = render_report(data, handle=tenant.handle, lang=lang if lang in ("he", "en") else "en")
+        lang = ref.get("l") if ref.get("l") in ("he", "en") else (ctx.languages or ("he",))[0]
+        html = render_report(data, handle=ctx.handle, lang=lang if lang in ("he", "en") else "en")
     return HTMLResponse(html, headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})
 
 
 @router.get("/reports/{token}", include_in_schema=False)
 async def open_report(request: Request, token: str) -> Response:
     """The report page a sealed link names."""
-    if len(token) > 600:
-        return _GONE
     return await run_in_threadpool(_open, request.app.state.db, token)

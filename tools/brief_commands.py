@@ -20,11 +20,8 @@ def brief_import(
 ) -> None:
     """Read a brief, show the proposal, and create the partnership and its tasks when confirmed."""
     from knowledge.briefs.files import MAX_BYTES, BriefFileError, text_of
-    from store import tenants as tenant_store
-    from store.bootstrap import open_database
-    from store.records import DEFAULT_TIMEZONE, utcnow
     from tools import REGISTRY
-    from tools.registry import OWNER, ToolContext
+    from tools._cli import owner_context
 
     if file.stat().st_size > MAX_BYTES:
         typer.echo(f"error: file: briefs up to {MAX_BYTES // (1024 * 1024)} MB are read", err=True)
@@ -34,15 +31,7 @@ def brief_import(
     except BriefFileError as exc:
         typer.echo(f"error: file: {exc.reason}", err=True)
         raise typer.Exit(2) from None
-    db = open_database()
-    with db.admin_session() as session:
-        tenant = tenant_store.get_by_handle(session=session, handle=handle.lstrip("@"))
-        if tenant is None:
-            typer.echo(f"error: no influencer @{handle.lstrip('@')}", err=True)
-            raise typer.Exit(2)
-        ctx = ToolContext(session=session, tenant_id=tenant.id, handle=tenant.handle,
-                          timezone=tenant.timezone or DEFAULT_TIMEZONE, role=OWNER, channel="cli",
-                          actor="cli:brief-import", now=utcnow())
+    with owner_context(handle, "cli:brief-import") as ctx:
         read = REGISTRY.run("read_brief", {"text": text}, ctx)
         if not read.ok:
             typer.echo(f"error: {(read.error or {}).get('field') or 'brief'}: {(read.error or {}).get('reason')}",
@@ -57,7 +46,7 @@ def brief_import(
             typer.echo(f"error: {(made.error or {}).get('field') or 'brief'}: {(made.error or {}).get('reason')}",
                        err=True)
             raise typer.Exit(1)
-        session.commit()
+        ctx.session.commit()
     p = made.data["partnership"]
     typer.echo(f"{'created' if made.data['created'] else 'updated'} {p['brand']} ({p['status']}, ref {p['ref']}) "
                f"with {len(made.data['tasks'])} tasks")

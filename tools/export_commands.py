@@ -37,21 +37,10 @@ def export_cmd(
     out: Path | None = typer.Option(None, "--out", help="Write here (default: standard output)"),
 ) -> None:
     """Her partnerships (with deal terms and profit), coupons (with figures) or invoices, as CSV."""
-    from store import tenants as tenant_store
-    from store.bootstrap import open_database
-    from store.records import DEFAULT_TIMEZONE, utcnow
     from tools import REGISTRY
-    from tools.registry import OWNER, ToolContext
+    from tools._cli import owner_context
 
-    db = open_database()
-    with db.admin_session() as session:
-        tenant = tenant_store.get_by_handle(session=session, handle=handle.lstrip("@"))
-        if tenant is None:
-            typer.echo(f"error: no influencer @{handle.lstrip('@')}", err=True)
-            raise typer.Exit(2)
-        ctx = ToolContext(session=session, tenant_id=tenant.id, handle=tenant.handle,
-                          timezone=tenant.timezone or DEFAULT_TIMEZONE, role=OWNER, channel="cli",
-                          actor="cli:export", now=utcnow())
+    with owner_context(handle, "cli:export") as ctx:
         result = REGISTRY.run("export_table", {"kind": kind}, ctx)
     if not result.ok:
         typer.echo(f"error: {(result.error or {}).get('field') or 'kind'}: {(result.error or {}).get('reason')}",

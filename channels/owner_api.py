@@ -82,15 +82,23 @@ def _call(
     exists: tuple[str, str] | None = None,
 ) -> JSONResponse:
     """Authenticate the bearer token, then run one owner tool for its tenant; problems otherwise."""
+    with request.app.state.db.sessions() as session:
+        found = authenticated(request, session)
+        if isinstance(found, JSONResponse):
+            return found
+        tenant, actor = found
+        return run_owner_tool(request, session, tenant, actor, tool, args, confirm=confirm, exists=exists)
+
+
+def authenticated(request: Request, session: Any) -> tuple[Tenant, str] | JSONResponse:
+    """The tenant of the request's owner token and the actor to audit, or the 401 to answer."""
     token = _token(request)
     if not token:
         return problem(401, "unauthorized", "send Authorization: Bearer <owner token>")
-    with request.app.state.db.sessions() as session:
-        tenant = tenant_store.owner_tenant_for_token(session=session, token=token)
-        if tenant is None:
-            return problem(401, "unauthorized", "this owner token is not valid")
-        actor = "token:" + hashlib.sha256(token.encode()).hexdigest()[:10]
-        return run_owner_tool(request, session, tenant, actor, tool, args, confirm=confirm, exists=exists)
+    tenant = tenant_store.owner_tenant_for_token(session=session, token=token)
+    if tenant is None:
+        return problem(401, "unauthorized", "this owner token is not valid")
+    return tenant, "token:" + hashlib.sha256(token.encode()).hexdigest()[:10]
 
 
 def run_owner_tool(

@@ -10,8 +10,7 @@ from fastapi import APIRouter, Path, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from channels.owner_api import _call, _now, _read, _token, _write, problem
-from store import tenants as tenant_store
+from channels.owner_api import _call, _now, _read, _write, authenticated, problem
 from store.records import DEFAULT_TIMEZONE
 from tools.registry import OWNER, ToolContext, ToolError
 
@@ -63,16 +62,14 @@ def _pdf(request: Request, number: str, kind: str) -> Response:
     from store.tenancy import bind
     from tools.payment_docs import document_pdf
 
-    token = _token(request)
-    if not token:
-        return problem(401, "unauthorized", "send Authorization: Bearer <owner token>")
     with request.app.state.db.sessions() as session:
-        tenant = tenant_store.owner_tenant_for_token(session=session, token=token)
-        if tenant is None:
-            return problem(401, "unauthorized", "this owner token is not valid")
+        found = authenticated(request, session)
+        if isinstance(found, JSONResponse):
+            return found
+        tenant, actor = found
         bind(session, tenant.id)
         ctx = ToolContext(session=session, tenant_id=tenant.id, handle=tenant.handle,
-                          timezone=tenant.timezone or DEFAULT_TIMEZONE, role=OWNER, channel="api", actor="api",
+                          timezone=tenant.timezone or DEFAULT_TIMEZONE, role=OWNER, channel="api", actor=actor,
                           now=_now(request))
         language = request.query_params.get("language")
         try:

@@ -7,7 +7,7 @@ import statistics
 from collections import Counter
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
@@ -161,14 +161,14 @@ def coupon_numbers(
         if not coupons:
             raise ToolError(f"there is no code {code.strip().upper()}", field="code", code="not_found")
     since, until = utc_range(first, last, ctx.timezone)
-    events = coupon_store.events(
+    events = coupon_store.event_rows(
         session=ctx.session,
         tenant_id=ctx.tenant_id,
         coupon_ids=[c.id for c in coupons],
         since=since,
         until=until,
     )
-    by_coupon: dict[int, list[CouponEvent]] = {}
+    by_coupon: dict[int, list[Any]] = {}
     for e in events:
         by_coupon.setdefault(e.coupon_id, []).append(e)
     names = partnership_names(ctx, [c.partnership_id for c in coupons])

@@ -78,3 +78,5 @@ def test_a_failing_model_leaves_the_rules_reading(shira, make_agent, fake):
     proposal = say(agent, BRIEF, **OWNER)
     assert proposal.action == "confirm" and "which brand is it for?" in proposal.reply
     assert _grove(shira) == []
+    # the outage (its 500s) put the model on its cool-down: the brief is not sent to it as well
+    assert [r for r in fake.received("structured") if _is_brief(r)] == []

@@ -68,6 +68,8 @@ class BriefReader:
         cached = self._get(key)
         if cached is not None:
             return cached
+        if not getattr(self.engine, "available", lambda: True)():  # the model is cooling down after an outage
+            return None
         try:
             parsed, _ = self.engine.structured.invoke(BriefFields, _messages(text, today))
         except Exception as exc:  # any failure: the rules' reading stands

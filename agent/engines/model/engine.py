@@ -111,6 +111,11 @@ class ModelEngine:
         self._bound: dict[tuple[str, ...], Any] = {}
         self._usage: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
 
+    def available(self) -> bool:
+        """False while the model is skipped after an outage (its cool-down)."""
+        with self._lock:
+            return self.clock() >= self._down_until
+
     # --- the Engine interface ------------------------------------------------------------------
 
     def understand(self, state: dict[str, Any], *, catalog: Any) -> dict[str, Any]:

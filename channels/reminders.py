@@ -30,6 +30,7 @@ from store import support as support_store
 from store import tasks as task_store
 from store import tenants as tenant_store
 from store.records import DEFAULT_TIMEZONE, Tenant
+from tools._owner_common import name_in
 from tools.projects import went_well
 
 __all__ = ["plan", "send", "purge_expired", "HOUR", "NotDue"]
@@ -188,14 +189,6 @@ _RESULTS = ("עד עכשיו: {copied} העתקות קוד, {redeemed} מימו�
 _CLOSE_HINT = ("לסגור: תסגרי פנייה {number}, מה נעשה", "to close: close issue {number}, what was done")
 
 
-def _name(display_name: str | None, he: bool) -> str:
-    """Her name in the message's language ("Maya Levi | מאיה לוי")."""
-    parts = [p.strip() for p in (display_name or "").split("|") if p.strip()]
-    hebrew = [p for p in parts if any("\u0590" <= ch <= "\u05ff" for ch in p)]
-    other = [p for p in parts if p not in hebrew]
-    return ((hebrew if he else other) or parts or [""])[0]
-
-
 def _subject(session: Any, tenant: Tenant, payload: dict[str, Any], he: bool) -> tuple[dict[str, Any], list[str]]:
     """The reminder's placeholders and extra lines, or NotDue when it no longer applies."""
     trigger, item_id, anchor = str(payload.get("trigger")), int(payload.get("id") or 0), str(payload.get("anchor"))
@@ -216,7 +209,7 @@ def _subject(session: Any, tenant: Tenant, payload: dict[str, Any], he: bool) ->
                                         partnership_id=invoice.partnership_id) if invoice.partnership_id else None
         if trigger == "invoice_overdue" and partner is not None:
             extra.append(_DRAFT[0 if he else 1].format(brand=partner.brand, number=invoice.number, amount=amount,
-                                                       due=due, name=_name(tenant.display_name, he)))
+                                                       due=due, name=name_in(tenant.display_name, he)))
         brand = f" · {partner.brand}" if partner is not None else ""
         return {"title": f"{invoice.number}{brand} ({amount})", "due": due}, extra
     if trigger == "issue_open":

@@ -130,3 +130,11 @@ def atomic(fn):
             return fn(ctx, args)
 
     return wrapper
+
+
+def name_in(display_name: str | None, he: bool) -> str:
+    """Her name in a message's language ("Maya Levi | מאיה לוי")."""
+    parts = [p.strip() for p in (display_name or "").split("|") if p.strip()]
+    hebrew = [p for p in parts if any("\u0590" <= ch <= "\u05ff" for ch in p)]
+    other = [p for p in parts if p not in hebrew]
+    return ((hebrew if he else other) or parts or [""])[0]

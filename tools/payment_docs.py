@@ -14,7 +14,7 @@ from pydantic import Field, field_validator
 from store import invoices as invoice_store
 from store import partnerships as partnership_store
 from store import tenants as tenant_store
-from tools._owner_common import OWNER_ONLY, OwnerArgs
+from tools._owner_common import OWNER_ONLY, OwnerArgs, name_in
 from tools._pdf import render
 from tools.registry import ToolContext, ToolError, tool
 
@@ -30,12 +30,6 @@ _WORDS = {
            "from": "From", "to": "To", "vat": "VAT", "total": "Total due", "total_paid": "Total paid",
            "for": "Collaboration", "thanks": "Thank you for the collaboration!"},
 }
-
-
-def _name(display_name: str | None, he: bool) -> str:
-    parts = [p.strip() for p in (display_name or "").split("|") if p.strip()]
-    hebrew = [p for p in parts if any("\u0590" <= ch <= "\u05ff" for ch in p)]
-    return ((hebrew if he else [p for p in parts if p not in hebrew]) or parts or [""])[0]
 
 
 def _money(amount: Decimal, currency: str) -> str:
@@ -76,9 +70,9 @@ def document_pdf(ctx: ToolContext, number: str, kind: Kind, language: str | None
     item = f"{w['for']} {f['brand']}" + (f": {', '.join(partner.deliverables[:3])}" if partner and
                                          partner.deliverables else "")
     return render({
-        "rtl": f["he"], "title": w[kind], "number": i.number, "author": _name(f["tenant"].display_name, f["he"]),
+        "rtl": f["he"], "title": w[kind], "number": i.number, "author": name_in(f["tenant"].display_name, f["he"]),
         "meta": meta, "from_label": w["from"], "to_label": w["to"],
-        "from": [_name(f["tenant"].display_name, f["he"]), f"instagram.com/{f['tenant'].handle}"],
+        "from": [name_in(f["tenant"].display_name, f["he"]), f"instagram.com/{f['tenant'].handle}"],
         "to": [f["brand"]] if f["brand"] else [],
         "items": [(item, _money(i.amount, i.currency))],
         "totals": [(f"{w['vat']} {rate}", _money(f["vat"], i.currency)),
@@ -106,7 +100,7 @@ def _link(ctx: ToolContext, number: str, kind: Kind, language: str | None) -> st
 def payment_request(ctx: ToolContext, args: DocumentArgs) -> dict:
     """An invoice's payment request as a PDF link, with a drafted message for the brand to approve and send."""
     f = _facts(ctx, args.number, "request", args.language)
-    i, name = f["invoice"], _name(f["tenant"].display_name, f["he"])
+    i, name = f["invoice"], name_in(f["tenant"].display_name, f["he"])
     total, due = _money(f["total"], i.currency), _day(i.due)
     link = _link(ctx, i.number, "request", args.language)
     draft = (f"היי צוות {f['brand']}, מצורפת דרישת תשלום {i.number} על סך {total} (כולל מע\"מ), לתשלום עד {due}"

@@ -17,7 +17,7 @@ from store import tenants as tenant_store
 from tools.invoices import DEFAULT_DUE_DAYS, DEFAULT_VAT_RATE
 from tools.registry import ToolContext
 
-__all__ = ["plan_drafts", "drafts_line"]
+__all__ = ["plan_drafts", "drafts_line", "day_label"]
 
 _CENT = Decimal("0.01")
 _MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -56,13 +56,14 @@ def plan_drafts(ctx: ToolContext, brief: Brief, *, today: dt.date) -> list[dict[
     return out
 
 
-def _day(value: dt.date, he: bool) -> str:
+def day_label(value: dt.date, he: bool) -> str:
+    """"5.12" in Hebrew, "Dec 5" in English: how the proposal writes a day."""
     return f"{value.day}.{value.month}" if he else f"{_MONTHS_EN[value.month - 1]} {value.day}"
 
 
 def drafts_line(drafts: list[dict[str, Any]], *, he: bool) -> str:
     """"invoice drafts: 2,500 ILS due Nov 23, 2,500 ILS due Feb 19" (in the brief's language)."""
-    items = [f"{d['amount']:,.0f} {d['currency']} {'עד' if he else 'due'} {_day(d['due'], he)}" for d in drafts]
+    items = [f"{d['amount']:,.0f} {d['currency']} {'עד' if he else 'due'} {day_label(d['due'], he)}" for d in drafts]
     if he:
         return ("טיוטת חשבונית: " if len(drafts) == 1 else f"{len(drafts)} טיוטות חשבונית: ") + ", ".join(items)
     return ("invoice draft: " if len(drafts) == 1 else f"{len(drafts)} invoice drafts: ") + ", ".join(items)

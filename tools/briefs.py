@@ -25,7 +25,7 @@ from knowledge.text import detect_language
 from store import partnerships as partnership_store
 from store.privacy import mask_pii
 from store.records import Partnership
-from tools._brief_invoices import drafts_line, plan_drafts
+from tools._brief_invoices import day_label, drafts_line, plan_drafts
 from tools._owner_common import OWNER_ONLY, OwnerArgs, atomic, audit
 from tools.dates import local_today
 from tools.invoices import CreateInvoiceArgs, create_invoice
@@ -37,7 +37,6 @@ __all__ = ["read_brief", "create_from_brief", "describe"]
 _KIND = {"en": {"reel": "Reel", "story": "story", "post": "post", "live": "Live", "short": "Short", "video": "video"},
          "he": {"reel": "רילס", "story": "סטורי", "post": "פוסט", "live": "לייב", "short": "שורט", "video": "סרטון"}}
 _PLATFORM = {"instagram": "Instagram", "tiktok": "TikTok", "youtube": "YouTube", "facebook": "Facebook", "ugc": "UGC"}
-_MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 class BriefArgs(OwnerArgs):
@@ -96,10 +95,6 @@ def _existing(ctx: ToolContext, brand: str | None) -> Partnership | None:
     return None
 
 
-def _day(value: dt.date, he: bool) -> str:
-    return f"{value.day}.{value.month}" if he else f"{_MONTHS_EN[value.month - 1]} {value.day}"
-
-
 def _item_label(item: dict[str, Any], he: bool) -> str:
     kind = _KIND["he" if he else "en"][item["kind"]]
     platform = _PLATFORM.get(item["platform"], item["platform"])
@@ -115,15 +110,15 @@ def describe(brief: Brief, existing: Partnership | None, *, he: bool,
     """The proposal in one sentence, in the brief's language (a brief naming no brand asks for it)."""
     parts = [brief.brand or ("מותג לא ידוע" if he else "unknown brand")]
     if brief.start or brief.end:
-        start = _day(brief.start, he) if brief.start else "?"
-        end = _day(brief.end, he) if brief.end else "?"
+        start = day_label(brief.start, he) if brief.start else "?"
+        end = day_label(brief.end, he) if brief.end else "?"
         parts.append(f"{start}–{end}")
     if brief.fee is not None:
         vat = {"plus": " + מע\"מ" if he else " + VAT", "included": " כולל מע\"מ" if he else " incl. VAT"}.get(
             brief.vat or "", "")
         parts.append(f"{brief.fee:,.0f} {brief.currency or 'ILS'}{vat}")
     for item in brief.deliverables:
-        due = "/".join(_day(d, he) for d in item["due"])
+        due = "/".join(day_label(d, he) for d in item["due"])
         parts.append(_item_label(item, he) + (f" ({'עד' if he else 'due'} {due})" if due else ""))
     if brief.signed:
         parts.append("חתום" if he else "signed")

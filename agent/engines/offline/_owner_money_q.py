@@ -69,18 +69,9 @@ def earnings_command(msg: Message) -> OwnerCommand | None:
         return None
     if msg.brand()[0]:  # "how much revenue did Olivia bring?": that brand's codes, not her earnings
         return None
-    args: dict[str, Any] = {}
-    months = load(_FILE)["MONTHS"]
-    named = next((int(n) for word, n in months.items()
-                  if re.search(rf"(?:^|[\s,.?!]|ב|ל){re.escape(str(word))}(?=$|[\s,.?!])", low)), None)
-    if named:
-        args["month"] = named
-    elif regex(_FILE, "LAST_MONTH").search(low):
-        args["period"] = "last_month"
-    elif regex(_FILE, "THIS_WEEK").search(low):
-        args["period"] = "week"
-    elif regex(_FILE, "THIS_YEAR").search(low):
-        args["period"] = "year"
-    elif regex(_FILE, "ALL_TIME").search(low):
-        args["period"] = "all"
+    args: dict[str, Any] = _month_named(low)
+    if not args:  # a named month wins; else the first period the words name
+        period = next((p for key, p in (("LAST_MONTH", "last_month"), ("THIS_WEEK", "week"), ("THIS_YEAR", "year"),
+                                        ("ALL_TIME", "all")) if regex(_FILE, key).search(low)), None)
+        args = {"period": period} if period else {}
     return _command(msg, "earnings", args, confidence=0.9)

@@ -60,8 +60,7 @@ def _window(ctx: ToolContext, period: str) -> tuple[dt.datetime | None, dt.datet
 
 
 def _coupons(ctx: ToolContext, partnership_id: int) -> list[Any]:
-    return [c for c in coupon_store.list_coupons(session=ctx.session, tenant_id=ctx.tenant_id)
-            if c.partnership_id == partnership_id]
+    return coupon_store.list_coupons(session=ctx.session, tenant_id=ctx.tenant_id, partnership_ids=[partnership_id])
 
 
 def _one(ctx: ToolContext, p: Partnership, period: str) -> dict[str, Any]:

@@ -24,7 +24,7 @@ from starlette.concurrency import run_in_threadpool
 
 from channels import _console_auth as auth
 from channels._web_data import lang_dir
-from channels.owner_api import brief_body, problem, read_body, run_owner_tool
+from channels.owner_api import brief_body, confirmed, problem, read_body, run_owner_tool
 from channels.settings import get_web_settings
 from store import inbox as inbox_store
 from store import tenants as tenant_store
@@ -257,7 +257,7 @@ async def brief(request: Request) -> JSONResponse:
     body = await brief_body(request)
     if isinstance(body, JSONResponse):
         return body
-    create = request.query_params.get("confirm", "").lower() in ("1", "true", "yes")
+    create = confirmed(request)
     return await _run(request, "create_from_brief" if create else "read_brief", body, confirm=create)
 
 

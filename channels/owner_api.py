@@ -176,7 +176,7 @@ def _query(request: Request, *names: str) -> dict[str, Any]:
     return {k: v for k, v in cleaned.items() if v != ""}
 
 
-def _confirmed(request: Request) -> bool:
+def confirmed(request: Request) -> bool:
     return request.query_params.get("confirm", "").lower() in ("1", "true", "yes")
 
 
@@ -190,7 +190,7 @@ async def _write(
         key = next(k for k in extra if k in body)
         return problem(422, "invalid", "the path names what to change; leave it out of the body", field=key)
     args = {**body, **(extra or {})}
-    return await run_in_threadpool(_call, request, tool, args, confirm=_confirmed(request), exists=exists)
+    return await run_in_threadpool(_call, request, tool, args, confirm=confirmed(request), exists=exists)
 
 
 async def _read(request: Request, tool: str, *names: str) -> JSONResponse:
@@ -351,8 +351,8 @@ async def brief(request: Request) -> JSONResponse:
     body = await brief_body(request)
     if isinstance(body, JSONResponse):
         return body
-    tool = "create_from_brief" if _confirmed(request) else "read_brief"
-    return await run_in_threadpool(_call, request, tool, body, confirm=_confirmed(request))
+    tool = "create_from_brief" if confirmed(request) else "read_brief"
+    return await run_in_threadpool(_call, request, tool, body, confirm=confirmed(request))
 
 
 @router.get("/brand-notes")
@@ -420,7 +420,7 @@ async def export_follower(request: Request, number: int = Path(ge=1, le=_MAX_ID)
 async def erase_follower(request: Request, number: int = Path(ge=1, le=_MAX_ID)) -> JSONResponse:
     """Erase the follower of conversation #number (their erasure request); needs ?confirm=true."""
     return await run_in_threadpool(_call, request, "erase_follower_data", {"number": number},
-                                   confirm=_confirmed(request))
+                                   confirm=confirmed(request))
 
 
 @router.post("/issues/{number}/close")

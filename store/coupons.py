@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from store.models import Contact, Conversation, Coupon, CouponEvent, Partnership
 
 __all__ = ["list_coupons", "get", "brand_name", "get_by_code", "active_coupons", "offerable", "create", "events",
-           "event_rows",
+           "event_rows", "scoped",
            "record_events", "record_event", "last_event_in_conversation", "redeemed_orders", "add_redemption",
            "remove_redemptions"]
 
@@ -93,6 +93,19 @@ def create(*, session: Session, tenant_id: int, fields: dict[str, Any]) -> Coupo
     return row
 
 
+def scoped(query: Any, *, tenant_id: int, coupon_ids: Sequence[int] | None, since: dt.datetime | None,
+           until: dt.datetime | None) -> Any:
+    """A query of coupon events narrowed to a tenant, some codes (None: all) and [since, until)."""
+    query = query.where(CouponEvent.tenant_id == tenant_id)
+    if coupon_ids is not None:
+        query = query.where(CouponEvent.coupon_id.in_(list(coupon_ids)))
+    if since is not None:
+        query = query.where(CouponEvent.at >= since)
+    if until is not None:
+        query = query.where(CouponEvent.at < until)
+    return query
+
+
 def events(
     *,
     session: Session,
@@ -103,13 +116,7 @@ def events(
     kinds: Sequence[str] | None = None,
 ) -> list[CouponEvent]:
     """Coupon events in [since, until), oldest first."""
-    query = select(CouponEvent).where(CouponEvent.tenant_id == tenant_id)
-    if coupon_ids is not None:
-        query = query.where(CouponEvent.coupon_id.in_(list(coupon_ids)))
-    if since is not None:
-        query = query.where(CouponEvent.at >= since)
-    if until is not None:
-        query = query.where(CouponEvent.at < until)
+    query = scoped(select(CouponEvent), tenant_id=tenant_id, coupon_ids=coupon_ids, since=since, until=until)
     if kinds:
         query = query.where(CouponEvent.kind.in_(list(kinds)))
     return list(session.scalars(query.order_by(CouponEvent.at, CouponEvent.id)))
@@ -126,15 +133,9 @@ def event_rows(
     """The figures' columns of coupon events in [since, until), as plain rows (no ORM objects: a month of a
     busy influencer is thousands of them): coupon_id, kind, order_amount, currency, items, products,
     contact_id, at."""
-    query = select(CouponEvent.coupon_id, CouponEvent.kind, CouponEvent.order_amount, CouponEvent.currency,
-                   CouponEvent.items, CouponEvent.products, CouponEvent.contact_id, CouponEvent.at).where(
-        CouponEvent.tenant_id == tenant_id)
-    if coupon_ids is not None:
-        query = query.where(CouponEvent.coupon_id.in_(list(coupon_ids)))
-    if since is not None:
-        query = query.where(CouponEvent.at >= since)
-    if until is not None:
-        query = query.where(CouponEvent.at < until)
+    query = scoped(select(CouponEvent.coupon_id, CouponEvent.kind, CouponEvent.order_amount, CouponEvent.currency,
+                          CouponEvent.items, CouponEvent.products, CouponEvent.contact_id, CouponEvent.at),
+                   tenant_id=tenant_id, coupon_ids=coupon_ids, since=since, until=until)
     return list(session.execute(query.order_by(CouponEvent.at, CouponEvent.id)).all())
 
 

@@ -11,6 +11,7 @@ from decimal import Decimal
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
+from store.coupons import scoped
 from store.models import CouponEvent
 
 __all__ = ["totals_by_code", "products"]
@@ -20,15 +21,9 @@ def totals_by_code(*, session: Session, tenant_id: int, coupon_ids: Sequence[int
                    since: dt.datetime | None = None, until: dt.datetime | None = None
                    ) -> list[tuple[int, str | None, int, Decimal]]:
     """(coupon id, currency, orders, amount) of redemptions in [since, until)."""
-    query = select(CouponEvent.coupon_id, CouponEvent.currency, func.count(),
-                   func.coalesce(func.sum(CouponEvent.order_amount), 0)).where(
-        CouponEvent.tenant_id == tenant_id, CouponEvent.kind == "redeemed")
-    if coupon_ids is not None:
-        query = query.where(CouponEvent.coupon_id.in_(list(coupon_ids)))
-    if since is not None:
-        query = query.where(CouponEvent.at >= since)
-    if until is not None:
-        query = query.where(CouponEvent.at < until)
+    query = scoped(select(CouponEvent.coupon_id, CouponEvent.currency, func.count(),
+                          func.coalesce(func.sum(CouponEvent.order_amount), 0)).where(CouponEvent.kind == "redeemed"),
+                   tenant_id=tenant_id, coupon_ids=coupon_ids, since=since, until=until)
     rows = session.execute(query.group_by(CouponEvent.coupon_id, CouponEvent.currency)).all()
     return [(int(r[0]), r[1], int(r[2]), Decimal(str(r[3]))) for r in rows]
 

@@ -285,7 +285,8 @@ def run(
         "lost_examples": [(sid, sorted({r.status for r in rows if r.dedupe_key.split(":")[1] == sid}))
                           for sid in lost[:10]],
         "doubled_replies": len(doubled),
-        "doubled_examples": [(m["to"][-4:], (m["body"] or "")[:40]) for m in twilio_got if m["sid"] in doubled][:10],
+        "doubled_examples": [((m["to"] or "")[-4:], (m["body"] or "")[:40]) for m in twilio_got
+                             if m["sid"] in doubled][:10],
         "conversations_out_of_order": out_of_order,
         "faults": [name for name, _ in faults],
         "worker_kills": sum(1 for name, _ in faults if "killed" in name),

@@ -161,6 +161,8 @@ class FakeTwilio:
                 "status": status,
             }
         form = {k: v[-1] for k, v in parse_qs(body, keep_blank_values=True).items()}
+        if not form.get("To"):  # as Twilio answers (21604); a request cut short by a killed sender lands here too
+            return 400, {"code": 21604, "message": "A 'To' phone number is required.", "status": 400}
         sid = "SM" + uuid.uuid4().hex
         record = {
             "sid": sid,
@@ -217,7 +219,11 @@ class FakeTwilio:
 
             def do_POST(self) -> None:  # noqa: N802 - http.server's naming
                 length = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(length).decode("utf-8")
+                raw = self.rfile.read(length)
+                if len(raw) < length:  # the sender died mid-request: Twilio never sees a message, neither do we
+                    self.close_connection = True
+                    return
+                body = raw.decode("utf-8")
                 if fake.latency:
                     time.sleep(fake.latency)
                 self._answer(*fake._handle(self.path, self.headers.get("Authorization", ""), body))

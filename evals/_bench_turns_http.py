@@ -154,8 +154,10 @@ async def play_http(
     echo: bool,
     think: tuple[float, float] | None,
     seed: int,
+    floor: bool = False,
 ) -> dict[str, Any]:
-    """Play every worker's conversations at once; returns raw samples (latency, timings, server ms, actions)."""
+    """Play every worker's conversations at once (against the chat API, the persistence floor or the
+    echo); returns raw samples (latency, timings, server ms, actions)."""
     samples: dict[str, Any] = {"latency": [], "timings": [], "server_ms": [], "actions": {}}
     host, _, port = url.removeprefix("http://").partition(":")
 
@@ -177,14 +179,15 @@ async def play_http(
                 for t, text in enumerate(messages):
                     if t and think:
                         await asyncio.sleep(rng.uniform(*think))
-                    path = "/echo" if echo else f"/api/conversations/{conversation_id}/messages"
+                    path = ("/echo" if echo else f"/bench/floor/{conversation_id}" if floor
+                            else f"/api/conversations/{conversation_id}/messages")
                     body = {"text": text} if echo else {"text": text, "client_message_id": f"{tag}-{index}-{c}-{t}"}
                     started = time.perf_counter()
                     status, answer = await connection.post(path, body)
                     samples["latency"].append((time.perf_counter() - started) * 1000)
                     if status != 200:
                         raise RuntimeError(f"{path}: HTTP {status} {answer}")
-                    if not echo:
+                    if not echo and not floor:
                         trace = answer["trace"]
                         samples["timings"].append(dict(trace.get("timings") or {}))
                         samples["server_ms"].append(float(trace.get("ms") or 0.0))
@@ -227,8 +230,46 @@ def chat_app() -> Any:
     # Node timings come back in the trace summary, and one address opens every conversation.
     os.environ["WEB_EXPOSE_TRACE"] = "true"
     unlimited = (10**9, 10**6)
-    return create_app(database=db, worker=False, overrides={
+    app = create_app(database=db, worker=False, overrides={
         "clock": lambda: frozen, "conversation_rate": unlimited, "tenant_conversation_rate": unlimited})
+    _add_floor(app, db, frozen)
+    return app
+
+
+def _add_floor(app: Any, db: Any, now: dt.datetime) -> None:
+    """The persistence floor: a route in the same server doing only a turn's unavoidable work on the
+    same database (read the conversation, store the inbound message and a reply, commit)."""
+    from pydantic import BaseModel
+
+    from store import conversations as conversation_store
+    from store import messages as message_store
+    from store import tenants as tenant_store
+
+    class Floor(BaseModel):
+        text: str
+        client_message_id: str | None = None
+
+    with db.session() as session:  # the one influencer the bench talks to: its id, looked up once
+        tenant = tenant_store.get_by_handle(session=session, handle=os.environ["BENCH_HANDLE"])
+        if tenant is None:
+            raise RuntimeError(f"no influencer {os.environ['BENCH_HANDLE']!r} in the bench database")
+        tenant_id = tenant.id
+
+    def floor(conversation_id: str, body: Floor) -> dict[str, Any]:
+        with db.session(tenant_id=tenant_id) as session:
+            conv = conversation_store.get(session=session, tenant_id=tenant_id, conversation_id=conversation_id)
+            if conv is None:
+                return {"error": "no such conversation"}
+            inbound = message_store.add_inbound(session=session, tenant_id=tenant_id, conversation_id=conv.id,
+                                                channel=conv.channel, content=body.text,
+                                                channel_message_id=body.client_message_id, at=now)
+            message_store.add_outbound(session=session, tenant_id=tenant_id, conversation_id=conv.id,
+                                       channel=conv.channel, content=body.text,
+                                       reply_to=getattr(inbound, "id", None), at=now)
+        return {"reply": body.text}
+
+    floor.__annotations__ = {"conversation_id": str, "body": Floor, "return": dict[str, Any]}
+    app.post("/bench/floor/{conversation_id}")(floor)
 
 
 def _serve(kind: str, port: int, workers: int) -> None:

@@ -143,6 +143,9 @@ def _summary(samples: dict[str, Any]) -> dict[str, Any]:
     }
     if samples.get("server_ms"):
         out["agent_turn"] = _percentiles(samples["server_ms"])  # Agent.handle inside the server, without HTTP
+    for key in ("cpu_ms_per_turn", "sql_statements_per_turn"):
+        if key in samples:
+            out[key] = samples[key]
     return out
 
 
@@ -377,13 +380,27 @@ def _in_process(db: Any, handle: str, levels: _Levels, seed: int) -> dict[str, A
     # The same pool sizes as a server process (the eval sandbox's own pool is smaller).
     agent = Agent(Database(db.url, db.redis_url), settings=AgentSettings())
     agent.engine = agent.fallback_engine  # the offline engine, whatever the environment says
+    from evals._bench_procs import Meter, StatementCounter, family, postmaster_pid, rss_mib
+
+    postmaster = postmaster_pid(db.admin_url)
+    pg_cpu = Meter(lambda: family(postmaster) if postmaster else [])
+
+    def play(plans: list[list[list[str]]], tag: str, think: Any) -> dict[str, Any]:
+        pg_cpu.start()
+        cpu = time.process_time()
+        with StatementCounter() as statements:
+            samples = _play_in_process(agent, handle, plans, tag, think=think, seed=seed)
+        turns = len(samples["latency"]) or 1
+        samples["cpu_ms_per_turn"] = {"server": round((time.process_time() - cpu) * 1000 / turns, 2),
+                                      "postgres": round(pg_cpu.stop() * 1000 / turns, 2) if postmaster else None}
+        samples["sql_statements_per_turn"] = round(statements.count / turns, 1)
+        return samples
+
     before = _embedding_calls()
     try:
-        result = levels.run(
-            "in_process",
-            lambda plans, tag, think: _play_in_process(agent, handle, plans, tag, think=think, seed=seed),
-        )
+        result = levels.run("in_process", play)
         result["semantic_model"] = _semantic_cost(before, _turns_in(result))
+        result["rss_mib"] = {"process": rss_mib(os.getpid())}
         return result
     finally:
         agent.close()
@@ -428,43 +445,72 @@ def _semantic_cost(before: int, turns: int) -> dict[str, Any]:
 
 
 def _over_http(db: Any, handle: str, levels: _Levels, seed: int, workers: int) -> dict[str, Any]:
+    from evals._bench_procs import Meter, family, postmaster_pid, rss_mib
     from evals._bench_turns_http import Server, play_http
 
-    env = {**UNLIMITED, "BENCH_DATABASE_URL": db.url, "BENCH_REDIS_URL": db.redis_url, "BENCH_NOW": NOW}
+    env = {**UNLIMITED, "BENCH_DATABASE_URL": db.url, "BENCH_REDIS_URL": db.redis_url, "BENCH_NOW": NOW,
+           "BENCH_HANDLE": handle}
     servers: list[Any] = []
+    postmaster = postmaster_pid(db.admin_url)
     try:
         chat = Server("chat", env=env, workers=workers)
         servers.append(chat)
         echo = Server("echo", env=env)
         servers.append(echo)
+        server_cpu = {"chat": _family_meter(chat.process.pid), "floor": _family_meter(chat.process.pid),
+                      "echo": _family_meter(echo.process.pid)}
+        pg_cpu = Meter(lambda: family(postmaster) if postmaster else [])
 
-        def play(
-            plans: list[list[list[str]]], tag: str, think: Any, *, url: str = chat.url, is_echo: bool = False
-        ) -> dict[str, Any]:
+        def play(plans: list[list[list[str]]], tag: str, think: Any, *, kind: str = "chat") -> dict[str, Any]:
+            server = echo if kind == "echo" else chat
             try:
-                return asyncio.run(play_http(url, handle, plans, tag, echo=is_echo, think=think, seed=seed))
+                return asyncio.run(play_http(server.url, handle, plans, tag, echo=kind == "echo",
+                                             floor=kind == "floor", think=think, seed=seed))
             except Exception as exc:
-                server = echo if is_echo else chat
                 state = "exited" if server.process.poll() is not None else "running"
                 raise RuntimeError(f"{tag}: {type(exc).__name__} ({state} server): {server.log_tail()}") from exc
 
-        def with_echo(plans: list[list[list[str]]], tag: str, think: Any) -> dict[str, Any]:
-            numbers = _summary(play(plans, f"{tag}e", think, url=echo.url, is_echo=True))
-            numbers.pop("nodes", None)
-            numbers.pop("actions", None)
-            return {"echo": numbers}
+        def metered(plans: list[list[list[str]]], tag: str, think: Any, kind: str = "chat") -> dict[str, Any]:
+            server_cpu[kind].start()
+            pg_cpu.start()
+            samples = play(plans, tag, think, kind=kind)
+            turns = len(samples["latency"]) or 1
+            samples["cpu_ms_per_turn"] = {"server": round(server_cpu[kind].stop() * 1000 / turns, 2),
+                                          "postgres": round(pg_cpu.stop() * 1000 / turns, 2) if postmaster else None}
+            return samples
 
-        out = levels.run("http", play, with_echo)
+        def baselines(plans: list[list[list[str]]], tag: str, think: Any) -> dict[str, Any]:
+            out = {}
+            for kind in ("floor", "echo"):
+                samples = metered(plans, f"{tag}{kind[0]}", think, kind)
+                numbers = _summary(samples)
+                numbers.pop("nodes", None)
+                numbers.pop("actions", None)
+                out[kind] = numbers
+            return out
+
+        def chat_play(plans: list[list[list[str]]], tag: str, think: Any) -> dict[str, Any]:
+            return metered(plans, tag, think)
+
+        out = levels.run("http", chat_play, baselines)
         for level in out.values():
             for numbers in level.values():
-                if "echo" in numbers and "ratio_to_echo" not in numbers:
-                    echo_turn = numbers["echo"]["turn"]
-                    numbers["ratio_to_echo"] = {
-                        k: round(numbers["turn"][k] / echo_turn[k], 1)
-                        for k in ("p50_ms", "p95_ms", "p99_ms")
-                        if echo_turn.get(k)
-                    }
+                for kind in ("floor", "echo"):
+                    if kind in numbers and f"ratio_to_{kind}" not in numbers:
+                        base = numbers[kind]["turn"]
+                        numbers[f"ratio_to_{kind}"] = {k: round(numbers["turn"][k] / base[k], 1)
+                                                       for k in ("p50_ms", "p95_ms", "p99_ms") if base.get(k)}
+        out["rss_mib"] = {"server": {str(pid): rss_mib(pid) for pid in family(chat.process.pid)},
+                          "postgres_total": round(sum(rss_mib(pid) or 0.0 for pid in family(postmaster)), 1)
+                          if postmaster else None}
         return out
     finally:
         for server in servers:
             server.stop()
+
+
+def _family_meter(pid: int) -> Any:
+    """A CPU meter over a process and its children."""
+    from evals._bench_procs import Meter, family
+
+    return Meter(lambda: family(pid))

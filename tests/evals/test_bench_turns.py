@@ -23,4 +23,17 @@ def test_bench_turns_reports_latency_per_turn_and_node_and_the_echo_ratio(databa
     http = report["http"]["2"]["paced"]
     assert http["echo"]["turns"] == http["turns"]
     assert 1 < http["ratio_to_echo"]["p50_ms"] < 10_000  # a turn costs more than echoing, within reason
+    # The persistence floor (read the conversation, store two messages, commit) is measured beside it:
+    # cheaper than a turn, dearer than the echo.
+    assert http["floor"]["turns"] == http["turns"]
+    assert 1 < http["ratio_to_floor"]["p50_ms"] < http["ratio_to_echo"]["p50_ms"]
+    for mode in ("in_process", "http"):
+        numbers = report[mode]["2"]["saturated"]
+        cpu = numbers["cpu_ms_per_turn"]
+        assert 1 <= cpu["server"] <= 2_000, cpu  # milliseconds of CPU per turn, measured from /proc
+        assert cpu["postgres"] is None or 0 < cpu["postgres"] <= 2_000, cpu
+    assert 0 < http["floor"]["cpu_ms_per_turn"]["server"] < report["http"]["2"]["paced"]["cpu_ms_per_turn"]["server"]
+    assert 5 <= report["in_process"]["2"]["saturated"]["sql_statements_per_turn"] <= 200
+    assert 50 <= report["in_process"]["rss_mib"]["process"] <= 8_000
+    assert all(50 <= rss <= 8_000 for rss in report["http"]["rss_mib"]["server"].values())
     assert report["machine"]["cpu_count"] and report["machine"]["postgres"]

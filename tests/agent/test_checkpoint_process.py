@@ -70,3 +70,18 @@ def test_checkpoint_holds_no_raw_personal_data(shira, make_agent):
     dump = b" ".join(bytes(b) for b in blobs + writes) + " ".join(checkpoints).encode()
     assert b"7654321" not in dump and b"dana@example.com" not in dump
     assert b"[PHONE]" in dump
+
+
+def test_checkpoint_keeps_what_the_next_turn_reads_and_not_the_turns_scratch(shira, make_agent):
+    agent = make_agent(shira)
+    first = say(agent, "tell me about GreenBox")
+    saved = agent.checkpointer.get_tuple({"configurable": {"thread_id": first.conversation_id}})
+    values = saved.checkpoint["channel_values"]
+    # The brand catalog, persona, tool results and reply are read afresh every turn: not stored again.
+    assert not values.get("catalog") and not values.get("persona") and not values.get("tool_results")
+    assert not values.get("reply") and not values.get("understanding")
+    assert [h["role"] for h in values["history"]] == ["user", "assistant"] and values["turn"] == 1
+    assert values.get("last_understanding")  # what a follow-up resolves against
+
+    follow_up = say(agent, "is there a code for it?", conversation_id=first.conversation_id)
+    assert "GREEN50" in follow_up.reply and follow_up.trace["turn"] == 2

@@ -123,7 +123,6 @@ def _handle_surfaces(handle: str) -> list[str]:
     return [handle.replace(".", " ").replace("_", " "), "".join(parts)]
 
 
-@lru_cache(maxsize=64)
 @lru_cache(maxsize=1)
 def _categories() -> tuple[frozenset[str], ...]:
     from .vocabulary import load
@@ -138,6 +137,7 @@ def _category_words(*surfaces: str) -> set[str]:
     return {w for category in _categories() if category & words for w in category}
 
 
+@lru_cache(maxsize=64)
 def index_for(catalog: Catalog) -> CatalogIndex:
     """Build (and cache) the matching index of a catalog."""
     forms: list[Form] = []

@@ -44,3 +44,7 @@ def main() -> None:
     except DatabaseUnreachable as exc:
         print(f"error: {exc}", file=sys.stderr)
         sys.exit(3)
+
+
+if __name__ == "__main__":  # `python -m channels.cli` (how `serve` starts its job workers)
+    main()

@@ -14,13 +14,23 @@ def serve(
     host: str = typer.Option("127.0.0.1", "--host"),
     port: int = typer.Option(8000, "--port"),
     worker: bool = typer.Option(
-        True, "--worker/--no-worker", help="Run the job worker in this process (else run `influencer-os worker`)."
+        True, "--worker/--no-worker", help="Run the job worker beside the server (else run `influencer-os worker`)."
     ),
+    workers: int = typer.Option(0, "--workers", min=0, help="API processes (0: one per CPU core)."),
+    job_workers: int = typer.Option(
+        1, "--job-workers", min=0,
+        help="Job worker processes started beside the API, at a lower CPU priority so webhooks are "
+        "acknowledged first (0: run the job worker inside each API process).",
+    ),
+    job_threads: int = typer.Option(4, "--job-threads", min=1, help="Conversations each job worker runs at once."),
 ) -> None:
-    """Run the server: chat API, widget, WhatsApp webhook, health and OpenAPI."""
+    """Run the server: chat API, widget, WhatsApp webhook, health and OpenAPI, with its job workers."""
+    import json
+    import os
+
     import uvicorn
 
-    from channels.app import create_app
+    from channels._supervise import JobWorkers
     from store.bootstrap import open_database
 
     db = open_database()  # fail fast, with exit code 3, before the server starts
@@ -31,20 +41,50 @@ def serve(
         load_demo(db)
         link = sign_in_link(db, demo_handle(), f"http://{host}:{port}")
         typer.echo(f"demo page: http://{host}:{port}/   owner console (one-time link, 15 min): {link}", err=True)
-    uvicorn.run(create_app(demo=demo, worker=worker), host=host, port=port, log_level="info")
+    api = workers or os.cpu_count() or 1
+    in_process = worker and job_workers == 0
+    os.environ[_SERVE_ENV] = json.dumps({"demo": demo, "worker": in_process})
+    helpers = JobWorkers(job_workers if worker else 0, threads=job_threads)
+    typer.echo(f"serving on http://{host}:{port} with {api} API process(es); job workers: "
+               f"{helpers.describe() if helpers.count else 'in process' if in_process else 'none here'}", err=True)
+    helpers.start()
+    try:
+        uvicorn.run("channels.server_commands:app_factory", factory=True, host=host, port=port, workers=api,
+                    log_level="info")
+    finally:
+        helpers.stop()
+
+
+_SERVE_ENV = "INFLUENCER_OS_SERVE"
+
+
+def app_factory() -> object:
+    """The app of one API process started by `serve` (uvicorn calls this in every worker process)."""
+    import json
+    import os
+
+    from channels.app import create_app
+
+    options = json.loads(os.environ.get(_SERVE_ENV) or "{}")
+    return create_app(demo=bool(options.get("demo")), worker=bool(options.get("worker", True)))
 
 
 def worker(
     threads: int = typer.Option(4, "--threads", min=1, help="Conversations handled at the same time."),
+    nice: int = typer.Option(0, "--nice", min=0, max=19, help="Lower this process's CPU priority by this much."),
 ) -> None:
     """Run the job worker: queued WhatsApp turns, owner notifications and daily digests (Ctrl-C stops)."""
     import logging
+    import os
 
     from channels._runtime import build_runtime
     from store.bootstrap import open_database
 
+    if nice:
+        os.nice(nice)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("twilio.http_client").setLevel(logging.WARNING)  # it logs every request's headers
+    logging.getLogger("presidio-analyzer").setLevel(logging.WARNING)  # one line per recognizer at start
     runtime = build_runtime(open_database(), concurrency=threads)
     typer.echo(f"worker {runtime.worker.id}: {threads} threads; Ctrl-C to stop", err=True)
     if not runtime.sender.settings.configured:

@@ -16,13 +16,10 @@ __all__ = ["JobWorkers"]
 
 log = logging.getLogger(__name__)
 
-NICE = 10
-
-
 class JobWorkers:
     """`count` worker processes of `threads` threads each, restarted when one exits."""
 
-    def __init__(self, count: int, *, threads: int = 4, nice: int = NICE) -> None:
+    def __init__(self, count: int, *, threads: int = 4, nice: int = 19) -> None:
         self.count, self.threads, self.nice = count, threads, nice
         self._processes: list[subprocess.Popen[bytes]] = []
         self._stop = threading.Event()

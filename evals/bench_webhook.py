@@ -4,8 +4,8 @@ The server runs in its own process (uvicorn, the real app, the real agent, the d
 throw-away database beside the user's); the replies go to a local fake Twilio API in this process.
 Measured: the time to acknowledge each webhook (p50/p95/p99/max; aim p99 < 50 ms) and the time until
 its reply is handed to the Twilio API (p50/p95/p99/max), per round of N concurrent webhooks.
-The worker runs in the server process (like `serve`) or, with separate_worker, in its own process
-(like `serve --no-worker` + `influencer-os worker`).
+The worker runs in its own process at a lower CPU priority (like `serve`'s job workers, nice 19 by
+default) or, with --in-process-worker, in the server process (like `serve --job-workers 0`).
 """
 
 from __future__ import annotations
@@ -41,11 +41,6 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def _cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _loadavg() -> float:
@@ -187,11 +182,14 @@ def run(
     *,
     concurrency: int = 50,
     rounds: int = 3,
-    separate_worker: bool = False,
+    separate_worker: bool = True,
+    worker_nice: int = 19,
+    api_workers: int = 0,
     worker_threads: int = 4,
     log: Callable[[str], None] = lambda _: None,
 ) -> dict[str, Any]:
     """Run the benchmark and return its numbers (see the module docstring)."""
+    from evals._bench_procs import cpu_seconds, family
     from evals.fake_twilio import FakeTwilio
 
     db = _prepare_database(log)
@@ -208,10 +206,12 @@ def run(
         "TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS": "",
     }
     common = ["--database-url", db.url, "--redis-url", db.redis_url, "--threads", str(worker_threads)]
-    procs = [_spawn(["serve", "--port", str(port), *common, *(["--no-worker"] if separate_worker else [])], env)]
+    api = api_workers or os.cpu_count() or 1  # as `serve` does by default
+    procs = [_spawn(["serve", "--port", str(port), "--api-workers", str(api), *common,
+                     *(["--no-worker"] if separate_worker else [])], env)]
     try:
         if separate_worker:
-            procs.append(_spawn(["work", *common], env))
+            procs.append(_spawn(["work", *common, "--nice", str(worker_nice)], env))
         _wait_healthy(base, procs[0])
         log(f"server up at {base} ({'separate worker process' if separate_worker else 'worker in process'})")
         warm = asyncio.run(_round(base, fake, min(10, concurrency), "w"))
@@ -219,9 +219,9 @@ def run(
         results = []
         load_before = _loadavg()
         for r in range(rounds):
-            cpu_before = _cpu_seconds(procs[0].pid)
+            cpu_before = cpu_seconds(family(procs[0].pid))
             result = asyncio.run(_round(base, fake, concurrency, f"r{r}"))
-            result["server_cpu_ms"] = (_cpu_seconds(procs[0].pid) - cpu_before) * 1000
+            result["server_cpu_ms"] = (cpu_seconds(family(procs[0].pid)) - cpu_before) * 1000
             log(
                 f"round {r + 1}: ack p99 {_pct(result['ack_ms'], 99)} ms, reply p95 {_pct(result['reply_ms'], 95)} ms,"
                 f" {result['replies']} replies in {result['seconds']} s"
@@ -242,7 +242,8 @@ def run(
     return {
         "concurrency": concurrency,
         "rounds": rounds,
-        "worker": "separate process" if separate_worker else "in the server process",
+        "api_processes": api,
+        "worker": f"separate process, nice {worker_nice}" if separate_worker else "in the server process",
         "worker_threads": worker_threads,
         "cpus": os.cpu_count(),
         "ack_ms": _summary(acks),
@@ -264,7 +265,10 @@ def run(
 def command(
     concurrency: int = typer.Option(50, "--concurrency", "-n", min=1, help="Webhooks sent at once per round."),
     rounds: int = typer.Option(3, "--rounds", min=1),
-    separate_worker: bool = typer.Option(False, "--separate-worker", help="Run the worker in its own process."),
+    separate_worker: bool = typer.Option(True, "--separate-worker/--in-process-worker",
+                                         help="Run the worker in its own process (as serve does) or in the server's."),
+    worker_nice: int = typer.Option(19, "--worker-nice", min=0, max=19, help="The worker process's nice value."),
+    api_workers: int = typer.Option(0, "--api-workers", min=0, help="API processes (0: one per core, as serve)."),
     worker_threads: int = typer.Option(4, "--worker-threads", min=1),
     json_path: Path | None = typer.Option(None, "--json", help="Also write the report here."),
 ) -> None:
@@ -275,6 +279,8 @@ def command(
         concurrency=concurrency,
         rounds=rounds,
         separate_worker=separate_worker,
+        worker_nice=worker_nice,
+        api_workers=api_workers,
         worker_threads=worker_threads,
         log=lambda line: typer.echo(line, err=True),
     )
@@ -298,19 +304,31 @@ def _serve(
     threads: int = typer.Option(4),
     no_worker: bool = typer.Option(False, "--no-worker"),
     switch_interval: float = typer.Option(0.0, "--switch-interval"),
+    api_workers: int = typer.Option(1, "--api-workers"),
 ) -> None:
+    import json
+
     import uvicorn
 
     if switch_interval:
         sys.setswitchinterval(switch_interval)
+    os.environ["BENCH_WEBHOOK_APP"] = json.dumps({"database_url": database_url, "redis_url": redis_url,
+                                                  "threads": threads, "worker": not no_worker})
+    uvicorn.run("evals.bench_webhook:app_factory", factory=True, workers=api_workers, host="127.0.0.1", port=port,
+                log_level="warning", access_log=False)
+
+
+def app_factory() -> Any:
+    """The app of one API process of the benchmark's server (uvicorn calls it in each process)."""
+    import json
 
     from channels.app import create_app
     from store.db import Database
 
-    db = Database(database_url, redis_url, pool_size=20)
-    overrides = {"clock": lambda: NOW, "worker_concurrency": threads, "digest_every": 1e9}
-    app = create_app(database=db, worker=not no_worker, overrides=overrides)
-    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+    options = json.loads(os.environ["BENCH_WEBHOOK_APP"])
+    db = Database(options["database_url"], options["redis_url"], pool_size=20)
+    overrides = {"clock": lambda: NOW, "worker_concurrency": options["threads"], "digest_every": 1e9}
+    return create_app(database=db, worker=options["worker"], overrides=overrides)
 
 
 @_proc.command("work")
@@ -318,8 +336,12 @@ def _work(
     database_url: str = typer.Option(...),
     redis_url: str = typer.Option(...),
     threads: int = typer.Option(4),
+    nice: int = typer.Option(0),
 ) -> None:
     from channels._runtime import build_runtime
+
+    if nice:
+        os.nice(nice)
     from store.db import Database
 
     db = Database(database_url, redis_url, pool_size=20)

@@ -98,6 +98,7 @@ class StatementCounter:
 
     def __init__(self) -> None:
         self.count = 0
+        self.on_statement: Callable[[Any], None] | None = None  # sees each statement's SQL
         self._lock = threading.Lock()  # turns run on many threads
         self._saved: dict[str, Any] = {}
 
@@ -111,6 +112,8 @@ class StatementCounter:
             def counted(cursor: Any, *args: Any, _original: Any = original, **kwargs: Any) -> Any:
                 with self._lock:
                     self.count += 1
+                    if self.on_statement is not None and args:
+                        self.on_statement(args[0])
                 return _original(cursor, *args, **kwargs)
 
             setattr(psycopg.Cursor, name, counted)

@@ -166,12 +166,13 @@ def retrieval_cmd(
 def _register_webhook() -> None:
     # The WhatsApp webhook benchmark lives with its channel's helpers; registered here so every
     # benchmark is one `bench NAME` away.
-    from evals import bench_faults, bench_money, bench_scheduler, bench_webhook
+    from evals import bench_faults, bench_money, bench_scheduler, bench_webhook, profile_turns
 
     bench_app.command("webhook")(bench_webhook.command)
     bench_app.command("faults")(bench_faults.command)
     bench_app.command("scheduler")(bench_scheduler.command)
     bench_app.command("money")(bench_money.command)
+    bench_app.command("profile")(profile_turns.command)
 
 
 _register_webhook()

@@ -98,8 +98,9 @@ def act_node(state: TurnState, runtime: Runtime[Context]) -> dict[str, Any]:
             events.append({"node": "act", "event": "tool_error", "tool": result["name"], "error": result["error"]})
         elif tctx.role == "owner" and result["name"].split("_", 1)[0] in ("create", "update", "delete"):
             wrote = True
-    if wrote:  # brand names and codes may have changed: the next turn reloads the catalog
-        ctx.cache.invalidate(tctx.tenant_id)
+    if wrote:  # brand names and codes may have changed: the next turn reloads the catalog, in every
+        ctx.cache.invalidate(tctx.tenant_id)  # process once the turn commits (Agent.handle bumps the revision)
+        ctx.turn["tenant_changed"] = True
     out: dict[str, Any] = {"tool_results": results}
     if events:
         out["events"] = events

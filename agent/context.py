@@ -15,6 +15,7 @@ from agent.errors import UnknownConversation, UnknownTenant
 from agent.state import TurnState, turn_now
 from store import conversations as conversation_store
 from store import partnerships as partnership_store
+from store import revisions
 from store.records import DEFAULT_TIMEZONE, Tenant
 from tools import REGISTRY, Registry
 
@@ -34,15 +35,21 @@ class TenantCache:
     """Per-tenant values (catalog, persona) kept in-process for a short time; keyed by tenant identity.
 
     The key includes the tenant's creation time, so a tenant re-created under the same id (tests,
-    eval resets) never sees another's data. Owner writes call `invalidate`.
+    eval resets) never sees another's data, and the tenant's revision (store.revisions), so a change
+    committed by any process is seen at the next turn. Owner writes in this process call `invalidate`.
     """
 
-    def __init__(self, ttl_seconds: float = 30.0) -> None:
+    def __init__(self, ttl_seconds: float = 30.0, redis: Any = None) -> None:
         self.ttl = ttl_seconds
+        self.redis = redis
         self._values: dict[tuple[Any, ...], tuple[float, Any]] = {}
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
+
+    def revision(self, tenant_id: int) -> int | None:
+        """The tenant's revision (one Redis read; None without Redis): part of every key of a turn."""
+        return None if self.redis is None else revisions.revision(self.redis, tenant_id)
 
     def get_or_load(self, key: tuple[Any, ...], load: Callable[[], Any]) -> Any:
         """The cached value for key, or load() stored for ttl seconds."""
@@ -55,6 +62,8 @@ class TenantCache:
         value = load()
         with self._lock:
             self.misses += 1
+            for stale in [k for k, (until, _) in self._values.items() if until <= now]:
+                del self._values[stale]  # earlier revisions' entries go once expired
             self._values[key] = (now + self.ttl, value)
         return value
 
@@ -122,7 +131,7 @@ def engine_catalog(ctx: Context, state: TurnState) -> Any:
 
     tenant = state["tenant"]
     scope = "owner" if state.get("role") == "owner" else "follower"
-    key = (tenant["id"], tenant.get("created_at", ""), "engine_catalog", scope)
+    key = (tenant["id"], tenant.get("created_at", ""), ctx.turn.get("revision"), "engine_catalog", scope)
     return ctx.cache.get_or_load(
         key,
         lambda: make_catalog(state.get("catalog") or [], handle=tenant["handle"], display_name=tenant["display_name"]),
@@ -143,7 +152,8 @@ def context_node(state: TurnState, runtime: Runtime[Context]) -> dict[str, Any]:
     view = tenant_view(tenant)
     role = state.get("role", "follower")
     scope = "owner" if role == "owner" else "follower"
-    key = (tenant.id, view["created_at"])
+    ctx.turn["revision"] = ctx.cache.revision(tenant.id)
+    key = (tenant.id, view["created_at"], ctx.turn["revision"])
     catalog = ctx.cache.get_or_load(
         (*key, "catalog", scope), lambda: load_catalog(session, tenant_id=tenant.id, role=role)
     )

@@ -27,6 +27,7 @@ from agent.types import CHANNELS, MAX_MESSAGE_CHARS, ROLES, InboundMessage, Turn
 from store import contacts as contact_store
 from store import conversations as conversation_store
 from store import messages as message_store
+from store import revisions
 from store import tenants as tenant_store
 from store.db import is_transient
 from store.locks import xact_lock
@@ -123,10 +124,10 @@ class Agent:
         # What evals and reports call the engine: the model's name, or "offline".
         self.engine_name = getattr(self.engine, "model_name", None) or self.engine.name
         self.embedder = embedder if embedder is not None else self._default_embedder()
-        self.cache = TenantCache(self.settings.catalog_ttl_seconds)
         timeout = self.settings.redis_timeout_seconds
         # Short timeouts: a hung Redis must not stall a turn (the limiters fail open).
         self.redis = redis.Redis.from_url(database.redis_url, socket_timeout=timeout, socket_connect_timeout=timeout)
+        self.cache = TenantCache(self.settings.catalog_ttl_seconds, redis=self.redis)
         if getattr(self.engine, "structured", None) is not None:  # a model reads the gaps in briefs the rules leave
             from agent.engines.model.briefs import BriefReader
 
@@ -304,6 +305,8 @@ class Agent:
                                        graph_ms=graph_ms)
             committing = time.perf_counter()
             session.commit()
+            if context.turn.get("tenant_changed"):  # every process's cached catalog and persona
+                revisions.bump(self.redis, tenant.id)
             result.trace["timings"]["commit"] = round((time.perf_counter() - committing) * 1000, 3)
             result.ms = round((time.perf_counter() - started) * 1000, 2)
             result.message_id = context.turn.get("inbound_id")

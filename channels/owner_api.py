@@ -20,6 +20,7 @@ from starlette.concurrency import run_in_threadpool
 from agent.guard.sanitize import TooDeep, clean_json, clean_text
 from channels.problems import problem_response
 from store import partnerships as partnership_store
+from store import revisions
 from store import tenants as tenant_store
 from store.records import DEFAULT_TIMEZONE, Tenant, utcnow
 from tools import REGISTRY
@@ -149,6 +150,8 @@ def run_owner_tool(
         code = error.get("code", "invalid")
         return problem(_STATUS.get(code, 422), code, error.get("reason", "failed"), field=error.get("field"))
     session.commit()
+    if tool.split("_", 1)[0] in ("create", "update", "delete"):  # every process's cached catalog and persona
+        revisions.bump(request.app.state.db.redis, tenant.id)
     created = isinstance(result.data, dict) and result.data.get("created")
     return JSONResponse(result.data, status_code=201 if created else 200)
 

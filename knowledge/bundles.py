@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 import persona
 from knowledge.index import reindex
+from store import revisions
 from store.bundle import ImportReport, load_bundle
 from store.bundle import import_bundle as import_rows
 
@@ -31,4 +32,6 @@ def import_bundle_file(db: Any, path: str | Path, *, derive: bool = True) -> Imp
     """Read, validate and import a bundle file, committed as one transaction (BundleInvalid when refused)."""
     data = load_bundle(path)
     with db.session() as session:
-        return import_bundle(session, data, derive=derive)
+        report = import_bundle(session, data, derive=derive)
+    revisions.bump(db.redis, report.tenant_id)  # every process's cached catalog and persona
+    return report

@@ -85,3 +85,16 @@ def test_checkpoint_keeps_what_the_next_turn_reads_and_not_the_turns_scratch(shi
 
     follow_up = say(agent, "is there a code for it?", conversation_id=first.conversation_id)
     assert "GREEN50" in follow_up.reply and follow_up.trace["turn"] == 2
+
+
+def test_an_owner_change_in_one_process_reloads_the_cached_catalog_in_another(shira, make_agent):
+    follower_side, owner_side = make_agent(shira), make_agent(shira)  # two processes' caches, one Redis
+    say(follower_side, "hi")
+    loads = follower_side.cache.misses
+    say(follower_side, "any code for GreenBox?", sender="visitor-2")
+    assert follower_side.cache.misses == loads  # nothing changed: her brands and persona come from the cache
+
+    changed = say(owner_side, "add a task: send the GreenBox stories by Thursday", role="owner", sender="owner-token")
+    assert changed.tools == ["create_task"]
+    say(follower_side, "any code for GreenBox?", sender="visitor-3")
+    assert follower_side.cache.misses > loads  # the other process's committed change: loaded afresh at once

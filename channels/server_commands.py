@@ -9,6 +9,7 @@ import typer
 __all__ = ["register"]
 
 
+MAX_DEFAULT_WORKERS = 4
 NICE = 19  # bench webhook, 50 webhooks at once while their turns run: ack p99 30-40 ms at 19, 54-62 at 10
 
 
@@ -19,7 +20,11 @@ def serve(
     worker: bool = typer.Option(
         True, "--worker/--no-worker", help="Run the job worker beside the server (else run `influencer-os worker`)."
     ),
-    workers: int = typer.Option(0, "--workers", min=0, help="API processes (0: one per CPU core)."),
+    workers: int = typer.Option(
+        0, "--workers", min=0,
+        help=f"API processes (0: one per CPU core, at most {MAX_DEFAULT_WORKERS}: the embedded PostgreSQL allows "
+        "100 connections; more with --workers N and the pool sizes of deploy/README.md).",
+    ),
     job_workers: int = typer.Option(
         1, "--job-workers", min=0,
         help="Job worker processes started beside the API, at a lower CPU priority so webhooks are "
@@ -48,7 +53,7 @@ def serve(
         load_demo(db)
         link = sign_in_link(db, demo_handle(), f"http://{host}:{port}")
         typer.echo(f"demo page: http://{host}:{port}/   owner console (one-time link, 15 min): {link}", err=True)
-    api = workers or os.cpu_count() or 1
+    api = workers or min(os.cpu_count() or 1, MAX_DEFAULT_WORKERS)
     in_process = worker and job_workers == 0
     os.environ[_SERVE_ENV] = json.dumps({"demo": demo, "worker": in_process})
     helpers = JobWorkers(job_workers if worker else 0, threads=job_threads, nice=job_nice)

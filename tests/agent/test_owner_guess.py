@@ -24,7 +24,9 @@ def _tool(text: str) -> str | None:
 
 
 def test_owner_blind_batch_03_with_the_classifier(capsys):
-    """Scored once: the rules alone 0.719, with the classifier (trained without this file) 0.812."""
+    """Scored once: the rules alone 0.719, with the classifier (trained without this file) 0.812. Since
+    stop 25 the file is training data (the classifier's, and the rule changes of that stop looked at its
+    misses): a regression floor now, not a result."""
     cases = BLIND_03["cases"]
     accuracy = sum(_tool(c["text"]) == c["tool"] for c in cases) / len(cases)
     with capsys.disabled():

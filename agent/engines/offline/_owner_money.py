@@ -72,6 +72,19 @@ def _quoted(text: str, words: str) -> bool:
     return any(words.lower() in q.lower() for q in _QUOTED.findall(text or ""))
 
 
+def _billing_shorthand(msg: Message) -> OwnerCommand | None:
+    """"bill greenbox 2500 + vat", "charge sababa 1800": a billing verb first, then a brand she works
+    with and an amount, no invoice word needed."""
+    if not msg.has(r"^\s*(?:please\s+)?(?:bill|charge)\s+\S"):
+        return None
+    brand = msg.brand()[0]
+    amounts = msg.amounts()
+    if not brand or not amounts:
+        return None
+    amount, currency = amounts[0]
+    return _command(msg, "create_invoice", {"partnership": brand, "amount": amount, "currency": currency}, [])
+
+
 def _invoice(msg: Message) -> OwnerCommand | None:
     word = msg.has(INVOICE_WORD)
     paid = msg.has(r"\bpaid\b|\bgot paid\b|\breceived\b|שולמה|שולם|שילמו|שילם|קיבלתי\s+(?:את\s+)?(?:ה)?תשלום")
@@ -86,6 +99,9 @@ def _invoice(msg: Message) -> OwnerCommand | None:
     ):
         paid = None  # "not paid" is a question about unpaid invoices, not a payment
     number = msg.invoice_no.group(1) if msg.invoice_no else None
+    shorthand = _billing_shorthand(msg)
+    if shorthand is not None:
+        return shorthand
     if not word:
         number = msg.bare_number() if (paid or sent) else None
         if not number and not msg.has(r"לא\s+שילם|hasn't paid|who owes|מי\s+חייב"):
@@ -199,7 +215,8 @@ def _coupon(msg: Message) -> OwnerCommand | None:
 def _create_partnership(msg: Message) -> OwnerCommand | None:
     trigger = msg.has(
         r"\b(?:new|add(?: a)?(?: new)?)\s+(partnership|collab(?:oration)?|deal|lead|brand)\b|"
-        r"(שיתוף\s+פעולה|שת\"פ|ליד|מותג)\s+חדש"
+        r"(שיתוף\s+פעולה|שת\"פ|ליד|מותג)\s+חדש|"
+        r"^\s*(lead|ליד)(?=\s*[:\-–]\s*\S)"  # "lead - Castro", "ליד: רנואר"
     )
     if not trigger:
         return None

@@ -14,6 +14,7 @@ from agent.engines.offline.owner_commands import parse_owner_command
 NLU = Path(__file__).resolve().parents[2] / "evals" / "nlu"
 WORLD = yaml.safe_load((NLU / "owner-tuning.yaml").read_text(encoding="utf-8"))
 BLIND_03 = yaml.safe_load((NLU / "owner-blind-03.yaml").read_text(encoding="utf-8"))
+BLIND_04 = yaml.safe_load((NLU / "owner-blind-04.yaml").read_text(encoding="utf-8"))
 
 
 def _tool(text: str) -> str | None:
@@ -34,6 +35,16 @@ def test_owner_blind_batch_03_with_the_classifier(capsys):
               f"with the classifier {BLIND_03['scored']['tool_accuracy_with_classifier']})")
     assert accuracy >= float(BLIND_03["scored"]["tool_accuracy_with_classifier"]) - 0.03
     assert all(_tool(c["text"]) is None for c in cases if c["tool"] is None)  # chat stays chat
+
+
+def test_owner_blind_batch_04_keeps_its_floor(capsys):
+    """Scored once before and once after stop 25's owner changes (0.780 both times): a regression floor."""
+    cases = BLIND_04["cases"]
+    accuracy = sum(_tool(c["text"]) == c["tool"] for c in cases) / len(cases)
+    with capsys.disabled():
+        print(f"\nowner blind-04: {accuracy:.3f} (scored once: {BLIND_04['scored']['tool_accuracy_after']})")
+    assert accuracy >= float(BLIND_04["scored"]["floor"])
+    assert all(_tool(c["text"]) is None for c in cases if c["tool"] is None)  # thanks and greetings stay chat
 
 
 def test_a_guessed_change_waits_for_the_owners_yes(shira, make_agent):

@@ -58,7 +58,8 @@ def _coupon_stats(msg: Message) -> OwnerCommand | None:
 def _conversation_stats(msg: Message) -> OwnerCommand | None:
     if not msg.has(
         r"\bconversations?\b|\bchats?\b|שיחות|השיחות|פניות|הפניות|\bsupport issues?\b|\bissues\b|"
-        r"\bhandoffs?\b|followers (?:are )?asking|(?:people|followers) ask|most active|busiest|שואלים"
+        r"\bhandoffs?\b|followers (?:are )?asking|(?:people|followers) ask|most active|busiest|שואלים|"
+        r"\bhow many (?:messages|dms)\b|כמה\s+הודעות"
     ):
         return None
     return _command(msg, "conversation_stats", {"period": _first(msg, PERIODS)})
@@ -87,7 +88,8 @@ def _billing_shorthand(msg: Message) -> OwnerCommand | None:
 
 def _invoice(msg: Message) -> OwnerCommand | None:
     word = msg.has(INVOICE_WORD)
-    paid = msg.has(r"\bpaid\b|\bgot paid\b|\breceived\b|שולמה|שולם|שילמו|שילם|קיבלתי\s+(?:את\s+)?(?:ה)?תשלום")
+    paid = msg.has(r"\bpaid\b|\bgot paid\b|\breceived\b|"
+                   r"\b(?:transferred|wired|sent)\s+(?:me\s+)?(?:the\s+)?(?:money|payment)\b|שולמה|שולם|שילמו|שילם|קיבלתי\s+(?:את\s+)?(?:ה)?תשלום|העבירו\s+(?:את\s+)?(?:ה)?(?:תשלום|כסף)")
     sent = msg.has(r"\bsent\b|\bsend\b|נשלחה|נשלח|שלחתי|שלחנו")
     cancel = msg.has(CANCEL + r"|בוטלה")
     unpaid = msg.has(
@@ -104,6 +106,10 @@ def _invoice(msg: Message) -> OwnerCommand | None:
         return shorthand
     if not word:
         number = msg.bare_number() if (paid or sent) else None
+        if paid and not number and msg.brand()[0] and not msg.has(TASK_WORD) and not msg.has(
+                r"\bnot\s+(?:yet\s+)?paid|n't\s+(?:been\s+|yet\s+)?paid|לא\s+(?:עוד\s+)?(?:שולמ|שילמ|שילם)"):
+            # "kitchenpro paid", "got paid by lumi": which invoice is the one question back
+            return _command(msg, "update_invoice", {"status": "paid"}, [("number", "number", ())])
         if not number and not msg.has(r"לא\s+שילם|hasn't paid|who owes|מי\s+חייב"):
             return None
     if (msg.has(TASK_WORD) or msg.has(TASK_ONLY)) and not msg.invoice_no:
@@ -212,21 +218,34 @@ def _coupon(msg: Message) -> OwnerCommand | None:
     return None
 
 
+_APPROACH = re.compile(
+    r"(?i)\b(?:asked|asks|asking|wants?|wanted|reached\s+out|approached\s+me)\b[^.?!\n]{0,30}?"
+    r"\b(?:collab\w*|partnership|work\s+with\s+(?:me|us)|sponsor\w*)\b"
+)
+
+
 def _create_partnership(msg: Message) -> OwnerCommand | None:
     trigger = msg.has(
         r"\b(?:new|add(?: a)?(?: new)?)\s+(partnership|collab(?:oration)?|deal|lead|brand)\b|"
         r"(שיתוף\s+פעולה|שת\"פ|ליד|מותג)\s+חדש|"
-        r"^\s*(lead|ליד)(?=\s*[:\-–]\s*\S)"  # "lead - Castro", "ליד: רנואר"
+        r"^\s*(lead|ליד)(?=\s*[:\-–]\s*\S)|"  # "lead - Castro", "ליד: רנואר"
+        r"(?:^|\s)פנו\s+אלי(?:י)?\s+מ-?(?=\S)"  # "פנו אליי מקסטרו לשיתוף פעולה": the brand follows
     )
-    if not trigger:
+    approach = None if trigger else _APPROACH.search(msg.text)
+    if not trigger and not approach:
         return None
-    rest = msg.text[trigger.end() :]
+    if approach:  # "Nike asked for a collab", "a brand called Fox wants to work with me": the brand leads
+        before = re.sub(r"(?i)^\s*(?:a\s+|new\s+)?(?:brand|company)\s+(?:called|named)\s+|"
+                        r"^\s*(?:a\s+)?new\s+brand\s*[:\-–]?\s*", "", msg.text[: approach.start()])
+        rest = before.strip() if len(before.split()) <= 4 else ""
+    else:
+        rest = msg.text[trigger.end() :]
     rest = re.sub(r"^\s*(?:[:\-–]\s*|with\s+|עם\s+)+", "", rest, flags=re.I)
-    brand = re.split(r",|\s+(?:for|at|in|status|בסטטוס|על|ב-?\d)\b|\s+\d|\s+₪", rest, maxsplit=1)[0].strip(
-        " .!?:"
-    )
+    brand = re.split(r",|\s+(?:for|at|in|status|בסטטוס|על|ב-?\d|ל(?:שיתוף|שת\"פ))\b|\s+לשיתוף|\s+\d|\s+₪", rest,
+                     maxsplit=1)[0].strip(" .!?:")
     status, _ = _status_target(msg)
-    if trigger.group(0).strip().split()[-1] in ("lead", "ליד") or (trigger.group(2) or "").startswith("ליד"):
+    said_lead = trigger and trigger.group(0).strip().split()[-1] in ("lead", "ליד")
+    if said_lead or (trigger and (trigger.group(2) or "").startswith("ליד")):
         status = "lead"
     amounts = msg.amounts()
     amount, currency = amounts[0] if amounts else (None, None)

@@ -33,8 +33,9 @@ def notes_command(msg: Message) -> OwnerCommand | None:
     if m:
         who = m.group("who") or m.group("whohe")
         body = m.group("text") or m.group("texthe")
-        if re.search(r"(?i)^(?:a\s+)?(?:task|to-?do|reminder|meeting)\b|^(?:ה|ל)?(?:משימה|תזכורת|פגישה)", who.strip()):
-            return None  # "תרשמי משימה: …" is a task
+        if re.search(r"(?i)^(?:a\s+)?(?:task|to-?do|reminder|meeting)\b|^(?:ה|ל)?(?:משימה|תזכורת|פגישה)"
+                     r"|^(?:my)?self$|^me$", who.strip()):
+            return None  # "תרשמי משימה: …", "note to self: …" are tasks
         return _command(msg, "log_brand_note", {"partnership": _who(msg, who), "text": body.strip()})
     if regex(_FILE, "LIST_ALL").search(text):
         return _command(msg, "list_brand_notes", {})

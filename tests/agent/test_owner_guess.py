@@ -15,6 +15,7 @@ NLU = Path(__file__).resolve().parents[2] / "evals" / "nlu"
 WORLD = yaml.safe_load((NLU / "owner-tuning.yaml").read_text(encoding="utf-8"))
 BLIND_03 = yaml.safe_load((NLU / "owner-blind-03.yaml").read_text(encoding="utf-8"))
 BLIND_04 = yaml.safe_load((NLU / "owner-blind-04.yaml").read_text(encoding="utf-8"))
+BLIND_05 = yaml.safe_load((NLU / "owner-blind-05.yaml").read_text(encoding="utf-8"))
 
 
 def _tool(text: str) -> str | None:
@@ -46,6 +47,16 @@ def test_owner_blind_batch_04_keeps_its_floor(capsys):
         print(f"\nowner blind-04: {accuracy:.3f} (scored once: {BLIND_04['scored']['tool_accuracy_after']})")
     assert accuracy >= float(BLIND_04["scored"]["floor"])
     assert all(_tool(c["text"]) is None for c in cases if c["tool"] is None)  # thanks and greetings stay chat
+
+
+def test_owner_blind_batch_05_keeps_its_floor(capsys):
+    """Scored once before (0.727) and once after (0.773) the change made from blind-04's misses."""
+    cases = BLIND_05["cases"]
+    accuracy = sum(_tool(c["text"]) == c["tool"] for c in cases) / len(cases)
+    with capsys.disabled():
+        print(f"\nowner blind-05: {accuracy:.3f} (scored once: {BLIND_05['scored']['tool_accuracy_after']})")
+    assert accuracy >= float(BLIND_05["scored"]["floor"])
+    assert all(_tool(c["text"]) is None for c in cases if c["tool"] is None)
 
 
 def test_a_guessed_change_waits_for_the_owners_yes(shira, make_agent):

@@ -42,7 +42,9 @@ def bound_tenant(session: Session) -> int | None:
 @event.listens_for(Session, "after_begin")
 def _scope_transaction(session: Session, transaction: Any, connection: Any) -> None:
     tenant_id = session.info.get(_KEY)
-    if tenant_id is not None:
+    # A savepoint (each tool runs in one) lives inside a transaction already scoped: set_config(..., true)
+    # holds until that transaction ends, a rollback to the savepoint included. Once per transaction.
+    if tenant_id is not None and not getattr(transaction, "nested", False):
         connection.exec_driver_sql(_SET, (str(tenant_id),))
 
 

@@ -31,6 +31,7 @@ def _retrieval(
     ef_search: str,
     database_url: str | None,
     keep: bool,
+    embedder: str = "hashing",
 ) -> dict:
     from evals import bench_retrieval
 
@@ -42,6 +43,7 @@ def _retrieval(
         ef_search=tuple(int(x) for x in ef_search.split(",") if x.strip()),
         database_url=database_url,
         keep=keep,
+        embedder_name_=embedder,
         log=lambda line: typer.echo(line, err=True),
     )
 
@@ -157,10 +159,11 @@ def retrieval_cmd(
         typer.Option(help="Server to create the throw-away database on (default: the configured one)"),
     ] = None,
     keep: Annotated[bool, typer.Option(help="Keep the throw-away database afterwards")] = False,
+    embedder: Annotated[str, typer.Option(help="hashing (fast) or e5 (the default model's vectors; slow)")] = "hashing",
     json_path: Annotated[Path | None, typer.Option("--json", help="Also write the report here")] = None,
 ) -> None:
     """Bulk import, HNSW build, tenant-scoped hybrid search latency and HNSW recall vs exact search."""
-    _write(_retrieval(tenants, posts, queries, small, ef_search, database_url, keep), json_path)
+    _write(_retrieval(tenants, posts, queries, small, ef_search, database_url, keep, embedder), json_path)
 
 
 def _register_webhook() -> None:

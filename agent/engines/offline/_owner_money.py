@@ -234,12 +234,14 @@ def _create_partnership(msg: Message) -> OwnerCommand | None:
     approach = None if trigger else _APPROACH.search(msg.text)
     if not trigger and not approach:
         return None
-    if approach:  # "Nike asked for a collab", "a brand called Fox wants to work with me": the brand leads
+    if trigger is None and approach is not None:  # "Nike asked for a collab", "Fox wants to work with me"
         before = re.sub(r"(?i)^\s*(?:a\s+|new\s+)?(?:brand|company)\s+(?:called|named)\s+|"
                         r"^\s*(?:a\s+)?new\s+brand\s*[:\-–]?\s*", "", msg.text[: approach.start()])
-        rest = before.strip() if len(before.split()) <= 4 else ""
-    else:
+        rest = before.strip() if len(before.split()) <= 4 else ""  # the brand leads
+    elif trigger is not None:
         rest = msg.text[trigger.end() :]
+    else:
+        return None
     rest = re.sub(r"^\s*(?:[:\-–]\s*|with\s+|עם\s+)+", "", rest, flags=re.I)
     brand = re.split(r",|\s+(?:for|at|in|status|בסטטוס|על|ב-?\d|ל(?:שיתוף|שת\"פ))\b|\s+לשיתוף|\s+\d|\s+₪", rest,
                      maxsplit=1)[0].strip(" .!?:")

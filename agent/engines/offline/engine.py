@@ -17,7 +17,7 @@ from ._intents import Signals, confidence, fold_contact_leave, label_scores, sco
 from ._owner import find_status, task_title
 from ._prep import prepare
 from ._signals import reply_language, sentiment
-from .classifier import CLASSIFIER_SURE, RULES_SURE, Prediction, get_classifier
+from .classifier import CLASSIFIER_SURE, OVERRULE_SURE, RULES_SURE, Prediction, get_classifier
 from .types import FOLLOWER_INTENTS, Catalog, Understanding
 
 __all__ = ["understand"]
@@ -28,16 +28,25 @@ _PRIORITY = ("abuse", "consent", "human_request", "support_issue", "owner_comman
              "small_talk", "off_topic", "greeting")
 _EMOJI_ONLY = re.compile(r"^[\W_]*$")
 _MAX_CHARS = 1500
+# Intents the rules read from loose cues (a question shape, an opinion word): the classifier may overrule
+# even a sure reading of these when it is at least OVERRULE_SURE sure. Codes, consent, a human, a
+# problem and abuse stay the rules' when they are sure (exact cues; the guard's business).
+_OPEN_TO_MEANING = frozenset({"product_question", "content_question", "small_talk", "feedback", "off_topic",
+                               "partnership_question", "greeting"})
 _NO_SIGNAL = 0.2  # a rules score below this is no reading at all: the fallback (or the classifier) decides
 _LEXICAL = tuple(i for i in FOLLOWER_INTENTS if i != "greeting") + ("consent+", "consent-", "thanks")
 
 
 def _classified(raw: str, role: str, rules_confidence: float, turn: Turn, rules_score: float) -> Prediction | None:
-    """The classifier's follower intent when the rules are unsure of a fresh message, else None. With no
+    """The classifier's follower intent when the rules are unsure of a fresh message (or sure of a loose
+    reading the classifier is at least OVERRULE_SURE sure is another), else None. With no
     rule signal at all (`rules_score` below the fallback line) the rules' "intent" is only a tie-break, so
     a classifier that names the same one still decides (it used to be dropped, and the message fell back
     to small talk: "go choke", "you're the worst, delete your account")."""
-    if role != "follower" or turn.followup or rules_confidence >= RULES_SURE or not raw.strip():
+    if role != "follower" or turn.followup or not raw.strip():
+        return None
+    sure = rules_confidence >= RULES_SURE
+    if sure and turn.intent not in _OPEN_TO_MEANING:
         return None
     if turn.intent in ("owner_query", "owner_command"):  # a follower writing like the owner: the guard's case
         return None
@@ -45,6 +54,8 @@ def _classified(raw: str, role: str, rules_confidence: float, turn: Turn, rules_
     if classifier is None:
         return None
     guess = classifier.predict(raw)
+    if sure and (guess.probability < OVERRULE_SURE or guess.intent not in _OPEN_TO_MEANING | {"abuse"}):
+        return None
     if guess.probability < CLASSIFIER_SURE or (guess.intent == turn.intent and rules_score >= _NO_SIGNAL):
         return None
     return guess

@@ -335,6 +335,7 @@ def run(
     workers: int = 1,
     seed: int = 7,
     keep: bool = False,
+    unique_messages: int = 200,
     log: Callable[[str], None] = lambda _: None,
 ) -> dict[str, Any]:
     """Run the turn benchmark; returns every figure (see the module docstring)."""
@@ -357,7 +358,7 @@ def run(
     levels = _Levels(message_mix(bundle), config, log)
     try:
         if in_process:
-            report["in_process"] = _in_process(db, handle, levels, seed)
+            report["in_process"] = _in_process(db, handle, levels, seed, unique_messages)
         if http:
             report["http"] = _over_http(db, handle, levels, seed, workers)
     finally:
@@ -372,7 +373,7 @@ def run(
     return report
 
 
-def _in_process(db: Any, handle: str, levels: _Levels, seed: int) -> dict[str, Any]:
+def _in_process(db: Any, handle: str, levels: _Levels, seed: int, unique: int = 200) -> dict[str, Any]:
     os.environ.update(UNLIMITED)
     from agent import Agent, AgentSettings
     from store.db import Database
@@ -400,6 +401,7 @@ def _in_process(db: Any, handle: str, levels: _Levels, seed: int) -> dict[str, A
     try:
         result = levels.run("in_process", play)
         result["semantic_model"] = _semantic_cost(before, _turns_in(result))
+        result["unique_messages"] = _unique_messages(agent, handle, unique)
         result["rss_mib"] = {"process": rss_mib(os.getpid())}
         return result
     finally:
@@ -421,6 +423,33 @@ def _turns_in(result: dict[str, Any]) -> int:
         if isinstance(value, dict):
             found += int(value["turns"]) if isinstance(value.get("turns"), int) else _turns_in(value)
     return found
+
+
+UNIQUE_SOURCE = REPO / "evals" / "nlu" / "follower-tuning.yaml"
+
+
+def _unique_messages(agent: Any, handle: str, count: int = 200) -> dict[str, Any]:
+    """CPU per turn when no message repeats (the mix above repeats its texts, and repeated texts reuse
+    their embedding): the first `count` follower messages of the labelled set, one per new conversation."""
+    import yaml
+
+    from agent import InboundMessage
+    from knowledge.embedders import e5_available, e5_query
+
+    if not UNIQUE_SOURCE.exists():
+        return {"skipped": "no labelled messages in this installation"}
+    data = yaml.safe_load(UNIQUE_SOURCE.read_text(encoding="utf-8"))
+    texts = [m["text"] for m in data["messages"] if (m.get("role") or "follower") == "follower"][:count]
+    misses = e5_query.cache_info().misses if e5_available() else 0
+    cpu, wall = time.process_time(), time.perf_counter()
+    for i, text in enumerate(texts):
+        agent.handle(InboundMessage(handle=handle, channel="web", sender_id=f"unique-{i}", text=text,
+                                    message_id=f"unique-{i}", now=NOW))
+    turns = len(texts) or 1
+    return {"turns": len(texts), "cpu_ms_per_turn": round((time.process_time() - cpu) * 1000 / turns, 2),
+            "wall_ms_per_turn": round((time.perf_counter() - wall) * 1000 / turns, 2),
+            "embeddings_per_turn": round(((e5_query.cache_info().misses if e5_available() else 0) - misses) / turns, 2),
+            "note": "one conversation at a time; CPU of this process (the model may use more than one core)"}
 
 
 def _semantic_cost(before: int, turns: int) -> dict[str, Any]:

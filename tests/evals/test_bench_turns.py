@@ -6,7 +6,8 @@ from __future__ import annotations
 def test_bench_turns_reports_latency_per_turn_and_node_and_the_echo_ratio(database):
     from evals import bench_turns
 
-    report = bench_turns.run(concurrency=(1, 2), turns_per_conversation=3, min_turns=6, think_s=(0.01, 0.02))
+    report = bench_turns.run(concurrency=(1, 2), turns_per_conversation=3, min_turns=6, think_s=(0.01, 0.02),
+                             unique_messages=8)
 
     for mode in ("in_process", "http"):
         for level in ("1", "2"):
@@ -35,5 +36,7 @@ def test_bench_turns_reports_latency_per_turn_and_node_and_the_echo_ratio(databa
     assert 0 < http["floor"]["cpu_ms_per_turn"]["server"] < report["http"]["2"]["paced"]["cpu_ms_per_turn"]["server"]
     assert 5 <= report["in_process"]["2"]["saturated"]["sql_statements_per_turn"] <= 200
     assert 50 <= report["in_process"]["rss_mib"]["process"] <= 8_000
+    unique = report["in_process"]["unique_messages"]  # no text repeats: what real traffic costs
+    assert unique["turns"] == 8 and 1 <= unique["cpu_ms_per_turn"] <= 2_000
     assert all(50 <= rss <= 8_000 for rss in report["http"]["rss_mib"]["server"].values())
     assert report["machine"]["cpu_count"] and report["machine"]["postgres"]

@@ -121,6 +121,8 @@ def _invoice(msg: Message) -> OwnerCommand | None:
         r"\b(?:create|new|issue|make|prepare|draft|raise)\s+(?:an?\s+|the\s+)?(?:new\s+)?invoice\b|"
         r"^\s*invoice\s+(?!\d|#)|תפיק|תפיקי|להפיק|\bהפק\b|הפיקי|תוציא|תוציאי|להוציא|חשבונית\s+חדשה|"
         r"(?:תיצור|תיצרי|ליצור)\s+חשבונית"
+    ) or (  # an invoice named by an amount is a new one: "send sababa an invoice for 2200", "חשבונית לגרינבוקס 3000"
+        msg.amounts() and msg.has(r"\ban?\s+invoice\s+(?:for|of)\b|^\s*חשבונית\s+ל-?(?=\S)")
     )
     if creating and not number:
         amounts = msg.amounts()

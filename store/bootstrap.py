@@ -10,6 +10,7 @@ from store.migrate import upgrade
 __all__ = ["open_database", "prepare"]
 
 _migrated: set[str] = set()
+_CHECKPOINTS_LOCK = 7_355_602  # advisory lock key (store.migrate uses 7_355_608, store.knowledge 7_355_609)
 
 
 def open_database(*, migrate: bool = True) -> Database:
@@ -57,8 +58,14 @@ def _create_checkpoints(admin_url: str) -> None:
 
     conninfo = make_url(admin_url).set(drivername="postgresql").render_as_string(hide_password=False)
     try:
-        with PostgresSaver.from_conn_string(conninfo) as saver:
-            saver.setup()
+        # LangGraph's setup inserts its migration rows unguarded: two processes at once collided
+        # (UniqueViolation on checkpoint_migrations, seen in the scale-out test). One at a time.
+        with psycopg.connect(conninfo, autocommit=True) as lock, PostgresSaver.from_conn_string(conninfo) as saver:
+            lock.execute("select pg_advisory_lock(%s)", (_CHECKPOINTS_LOCK,))
+            try:
+                saver.setup()
+            finally:
+                lock.execute("select pg_advisory_unlock(%s)", (_CHECKPOINTS_LOCK,))
     except psycopg.errors.InsufficientPrivilege:
         # Given only the app role's URL: fine when the owner made the tables already.
         with psycopg.connect(conninfo) as conn:

@@ -17,7 +17,7 @@ from langgraph.runtime import Runtime
 from agent.context import Context, turn_now
 from agent.state import TurnState
 from store.records import DEFAULT_TIMEZONE
-from tools.registry import Registry, ToolContext, ToolError, ToolResult, validate_args
+from tools.registry import Registry, ToolContext, ToolError, ToolResult, validate_args, writes_data
 
 __all__ = ["act_node", "tool_context", "needs_confirmation", "run_one"]
 
@@ -96,7 +96,7 @@ def act_node(state: TurnState, runtime: Runtime[Context]) -> dict[str, Any]:
         results.append(result)
         if not result["ok"]:
             events.append({"node": "act", "event": "tool_error", "tool": result["name"], "error": result["error"]})
-        elif tctx.role == "owner" and result["name"].split("_", 1)[0] in ("create", "update", "delete"):
+        elif tctx.role == "owner" and writes_data(result["name"]):
             wrote = True
     if wrote:  # brand names and codes may have changed: the next turn reloads the catalog, in every
         ctx.cache.invalidate(tctx.tenant_id)  # process once the turn commits (Agent.handle bumps the revision)

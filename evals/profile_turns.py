@@ -45,6 +45,7 @@ def run(*, turns: int = 300, cprofile: bool = False, sort: str = "cumulative", t
     plans = bt._plans(bt.message_mix(bundle), conversations=1, turns=6, min_turns=turns, seed=7)[0]
 
     def play(conversations: list[list[str]], tag: str) -> int:
+        # On this thread, not through bench_turns' thread pool: cProfile sees only the thread it runs on.
         played = 0
         for c, messages in enumerate(conversations):
             conversation_id = None

@@ -23,6 +23,7 @@ import httpx
 import pytest
 from channel_support import ACCOUNT_SID, AUTH_TOKEN, BOT_NUMBER, PUBLIC_BASE
 
+from evals._bench_procs import family, stat_fields
 from evals.fake_twilio import sign
 
 REPO = Path(__file__).resolve().parents[2]
@@ -36,19 +37,6 @@ def _port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
-
-
-def _stat(pid: int) -> list[str]:
-    """/proc/PID/stat from the state on (state, ppid, ... nice is [16]); [] when the process is gone."""
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return []
-
-
-def _children(pid: int) -> list[int]:
-    return [int(e.name) for e in Path("/proc").iterdir()
-            if e.name.isdigit() and (_stat(int(e.name)) or ["", "0"])[1] == str(pid)]
 
 
 def _seed_follow_ups(db) -> None:
@@ -217,10 +205,10 @@ def test_processes_share_the_work_and_keep_each_conversation_in_order(cluster): 
 
     # `serve` runs its job workers at a lower priority and takes them down when it stops.
     first = cluster["servers"][0]
-    workers = [pid for pid in _children(first.pid) if b"worker" in Path(f"/proc/{pid}/cmdline").read_bytes()]
+    workers = [pid for pid in family(first.pid)[1:] if b"worker" in Path(f"/proc/{pid}/cmdline").read_bytes()]
     assert len(workers) == 2  # --job-workers 2
-    assert all(_stat(pid)[16] == "19" for pid in workers)  # the lowest CPU priority
+    assert all((stat_fields(pid) or [])[16:17] == ["19"] for pid in workers)  # the lowest CPU priority
     first.terminate()
     first.wait(timeout=30)
     time.sleep(0.5)
-    assert not [pid for pid in workers if _stat(pid) and _stat(pid)[0] != "Z"]
+    assert not [pid for pid in workers if (stat_fields(pid) or ["Z"])[0] != "Z"]  # gone, or a zombie

@@ -30,6 +30,7 @@ from store import messages as message_store
 from store import revisions
 from store import tenants as tenant_store
 from store.db import is_transient
+from store.liveness import PoolLiveness
 from store.locks import xact_lock
 from store.privacy import mask_identity
 from tools import REGISTRY, Registry
@@ -140,6 +141,7 @@ class Agent:
         self.owner_limiter = RateLimiter(self.redis, capacity=self.settings.rate_owner_capacity,
                                          refill_per_sec=self.settings.rate_owner_refill_per_sec, prefix="rl:owner")
         conninfo = _conninfo(database.url)
+        liveness = PoolLiveness()
         self.pool = ConnectionPool(
             conninfo,
             min_size=1,
@@ -150,7 +152,9 @@ class Agent:
             kwargs={"autocommit": True, "prepare_threshold": 0, "row_factory": dict_row,
                     "options": " ".join([_url_options(database.url), "-c synchronous_commit=off"]).strip()},
             open=True,
-            check=ConnectionPool.check_connection,  # a server restart leaves dead connections behind
+            # A server restart leaves dead connections behind: pinged when they may be (store.liveness).
+            check=liveness.check,
+            reset=liveness.reset,
         )
         self.checkpointer = PooledPostgresSaver(self.pool)
         # The tables are the owner's (the app role may not create any): made by the owner, once.

@@ -13,6 +13,7 @@ from sqlalchemy import Engine, create_engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from store.liveness import ping_when_needed
 from store.services import ensure_services
 from store.settings import StoreSettings, get_settings
 
@@ -84,9 +85,9 @@ class Database:
             self.url,
             pool_size=pool_size,
             max_overflow=pool_size,
-            pool_pre_ping=True,
             connect_args={"connect_timeout": 5},
         )
+        ping_when_needed(self.engine)  # not a ping per checkout (store.liveness)
         self.admin_engine: Engine = (
             self.engine if self.url == self.admin_url else
             create_engine(self.admin_url, pool_size=2, max_overflow=4, pool_pre_ping=True,

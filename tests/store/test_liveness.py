@@ -1,0 +1,85 @@
+"""Pooled connections are pinged only when they may be dead, and a dead one never reaches a turn."""
+
+from __future__ import annotations
+
+import time
+
+from sqlalchemy import create_engine, text
+
+from store.liveness import PoolLiveness, ping_when_needed
+
+
+def _kill_idle_backends(database) -> int:
+    """What a server restart or an administrator does to every idle connection of the pools."""
+    with database.admin_engine.connect() as conn:
+        killed = conn.execute(text(
+            "select count(pg_terminate_backend(pid)) from pg_stat_activity where pid <> pg_backend_pid() "
+            "and datname = current_database() and backend_type = 'client backend' and state = 'idle'")).scalar()
+    time.sleep(0.3)  # the FATAL notice reaches the sockets
+    return int(killed or 0)
+
+
+def _counting_pings(engine):
+    pings: list[int] = []
+    real = engine.dialect.do_ping
+
+    def counted(dbapi_connection):
+        pings.append(1)
+        return real(dbapi_connection)
+
+    engine.dialect.do_ping = counted
+    return pings
+
+
+def test_a_connection_just_returned_is_not_pinged_and_a_killed_one_is_replaced(database):
+    engine = create_engine(database.url, pool_size=1, max_overflow=0)
+    ping_when_needed(engine)
+    pings = _counting_pings(engine)
+    try:
+        with engine.connect() as conn:
+            first = conn.execute(text("select pg_backend_pid()")).scalar()
+        with engine.connect() as conn:  # back in the pool a moment ago, nothing written to it since
+            assert conn.execute(text("select pg_backend_pid()")).scalar() == first
+        assert pings == [1]  # only the brand-new connection's first checkout
+
+        assert _kill_idle_backends(database) >= 1
+        with engine.connect() as conn:  # no error: found dead at checkout and replaced
+            second = conn.execute(text("select pg_backend_pid()")).scalar()
+        assert second != first
+    finally:
+        engine.dispose()
+
+
+def test_without_the_check_the_killed_connection_fails_the_next_statement(database):
+    """The test above can fail: the same kill breaks a pool that does not look."""
+    import pytest
+    from sqlalchemy.exc import OperationalError
+
+    engine = create_engine(database.url, pool_size=1, max_overflow=0)
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("select 1"))
+        _kill_idle_backends(database)
+        with pytest.raises(OperationalError), engine.connect() as conn:
+            conn.execute(text("select 1"))
+    finally:
+        engine.dispose()
+
+
+def test_the_checkpoint_pool_replaces_a_killed_connection(database):
+    from psycopg_pool import ConnectionPool
+
+    from agent.runtime import _conninfo
+
+    liveness = PoolLiveness()
+    pool = ConnectionPool(_conninfo(database.url), min_size=1, max_size=1, kwargs={"autocommit": True},
+                          check=liveness.check, reset=liveness.reset, open=True)
+    try:
+        with pool.connection() as conn:
+            first = conn.execute("select pg_backend_pid()").fetchone()[0]
+        assert _kill_idle_backends(database) >= 1
+        with pool.connection() as conn:
+            second = conn.execute("select pg_backend_pid()").fetchone()[0]
+        assert second != first
+    finally:
+        pool.close()

@@ -1,10 +1,12 @@
 """The Agent facade: built once per process, `handle(InboundMessage) -> TurnResult` runs one turn.
 
 Before the graph runs, `handle` resolves the tenant (UnknownTenant -> 404), takes a transaction
-lock on the channel message id and returns the stored reply for a duplicate, locks the
-conversation (turns of one conversation run one at a time, in any process), and finds or creates
-the conversation whose id is the checkpoint thread. After the graph, it commits the turn. When
-anything fails mid-turn, the inbound message is still stored (masked) with a graceful reply.
+lock on the channel message id (or, when the message names its conversation, on that conversation)
+and returns the stored reply for a duplicate, locks the conversation (turns of one conversation run
+one at a time, in any process), and finds or creates the conversation whose id is the checkpoint
+thread. The graph reads and saves the checkpoint in the same transaction; after the graph, `handle`
+commits the turn. When anything fails mid-turn, the inbound message is still stored (masked) with a
+graceful reply, and the checkpoint is as the last committed turn left it.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from agent._checkpoint import PooledPostgresSaver
+from agent._checkpoint import TurnCheckpointSaver, in_turn
 from agent.context import Context, TenantCache
 from agent.engines.base import OfflineEngine
 from agent.errors import InvalidMessage, UnknownConversation, UnknownTenant
@@ -30,7 +32,6 @@ from store import messages as message_store
 from store import revisions
 from store import tenants as tenant_store
 from store.db import is_transient
-from store.liveness import PoolLiveness
 from store.locks import xact_lock
 from store.privacy import mask_identity
 from tools import REGISTRY, Registry
@@ -38,22 +39,6 @@ from tools import REGISTRY, Registry
 __all__ = ["Agent", "AgentSettings", "InboundMessage", "TurnResult", "MAX_MESSAGE_CHARS"]
 
 log = logging.getLogger(__name__)
-
-def _conninfo(sqlalchemy_url: str) -> str:
-    from sqlalchemy.engine import make_url
-
-    return make_url(sqlalchemy_url).set(drivername="postgresql").render_as_string(hide_password=False)
-
-
-def _url_options(sqlalchemy_url: str) -> str:
-    # `options=-c role=...` of an app URL that switches role at connect; kept beside our own options.
-    from sqlalchemy.engine import make_url
-
-    value = make_url(sqlalchemy_url).query.get("options") or ""
-    return value if isinstance(value, str) else " ".join(value)
-
-
-
 
 def _aware(value: dt.datetime | str | None, clock: Callable[[], dt.datetime]) -> dt.datetime:
     if value is None:
@@ -110,8 +95,6 @@ class Agent:
         warm: bool = True,
     ) -> None:
         import redis
-        from psycopg.rows import dict_row
-        from psycopg_pool import ConnectionPool
 
         from agent.guard import RateLimiter
 
@@ -140,27 +123,8 @@ class Agent:
                                           refill_per_sec=self.settings.rate_tenant_refill_per_sec, prefix="rl:tenant")
         self.owner_limiter = RateLimiter(self.redis, capacity=self.settings.rate_owner_capacity,
                                          refill_per_sec=self.settings.rate_owner_refill_per_sec, prefix="rl:owner")
-        conninfo = _conninfo(database.url)
-        liveness = PoolLiveness()
-        self.pool = ConnectionPool(
-            conninfo,
-            min_size=1,
-            max_size=self.settings.checkpoint_pool_size,
-            # Checkpoints commit without waiting for the WAL flush (measured: put 8.7 -> 3.2 ms). A
-            # database crash can lose the last turn's checkpoint, never a message: those commit
-            # synchronously in the turn's own transaction.
-            kwargs={"autocommit": True, "prepare_threshold": 0, "row_factory": dict_row,
-                    "options": " ".join([_url_options(database.url), "-c synchronous_commit=off"]).strip()},
-            open=True,
-            # A server restart leaves dead connections behind: pinged when they may be (store.liveness).
-            check=liveness.check,
-            reset=liveness.reset,
-        )
-        self.checkpointer = PooledPostgresSaver(self.pool)
-        # The tables are the owner's (the app role may not create any): made by the owner, once.
-        from store.bootstrap import setup_checkpoints
-
-        setup_checkpoints(getattr(database, "admin_url", database.url))
+        # The conversation's state is saved in the turn's own transaction (agent._checkpoint).
+        self.checkpointer = TurnCheckpointSaver(database)
         self.graph = build_graph(checkpointer=self.checkpointer, respond=respond)
         if warm:
             self.warm_up()
@@ -218,8 +182,7 @@ class Agent:
         return report
 
     def close(self) -> None:
-        """Close the checkpointer's connections and the limiter's Redis client."""
-        self.pool.close()
+        """Close the limiter's Redis client (the database is the caller's)."""
         self.redis.close()
 
     # --- conversations -------------------------------------------------------------------------
@@ -270,8 +233,14 @@ class Agent:
         try:
             tenant = self._tenant(session, msg.handle)
             tenant_id = tenant.id
-            if msg.message_id:
+            # A named conversation's lock serialises its turns, a redelivered message's included: one
+            # lock instead of two. Otherwise the message id's lock first (the conversation is not known yet).
+            locked = f"conv:{msg.conversation_id}" if msg.conversation_id else None
+            if locked:
+                xact_lock(session, locked)
+            elif msg.message_id:
                 xact_lock(session, f"msg:{tenant.id}:{msg.channel}:{msg.message_id}")
+            if msg.message_id:
                 stored = message_store.find_inbound(session=session, tenant_id=tenant.id, channel=msg.channel,
                                                     channel_message_id=msg.message_id)
                 if stored is not None:
@@ -280,7 +249,8 @@ class Agent:
                                            external_id=msg.sender_id)
             conv = self._conversation(session, tenant, contact, msg, now)
             conversation_id = conv.id
-            xact_lock(session, f"conv:{conv.id}")
+            if locked != f"conv:{conv.id}":
+                xact_lock(session, f"conv:{conv.id}")
             context = Context(
                 db=self.db, session=session, engine=self.engine, fallback_engine=self.fallback_engine,
                 cache=self.cache, settings=self.settings, embedder=self.embedder,
@@ -297,8 +267,9 @@ class Agent:
                 "now": now.isoformat(), "conversation_id": conv.id,
             }
             prepared = time.perf_counter()
-            state = self.graph.invoke(turn_input, {"configurable": {"thread_id": conv.id}}, context=context,
-                                      durability=self.settings.durability)
+            with in_turn(session):  # the checkpoint is read and written in this transaction
+                state = self.graph.invoke(turn_input, {"configurable": {"thread_id": conv.id}}, context=context,
+                                          durability=self.settings.durability)
             graph_ms = (time.perf_counter() - prepared) * 1000
             if context.turn.get("duplicate"):
                 session.rollback()

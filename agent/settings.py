@@ -27,11 +27,11 @@ class AgentSettings(BaseSettings):
     rate_owner_capacity: int = 120  # owners manage their business by chat: a higher limit, not none
     rate_owner_refill_per_sec: float = 2.0
     catalog_ttl_seconds: float = 30.0
-    durability: str = Field(default="exit", pattern="^(exit|async|sync)$")
+    # exit: the state is saved once, as the graph ends, in the turn's transaction (sync: after every node).
+    durability: str = Field(default="exit", pattern="^(exit|sync)$")
     confirm_ttl_minutes: int = 10
     clarify_below: float = 0.2  # a tool intent understood with less confidence than this is asked back
     whatsapp_continue_hours: float = 24.0
-    checkpoint_pool_size: int = 10
     redis_timeout_seconds: float = 0.25
 
 

@@ -245,14 +245,8 @@ def _fresh_database(log: Callable[[str], None]) -> Any:
 
     db = open_eval_database(open_database(), name=BENCH_DB_NAME, redis_db=BENCH_REDIS_DB)
     names = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
-    with db.admin_engine.begin() as conn:
-        extra = conn.execute(
-            text(
-                "select string_agg(quote_ident(tablename), ', ') from pg_tables "
-                "where schemaname='public' and tablename like 'checkpoint%'"
-            )
-        ).scalar()
-        conn.execute(text(f"TRUNCATE {names}{', ' + extra if extra else ''} RESTART IDENTITY CASCADE"))
+    with db.admin_engine.begin() as conn:  # the conversation checkpoints' table included
+        conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
     db.redis.flushdb()
     import_bundle_file(db, DEMO_BUNDLE)
     log(f"bench database {BENCH_DB_NAME}: demo bundle imported")

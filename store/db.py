@@ -48,12 +48,11 @@ def is_transient(exc: BaseException) -> bool:
     """A database or Redis that cannot be reached right now (restarting, failing over)."""
     import psycopg
     import redis
-    from psycopg_pool import PoolTimeout
     from sqlalchemy.exc import DBAPIError
 
     if isinstance(exc, DBAPIError):
         return bool(exc.connection_invalidated) or isinstance(exc.orig, psycopg.OperationalError)
-    return isinstance(exc, psycopg.OperationalError | redis.ConnectionError | redis.TimeoutError | PoolTimeout)
+    return isinstance(exc, psycopg.OperationalError | redis.ConnectionError | redis.TimeoutError)
 
 
 

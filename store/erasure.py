@@ -7,9 +7,10 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from sqlalchemy import delete, select, text, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from store import checkpoints as checkpoint_store
 from store import schedule as schedule_store
 from store.models import (
     Contact,
@@ -89,10 +90,7 @@ def export_contact(*, session: Session, tenant_id: int, contact_id: int) -> dict
 
 def drop_checkpoints(*, session: Session, thread_ids: list[str]) -> None:
     """Delete the agent's saved state (LangGraph checkpoints) of these conversations."""
-    if not thread_ids:
-        return
-    for table in ("checkpoint_writes", "checkpoint_blobs", "checkpoints"):
-        session.execute(text(f"DELETE FROM {table} WHERE thread_id = ANY(:ids)"), {"ids": list(thread_ids)})
+    checkpoint_store.delete(session=session, thread_ids=list(thread_ids))
 
 
 def purge_before(*, session: Session, tenant_id: int, before: dt.datetime) -> int:

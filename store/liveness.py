@@ -1,7 +1,7 @@
 """Ping a pooled connection only when it may be dead, not on every checkout.
 
 A ping is a round trip; with one on every checkout a turn paid three (the session's and two of the
-checkpointer's pool), about a sixth of its statements. A connection that went back to the pool a
+checkpointer's pool of the time), about a sixth of its statements. A connection that went back to the pool a
 moment ago and on which the server wrote nothing since is alive: when PostgreSQL shuts down or
 kills a backend it sends the client a FATAL notice and closes the socket, which makes the idle
 socket readable. So a connection is pinged when its socket is readable, when psycopg already knows
@@ -14,13 +14,12 @@ from __future__ import annotations
 
 import select
 import time
-import weakref
 from typing import Any
 
 from sqlalchemy import Engine, event
 from sqlalchemy.exc import DisconnectionError
 
-__all__ = ["IDLE_PING_SECONDS", "may_be_dead", "ping_when_needed", "PoolLiveness"]
+__all__ = ["IDLE_PING_SECONDS", "may_be_dead", "ping_when_needed"]
 
 IDLE_PING_SECONDS = 10.0
 
@@ -54,19 +53,3 @@ def ping_when_needed(engine: Engine) -> None:
             engine.dialect.do_ping(dbapi_connection)
         except Exception as exc:  # the pool discards this connection and checks out another
             raise DisconnectionError(f"connection found dead ({type(exc).__name__})") from exc
-
-
-class PoolLiveness:
-    """`check=` and `reset=` of a psycopg_pool ConnectionPool that ping only when `may_be_dead` says so."""
-
-    def __init__(self) -> None:
-        self._idle_since: weakref.WeakKeyDictionary[Any, float] = weakref.WeakKeyDictionary()
-
-    def reset(self, conn: Any) -> None:
-        """Called by the pool when a connection comes back: it is idle from now."""
-        self._idle_since[conn] = time.monotonic()
-
-    def check(self, conn: Any) -> None:
-        """Called by the pool before lending a connection: raises when it is dead (the pool replaces it)."""
-        if may_be_dead(conn, self._idle_since.pop(conn, None)):
-            conn.execute("")

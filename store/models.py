@@ -19,6 +19,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     Numeric,
     String,
     Text,
@@ -401,6 +402,17 @@ class TurnTrace(TenantOwned, Base):
     trace: Mapped[dict[str, Any]] = mapped_column(Json)
     total_ms: Mapped[float] = mapped_column(Float)
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class TurnCheckpoint(TenantOwned, Base):
+    """The agent's saved state of one conversation (its LangGraph checkpoint), one row, rewritten each turn."""
+
+    __tablename__ = "turn_checkpoints"
+    thread_id: Mapped[str] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"), primary_key=True)
+    checkpoint_id: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(32))  # the serializer's type tag
+    state: Mapped[bytes] = mapped_column(LargeBinary)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class OutboundMessage(TenantOwned, Base):

@@ -11,12 +11,8 @@ def truncate_all(db) -> None:
     from store.models import Base
 
     names = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
-    with db.admin_engine.begin() as conn:
-        extra = conn.execute(
-            text("select string_agg(quote_ident(tablename), ', ') from pg_tables "
-                 "where schemaname='public' and tablename like 'checkpoint%'")
-        ).scalar()
-        conn.execute(text(f"TRUNCATE {names}{', ' + extra if extra else ''} RESTART IDENTITY CASCADE"))
+    with db.admin_engine.begin() as conn:  # the conversation checkpoints' table included
+        conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
     try:
         db.redis.flushdb()
     except Exception:

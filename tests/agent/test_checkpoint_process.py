@@ -60,14 +60,10 @@ def test_checkpoint_holds_no_raw_personal_data(shira, make_agent):
     from sqlalchemy import text
 
     with shira.admin_engine.connect() as conn:
-        blobs = conn.execute(text("select blob from checkpoint_blobs where thread_id = :t and blob is not null"),
+        saved = conn.execute(text("select state from turn_checkpoints where thread_id = :t"),
                              {"t": result.conversation_id}).scalars().all()
-        checkpoints = conn.execute(text("select checkpoint::text from checkpoints where thread_id = :t"),
-                                   {"t": result.conversation_id}).scalars().all()
-        writes = conn.execute(text("select blob from checkpoint_writes where thread_id = :t"),
-                              {"t": result.conversation_id}).scalars().all()
-    assert blobs and checkpoints
-    dump = b" ".join(bytes(b) for b in blobs + writes) + " ".join(checkpoints).encode()
+    assert len(saved) == 1
+    dump = bytes(saved[0])
     assert b"7654321" not in dump and b"dana@example.com" not in dump
     assert b"[PHONE]" in dump
 
@@ -98,3 +94,38 @@ def test_an_owner_change_in_one_process_reloads_the_cached_catalog_in_another(sh
     assert changed.tools == ["create_task"]
     say(follower_side, "any code for GreenBox?", sender="visitor-3")
     assert follower_side.cache.misses > loads  # the other process's committed change: loaded afresh at once
+
+
+def test_a_conversation_keeps_one_saved_state_however_long_it_runs(shira, make_agent):
+    """LangGraph's saver kept a checkpoint row and its blobs for every turn, forever."""
+    from agent_graph_support import rows
+
+    agent = make_agent(shira)
+    first = say(agent, "tell me about GreenBox")
+    for text in ("is there a code for it?", "thanks!", "and for Olivia?"):
+        say(agent, text, conversation_id=first.conversation_id)
+    assert rows(shira, "select count(*) as n from turn_checkpoints")[0].n == 1
+    assert agent.checkpointer.get_tuple({"configurable": {"thread_id": first.conversation_id}}) \
+        .checkpoint["channel_values"]["turn"] == 4
+
+
+def test_the_state_commits_with_the_turn_or_not_at_all(shira, make_agent, monkeypatch):
+    """A turn that fails after its graph ran (here: building its result) is rolled back, its saved
+    state too: the next turn does not remember a message the database never kept."""
+    import agent._turn as turn_module
+
+    agent = make_agent(shira)
+    first = say(agent, "tell me about GreenBox")
+    real = turn_module.result_from_state
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the turn fails after its graph")
+
+    monkeypatch.setattr(turn_module, "result_from_state", broken)
+    failed = say(agent, "what about Olivia?", conversation_id=first.conversation_id)
+    assert failed.reply  # answered gracefully, the message stored
+    monkeypatch.setattr(turn_module, "result_from_state", real)
+
+    state = agent.graph.get_state({"configurable": {"thread_id": first.conversation_id}}).values
+    assert [h["text"] for h in state["history"] if h["role"] == "user"] == ["tell me about GreenBox"]
+    assert state["turn"] == 1

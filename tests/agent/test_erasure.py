@@ -28,7 +28,7 @@ def test_erasure_asks_first_and_yes_erases(shira, make_agent):
     assert contact.external_id.startswith("erased:") and contact.consent == "withdrawn" and contact.attributes == {}
     traces = rows(shira, "select trace from turn_traces where conversation_id = :c", c=conversation)
     assert [t.trace["text"] for t in traces] == ["yes"]  # only the erasing turn's own
-    assert rows(shira, "select count(*) as n from checkpoints where thread_id = :c", c=conversation)[0].n == 0
+    assert rows(shira, "select count(*) as n from turn_checkpoints where thread_id = :c", c=conversation)[0].n == 0
     fresh = say(agent, "hi", sender="dana", conversation_id=conversation)
     assert fresh.reply  # the conversation goes on, from scratch
 

@@ -178,6 +178,26 @@ def test_concurrent_deliveries_of_one_message_run_one_turn(shira, make_agent):
     assert rows(shira, "select count(*) as n from messages where direction = 'in'")[0].n == 1
 
 
+def test_concurrent_deliveries_of_one_message_in_a_named_conversation_run_one_turn(shira, make_agent):
+    """The widget names its conversation: its lock alone serialises them (no message-id lock)."""
+    agent = make_agent(shira)
+    conversation = say(agent, "hi", sender="web-visitor").conversation_id
+    results = []
+
+    def deliver() -> None:
+        results.append(say(agent, "code for greenbox?", message_id="web.race", sender="web-visitor",
+                           conversation_id=conversation))
+
+    threads = [threading.Thread(target=deliver) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(r.duplicate for r in results) == [False, True, True, True]
+    assert len({r.reply for r in results}) == 1 and "GREEN50" in results[0].reply
+    assert rows(shira, "select count(*) as n from messages where channel_message_id = 'web.race'")[0].n == 1
+
+
 # --- failures: the follower still gets a graceful reply and nothing is lost ---------------------
 
 def test_dead_redis_still_answers(shira, make_agent):

@@ -19,8 +19,7 @@ def _everything_but_identities(db) -> str:
         if table == "owner_identities":
             continue
         found += [str(r[0]) for r in rows(db, f'select t::text from "{table}" t')]
-    found += [r[0] for r in rows(db, "select encode(blob, 'escape') from checkpoint_blobs where blob is not null")]
-    found += [r[0] for r in rows(db, "select encode(blob, 'escape') from checkpoint_writes where blob is not null")]
+    found += [r[0] for r in rows(db, "select encode(state, 'escape') from turn_checkpoints")]
     return "\n".join(found)
 
 

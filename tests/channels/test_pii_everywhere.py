@@ -34,9 +34,8 @@ def _tables_text(db) -> str:
             select_list = ", ".join(f'"{c}"::text' for c in keep)
             for row in conn.execute(text(f'select {select_list} from "{table}"')):
                 out.append(f"{table}: " + " | ".join(str(v) for v in row))
-        for table, col in (("checkpoint_blobs", "blob"), ("checkpoint_writes", "blob")):
-            out += [f"{table}: {v}" for v in conn.execute(text(
-                f"select encode({col}, 'escape') from {table} where {col} is not null")).scalars()]
+        out += [f"turn_checkpoints: {v}" for v in conn.execute(text(
+            "select encode(state, 'escape') from turn_checkpoints")).scalars()]
     return "\n".join(out)
 
 

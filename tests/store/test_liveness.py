@@ -6,7 +6,7 @@ import time
 
 from sqlalchemy import create_engine, text
 
-from store.liveness import PoolLiveness, ping_when_needed
+from store.liveness import ping_when_needed
 
 
 def _kill_idle_backends(database) -> int:
@@ -64,22 +64,3 @@ def test_without_the_check_the_killed_connection_fails_the_next_statement(databa
             conn.execute(text("select 1"))
     finally:
         engine.dispose()
-
-
-def test_the_checkpoint_pool_replaces_a_killed_connection(database):
-    from psycopg_pool import ConnectionPool
-
-    from agent.runtime import _conninfo
-
-    liveness = PoolLiveness()
-    pool = ConnectionPool(_conninfo(database.url), min_size=1, max_size=1, kwargs={"autocommit": True},
-                          check=liveness.check, reset=liveness.reset, open=True)
-    try:
-        with pool.connection() as conn:
-            first = conn.execute("select pg_backend_pid()").fetchone()[0]
-        assert _kill_idle_backends(database) >= 1
-        with pool.connection() as conn:
-            second = conn.execute("select pg_backend_pid()").fetchone()[0]
-        assert second != first
-    finally:
-        pool.close()

@@ -31,10 +31,13 @@ def may_be_dead(conn: Any, idle_since: float | None) -> bool:
     if idle_since is None or time.monotonic() - idle_since > IDLE_PING_SECONDS:
         return True
     try:
-        readable, _, _ = select.select([conn.fileno()], [], [], 0)
+        # poll, not select: select refuses descriptors past 1023, which a busy process has.
+        poller = select.poll()
+        poller.register(conn.fileno(), select.POLLIN)
+        ready = poller.poll(0)
     except (OSError, ValueError):  # no socket any more
         return True
-    return bool(readable)  # a shutdown notice or the end of the stream (or a NOTIFY: a ping is harmless)
+    return bool(ready)  # a shutdown notice or the end of the stream (or a NOTIFY: a ping is harmless)
 
 
 def ping_when_needed(engine: Engine) -> None:

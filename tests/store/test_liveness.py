@@ -50,6 +50,25 @@ def test_a_connection_just_returned_is_not_pinged_and_a_killed_one_is_replaced(d
         engine.dispose()
 
 
+def test_a_busy_process_with_many_open_files_is_not_pinged_either(database, tmp_path):
+    """Descriptors past 1023 (a busy server has them) once made every checkout ping: select() refuses them."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and hard < 1200:
+        import pytest
+
+        pytest.skip("this machine allows too few open files")
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, 1200), hard))
+    files = [open(tmp_path / f"f{i}", "w") for i in range(1100)]  # noqa: SIM115 - held open on purpose
+    try:
+        test_a_connection_just_returned_is_not_pinged_and_a_killed_one_is_replaced(database)
+    finally:
+        for f in files:
+            f.close()
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+
+
 def test_without_the_check_the_killed_connection_fails_the_next_statement(database):
     """The test above can fail: the same kill breaks a pool that does not look."""
     import pytest

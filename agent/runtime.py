@@ -203,12 +203,14 @@ class Agent:
                                              channel=channel, role=role, at=self.clock())
             return conv.id
 
-    def _conversation(self, session: Any, tenant: Any, contact: Any, msg: InboundMessage, now: dt.datetime) -> Any:
-        if msg.conversation_id:
+    def _conversation(self, session: Any, tenant: Any, msg: InboundMessage, now: dt.datetime) -> Any:
+        if msg.conversation_id:  # the turn's contact is the conversation's: the sender is not looked up
             conv = conversation_store.get(session=session, tenant_id=tenant.id, conversation_id=msg.conversation_id)
             if conv is None or conv.role != msg.role:
                 raise UnknownConversation(f"no conversation {msg.conversation_id!r} for {tenant.handle}")
             return conv
+        contact = contact_store.upsert(session=session, tenant_id=tenant.id, channel=msg.channel,
+                                       external_id=msg.sender_id)
         if msg.channel == "whatsapp":
             since = now - dt.timedelta(hours=self.settings.whatsapp_continue_hours)
             conv = conversation_store.latest_open(session=session, tenant_id=tenant.id, contact_id=contact.id,
@@ -245,9 +247,7 @@ class Agent:
                                                     channel_message_id=msg.message_id)
                 if stored is not None:
                     return duplicate_result(session, tenant.id, stored, started, on_event)
-            contact = contact_store.upsert(session=session, tenant_id=tenant.id, channel=msg.channel,
-                                           external_id=msg.sender_id)
-            conv = self._conversation(session, tenant, contact, msg, now)
+            conv = self._conversation(session, tenant, msg, now)
             conversation_id = conv.id
             if locked != f"conv:{conv.id}":
                 xact_lock(session, f"conv:{conv.id}")

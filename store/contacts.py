@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from store.models import Contact, utcnow
 
@@ -48,10 +50,19 @@ def get(*, session: Session, tenant_id: int, contact_id: int) -> Contact | None:
 
 
 def touch_inbound(*, session: Session, tenant_id: int, contact_id: int, at: dt.datetime) -> None:
-    """Remember when the contact last wrote (the WhatsApp 24-hour window depends on it)."""
-    contact = session.get(Contact, contact_id)  # usually already in the session: no query
-    if contact is not None and contact.tenant_id == tenant_id:
-        contact.last_inbound_at = at
+    """Remember when the contact last wrote (the WhatsApp 24-hour window depends on it); never moves back.
+
+    One UPDATE, without loading the contact (a turn in a named conversation never loads it)."""
+    session.execute(
+        update(Contact)
+        .where(Contact.id == contact_id, Contact.tenant_id == tenant_id,
+               or_(Contact.last_inbound_at.is_(None), Contact.last_inbound_at < at))
+        .values(last_inbound_at=at, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    loaded = session.identity_map.get(identity_key(Contact, contact_id))
+    if isinstance(loaded, Contact) and (loaded.last_inbound_at is None or loaded.last_inbound_at < at):
+        set_committed_value(loaded, "last_inbound_at", at)  # what the row now says, without a second UPDATE
 
 
 def set_consent(*, session: Session, tenant_id: int, contact_id: int, consent: str, at: dt.datetime) -> Contact:

@@ -150,3 +150,17 @@ def test_trace_command_prints_the_turn(shira, make_agent, capsys):
     assert "coupon_request" in out and "find_coupons" in out and "SHIRA15" in out
     assert "dana@example.com" not in out and "[EMAIL]" in out
     assert NOW[:10] in out or "2026-11-23" in out
+
+
+def test_each_turn_moves_the_contacts_last_message_time_forward_never_back(shira, make_agent):
+    """The WhatsApp 24-hour window is counted from it; a named conversation's turn never loads the contact."""
+    import datetime as dt
+
+    agent = make_agent(shira)
+    start = dt.datetime.fromisoformat(NOW)
+    first = say(agent, "hi", now=start.isoformat())
+    say(agent, "any code for olivia?", conversation_id=first.conversation_id,
+        now=(start + dt.timedelta(hours=2)).isoformat())
+    assert rows(shira, "select last_inbound_at from contacts")[0].last_inbound_at == start + dt.timedelta(hours=2)
+    say(agent, "thanks", conversation_id=first.conversation_id, now=(start + dt.timedelta(hours=1)).isoformat())
+    assert rows(shira, "select last_inbound_at from contacts")[0].last_inbound_at == start + dt.timedelta(hours=2)

@@ -46,9 +46,9 @@ def result_from_state(state: dict[str, Any], context: Context, started: float, *
     trace["timings"] = timings
     trace["total_ms"] = ms
     row = context.turn.get("trace_row")
-    if row is not None:
-        row.trace = dict(trace, timings=dict(timings))
-        row.total_ms = ms
+    if row is not None:  # stored as the turn commits (agent.persist.store_trace)
+        row["trace"] = dict(trace, timings=dict(timings))
+        row["total_ms"] = ms
     decision = state.get("decision") or {}
     results = list(state.get("tool_results") or [])
     return TurnResult(
@@ -133,10 +133,10 @@ def failure_result(
                                                 content=_mask(msg.text or ""), at=now)
             if inbound is not None:
                 message_store.add_outbound(session=session, tenant_id=tenant_id, conversation_id=conv.id,
-                                           channel=msg.channel, content=reply, reply_to=inbound.id,
+                                           channel=msg.channel, content=reply, reply_to=inbound,
                                            language=language, meta={"action": "respond", "error": True}, at=now)
                 trace_store.add(session=session, tenant_id=tenant_id, conversation_id=conv.id,
-                                message_id=inbound.id, trace=trace, total_ms=_ms(started), at=now)
+                                message_id=inbound, trace=trace, total_ms=_ms(started), at=now)
             contact.last_inbound_at = now
     return TurnResult(conversation_id=conversation_id or "", reply=reply, language=language, intent=None,
                       action="respond", trace=trace, ms=_ms(started))

@@ -19,7 +19,7 @@ from store import messages as message_store
 from store import model_usage
 from store import traces as trace_store
 
-__all__ = ["persist_node", "build_trace"]
+__all__ = ["persist_node", "build_trace", "store_trace"]
 
 log = logging.getLogger(__name__)
 
@@ -91,6 +91,13 @@ def _relay_to_owner(ctx: Context, state: TurnState, tenant_id: int, now: Any) ->
                        conversation_id=conversation.id, contact_id=state.get("contact_id"), at=now)
 
 
+def store_trace(ctx: Context) -> None:
+    """The turn's trace, with its final timings (agent._turn fills them in): called just before the commit."""
+    row = ctx.turn.get("trace_row")
+    if row is not None:
+        trace_store.add(session=ctx.session, **row)
+
+
 def persist_node(state: TurnState, runtime: Runtime[Context]) -> dict[str, Any]:
     """Store the turn (inbound once, reply, times, trace) and carry what the next turn needs."""
     ctx = runtime.context
@@ -118,13 +125,13 @@ def persist_node(state: TurnState, runtime: Runtime[Context]) -> dict[str, Any]:
         return {}
     if masked_reply:
         decision = state.get("decision") or {}
-        ctx.turn["reply_row"] = message_store.add_outbound(
+        ctx.turn["reply_id"] = message_store.add_outbound(
             session=session,
             tenant_id=tenant_id,
             conversation_id=conversation_id,
             channel=state.get("channel", "web"),
             content=masked_reply,
-            reply_to=inbound.id,
+            reply_to=inbound,
             language=state.get("language"),
             intent=u.get("intent"),
             meta={"action": decision.get("action"), "cards": jsonable(state.get("cards") or [])},
@@ -138,11 +145,10 @@ def persist_node(state: TurnState, runtime: Runtime[Context]) -> dict[str, Any]:
     conversation_store.touch(session=session, tenant_id=tenant_id, conversation_id=conversation_id, at=now)
     trace = build_trace(state, reply=masked_reply)
     _count_model_use(ctx, state, trace, tenant_id, now)
-    ctx.turn["trace_row"] = trace_store.add(
-        session=session, tenant_id=tenant_id, conversation_id=conversation_id, message_id=inbound.id,
-        trace=trace, total_ms=0.0, at=now,
-    )
-    ctx.turn.update(inbound_id=inbound.id, trace=trace)
+    # Stored by Agent.handle as the turn commits, once its timings are known (store_trace): one INSERT.
+    ctx.turn["trace_row"] = {"tenant_id": tenant_id, "conversation_id": conversation_id, "message_id": inbound,
+                             "trace": trace, "total_ms": 0.0, "at": now}
+    ctx.turn.update(inbound_id=inbound, trace=trace)
     entry = {"intent": u.get("intent"), "entities": u.get("entities") or {}}
     history = [{"role": "user", "text": state.get("masked_text") or "", **entry}]
     if masked_reply:

@@ -23,6 +23,7 @@ from agent.engines.base import OfflineEngine
 from agent.errors import InvalidMessage, UnknownConversation, UnknownTenant
 from agent.graph import build_graph
 from agent.guard.sanitize import clean_text
+from agent.persist import store_trace
 from agent.settings import AgentSettings, get_agent_settings
 from agent.state import PER_TURN_KEYS
 from agent.types import CHANNELS, MAX_MESSAGE_CHARS, ROLES, InboundMessage, TurnResult
@@ -279,13 +280,14 @@ class Agent:
             result = result_from_state(state, context, started, prepare_ms=(prepared - started) * 1000,
                                        graph_ms=graph_ms)
             committing = time.perf_counter()
+            store_trace(context)
             session.commit()
             if context.turn.get("tenant_changed"):  # every process's cached catalog and persona
                 revisions.bump(self.redis, tenant.id)
             result.trace["timings"]["commit"] = round((time.perf_counter() - committing) * 1000, 3)
             result.ms = round((time.perf_counter() - started) * 1000, 2)
             result.message_id = context.turn.get("inbound_id")
-            result.reply_id = getattr(context.turn.get("reply_row"), "id", None)  # set by the commit's flush
+            result.reply_id = context.turn.get("reply_id")
             self._forget_threads(result)
         except (UnknownTenant, UnknownConversation, InvalidMessage):
             session.rollback()

@@ -265,7 +265,7 @@ def _add_floor(app: Any, db: Any, now: dt.datetime) -> None:
                                                 channel_message_id=body.client_message_id, at=now)
             message_store.add_outbound(session=session, tenant_id=tenant_id, conversation_id=conv.id,
                                        channel=conv.channel, content=body.text,
-                                       reply_to=getattr(inbound, "id", None), at=now)
+                                       reply_to=inbound, at=now)
         return {"reply": body.text}
 
     floor.__annotations__ = {"conversation_id": str, "body": Floor, "return": dict[str, Any]}

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import Table, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
@@ -53,12 +53,12 @@ def touch_inbound(*, session: Session, tenant_id: int, contact_id: int, at: dt.d
     """Remember when the contact last wrote (the WhatsApp 24-hour window depends on it); never moves back.
 
     One UPDATE, without loading the contact (a turn in a named conversation never loads it)."""
+    table = cast(Table, Contact.__table__)  # Core, not the ORM's bulk update
     session.execute(
-        update(Contact)
-        .where(Contact.id == contact_id, Contact.tenant_id == tenant_id,
-               or_(Contact.last_inbound_at.is_(None), Contact.last_inbound_at < at))
+        update(table)
+        .where(table.c.id == contact_id, table.c.tenant_id == tenant_id,
+               or_(table.c.last_inbound_at.is_(None), table.c.last_inbound_at < at))
         .values(last_inbound_at=at, updated_at=utcnow())
-        .execution_options(synchronize_session=False)
     )
     loaded = session.identity_map.get(identity_key(Contact, contact_id))
     if isinstance(loaded, Contact) and (loaded.last_inbound_at is None or loaded.last_inbound_at < at):

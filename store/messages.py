@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from store.models import Message, utcnow
+
+_TABLE = cast(Table, Message.__table__)  # the turn's inserts go through Core: no ORM object is needed
 
 __all__ = ["find_inbound", "add_inbound", "add_outbound", "reply_to", "recent", "unprompted_after"]
 
@@ -39,8 +41,9 @@ def add_inbound(
     media: list[dict[str, Any]] | None = None,
     meta: dict[str, Any] | None = None,
     at: dt.datetime | None = None,
-) -> Message | None:
-    """Store an inbound message (content already masked); None when that channel id is already stored."""
+) -> int | None:
+    """Store an inbound message (content already masked); its id, or None when that channel id is already
+    stored."""
     values = dict(
         tenant_id=tenant_id,
         conversation_id=conversation_id,
@@ -54,14 +57,14 @@ def add_inbound(
         meta=dict(meta or {}),
         created_at=at or utcnow(),
     )
-    stmt = insert(Message).values(**values)
+    stmt = insert(_TABLE).values(**values)
     if channel_message_id is not None:
         stmt = stmt.on_conflict_do_nothing(
             index_elements=["tenant_id", "channel", "channel_message_id"],
-            index_where=Message.channel_message_id.isnot(None),
+            index_where=_TABLE.c.channel_message_id.isnot(None),
         )
-    # One round trip: the ORM object comes back from RETURNING (nothing when the id was stored before).
-    return session.scalars(stmt.returning(Message)).first()
+    # One round trip, the id back from RETURNING (nothing when the id was stored before); no ORM object.
+    return session.execute(stmt.returning(_TABLE.c.id)).scalar()
 
 
 def add_outbound(
@@ -76,22 +79,12 @@ def add_outbound(
     intent: str | None = None,
     meta: dict[str, Any] | None = None,
     at: dt.datetime | None = None,
-) -> Message:
-    """Store the agent's reply to an inbound message."""
-    msg = Message(
-        tenant_id=tenant_id,
-        conversation_id=conversation_id,
-        direction="out",
-        channel=channel,
-        content=content,
-        language=language,
-        intent=intent,
-        media=[],
-        meta={**(meta or {}), "reply_to": reply_to},
-        created_at=at or utcnow(),
-    )
-    session.add(msg)  # flushed with the turn's commit: nothing waits for its id
-    return msg
+) -> int:
+    """Store the agent's reply to an inbound message; its id. One INSERT, no ORM object (none is needed)."""
+    values = dict(tenant_id=tenant_id, conversation_id=conversation_id, direction="out", channel=channel,
+                  content=content, language=language, intent=intent, media=[],
+                  meta={**(meta or {}), "reply_to": reply_to}, created_at=at or utcnow())
+    return int(session.execute(insert(_TABLE).values(**values).returning(_TABLE.c.id)).scalar_one())
 
 
 def reply_to(*, session: Session, tenant_id: int, inbound: Message) -> Message | None:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from store.models import Conversation, TurnTrace, utcnow
@@ -22,18 +22,11 @@ def add(
     trace: dict[str, Any],
     total_ms: float,
     at: dt.datetime | None = None,
-) -> TurnTrace:
-    """Store one turn's trace (already PII masked)."""
-    row = TurnTrace(
-        tenant_id=tenant_id,
-        conversation_id=conversation_id,
-        message_id=message_id,
-        trace=trace,
-        total_ms=total_ms,
-        at=at or utcnow(),
-    )
-    session.add(row)
-    return row
+) -> None:
+    """Store one turn's trace (already PII masked): one INSERT, no ORM object."""
+    table = cast(Table, TurnTrace.__table__)
+    session.execute(insert(table).values(tenant_id=tenant_id, conversation_id=conversation_id, message_id=message_id,
+                                         trace=trace, total_ms=total_ms, at=at or utcnow()))
 
 
 def for_conversation(*, session: Session, tenant_id: int, conversation_id: str) -> list[TurnTrace]:

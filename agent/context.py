@@ -17,6 +17,7 @@ from store import conversations as conversation_store
 from store import partnerships as partnership_store
 from store import revisions
 from store.records import DEFAULT_TIMEZONE, Tenant
+from store.tenants import TurnTenant
 from tools import REGISTRY, Registry
 
 __all__ = [
@@ -97,7 +98,7 @@ class Context:
     services: dict[str, Any] = field(default_factory=dict)  # channel services for tools ("deliver")
 
 
-def tenant_view(tenant: Tenant) -> dict[str, Any]:
+def tenant_view(tenant: Tenant | TurnTenant) -> dict[str, Any]:
     """The tenant as the state carries it (plain values, checkpoint-safe)."""
     return {
         "id": tenant.id,
@@ -142,7 +143,7 @@ def context_node(state: TurnState, runtime: Runtime[Context]) -> dict[str, Any]:
     """Load what the turn may use: tenant, contact, conversation status, persona and brand catalog."""
     ctx = runtime.context
     session = ctx.session
-    tenant: Tenant = ctx.turn["tenant"]
+    tenant: TurnTenant = ctx.turn["tenant"]
     conv = ctx.turn.get("conversation") or conversation_store.get(
         session=session, tenant_id=tenant.id, conversation_id=state["conversation_id"]
     )

@@ -189,7 +189,7 @@ class Agent:
     # --- conversations -------------------------------------------------------------------------
 
     def _tenant(self, session: Any, handle: str) -> Any:
-        tenant = tenant_store.get_by_handle(session=session, handle=handle)
+        tenant = tenant_store.for_turn(session=session, handle=handle)
         if tenant is None:
             raise UnknownTenant(f"no influencer with handle {handle!r}")
         return tenant
@@ -243,11 +243,11 @@ class Agent:
                 xact_lock(session, locked)
             elif msg.message_id:
                 xact_lock(session, f"msg:{tenant.id}:{msg.channel}:{msg.message_id}")
-            if msg.message_id:
+            if msg.message_id and message_store.inbound_id(session=session, tenant_id=tenant.id, channel=msg.channel,
+                                                           channel_message_id=msg.message_id) is not None:
                 stored = message_store.find_inbound(session=session, tenant_id=tenant.id, channel=msg.channel,
                                                     channel_message_id=msg.message_id)
-                if stored is not None:
-                    return duplicate_result(session, tenant.id, stored, started, on_event)
+                return duplicate_result(session, tenant.id, stored, started, on_event)
             conv = self._conversation(session, tenant, msg, now)
             conversation_id = conv.id
             if locked != f"conv:{conv.id}":

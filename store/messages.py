@@ -13,7 +13,7 @@ from store.models import Message, utcnow
 
 _TABLE = cast(Table, Message.__table__)  # the turn's inserts go through Core: no ORM object is needed
 
-__all__ = ["find_inbound", "add_inbound", "add_outbound", "reply_to", "recent", "unprompted_after"]
+__all__ = ["find_inbound", "inbound_id", "add_inbound", "add_outbound", "reply_to", "recent", "unprompted_after"]
 
 
 def find_inbound(*, session: Session, tenant_id: int, channel: str, channel_message_id: str) -> Message | None:
@@ -26,6 +26,15 @@ def find_inbound(*, session: Session, tenant_id: int, channel: str, channel_mess
             Message.direction == "in",
         )
     ).first()
+
+
+def inbound_id(*, session: Session, tenant_id: int, channel: str, channel_message_id: str) -> int | None:
+    """The id of the stored inbound message with that channel id, or None: the duplicate check every turn
+    makes (one Core SELECT of the id; `find_inbound` loads the message when there is one)."""
+    t = _TABLE
+    return session.execute(select(t.c.id).where(t.c.tenant_id == tenant_id, t.c.channel == channel,
+                                                t.c.channel_message_id == channel_message_id,
+                                                t.c.direction == "in")).scalar()
 
 
 def add_inbound(

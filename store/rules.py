@@ -11,8 +11,9 @@ words with {placeholders}, or none for the built-in text), `active`; a threshold
 from __future__ import annotations
 
 import copy
-from typing import Any
+from typing import Any, cast
 
+from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from store.models import Tenant
@@ -65,9 +66,11 @@ def rules_of(settings: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
 
 
 def rule_of(*, session: Session, tenant_id: int, trigger: str) -> dict[str, Any]:
-    """One rule of a tenant as it stands (the default when the tenant is gone)."""
-    tenant = session.get(Tenant, tenant_id)
-    return rules_of(tenant.settings if tenant else None)[trigger]
+    """One rule of a tenant as it stands (the default when the tenant is gone). Reads the settings column
+    only (a follower's coupon turn asks; the whole tenant row carries the FAQ)."""
+    table = cast(Table, Tenant.__table__)
+    settings = session.execute(select(table.c.settings).where(table.c.id == tenant_id)).scalar()
+    return rules_of(settings)[trigger]
 
 
 def _tenant(session: Session, tenant_id: int) -> Tenant:

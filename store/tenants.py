@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, cast
+
+from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from store import owners as owner_store
@@ -13,6 +17,8 @@ __all__ = [
     "normalize_handle",
     "get",
     "get_by_handle",
+    "for_turn",
+    "TurnTenant",
     "list_all",
     "owner_tenant_for_phone",
     "owner_tenant_for_token", "by_whatsapp_number", "the_only_one", "set_shop",
@@ -39,6 +45,32 @@ def get(*, session: Session, tenant_id: int) -> Tenant | None:
 def get_by_handle(*, session: Session, handle: str) -> Tenant | None:
     """The tenant with this Instagram handle ('@' and case ignored; the session is then scoped to it)."""
     return _scoped(session, session.scalars(select(Tenant).where(Tenant.handle == normalize_handle(handle))).first())
+
+
+@dataclass(frozen=True)
+class TurnTenant:
+    """What a turn reads of its tenant: the wide columns (FAQ, Instagram profile, notes) are not loaded."""
+
+    id: int
+    handle: str
+    display_name: str
+    languages: list[str]
+    timezone: str
+    settings: dict[str, Any]
+    created_at: dt.datetime | None
+
+
+def for_turn(*, session: Session, handle: str) -> TurnTenant | None:
+    """The tenant with this handle as a turn needs it (the session is then scoped to it), or None.
+    One Core SELECT of seven columns: no ORM object, no FAQ decoded on every message."""
+    t = cast(Table, Tenant.__table__)
+    row = session.execute(select(t.c.id, t.c.handle, t.c.display_name, t.c.languages, t.c.timezone, t.c.settings,
+                                 t.c.created_at).where(t.c.handle == normalize_handle(handle))).first()
+    if row is None:
+        return None
+    bind(session, row.id)
+    return TurnTenant(int(row.id), row.handle, row.display_name, list(row.languages or []), row.timezone,
+                      dict(row.settings or {}), row.created_at)
 
 
 def list_all(*, session: Session) -> list[Tenant]:

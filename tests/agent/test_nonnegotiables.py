@@ -160,19 +160,21 @@ def test_retried_message_id_is_stored_once_and_answered_the_same(shira, make_age
     assert rows(shira, "select count(*) as n from turn_traces")[0].n == 1
 
 
-def test_concurrent_deliveries_of_one_message_run_one_turn(shira, make_agent):
-    agent = make_agent(shira)
-    results = []
-
-    def deliver() -> None:
-        results.append(say(agent, "code for greenbox?", message_id="wamid.race", channel="whatsapp",
-                           sender="+972501113333"))
-
-    threads = [threading.Thread(target=deliver) for _ in range(4)]
+def _four_at_once(deliver) -> list:
+    """The same delivery from four threads at once; their results."""
+    results: list = []
+    threads = [threading.Thread(target=lambda: results.append(deliver())) for _ in range(4)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
+    return results
+
+
+def test_concurrent_deliveries_of_one_message_run_one_turn(shira, make_agent):
+    agent = make_agent(shira)
+    results = _four_at_once(lambda: say(agent, "code for greenbox?", message_id="wamid.race", channel="whatsapp",
+                                        sender="+972501113333"))
     assert sorted(r.duplicate for r in results) == [False, True, True, True]
     assert len({r.reply for r in results}) == 1
     assert rows(shira, "select count(*) as n from messages where direction = 'in'")[0].n == 1
@@ -182,17 +184,8 @@ def test_concurrent_deliveries_of_one_message_in_a_named_conversation_run_one_tu
     """The widget names its conversation: its lock alone serialises them (no message-id lock)."""
     agent = make_agent(shira)
     conversation = say(agent, "hi", sender="web-visitor").conversation_id
-    results = []
-
-    def deliver() -> None:
-        results.append(say(agent, "code for greenbox?", message_id="web.race", sender="web-visitor",
-                           conversation_id=conversation))
-
-    threads = [threading.Thread(target=deliver) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    results = _four_at_once(lambda: say(agent, "code for greenbox?", message_id="web.race", sender="web-visitor",
+                                        conversation_id=conversation))
     assert sorted(r.duplicate for r in results) == [False, True, True, True]
     assert len({r.reply for r in results}) == 1 and "GREEN50" in results[0].reply
     assert rows(shira, "select count(*) as n from messages where channel_message_id = 'web.race'")[0].n == 1

@@ -28,11 +28,17 @@ def test_bench_turns_reports_latency_per_turn_and_node_and_the_echo_ratio(databa
     # cheaper than a turn, dearer than the echo.
     assert http["floor"]["turns"] == http["turns"]
     assert 1 < http["ratio_to_floor"]["p50_ms"] < http["ratio_to_echo"]["p50_ms"]
+    postgres = []
     for mode in ("in_process", "http"):
-        numbers = report[mode]["2"]["saturated"]
-        cpu = numbers["cpu_ms_per_turn"]
-        assert 1 <= cpu["server"] <= 2_000, cpu  # milliseconds of CPU per turn, measured from /proc
-        assert cpu["postgres"] is None or 0 < cpu["postgres"] <= 2_000, cpu
+        for level in ("1", "2"):
+            for load in ("saturated", "paced"):
+                cpu = report[mode][level][load]["cpu_ms_per_turn"]
+                assert 1 <= cpu["server"] <= 2_000, cpu  # milliseconds of CPU per turn, measured from /proc
+                assert cpu["postgres"] is None or 0 <= cpu["postgres"] <= 2_000, cpu
+                postgres.append(cpu["postgres"])
+    # /proc counts CPU in 10 ms ticks and a few turns cost PostgreSQL ~2 ms each: one level may show 0,
+    # all of them together never do.
+    assert None in postgres or sum(postgres) > 0, postgres
     assert 0 < http["floor"]["cpu_ms_per_turn"]["server"] < report["http"]["2"]["paced"]["cpu_ms_per_turn"]["server"]
     assert 5 <= report["in_process"]["2"]["saturated"]["sql_statements_per_turn"] <= 200
     assert 50 <= report["in_process"]["rss_mib"]["process"] <= 8_000

@@ -115,9 +115,9 @@ def failure_result(
     if tenant_id is None:
         raise error
     with db.session(tenant_id=tenant_id) as session:
-        if msg.message_id and message_store.find_inbound(
+        if msg.message_id and message_store.inbound_id(
             session=session, tenant_id=tenant_id, channel=msg.channel, channel_message_id=msg.message_id
-        ):
+        ) is not None:
             conv = None  # stored by a turn that did finish: do not store it twice
         else:
             contact = contact_store.upsert(session=session, tenant_id=tenant_id, channel=msg.channel,
@@ -137,6 +137,6 @@ def failure_result(
                                            language=language, meta={"action": "respond", "error": True}, at=now)
                 trace_store.add(session=session, tenant_id=tenant_id, conversation_id=conv.id,
                                 message_id=inbound, trace=trace, total_ms=_ms(started), at=now)
-            contact.last_inbound_at = now
+            contact_store.touch_inbound(session=session, tenant_id=tenant_id, contact_id=contact.id, at=now)
     return TurnResult(conversation_id=conversation_id or "", reply=reply, language=language, intent=None,
                       action="respond", trace=trace, ms=_ms(started))

@@ -16,7 +16,7 @@ from agent.state import TurnState, turn_now
 from store import conversations as conversation_store
 from store import partnerships as partnership_store
 from store import revisions
-from store.records import DEFAULT_TIMEZONE, Tenant
+from store.records import DEFAULT_TIMEZONE
 from store.tenants import TurnTenant
 from tools import REGISTRY, Registry
 
@@ -98,7 +98,7 @@ class Context:
     services: dict[str, Any] = field(default_factory=dict)  # channel services for tools ("deliver")
 
 
-def tenant_view(tenant: Tenant | TurnTenant) -> dict[str, Any]:
+def tenant_view(tenant: TurnTenant) -> dict[str, Any]:
     """The tenant as the state carries it (plain values, checkpoint-safe)."""
     return {
         "id": tenant.id,

@@ -10,7 +10,6 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from store import checkpoints as checkpoint_store
 from store import schedule as schedule_store
 from store.models import (
     Contact,
@@ -25,7 +24,7 @@ from store.models import (
     TurnTrace,
 )
 
-__all__ = ["erase_contact", "export_contact", "drop_checkpoints", "purge_before", "ERASED", "EXPIRED"]
+__all__ = ["erase_contact", "export_contact", "purge_before", "ERASED", "EXPIRED"]
 
 ERASED = "[erased]"
 EXPIRED = "[expired]"  # a message older than the influencer's retention period
@@ -86,11 +85,6 @@ def export_contact(*, session: Session, tenant_id: int, contact_id: int) -> dict
                       "text": m.content} for m in messages],
         "surveys": [{"asked_at": s.asked_at.isoformat(), "score": s.score, "comment": s.comment} for s in surveys],
     }
-
-
-def drop_checkpoints(*, session: Session, thread_ids: list[str]) -> None:
-    """Delete the agent's saved state (LangGraph checkpoints) of these conversations."""
-    checkpoint_store.delete(session=session, thread_ids=list(thread_ids))
 
 
 def purge_before(*, session: Session, tenant_id: int, before: dt.datetime) -> int:

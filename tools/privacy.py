@@ -11,6 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from store import checkpoints as checkpoint_store
 from store import erasure as erasure_store
 from store import inbox as inbox_store
 from tools._owner_common import OWNER_ONLY, OwnerArgs, atomic, audit
@@ -73,7 +74,7 @@ def erase_follower_data(ctx: ToolContext, args: FollowerArgs) -> dict[str, Any]:
     contact_id = _follower(ctx, args.number)
     done = erasure_store.erase_contact(session=ctx.session, tenant_id=ctx.tenant_id, contact_id=contact_id,
                                        at=ctx.now)
-    erasure_store.drop_checkpoints(session=ctx.session, thread_ids=done["conversations"])
+    checkpoint_store.delete(session=ctx.session, thread_ids=done["conversations"])  # their saved state too
     audit(ctx, action="erase", resource="contact", resource_id=args.number, before=None,
           after={"messages": done["messages"]})
     return {"number": args.number, "erased": True, "messages": done["messages"]}

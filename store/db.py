@@ -86,12 +86,12 @@ class Database:
             max_overflow=pool_size,
             connect_args={"connect_timeout": 5},
         )
-        ping_when_needed(self.engine)  # not a ping per checkout (store.liveness)
         self.admin_engine: Engine = (
             self.engine if self.url == self.admin_url else
-            create_engine(self.admin_url, pool_size=2, max_overflow=4, pool_pre_ping=True,
-                          connect_args={"connect_timeout": 5})
+            create_engine(self.admin_url, pool_size=2, max_overflow=4, connect_args={"connect_timeout": 5})
         )
+        for engine in {self.engine, self.admin_engine}:
+            ping_when_needed(engine)  # not a ping per checkout (store.liveness)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         self.admin_sessions = sessionmaker(self.admin_engine, expire_on_commit=False)
         # Short timeouts and one retry: when Redis is down a turn must still answer quickly.

@@ -43,7 +43,7 @@ def _retrieval(
         ef_search=tuple(int(x) for x in ef_search.split(",") if x.strip()),
         database_url=database_url,
         keep=keep,
-        embedder_name_=embedder,
+        embedder_kind=embedder,
         log=lambda line: typer.echo(line, err=True),
     )
 

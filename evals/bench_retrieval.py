@@ -162,14 +162,14 @@ def run(
     seed: int = 7,
     database_url: str | None = None,
     keep: bool = False,
-    embedder_name_: str = "hashing",
+    embedder_kind: str = "hashing",
     log: Callable[[str], None] = lambda _: None,
 ) -> dict[str, Any]:
     """Run the benchmark and return its numbers (import throughput, latency percentiles, recall).
 
     The hashing embedder by default (100,000 posts embed in seconds); "e5" measures the default
     model's vectors, whose neighbourhoods an HNSW graph finds differently (slow to embed: use fewer posts)."""
-    embedder = _TimedEmbedder(HashingEmbedder() if embedder_name_ == "hashing" else _e5())
+    embedder = _TimedEmbedder(HashingEmbedder() if embedder_kind == "hashing" else _e5())
     with _throwaway_database(database_url, keep, log) as engine:
         with engine.begin() as conn:
             conn.execute(text("DROP INDEX IF EXISTS ix_chunk_embedding_hnsw"))  # built after the load
